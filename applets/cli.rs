@@ -1,0 +1,329 @@
+//! The command tree, as Docker spells it. Each subcommand's arguments are
+//! defined beside its code (`image/ls.rs`, `registry/pull.rs`...); this file
+//! only names them and routes each to its `run`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::pending::Pending;
+use crate::{image, registry, system};
+
+/// One static executable that replaces a Docker installation: no daemon, no root.
+#[derive(Debug, Parser)]
+#[command(name = "tug", version, about, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Print debugging information
+    #[arg(short = 'D', long, global = true)]
+    pub debug: bool,
+}
+
+impl Global {
+    /// Fills what `self` lacks from `other` (an applet's own parse).
+    pub fn merge(&mut self, other: Global) {
+        if self.root.is_none() {
+            self.root = other.root;
+        }
+        self.debug |= other.debug;
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    // --- containers ---
+    /// Create and run a new container from an image
+    Run(Pending),
+    /// Create a new container
+    Create(Pending),
+    /// Start one or more stopped containers
+    Start(Pending),
+    /// Stop one or more running containers
+    Stop(Pending),
+    /// Restart one or more containers
+    Restart(Pending),
+    /// Kill one or more running containers
+    Kill(Pending),
+    /// Remove one or more containers
+    Rm(Pending),
+    /// List containers
+    Ps(Pending),
+    /// Fetch the logs of a container
+    Logs(Pending),
+    /// Execute a command in a running container
+    Exec(Pending),
+    /// Attach to a running container's standard streams
+    Attach(Pending),
+    /// Block until containers stop, then print their exit codes
+    Wait(Pending),
+    /// Display the running processes of a container
+    Top(Pending),
+    /// Copy files between a container and the host
+    Cp(Pending),
+    /// Inspect changes to files on a container's filesystem
+    Diff(Pending),
+    /// Create a new image from a container's changes
+    Commit(Pending),
+    /// Export a container's filesystem as a tar archive
+    Export(Pending),
+    /// Pause all processes within containers
+    Pause(Pending),
+    /// Unpause all processes within containers
+    Unpause(Pending),
+    /// Rename a container
+    Rename(Pending),
+    /// Display a live stream of container resource usage
+    Stats(Pending),
+    /// List port mappings of a container
+    Port(Pending),
+    /// Get real time events
+    Events(Pending),
+    /// Manage containers
+    #[command(subcommand)]
+    Container(ContainerCommand),
+    /// Manage volumes
+    #[command(subcommand)]
+    Volume(VolumeCommand),
+    /// Return low-level information on containers, images, volumes or networks
+    Inspect(image::inspect::Args),
+
+    // --- images ---
+    /// List images
+    Images(image::ls::Args),
+    /// Import the contents of a tarball to create a filesystem image
+    Import(image::import::Args),
+    /// Load images from a tar archive or STDIN
+    Load(image::load::Args),
+    /// Save images to a tar archive (streamed to STDOUT by default)
+    Save(image::save::Args),
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(image::tag::Args),
+    /// Remove one or more images
+    Rmi(image::rmi::Args),
+    /// Show the history of an image
+    History(image::history::Args),
+    /// Manage images
+    #[command(subcommand)]
+    Image(ImageCommand),
+    /// Build an image from a Dockerfile
+    Build(Pending),
+    /// Build an image from a Dockerfile (the image-build applet)
+    #[command(name = "image-build")]
+    ImageBuild(Pending),
+
+    // --- registries ---
+    /// Download an image from a registry
+    Pull(registry::pull::Args),
+    /// Upload an image to a registry
+    Push(registry::push::Args),
+    /// Log in to a registry
+    Login(registry::login::Args),
+    /// Log out from a registry
+    Logout(registry::logout::Args),
+    /// Search a registry's catalog for images
+    Search(registry::search::Args),
+    /// Serve an OCI distribution registry over the store (the registry-serve applet)
+    #[command(name = "registry-serve")]
+    RegistryServe(registry::serve::Args),
+    /// Manage the registry served from this store
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+
+    // --- networks, compose ---
+    /// Manage networks (the network applet)
+    #[command(subcommand)]
+    Network(NetworkCommand),
+    /// Define and run multi-container applications
+    Compose(Pending),
+    /// Create and start a Compose project (the compose-up applet)
+    #[command(name = "compose-up")]
+    ComposeUp(Pending),
+
+    // --- system ---
+    /// Display system-wide information
+    Info(system::InfoArgs),
+    /// Show the tug version information
+    Version,
+    /// Manage tug
+    #[command(subcommand)]
+    System(system::SystemCommand),
+    /// Create the applet symlinks (run, registry-serve, ...) in DIR
+    #[command(name = "install-links")]
+    InstallLinks(crate::links::Args),
+    /// Print a shell completion script
+    Completion(crate::docs::CompletionArgs),
+    /// Write completions/ and man/ (for maintainers)
+    #[command(name = "gen-docs", hide = true)]
+    GenDocs(crate::docs::GenDocsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContainerCommand {
+    /// List containers
+    #[command(alias = "ps", alias = "list")]
+    Ls(Pending),
+    /// Remove all stopped containers
+    Prune(Pending),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VolumeCommand {
+    /// Create a volume
+    Create(Pending),
+    /// List volumes
+    #[command(alias = "list")]
+    Ls(Pending),
+    /// Display detailed information on one or more volumes
+    Inspect(Pending),
+    /// Remove one or more volumes
+    #[command(alias = "remove")]
+    Rm(Pending),
+    /// Remove unused local volumes
+    Prune(Pending),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// List images
+    #[command(alias = "list")]
+    Ls(image::ls::Args),
+    /// Import the contents of a tarball to create a filesystem image
+    Import(image::import::Args),
+    /// Load images from a tar archive or STDIN
+    Load(image::load::Args),
+    /// Save images to a tar archive
+    Save(image::save::Args),
+    /// Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+    Tag(image::tag::Args),
+    /// Remove one or more images
+    #[command(alias = "remove")]
+    Rm(image::rmi::Args),
+    /// Display detailed information on one or more images
+    Inspect(image::inspect::Args),
+    /// Show the history of an image
+    History(image::history::Args),
+    /// Remove unused images
+    Prune(image::prune::Args),
+    /// Download an image from a registry
+    Pull(registry::pull::Args),
+    /// Upload an image to a registry
+    Push(registry::push::Args),
+    /// Build an image from a Dockerfile
+    Build(Pending),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// Serve an OCI distribution registry over the store
+    Serve(registry::serve::Args),
+    /// Delete blobs no manifest references, safely while pushes go on
+    Gc(registry::gc::Args),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Create a network
+    Create(Pending),
+    /// List networks
+    #[command(alias = "list")]
+    Ls(Pending),
+    /// Display detailed information on one or more networks
+    Inspect(Pending),
+    /// Remove one or more networks
+    #[command(alias = "remove")]
+    Rm(Pending),
+    /// Remove all unused networks
+    Prune(Pending),
+    /// Connect a container to a network
+    Connect(Pending),
+    /// Disconnect a container from a network
+    Disconnect(Pending),
+}
+
+/// Routes a parsed command line to its applet code.
+pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    let g = &cli.global;
+    use Command as C;
+    match cli.command {
+        C::Inspect(a) => image::inspect::run(a, g),
+        C::Images(a) => image::ls::run(a, g),
+        C::Import(a) => image::import::run(a, g),
+        C::Load(a) => image::load::run(a, g),
+        C::Save(a) => image::save::run(a, g),
+        C::Tag(a) => image::tag::run(a, g),
+        C::Rmi(a) => image::rmi::run(a, g),
+        C::History(a) => image::history::run(a, g),
+        C::Image(i) => image_command(i, g),
+        C::Pull(a) => registry::pull::run(a, g),
+        C::Push(a) => registry::push::run(a, g),
+        C::Login(a) => registry::login::run(a, g),
+        C::Logout(a) => registry::logout::run(a, g),
+        C::Search(a) => registry::search::run(a, g),
+        C::RegistryServe(a) => registry::serve::run(a, g),
+        C::Registry(RegistryCommand::Serve(a)) => registry::serve::run(a, g),
+        C::Registry(RegistryCommand::Gc(a)) => registry::gc::run(a, g),
+        C::Info(a) => system::info(a, g),
+        C::Version => system::version(),
+        C::System(s) => system::run(s, g),
+        C::InstallLinks(a) => crate::links::run(a),
+        C::Completion(a) => crate::docs::completion(a),
+        C::GenDocs(a) => crate::docs::gen_docs(a),
+        C::Run(_) => crate::pending::run("run"),
+        C::Create(_) => crate::pending::run("create"),
+        C::Start(_) => crate::pending::run("start"),
+        C::Stop(_) => crate::pending::run("stop"),
+        C::Restart(_) => crate::pending::run("restart"),
+        C::Kill(_) => crate::pending::run("kill"),
+        C::Rm(_) => crate::pending::run("rm"),
+        C::Ps(_) => crate::pending::run("ps"),
+        C::Logs(_) => crate::pending::run("logs"),
+        C::Exec(_) => crate::pending::run("exec"),
+        C::Attach(_) => crate::pending::run("attach"),
+        C::Wait(_) => crate::pending::run("wait"),
+        C::Top(_) => crate::pending::run("top"),
+        C::Cp(_) => crate::pending::run("cp"),
+        C::Diff(_) => crate::pending::run("diff"),
+        C::Commit(_) => crate::pending::run("commit"),
+        C::Export(_) => crate::pending::run("export"),
+        C::Pause(_) => crate::pending::run("pause"),
+        C::Unpause(_) => crate::pending::run("unpause"),
+        C::Rename(_) => crate::pending::run("rename"),
+        C::Stats(_) => crate::pending::run("stats"),
+        C::Port(_) => crate::pending::run("port"),
+        C::Events(_) => crate::pending::run("events"),
+        C::Container(_) => crate::pending::run("container"),
+        C::Volume(_) => crate::pending::run("volume"),
+        C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
+        C::Network(_) => crate::pending::run("network"),
+        C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),
+    }
+}
+
+fn image_command(cmd: ImageCommand, g: &Global) -> anyhow::Result<i32> {
+    use ImageCommand as I;
+    match cmd {
+        I::Ls(a) => image::ls::run(a, g),
+        I::Import(a) => image::import::run(a, g),
+        I::Load(a) => image::load::run(a, g),
+        I::Save(a) => image::save::run(a, g),
+        I::Tag(a) => image::tag::run(a, g),
+        I::Rm(a) => image::rmi::run(a, g),
+        I::Inspect(a) => image::inspect::run(a, g),
+        I::History(a) => image::history::run(a, g),
+        I::Prune(a) => image::prune::run(a, g),
+        I::Pull(a) => registry::pull::run(a, g),
+        I::Push(a) => registry::push::run(a, g),
+        I::Build(_) => crate::pending::run("image-build"),
+    }
+}

@@ -1,0 +1,17 @@
+//! tug's core library: everything that is not argument parsing or printing.
+//!
+//! The applets in `applets/` parse a command line, call into these modules and
+//! print the result. Modules follow the data: the store holds blobs and records,
+//! images and layers live in it, the runtime turns them into containers, and the
+//! registry, build and compose modules move and make images.
+
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+pub mod error;
+pub mod format;
+pub mod image;
+pub mod paths;
+pub mod reference;
+pub mod store;
+
+pub use error::{Error, Result};
