@@ -11,7 +11,13 @@ use crate::{image, registry, system};
 
 /// One static executable that replaces a Docker installation: no daemon, no root.
 #[derive(Debug, Parser)]
-#[command(name = "tug", version, about, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "tug",
+    version,
+    about,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,

@@ -37,7 +37,8 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             }
             std::fs::remove_file(&link).with_context(|| format!("removing {}", link.display()))?;
         }
-        std::os::unix::fs::symlink(&exe, &link).with_context(|| format!("creating {}", link.display()))?;
+        std::os::unix::fs::symlink(&exe, &link)
+            .with_context(|| format!("creating {}", link.display()))?;
         println!("{}", link.display());
     }
     Ok(0)

@@ -18,13 +18,25 @@ use std::path::Path;
 use clap::{CommandFactory, FromArgMatches, Parser};
 
 /// Applets reachable through a symlink of their own name.
-pub const APPLETS: &[&str] = &["run", "registry-serve", "compose-up", "image-build", "network"];
+pub const APPLETS: &[&str] = &[
+    "run",
+    "registry-serve",
+    "compose-up",
+    "image-build",
+    "network",
+];
 
 fn main() {
     let args: Vec<OsString> = std::env::args_os().collect();
     let argv0 = args
         .first()
-        .map(|a| Path::new(a).file_name().unwrap_or(a.as_os_str()).to_string_lossy().into_owned())
+        .map(|a| {
+            Path::new(a)
+                .file_name()
+                .unwrap_or(a.as_os_str())
+                .to_string_lossy()
+                .into_owned()
+        })
         .unwrap_or_else(|| "tug".into());
     let name = argv0.strip_prefix("tug-").unwrap_or(&argv0).to_string();
     let code = match name.as_str() {

@@ -10,6 +10,7 @@
 pub mod error;
 pub mod format;
 pub mod image;
+pub mod layer;
 pub mod paths;
 pub mod reference;
 pub mod store;

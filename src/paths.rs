@@ -29,6 +29,10 @@ pub fn home_dir() -> PathBuf {
 
 /// The store root for a command: the flag, then `$TUG_ROOT`, then the default.
 pub fn store_root(flag: Option<PathBuf>) -> PathBuf {
-    flag.or_else(|| std::env::var_os("TUG_ROOT").filter(|v| !v.is_empty()).map(PathBuf::from))
-        .unwrap_or_else(default_root)
+    flag.or_else(|| {
+        std::env::var_os("TUG_ROOT")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+    .unwrap_or_else(default_root)
 }

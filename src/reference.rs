@@ -69,7 +69,14 @@ fn valid_domain(d: &str) -> bool {
                 if h.parse::<std::net::Ipv6Addr>().is_err() {
                     return false;
                 }
-                (None, p.strip_prefix(':').map(Some).unwrap_or(if p.is_empty() { None } else { return false }))
+                (
+                    None,
+                    p.strip_prefix(':').map(Some).unwrap_or(if p.is_empty() {
+                        None
+                    } else {
+                        return false;
+                    }),
+                )
             }
             None => return false,
         }
@@ -110,8 +117,16 @@ fn valid_tag(t: &str) -> bool {
 /// `algorithm:hex` with a known algorithm and the right length.
 pub fn valid_digest(d: &str) -> bool {
     match d.split_once(':') {
-        Some(("sha256", h)) => h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
-        Some(("sha512", h)) => h.len() == 128 && h.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+        Some(("sha256", h)) => {
+            h.len() == 64
+                && h.chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        }
+        Some(("sha512", h)) => {
+            h.len() == 128
+                && h.chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        }
         _ => false,
     }
 }
@@ -152,7 +167,10 @@ impl Reference {
             return Err(invalid(s, "empty repository name"));
         }
         if name.len() > MAX_NAME {
-            return Err(invalid(s, "repository name must not be more than 255 characters"));
+            return Err(invalid(
+                s,
+                "repository name must not be more than 255 characters",
+            ));
         }
         let (domain, path) = split_domain(name);
         if !valid_domain(&domain) {
@@ -275,20 +293,45 @@ mod tests {
     fn normalises_like_docker() {
         assert_eq!(full("busybox"), "docker.io/library/busybox:latest");
         assert_eq!(full("user/app:1.0"), "docker.io/user/app:1.0");
-        assert_eq!(full("index.docker.io/busybox"), "docker.io/library/busybox:latest");
+        assert_eq!(
+            full("index.docker.io/busybox"),
+            "docker.io/library/busybox:latest"
+        );
         assert_eq!(full("localhost/x"), "localhost/x:latest");
         assert_eq!(full("127.0.0.1:5000/bb:1"), "127.0.0.1:5000/bb:1");
         assert_eq!(full("host:5000/a/b"), "host:5000/a/b:latest");
         let d = format!("sha256:{}", "a".repeat(64));
-        assert_eq!(full(&format!("busybox@{d}")), format!("docker.io/library/busybox@{d}"));
-        assert_eq!(full(&format!("busybox:1@{d}")), format!("docker.io/library/busybox:1@{d}"));
-        assert_eq!(Reference::parse("busybox").unwrap().familiar(), "busybox:latest");
+        assert_eq!(
+            full(&format!("busybox@{d}")),
+            format!("docker.io/library/busybox@{d}")
+        );
+        assert_eq!(
+            full(&format!("busybox:1@{d}")),
+            format!("docker.io/library/busybox:1@{d}")
+        );
+        assert_eq!(
+            Reference::parse("busybox").unwrap().familiar(),
+            "busybox:latest"
+        );
         assert_eq!(Reference::parse("a/b:c").unwrap().familiar(), "a/b:c");
     }
 
     #[test]
     fn rejects_invalid() {
-        for bad in ["", "UPPER", "a/B", "a:", ":tag", "a@sha256:xyz", "a..b", "-a", "a/-b", "a:t@g", "a//b", &"a".repeat(64)[..]] {
+        for bad in [
+            "",
+            "UPPER",
+            "a/B",
+            "a:",
+            ":tag",
+            "a@sha256:xyz",
+            "a..b",
+            "-a",
+            "a/-b",
+            "a:t@g",
+            "a//b",
+            &"a".repeat(64)[..],
+        ] {
             assert!(Reference::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(Reference::parse(&"ab".repeat(32)).is_err());

@@ -14,9 +14,19 @@ fn version_and_help() {
 #[test]
 fn applets_answer_to_their_names() {
     let s = Scenario::new();
-    for name in ["run", "registry-serve", "compose-up", "image-build", "network"] {
+    for name in [
+        "run",
+        "registry-serve",
+        "compose-up",
+        "image-build",
+        "network",
+    ] {
         let o = s.applet(name, ["--help"]).succeeds();
-        assert!(o.stdout().contains(&format!("Usage: {name}")), "{name}: {}", o.stdout());
+        assert!(
+            o.stdout().contains(&format!("Usage: {name}")),
+            "{name}: {}",
+            o.stdout()
+        );
     }
     let o = s.applet("tug-network", ["--help"]).succeeds();
     assert!(o.stdout().contains("Usage: tug-network"));
@@ -25,26 +35,50 @@ fn applets_answer_to_their_names() {
 #[test]
 fn unknown_applet_lists_applets_and_exits_2() {
     let s = Scenario::new();
-    s.applet("frobnicate", ["x"]).fails().code_is(2).stderr_contains("registry-serve");
+    s.applet("frobnicate", ["x"])
+        .fails()
+        .code_is(2)
+        .stderr_contains("registry-serve");
 }
 
 #[test]
 fn bad_flag_is_one_line_error_125() {
     let s = Scenario::new();
-    s.tug(["version", "--no-such-flag"]).fails().code_is(125).one_line_error();
+    s.tug(["version", "--no-such-flag"])
+        .fails()
+        .code_is(125)
+        .one_line_error();
 }
 
 #[test]
 fn install_links_makes_working_symlinks() {
     let s = Scenario::new();
     let dir = s.path().join("links");
-    s.tug(["install-links", dir.to_str().unwrap(), "--docker"]).succeeds();
-    for n in ["run", "registry-serve", "compose-up", "image-build", "network", "docker"] {
-        assert!(dir.join(n).symlink_metadata().unwrap().file_type().is_symlink(), "{n}");
+    s.tug(["install-links", dir.to_str().unwrap(), "--docker"])
+        .succeeds();
+    for n in [
+        "run",
+        "registry-serve",
+        "compose-up",
+        "image-build",
+        "network",
+        "docker",
+    ] {
+        assert!(
+            dir.join(n)
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{n}"
+        );
     }
     // Idempotent.
-    s.tug(["install-links", dir.to_str().unwrap(), "--docker"]).succeeds();
-    s.command_at(&dir.join("docker"), ["version"]).succeeds().stdout_contains("tug version");
+    s.tug(["install-links", dir.to_str().unwrap(), "--docker"])
+        .succeeds();
+    s.command_at(&dir.join("docker"), ["version"])
+        .succeeds()
+        .stdout_contains("tug version");
 }
 
 /// completions/ and man/ must be what the current clap definitions generate.

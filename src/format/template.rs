@@ -24,16 +24,20 @@ impl Template {
         while let Some(i) = rest.find("{{") {
             out.push_str(&rest[..i]);
             let after = &rest[i + 2..];
-            let j = after
-                .find("}}")
-                .ok_or_else(|| Error::Invalid(format!("template: unclosed action in {:?}", self.source)))?;
+            let j = after.find("}}").ok_or_else(|| {
+                Error::Invalid(format!("template: unclosed action in {:?}", self.source))
+            })?;
             let action = after[..j].trim();
             let (json, path) = match action.strip_prefix("json ") {
                 Some(p) => (true, p.trim()),
                 None => (false, action),
             };
             let mut cur = v;
-            for part in path.trim_start_matches('.').split('.').filter(|p| !p.is_empty()) {
+            for part in path
+                .trim_start_matches('.')
+                .split('.')
+                .filter(|p| !p.is_empty())
+            {
                 cur = cur.get(part).unwrap_or(&Value::Null);
             }
             if json {

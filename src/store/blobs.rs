@@ -132,7 +132,11 @@ impl Store {
         let hasher = match algorithm {
             "sha256" => Hasher::Sha256(Sha256::new()),
             "sha512" => Hasher::Sha512(Sha512::new()),
-            other => return Err(Error::Invalid(format!("unsupported digest algorithm {other:?}"))),
+            other => {
+                return Err(Error::Invalid(format!(
+                    "unsupported digest algorithm {other:?}"
+                )))
+            }
         };
         let tmp = self.tmp_path("blob");
         let file = File::create(&tmp).at(&tmp)?;
@@ -148,12 +152,17 @@ impl Store {
     /// Stores `data` and returns its sha256 digest.
     pub fn put_blob(&self, data: &[u8]) -> Result<Digest> {
         let mut w = self.blob_writer()?;
-        w.write_all(data).at(&w.tmp.clone())?;
+        let tmp = w.tmp.clone();
+        w.write_all(data).at(tmp)?;
         Ok(w.commit(None)?.0)
     }
 
     /// Copies a stream into the store, verifying it against `expected`.
-    pub fn put_blob_from(&self, r: &mut dyn Read, expected: Option<&Digest>) -> Result<(Digest, u64)> {
+    pub fn put_blob_from(
+        &self,
+        r: &mut dyn Read,
+        expected: Option<&Digest>,
+    ) -> Result<(Digest, u64)> {
         let algo = expected.map(|d| d.algorithm().as_ref().to_string());
         let mut w = self.blob_writer_with(algo.as_deref().unwrap_or("sha256"))?;
         let tmp = w.tmp.clone();
@@ -228,7 +237,6 @@ pub fn sha256_digest(data: &[u8]) -> Digest {
         .expect("sha256 digest is valid")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,9 +249,15 @@ mod tests {
         assert_eq!(dg, sha256_digest(b"hello"));
         assert_eq!(s.read_blob(&dg).unwrap(), b"hello");
         let wrong = sha256_digest(b"other");
-        let err = s.put_blob_from(&mut &b"hello"[..], Some(&wrong)).unwrap_err();
+        let err = s
+            .put_blob_from(&mut &b"hello"[..], Some(&wrong))
+            .unwrap_err();
         assert!(matches!(err, Error::DigestMismatch { .. }));
         assert!(!s.has_blob(&wrong));
-        assert_eq!(fs::read_dir(s.tmp_dir()).unwrap().count(), 0, "no temp file left");
+        assert_eq!(
+            fs::read_dir(s.tmp_dir()).unwrap().count(),
+            0,
+            "no temp file left"
+        );
     }
 }

@@ -24,7 +24,10 @@ pub struct ImageEntry {
 }
 
 fn entry_name(d: &Descriptor) -> Option<&str> {
-    d.annotations().as_ref()?.get(REF_NAME_ANNOTATION).map(|s| s.as_str())
+    d.annotations()
+        .as_ref()?
+        .get(REF_NAME_ANNOTATION)
+        .map(|s| s.as_str())
 }
 
 impl Store {
@@ -170,8 +173,12 @@ mod tests {
         s.tag_image(&b, std::slice::from_ref(&r)).unwrap();
         let es = s.image_entries().unwrap();
         assert_eq!(es.len(), 2);
-        assert!(es.iter().any(|e| e.name.is_none() && e.manifest.digest() == a.digest()));
-        assert!(es.iter().any(|e| e.name.as_ref() == Some(&r) && e.manifest.digest() == b.digest()));
+        assert!(es
+            .iter()
+            .any(|e| e.name.is_none() && e.manifest.digest() == a.digest()));
+        assert!(es
+            .iter()
+            .any(|e| e.name.as_ref() == Some(&r) && e.manifest.digest() == b.digest()));
         s.untag_image(&r, false).unwrap();
         assert_eq!(s.image_entries().unwrap().len(), 1);
     }

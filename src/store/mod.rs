@@ -50,7 +50,14 @@ impl Store {
     pub fn open(root: impl Into<PathBuf>) -> Result<Store> {
         let root: PathBuf = root.into();
         let store = Store { root };
-        for dir in ["blobs/sha256", "snapshots", "containers", "volumes", "networks", "tmp"] {
+        for dir in [
+            "blobs/sha256",
+            "snapshots",
+            "containers",
+            "volumes",
+            "networks",
+            "tmp",
+        ] {
             let p = store.root.join(dir);
             fs::create_dir_all(&p).at(&p)?;
         }
@@ -128,7 +135,8 @@ impl Store {
         if entries.peek().is_none() {
             return Ok(());
         }
-        let Some(_guard) = LockGuard::try_acquire(&self.root.join("lock"), LockMode::Exclusive)? else {
+        let Some(_guard) = LockGuard::try_acquire(&self.root.join("lock"), LockMode::Exclusive)?
+        else {
             return Ok(());
         };
         for e in entries.flatten() {

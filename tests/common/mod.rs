@@ -30,9 +30,15 @@ pub struct Scenario {
 
 impl Scenario {
     pub fn new() -> Scenario {
-        let dir = tempfile::Builder::new().prefix("tugtest-").tempdir_in(test_tmp()).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("tugtest-")
+            .tempdir_in(test_tmp())
+            .unwrap();
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        Scenario { dir, rootless: false }
+        Scenario {
+            dir,
+            rootless: false,
+        }
     }
 
     /// The same scenario run as the unprivileged test user; None (after
@@ -46,7 +52,10 @@ impl Scenario {
             eprintln!("SKIPPED: user {TEST_USER} does not exist (.ci/run creates it)");
             return None;
         };
-        let s = Scenario { rootless: true, ..Scenario::new() };
+        let s = Scenario {
+            rootless: true,
+            ..Scenario::new()
+        };
         chown_r(s.dir.path(), uid, gid);
         Some(s)
     }
@@ -103,7 +112,14 @@ impl Scenario {
     {
         let mut c = if self.rootless {
             let mut c = Command::new("setpriv");
-            c.args(["--reuid", TEST_USER, "--regid", TEST_USER, "--init-groups", "--"]);
+            c.args([
+                "--reuid",
+                TEST_USER,
+                "--regid",
+                TEST_USER,
+                "--init-groups",
+                "--",
+            ]);
             c.arg(program);
             c
         } else {
@@ -127,7 +143,10 @@ impl Scenario {
             .env("TUG_ROOT", self.store())
             .current_dir(self.path());
         c.args(args);
-        Run { cmd: c, stdin: None }
+        Run {
+            cmd: c,
+            stdin: None,
+        }
     }
 }
 
@@ -145,7 +164,11 @@ impl Run {
 
     pub fn run(mut self) -> Outcome {
         self.cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-        self.cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        self.cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = self.cmd.spawn().expect("spawning tug");
         if let Some(data) = self.stdin.take() {
             let mut si = child.stdin.take().unwrap();
@@ -154,7 +177,10 @@ impl Run {
             });
         }
         let out = child.wait_with_output().unwrap();
-        Outcome { out, what: format!("{:?}", self.cmd) }
+        Outcome {
+            out,
+            what: format!("{:?}", self.cmd),
+        }
     }
 
     pub fn succeeds(self) -> Outcome {
@@ -163,7 +189,12 @@ impl Run {
 
     pub fn fails(self) -> Outcome {
         let o = self.run();
-        assert!(!o.out.status.success(), "{} should have failed\n{}", o.what, o.dump());
+        assert!(
+            !o.out.status.success(),
+            "{} should have failed\n{}",
+            o.what,
+            o.dump()
+        );
         o
     }
 }
@@ -183,11 +214,22 @@ impl Outcome {
         )
     }
     pub fn success(self) -> Outcome {
-        assert!(self.out.status.success(), "{} failed\n{}", self.what, self.dump());
+        assert!(
+            self.out.status.success(),
+            "{} failed\n{}",
+            self.what,
+            self.dump()
+        );
         self
     }
     pub fn code_is(self, code: i32) -> Outcome {
-        assert_eq!(self.out.status.code(), Some(code), "{}\n{}", self.what, self.dump());
+        assert_eq!(
+            self.out.status.code(),
+            Some(code),
+            "{}\n{}",
+            self.what,
+            self.dump()
+        );
         self
     }
     pub fn stdout(&self) -> String {
@@ -201,18 +243,30 @@ impl Outcome {
         self
     }
     pub fn stdout_contains(self, s: &str) -> Outcome {
-        assert!(self.stdout().contains(s), "stdout lacks {s:?}\n{}", self.dump());
+        assert!(
+            self.stdout().contains(s),
+            "stdout lacks {s:?}\n{}",
+            self.dump()
+        );
         self
     }
     pub fn stderr_contains(self, s: &str) -> Outcome {
-        assert!(self.stderr().contains(s), "stderr lacks {s:?}\n{}", self.dump());
+        assert!(
+            self.stderr().contains(s),
+            "stderr lacks {s:?}\n{}",
+            self.dump()
+        );
         self
     }
     /// A one-line error starting with `tug:`.
     pub fn one_line_error(self) -> Outcome {
         let e = self.stderr();
         let lines: Vec<&str> = e.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert!(!lines.is_empty() && lines[0].starts_with("tug: "), "want a tug: error\n{}", self.dump());
+        assert!(
+            !lines.is_empty() && lines[0].starts_with("tug: "),
+            "want a tug: error\n{}",
+            self.dump()
+        );
         assert!(!e.contains("panicked"), "panic\n{}", self.dump());
         self
     }
@@ -246,7 +300,9 @@ pub fn chown_r(p: &Path, uid: u32, gid: u32) {
 
 /// Where scenarios live: a directory every user can enter.
 fn test_tmp() -> PathBuf {
-    let p = std::env::var_os("TUG_TEST_TMP").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp/tug-tests"));
+    let p = std::env::var_os("TUG_TEST_TMP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp/tug-tests"));
     std::fs::create_dir_all(&p).unwrap();
     let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o1777));
     p
@@ -263,15 +319,18 @@ pub fn have(program: &str) -> bool {
 
 /// Path of Debian's busybox-static, if installed.
 pub fn busybox() -> Option<PathBuf> {
-    ["/bin/busybox", "/usr/bin/busybox"].iter().map(PathBuf::from).find(|p| {
-        p.exists()
-            && Command::new("file")
-                .arg("-L")
-                .arg(p)
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).contains("statically linked"))
-                .unwrap_or(true)
-    })
+    ["/bin/busybox", "/usr/bin/busybox"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| {
+            p.exists()
+                && Command::new("file")
+                    .arg("-L")
+                    .arg(p)
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).contains("statically linked"))
+                    .unwrap_or(true)
+        })
 }
 
 /// A busybox root filesystem as a plain tar (built once per test binary):
