@@ -5,6 +5,7 @@ use tug::store::Store;
 use crate::cli::Global;
 
 /// Opens the store the global flags name.
+#[allow(dead_code)] // used as the image and container applets land
 pub fn open_store(g: &Global) -> anyhow::Result<Store> {
     let root = tug::paths::store_root(g.root.clone());
     Store::open(&root)
