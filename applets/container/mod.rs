@@ -1,0 +1,3 @@
+//! Container commands: `run` (and, as they land, create, start, ps, rm...).
+
+pub mod run;
