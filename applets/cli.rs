@@ -50,7 +50,7 @@ impl Global {
 pub enum Command {
     // --- containers ---
     /// Create and run a new container from an image
-    Run(crate::container::run::Args),
+    Run(Box<crate::container::run::Args>),
     /// Create a new container
     Create(Pending),
     /// Start one or more stopped containers
@@ -285,7 +285,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::InstallLinks(a) => crate::links::run(a),
         C::Completion(a) => crate::docs::completion(a),
         C::GenDocs(a) => crate::docs::gen_docs(a),
-        C::Run(a) => crate::container::run::run(a, g),
+        C::Run(a) => crate::container::run::run(*a, g),
         C::Create(_) => crate::pending::run("create"),
         C::Start(_) => crate::pending::run("start"),
         C::Stop(_) => crate::pending::run("stop"),

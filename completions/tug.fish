@@ -81,9 +81,34 @@ complete -c tug -n "__fish_tug_needs_command" -f -a "install-links" -d 'Create t
 complete -c tug -n "__fish_tug_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c tug -n "__fish_tug_needs_command" -f -a "gen-docs" -d 'Write completions/ and man/ (for maintainers)'
 complete -c tug -n "__fish_tug_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand run" -l name -d 'Assign a name to the container' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s e -l env -d 'Set environment variables (KEY=VALUE, or KEY to pass the host\'s value)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l env-file -d 'Read environment variables from a file' -r -F
+complete -c tug -n "__fish_tug_using_subcommand run" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s u -l user -d 'Username or UID, with an optional group (USER[:GROUP])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l entrypoint -d 'Overwrite the image\'s ENTRYPOINT ("" clears it)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s h -l hostname -d 'Container host name (default: the short container ID)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l network -d 'Network mode: none (a namespace with loopback only; the default until bridge networks exist) or host' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l cap-add -d 'Add Linux capabilities' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l rootfs -d 'Run the container on an exploded root filesystem directory instead of an image' -r -F
+complete -c tug -n "__fish_tug_using_subcommand run" -s m -l memory -d 'Memory limit (e.g. 32m, 1g)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l pids-limit -d 'Tune the container\'s pids limit (-1 for unlimited)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l cpus -d 'Number of CPUs' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l ulimit -d 'Ulimit options (NAME=SOFT[:HARD])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand run" -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
+complete -c tug -n "__fish_tug_using_subcommand run" -s i -l interactive -d 'Keep STDIN open'
+complete -c tug -n "__fish_tug_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c tug -n "__fish_tug_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c tug -n "__fish_tug_using_subcommand run" -l privileged -d 'Give extended privileges to the container'
+complete -c tug -n "__fish_tug_using_subcommand run" -l read-only -d 'Mount the container\'s root filesystem read-only'
 complete -c tug -n "__fish_tug_using_subcommand run" -s D -l debug -d 'Print debugging information'
-complete -c tug -n "__fish_tug_using_subcommand run" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand run" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -s D -l debug -d 'Print debugging information'

@@ -13,7 +13,7 @@ use crate::common::open_store;
 
 /// `run` flags (Docker's names).
 #[derive(Debug, ClapArgs, Clone)]
-#[command(trailing_var_arg = true, disable_help_flag = true)]
+#[command(disable_help_flag = true)]
 pub struct Args {
     /// Print help
     #[arg(long, action = clap::ArgAction::Help)]
@@ -52,7 +52,12 @@ pub struct Args {
     #[arg(short = 'h', long)]
     pub hostname: Option<String>,
     /// Network mode: none (a namespace with loopback only; the default until bridge networks exist) or host
-    #[arg(long = "network", alias = "net", default_value = "none", value_name = "MODE")]
+    #[arg(
+        long = "network",
+        alias = "net",
+        default_value = "none",
+        value_name = "MODE"
+    )]
     pub network: String,
     /// Give extended privileges to the container
     #[arg(long)]
@@ -93,12 +98,15 @@ pub struct Args {
     /// Pull the image before running: never or missing (always needs a registry)
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
-    /// The image (or, with --rootfs, the command)
-    #[arg(value_name = "IMAGE")]
-    pub image: String,
-    /// The command and its arguments
-    #[arg(value_name = "COMMAND", allow_hyphen_values = true)]
-    pub command: Vec<String>,
+    /// The image (or, with --rootfs, the command), then the command and its arguments
+    #[arg(
+        value_name = "IMAGE [COMMAND [ARG...]]",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub image_and_command: Vec<String>,
 }
 
 fn invalid(msg: String) -> anyhow::Error {
@@ -212,9 +220,15 @@ impl Args {
             "none" => NetworkMode::None,
             "host" => NetworkMode::Host,
             "bridge" | "default" => {
-                return Err(Error::NotImplemented("bridge networks (use --network none or host)").into())
+                return Err(
+                    Error::NotImplemented("bridge networks (use --network none or host)").into(),
+                )
             }
-            other => return Err(invalid(format!("invalid network mode {other:?}: want none or host"))),
+            other => {
+                return Err(invalid(format!(
+                    "invalid network mode {other:?}: want none or host"
+                )))
+            }
         };
         let mut no_new_privileges = true;
         let mut seccomp = SeccompChoice::Default;
@@ -224,7 +238,9 @@ impl Args {
                 ("no-new-privileges", "" | "true") => no_new_privileges = true,
                 ("no-new-privileges", "false") => no_new_privileges = false,
                 ("seccomp", "unconfined") => seccomp = SeccompChoice::Unconfined,
-                ("seccomp", p) if !p.is_empty() => seccomp = SeccompChoice::Profile(PathBuf::from(p)),
+                ("seccomp", p) if !p.is_empty() => {
+                    seccomp = SeccompChoice::Profile(PathBuf::from(p))
+                }
                 ("label" | "apparmor", _) => {}
                 _ => return Err(invalid(format!("invalid --security-opt: {o:?}"))),
             }
@@ -239,7 +255,7 @@ impl Args {
             }
         }
         Ok(RunOptions {
-            command: self.command.clone(),
+            command: self.image_and_command[1..].to_vec(),
             entrypoint: self.entrypoint.clone(),
             env,
             workdir: self.workdir.clone(),
@@ -253,11 +269,19 @@ impl Args {
             seccomp,
             read_only: self.read_only,
             tmpfs: self.tmpfs.clone(),
-            binds: self.volume.iter().map(|v| parse_volume(v)).collect::<anyhow::Result<_>>()?,
+            binds: self
+                .volume
+                .iter()
+                .map(|v| parse_volume(v))
+                .collect::<anyhow::Result<_>>()?,
             memory,
             pids_limit: self.pids_limit,
             cpus: self.cpus,
-            ulimits: self.ulimit.iter().map(|u| parse_ulimit(u)).collect::<anyhow::Result<_>>()?,
+            ulimits: self
+                .ulimit
+                .iter()
+                .map(|u| parse_ulimit(u))
+                .collect::<anyhow::Result<_>>()?,
             tty: self.tty,
         })
     }
@@ -266,14 +290,18 @@ impl Args {
     pub fn request(&self) -> anyhow::Result<Request> {
         let mut options = self.options()?;
         let image = if self.rootfs.is_some() {
-            options.command.insert(0, self.image.clone());
+            options.command.insert(0, self.image_and_command[0].clone());
             None
         } else {
-            Some(self.image.clone())
+            Some(self.image_and_command[0].clone())
         };
         match self.pull.as_str() {
             "never" | "missing" | "always" => {}
-            p => return Err(invalid(format!("invalid --pull policy {p:?}: want always, missing or never"))),
+            p => {
+                return Err(invalid(format!(
+                    "invalid --pull policy {p:?}: want always, missing or never"
+                )))
+            }
         }
         Ok(Request {
             image,

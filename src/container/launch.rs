@@ -79,7 +79,10 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             (Some(d), _) => {
                 let d = std::fs::canonicalize(d).at(d)?;
                 if !d.is_dir() {
-                    return Err(Error::Invalid(format!("--rootfs {}: not a directory", d.display())));
+                    return Err(Error::Invalid(format!(
+                        "--rootfs {}: not a directory",
+                        d.display()
+                    )));
                 }
                 (RootfsSource::Dir(d.clone()), vec![d])
             }
@@ -115,8 +118,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         )?;
         let hostname = spec.hostname().clone().unwrap_or_default();
         write_etc_files(&dir, &hostname, req.options.network)?;
-        let data =
-            serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
+        let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
         container::write_doc(&dir.join("config.json"), &data)?;
         let args = spec
             .process()

@@ -109,7 +109,7 @@ pub fn list(store: &Store) -> Result<Vec<Record>> {
             }
         }
     }
-    out.sort_by(|a, b| b.created.cmp(&a.created));
+    out.sort_by_key(|r| std::cmp::Reverse(r.created));
     Ok(out)
 }
 
@@ -135,9 +135,27 @@ fn valid_name(n: &str) -> bool {
 }
 
 const ADJECTIVES: &[&str] = &[
-    "admiring", "brave", "clever", "dazzling", "eager", "focused", "gallant", "happy",
-    "jolly", "keen", "lucid", "modest", "nifty", "optimistic", "quirky", "serene",
-    "tender", "upbeat", "vibrant", "wizardly", "zealous",
+    "admiring",
+    "brave",
+    "clever",
+    "dazzling",
+    "eager",
+    "focused",
+    "gallant",
+    "happy",
+    "jolly",
+    "keen",
+    "lucid",
+    "modest",
+    "nifty",
+    "optimistic",
+    "quirky",
+    "serene",
+    "tender",
+    "upbeat",
+    "vibrant",
+    "wizardly",
+    "zealous",
 ];
 const SURNAMES: &[&str] = &[
     "turing", "hopper", "lovelace", "ritchie", "thompson", "torvalds", "knuth", "dijkstra",
@@ -186,7 +204,9 @@ pub fn create(
             }
         },
     };
-    let id: String = (0..32).map(|_| format!("{:02x}", rng.random::<u8>())).collect();
+    let id: String = (0..32)
+        .map(|_| format!("{:02x}", rng.random::<u8>()))
+        .collect();
     let d = dir(store, &id);
     std::fs::create_dir(&d).at(&d)?;
     let record = match fill(id.clone(), name, d.clone()) {

@@ -26,7 +26,7 @@ pub struct Cgroup {
 }
 
 fn is_unified(root: &Path) -> bool {
-    rustix::fs::statfs(root).is_ok_and(|s| s.f_type as i64 == CGROUP2_SUPER_MAGIC)
+    rustix::fs::statfs(root).is_ok_and(|s| s.f_type == CGROUP2_SUPER_MAGIC)
 }
 
 fn has_limits(r: Option<&LinuxResources>) -> bool {
@@ -53,21 +53,31 @@ fn own_v2_cgroup() -> Option<PathBuf> {
 impl Cgroup {
     /// Creates the container's cgroup(s) and applies limits. Returns an empty
     /// Cgroup (and the reason, for a warning) when none can be used.
-    pub fn create(id: &str, resources: Option<&LinuxResources>) -> Result<(Cgroup, Option<String>)> {
+    pub fn create(
+        id: &str,
+        resources: Option<&LinuxResources>,
+    ) -> Result<(Cgroup, Option<String>)> {
         let root = Path::new(CGROUP_ROOT);
         let rootless = crate::paths::is_rootless();
         if is_unified(root) {
             let base = if rootless {
                 match own_v2_cgroup() {
                     Some(p) if rustix::fs::access(&p, rustix::fs::Access::WRITE_OK).is_ok() => p,
-                    _ => return Ok((Cgroup::default(), limits_warning(resources, "cgroup v2 is not delegated to this user"))),
+                    _ => {
+                        return Ok((
+                            Cgroup::default(),
+                            limits_warning(resources, "cgroup v2 is not delegated to this user"),
+                        ))
+                    }
                 }
             } else {
                 root.join("tug")
             };
             let dir = base.join(id);
             std::fs::create_dir_all(&dir).at(&dir)?;
-            let cg = Cgroup { dirs: vec![dir.clone()] };
+            let cg = Cgroup {
+                dirs: vec![dir.clone()],
+            };
             if let Err(e) = cg.apply_v2(&dir, resources) {
                 cg.remove();
                 return Err(e);
@@ -77,7 +87,10 @@ impl Cgroup {
         if rootless {
             return Ok((
                 Cgroup::default(),
-                limits_warning(resources, "rootless containers need cgroup v2 with delegation; this host uses cgroup v1"),
+                limits_warning(
+                    resources,
+                    "rootless containers need cgroup v2 with delegation; this host uses cgroup v1",
+                ),
             ));
         }
         let mut cg = Cgroup::default();
@@ -110,7 +123,11 @@ impl Cgroup {
             let _ = std::fs::write(dir.join("memory.swap.max"), "0");
         }
         if let Some(p) = r.pids().as_ref().map(|p| p.limit()) {
-            write(dir, "pids.max", &if p <= 0 { "max".into() } else { p.to_string() })?;
+            write(
+                dir,
+                "pids.max",
+                &if p <= 0 { "max".into() } else { p.to_string() },
+            )?;
         }
         if let Some(c) = r.cpu() {
             if let (Some(q), Some(p)) = (c.quota(), c.period()) {
@@ -131,7 +148,9 @@ impl Cgroup {
         let Some(r) = r else { return Ok(()) };
         let need = |c: &str| {
             self.dir_of(c).ok_or_else(|| {
-                Error::Invalid(format!("cgroup v1 controller {c} is not available on this host"))
+                Error::Invalid(format!(
+                    "cgroup v1 controller {c} is not available on this host"
+                ))
             })
         };
         if let Some(l) = r.memory().as_ref().and_then(|m| m.limit()) {
@@ -141,7 +160,11 @@ impl Cgroup {
             let _ = std::fs::write(d.join("memory.memsw.limit_in_bytes"), l.to_string());
         }
         if let Some(p) = r.pids().as_ref().map(|p| p.limit()) {
-            write(need("pids")?, "pids.max", &if p <= 0 { "max".into() } else { p.to_string() })?;
+            write(
+                need("pids")?,
+                "pids.max",
+                &if p <= 0 { "max".into() } else { p.to_string() },
+            )?;
         }
         if let Some(c) = r.cpu() {
             if let (Some(q), Some(p)) = (c.quota(), c.period()) {
@@ -166,10 +189,16 @@ impl Cgroup {
         self.dirs.iter().any(|d| {
             let v1 = std::fs::read_to_string(d.join("memory.oom_control"))
                 .ok()
-                .and_then(|t| t.lines().find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok()));
+                .and_then(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok())
+                });
             let v2 = std::fs::read_to_string(d.join("memory.events"))
                 .ok()
-                .and_then(|t| t.lines().find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok()));
+                .and_then(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok())
+                });
             v1.or(v2).unwrap_or(0) > 0
         })
     }

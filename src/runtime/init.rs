@@ -75,13 +75,19 @@ fn prepare(ctx: &InitContext) -> R {
         set_rlimit(r)?;
     }
     for prog in ctx.seccomp {
-        io(crate::runtime::seccomp::install(prog), "installing the seccomp filter")?;
+        io(
+            crate::runtime::seccomp::install(prog),
+            "installing the seccomp filter",
+        )?;
     }
     let cwd = process.cwd();
     if !cwd.is_dir() {
         let _ = std::fs::create_dir_all(cwd);
     }
-    io(std::env::set_current_dir(cwd), &format!("entering {}", cwd.display()))?;
+    io(
+        std::env::set_current_dir(cwd),
+        &format!("entering {}", cwd.display()),
+    )?;
     if let Some(c) = process.capabilities() {
         crate::runtime::caps::drop_bounding(c)?;
     }
@@ -99,11 +105,19 @@ fn prepare(ctx: &InitContext) -> R {
     }
     // SAFETY: plain credential syscalls with integer arguments.
     if unsafe { libc::setresgid(user.gid(), user.gid(), user.gid()) } != 0 {
-        return Err(format!("setting gid {}: {}", user.gid(), std::io::Error::last_os_error()));
+        return Err(format!(
+            "setting gid {}: {}",
+            user.gid(),
+            std::io::Error::last_os_error()
+        ));
     }
     // SAFETY: as above.
     if unsafe { libc::setresuid(user.uid(), user.uid(), user.uid()) } != 0 {
-        return Err(format!("setting uid {}: {}", user.uid(), std::io::Error::last_os_error()));
+        return Err(format!(
+            "setting uid {}: {}",
+            user.uid(),
+            std::io::Error::last_os_error()
+        ));
     }
     if let Some(c) = process.capabilities() {
         crate::runtime::caps::apply(c)?;
@@ -151,7 +165,10 @@ fn set_rlimit(r: &oci_spec::runtime::PosixRlimit) -> R {
     };
     // SAFETY: setrlimit reads one rlimit struct we own.
     if unsafe { libc::setrlimit(res, &lim) } != 0 {
-        return Err(format!("setting {name}: {}", std::io::Error::last_os_error()));
+        return Err(format!(
+            "setting {name}: {}",
+            std::io::Error::last_os_error()
+        ));
     }
     Ok(())
 }
@@ -183,11 +200,17 @@ fn loopback_up() -> R {
     // SAFETY: SIOCGIFFLAGS/SIOCSIFFLAGS read and write one ifreq-sized struct we own.
     unsafe {
         if libc::ioctl(fd.as_raw_fd(), libc::SIOCGIFFLAGS, &mut req) != 0 {
-            return Err(format!("reading lo's flags: {}", std::io::Error::last_os_error()));
+            return Err(format!(
+                "reading lo's flags: {}",
+                std::io::Error::last_os_error()
+            ));
         }
         req.flags |= libc::IFF_UP as libc::c_short;
         if libc::ioctl(fd.as_raw_fd(), libc::SIOCSIFFLAGS, &mut req) != 0 {
-            return Err(format!("bringing lo up: {}", std::io::Error::last_os_error()));
+            return Err(format!(
+                "bringing lo up: {}",
+                std::io::Error::last_os_error()
+            ));
         }
     }
     Ok(())
@@ -228,8 +251,12 @@ fn exec(spec: &Spec) -> Message {
     let to_c = |s: &[u8]| CString::new(s).ok();
     let (Some(prog), Some(argv), Some(envp)) = (
         to_c(program.as_os_str().as_bytes()),
-        args.iter().map(|a| to_c(a.as_bytes())).collect::<Option<Vec<_>>>(),
-        env.iter().map(|e| to_c(e.as_bytes())).collect::<Option<Vec<_>>>(),
+        args.iter()
+            .map(|a| to_c(a.as_bytes()))
+            .collect::<Option<Vec<_>>>(),
+        env.iter()
+            .map(|e| to_c(e.as_bytes()))
+            .collect::<Option<Vec<_>>>(),
     ) else {
         return fail(libc::EINVAL);
     };
@@ -240,5 +267,9 @@ fn exec(spec: &Spec) -> Message {
     // SAFETY: NUL-terminated strings and NULL-terminated pointer arrays that
     // live until execve returns (it only returns on failure).
     unsafe { libc::execve(prog.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
-    fail(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL))
+    fail(
+        std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EINVAL),
+    )
 }

@@ -35,7 +35,8 @@ pub fn mount(
     flags: libc::c_ulong,
     data: Option<&str>,
 ) -> std::io::Result<()> {
-    let to_c = |s: &[u8]| CString::new(s).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL));
+    let to_c =
+        |s: &[u8]| CString::new(s).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL));
     let src = src.map(|s| to_c(s.as_os_str().as_bytes())).transpose()?;
     let target = to_c(target.as_os_str().as_bytes())?;
     let fstype = fstype.map(|s| to_c(s.as_bytes())).transpose()?;
@@ -93,21 +94,29 @@ fn parse_options(opts: &[String]) -> (libc::c_ulong, Vec<String>, bool) {
 fn make_target(dest: &Path, file: bool) -> R {
     if file {
         if let Some(p) = dest.parent() {
-            ctx(std::fs::create_dir_all(p), || format!("creating {}", p.display()))?;
+            ctx(std::fs::create_dir_all(p), || {
+                format!("creating {}", p.display())
+            })?;
         }
         if dest.symlink_metadata().is_err() {
-            ctx(std::fs::File::create(dest), || format!("creating {}", dest.display()))?;
+            ctx(std::fs::File::create(dest), || {
+                format!("creating {}", dest.display())
+            })?;
         }
         Ok(())
     } else {
-        ctx(std::fs::create_dir_all(dest), || format!("creating {}", dest.display()))
+        ctx(std::fs::create_dir_all(dest), || {
+            format!("creating {}", dest.display())
+        })
     }
 }
 
 /// The mount flags a path's filesystem carries now (to keep the locked ones
 /// — nosuid, nodev, noexec — when remounting read-only in a user namespace).
 fn current_flags(p: &Path) -> libc::c_ulong {
-    let Ok(s) = rustix::fs::statvfs(p) else { return 0 };
+    let Ok(s) = rustix::fs::statvfs(p) else {
+        return 0;
+    };
     let f = s.f_flag;
     let mut out = 0;
     for (st, ms) in [
@@ -115,7 +124,10 @@ fn current_flags(p: &Path) -> libc::c_ulong {
         (rustix::fs::StatVfsMountFlags::NODEV, libc::MS_NODEV),
         (rustix::fs::StatVfsMountFlags::NOEXEC, libc::MS_NOEXEC),
         (rustix::fs::StatVfsMountFlags::NOATIME, libc::MS_NOATIME),
-        (rustix::fs::StatVfsMountFlags::NODIRATIME, libc::MS_NODIRATIME),
+        (
+            rustix::fs::StatVfsMountFlags::NODIRATIME,
+            libc::MS_NODIRATIME,
+        ),
         (rustix::fs::StatVfsMountFlags::RELATIME, libc::MS_RELATIME),
     ] {
         if f.contains(st) {
@@ -141,7 +153,9 @@ fn under(root: &Path, dest: &Path) -> PathBuf {
 
 /// Mounts the rootfs at `merged`.
 fn mount_root(src: &RootfsSource, merged: &Path) -> R {
-    ctx(std::fs::create_dir_all(merged), || format!("creating {}", merged.display()))?;
+    ctx(std::fs::create_dir_all(merged), || {
+        format!("creating {}", merged.display())
+    })?;
     match src {
         RootfsSource::Dir(d) => ctx(
             mount(Some(d), merged, None, libc::MS_BIND | libc::MS_REC, None),
@@ -159,7 +173,13 @@ fn mount_root(src: &RootfsSource, merged: &Path) -> R {
                 data.push_str(",userxattr");
             }
             ctx(
-                mount(Some(Path::new("overlay")), merged, Some("overlay"), 0, Some(&data)),
+                mount(
+                    Some(Path::new("overlay")),
+                    merged,
+                    Some("overlay"),
+                    0,
+                    Some(&data),
+                ),
                 || "mounting the overlay rootfs".into(),
             )
         }
@@ -176,8 +196,20 @@ fn mount_one(root: &Path, m: &Mount) -> R {
         let is_file = !src.is_dir();
         make_target(&dest, is_file)?;
         ctx(
-            mount(Some(&src), &dest, None, libc::MS_BIND | (flags & libc::MS_REC), None),
-            || format!("bind-mounting {} on {}", src.display(), m.destination().display()),
+            mount(
+                Some(&src),
+                &dest,
+                None,
+                libc::MS_BIND | (flags & libc::MS_REC),
+                None,
+            ),
+            || {
+                format!(
+                    "bind-mounting {} on {}",
+                    src.display(),
+                    m.destination().display()
+                )
+            },
         )?;
         if flags & libc::MS_RDONLY != 0 {
             ctx(remount_readonly(&dest), || {
@@ -193,9 +225,17 @@ fn mount_one(root: &Path, m: &Mount) -> R {
         Ok(()) => Ok(()),
         // Rootless without an owned network namespace, sysfs is refused:
         // bind the host's /sys read-only instead.
-        Err(e) if typ == "sysfs" && matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) => {
+        Err(e)
+            if typ == "sysfs" && matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) =>
+        {
             ctx(
-                mount(Some(Path::new("/sys")), &dest, None, libc::MS_BIND | libc::MS_REC, None),
+                mount(
+                    Some(Path::new("/sys")),
+                    &dest,
+                    None,
+                    libc::MS_BIND | libc::MS_REC,
+                    None,
+                ),
                 || "binding /sys".into(),
             )?;
             if flags & libc::MS_RDONLY != 0 {
@@ -205,7 +245,10 @@ fn mount_one(root: &Path, m: &Mount) -> R {
         }
         // mqueue needs an owned IPC namespace; skip it rather than fail.
         Err(_) if typ == "mqueue" => Ok(()),
-        Err(e) => Err(format!("mounting {typ} on {}: {e}", m.destination().display())),
+        Err(e) => Err(format!(
+            "mounting {typ} on {}: {e}",
+            m.destination().display()
+        )),
     }
 }
 
@@ -246,8 +289,13 @@ fn make_devices(root: &Path) -> R {
 
 /// Makes `root` the process's root and drops the old one.
 fn pivot(root: &Path) -> R {
-    ctx(std::env::set_current_dir(root), || format!("entering {}", root.display()))?;
-    ctx(rustix::process::pivot_root(".", ".").map_err(Into::into), || "pivot_root".into())?;
+    ctx(std::env::set_current_dir(root), || {
+        format!("entering {}", root.display())
+    })?;
+    ctx(
+        rustix::process::pivot_root(".", ".").map_err(Into::into),
+        || "pivot_root".into(),
+    )?;
     ctx(
         rustix::mount::unmount(".", rustix::mount::UnmountFlags::DETACH).map_err(Into::into),
         || "detaching the old root".into(),
@@ -258,11 +306,25 @@ fn pivot(root: &Path) -> R {
 fn mask(paths: &[String]) -> R {
     for p in paths {
         let path = Path::new(p);
-        let Ok(meta) = path.symlink_metadata() else { continue };
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
         let r = if meta.is_dir() {
-            mount(Some(Path::new("tmpfs")), path, Some("tmpfs"), libc::MS_RDONLY, None)
+            mount(
+                Some(Path::new("tmpfs")),
+                path,
+                Some("tmpfs"),
+                libc::MS_RDONLY,
+                None,
+            )
         } else {
-            mount(Some(Path::new("/dev/null")), path, None, libc::MS_BIND, None)
+            mount(
+                Some(Path::new("/dev/null")),
+                path,
+                None,
+                libc::MS_BIND,
+                None,
+            )
         };
         ctx(r, || format!("masking {p}"))?;
     }
@@ -288,7 +350,13 @@ fn make_readonly(paths: &[String]) -> R {
 /// in the container's mount namespace.
 pub fn setup(spec: &Spec, src: &RootfsSource) -> R {
     ctx(
-        mount(None, Path::new("/"), None, libc::MS_REC | libc::MS_PRIVATE, None),
+        mount(
+            None,
+            Path::new("/"),
+            None,
+            libc::MS_REC | libc::MS_PRIVATE,
+            None,
+        ),
         || "making / private".into(),
     )?;
     let root_cfg = spec.root().as_ref().ok_or("the spec has no root")?;
@@ -306,7 +374,9 @@ pub fn setup(spec: &Spec, src: &RootfsSource) -> R {
         make_readonly(linux.readonly_paths().as_deref().unwrap_or_default())?;
     }
     if root_cfg.readonly().unwrap_or(false) {
-        ctx(remount_readonly(Path::new("/")), || "making / read-only".into())?;
+        ctx(remount_readonly(Path::new("/")), || {
+            "making / read-only".into()
+        })?;
     }
     Ok(())
 }

@@ -403,7 +403,9 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         if b.readonly {
             o.push("ro");
         }
-        mounts.push(json!({"destination": b.destination, "type": "bind", "source": b.source, "options": o}));
+        mounts.push(
+            json!({"destination": b.destination, "type": "bind", "source": b.source, "options": o}),
+        );
     }
 
     let mut namespaces = vec![

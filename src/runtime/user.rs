@@ -147,7 +147,10 @@ mod tests {
         .unwrap();
         let l = vec![d.path().to_path_buf()];
         let c = resolve(&l, "www-data").unwrap();
-        assert_eq!((c.uid, c.gid, c.additional_gids.clone()), (33, 33, vec![500]));
+        assert_eq!(
+            (c.uid, c.gid, c.additional_gids.clone()),
+            (33, 33, vec![500])
+        );
         assert_eq!(c.home.as_deref(), Some("/var/www"));
         assert_eq!(resolve(&l, "1234").unwrap().gid, 0);
         assert_eq!(resolve(&l, "33:web").unwrap().gid, 500);

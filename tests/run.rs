@@ -1,0 +1,451 @@
+//! `run`: containers in the foreground, as root and rootless (the `tugtest`
+//! user), on the busybox rootfs through `--rootfs DIR`.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Docker's default capability set as /proc/self/status prints it.
+const DOCKER_CAPEFF: &str = "00000000a80425fb";
+
+/// Root and rootless scenarios with an extracted busybox rootfs.
+fn scenarios() -> Vec<(Scenario, PathBuf)> {
+    let mut out = Vec::new();
+    if !is_root() {
+        eprintln!("SKIPPED: container tests need root (and switch to {TEST_USER} for rootless)");
+        return out;
+    }
+    for s in [Some(Scenario::new()), Scenario::unprivileged()]
+        .into_iter()
+        .flatten()
+    {
+        match busybox_rootfs_dir(&s) {
+            Some(d) => out.push((s, d)),
+            None => eprintln!("SKIPPED: busybox-static is not installed"),
+        }
+    }
+    out
+}
+
+fn run_args<'a>(rootfs: &'a std::path::Path, extra: &[&'a str]) -> Vec<String> {
+    let mut v = vec!["run".to_string(), "--rm".into()];
+    v.extend(
+        extra
+            .iter()
+            .take_while(|a| **a != "--")
+            .map(|s| s.to_string()),
+    );
+    v.push("--rootfs".into());
+    v.push(rootfs.display().to_string());
+    let after: Vec<String> = extra
+        .iter()
+        .skip_while(|a| **a != "--")
+        .skip(1)
+        .map(|s| s.to_string())
+        .collect();
+    v.extend(after);
+    v
+}
+
+fn containers_left(s: &Scenario) -> usize {
+    std::fs::read_dir(s.store().join("containers"))
+        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn run_rm_echo_hi() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(&rootfs, &["--", "echo", "hi"]))
+            .succeeds()
+            .stdout_is("hi\n");
+        assert_eq!(containers_left(&s), 0, "--rm left a container behind");
+    }
+}
+
+#[test]
+fn exit_codes_follow_docker() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(&rootfs, &["--", "true"])).run().code_is(0);
+        s.tug(run_args(&rootfs, &["--", "sh", "-c", "exit 3"]))
+            .run()
+            .code_is(3);
+        s.tug(run_args(&rootfs, &["--", "no-such-command"]))
+            .fails()
+            .code_is(127)
+            .one_line_error()
+            .stderr_contains("no-such-command");
+        // Exists but is not executable.
+        s.tug(run_args(&rootfs, &["--", "/etc/passwd"]))
+            .fails()
+            .code_is(126)
+            .one_line_error();
+        s.tug(run_args(&rootfs, &["--memory", "lots", "--", "true"]))
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn env_workdir_user_hostname() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "-e",
+                    "FOO=bar",
+                    "-w",
+                    "/tmp/work",
+                    "-u",
+                    "33",
+                    "-h",
+                    "boxhost",
+                    "--",
+                    "sh",
+                    "-c",
+                    "echo $FOO; pwd; id -u; id -g; hostname; echo $PATH",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..5],
+            ["bar", "/tmp/work", "33", "33", "boxhost"],
+            "{out}"
+        );
+        assert!(lines[5].contains("/usr/bin"), "default PATH: {out}");
+        // A name is looked up in the rootfs's /etc/passwd.
+        s.tug(run_args(&rootfs, &["-u", "svc", "--", "id", "-u"]))
+            .succeeds()
+            .stdout_is("999\n");
+    }
+}
+
+#[test]
+fn env_file_and_passthrough() {
+    for (s, rootfs) in scenarios() {
+        let f = s.path().join("env.list");
+        std::fs::write(&f, "# comment\nA=1\n\nB=two words\n").unwrap();
+        common::chown_r(&f, 0, 0);
+        let _ = std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        s.tug(run_args(
+            &rootfs,
+            &[
+                "--env-file",
+                f.to_str().unwrap(),
+                "-e",
+                "A=3",
+                "--",
+                "sh",
+                "-c",
+                "echo $A-$B",
+            ],
+        ))
+        .succeeds()
+        .stdout_is("3-two words\n");
+    }
+}
+
+#[test]
+fn capabilities_are_dockers_default_set() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &["--", "grep", "CapEff", "/proc/self/status"],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains(DOCKER_CAPEFF), "{out}");
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--cap-drop",
+                    "ALL",
+                    "--",
+                    "grep",
+                    "CapEff",
+                    "/proc/self/status",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("0000000000000000"), "{out}");
+        // A non-root user has no effective capabilities, as in Docker.
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &["-u", "33", "--", "grep", "CapEff", "/proc/self/status"],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("0000000000000000"), "{out}");
+    }
+}
+
+#[test]
+fn seccomp_refuses_unshare() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(&rootfs, &["--", "unshare", "-U", "true"]))
+            .fails()
+            .stderr_contains("Operation not permitted");
+        s.tug(run_args(
+            &rootfs,
+            &["--", "sh", "-c", "keyctl show 2>&1 || echo refused"],
+        ))
+        .run();
+        if !s.is_rootless() {
+            // Without the filter the same call works (user namespaces need no capability).
+            s.tug(run_args(
+                &rootfs,
+                &[
+                    "--security-opt",
+                    "seccomp=unconfined",
+                    "--",
+                    "unshare",
+                    "-U",
+                    "true",
+                ],
+            ))
+            .succeeds();
+        }
+    }
+}
+
+#[test]
+fn proc_paths_masked_and_readonly() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &["--", "sh", "-c", "wc -c < /proc/keys; grep -E ' /proc/(sys|keys) ' /proc/mounts; touch /sys/x 2>&1; echo done"],
+            ))
+            .succeeds()
+            .stdout();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0].trim(), "0", "/proc/keys is masked: {out}");
+        assert!(
+            out.lines()
+                .any(|l| l.contains(" /proc/sys ") && l.contains(" ro,")),
+            "/proc/sys is read-only: {out}"
+        );
+        assert!(
+            out.contains("Read-only file system"),
+            "/sys is read-only: {out}"
+        );
+        if std::path::Path::new("/proc/kcore").exists() {
+            s.tug(run_args(
+                &rootfs,
+                &["--", "sh", "-c", "wc -c < /proc/kcore"],
+            ))
+            .succeeds()
+            .stdout_is("0\n");
+        }
+    }
+}
+
+#[test]
+fn image_owners_show_inside() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--",
+                    "sh",
+                    "-c",
+                    "stat -c %u /bin/busybox /var/www/data /home/svc/note",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert_eq!(out, "0\n33\n999\n", "owners inside");
+    }
+}
+
+#[test]
+fn read_only_rootfs_and_tmpfs() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--read-only",
+                    "--tmpfs",
+                    "/run",
+                    "--",
+                    "sh",
+                    "-c",
+                    "touch /x 2>&1; touch /run/y && echo tmpfs-ok",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("Read-only file system"), "{out}");
+        assert!(out.contains("tmpfs-ok"), "{out}");
+    }
+}
+
+#[test]
+fn bind_volume_read_only() {
+    for (s, rootfs) in scenarios() {
+        let host = s.path().join("shared");
+        std::fs::create_dir_all(&host).unwrap();
+        std::fs::write(host.join("f"), "from host\n").unwrap();
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&host, u, g);
+        }
+        let v = format!("{}:/data:ro", host.display());
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "-v",
+                    &v,
+                    "--",
+                    "sh",
+                    "-c",
+                    "cat /data/f; touch /data/g 2>&1; echo end",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.starts_with("from host\n"), "{out}");
+        assert!(out.contains("Read-only file system"), "{out}");
+        assert!(!host.join("g").exists());
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_125_and_leaves_nothing() {
+    for (s, rootfs) in scenarios() {
+        for extra in [
+            vec!["-v", "/nonexistent-tug-path:/x:ro"],
+            vec!["-u", "no-such-user"],
+            vec!["--ulimit", "nofile=bogus"],
+            vec!["--cap-add", "NOT_A_CAP"],
+            vec!["--network", "weird"],
+            vec!["-w", "relative/dir"],
+        ] {
+            let mut args = extra.clone();
+            args.extend(["--", "true"]);
+            s.tug(run_args(&rootfs, &args))
+                .fails()
+                .code_is(125)
+                .one_line_error();
+        }
+        s.tug(["run", "--rm", "no-such-image:latest", "true"])
+            .fails()
+            .code_is(125)
+            .one_line_error()
+            .stderr_contains("no such image");
+        assert_eq!(containers_left(&s), 0, "bad input left a container");
+    }
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for t in tasks.flatten() {
+            if let Ok(c) = std::fs::read_to_string(t.path().join("children")) {
+                out.extend(c.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn init_is_a_child_of_tug_run_and_signals_are_forwarded() {
+    for (s, rootfs) in scenarios() {
+        let mut run = s.tug(run_args(
+            &rootfs,
+            &[
+                "--",
+                "sh",
+                "-c",
+                "trap 'exit 7' TERM; echo ready; while true; do sleep 0.05; done",
+            ],
+        ));
+        run.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let init = loop {
+            let kids: Vec<u32> = children_of(tug_pid)
+                .into_iter()
+                .filter(|k| {
+                    std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                        .is_ok_and(|c| c.starts_with("sh\0-c"))
+                })
+                .collect();
+            if let Some(k) = kids.first() {
+                break *k;
+            }
+            assert!(Instant::now() < deadline, "no container init under tug run");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
+        let ppid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))
+            .unwrap()
+            .trim()
+            .to_string();
+        assert_eq!(ppid, tug_pid.to_string(), "the init's parent is tug run");
+        // Let the trap be installed, then signal tug run: it forwards.
+        std::thread::sleep(Duration::from_millis(300));
+        // SAFETY: signalling the child this test spawned.
+        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(7), "{out:?}");
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn memory_limit_kills_a_hog_as_root() {
+    if !is_root() {
+        skip!("needs root");
+    }
+    if !std::path::Path::new("/sys/fs/cgroup/memory/cgroup.procs").exists()
+        && !std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists()
+    {
+        skip!("no memory cgroup controller");
+    }
+    let s = Scenario::new();
+    let Some(rootfs) = busybox_rootfs_dir(&s) else {
+        skip!("busybox-static missing")
+    };
+    // Writing 64 MiB into a tmpfs charged to a 32 MiB cgroup gets OOM-killed.
+    s.tug(run_args(
+        &rootfs,
+        &[
+            "-m",
+            "32m",
+            "--tmpfs",
+            "/big:size=128m",
+            "--",
+            "dd",
+            "if=/dev/zero",
+            "of=/big/f",
+            "bs=1M",
+            "count=64",
+        ],
+    ))
+    .run()
+    .code_is(137);
+}
