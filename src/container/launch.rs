@@ -147,6 +147,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             exit_code: None,
             oom_killed: false,
             cgroup: Cgroup::default(),
+            mapping: mapping.clone(),
         })
     })
 }
@@ -190,12 +191,11 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
         warn(&w);
     }
     r.cgroup = cgroup;
-    let mapping = IdMapping::for_current_user();
     let started = process::start(&process::Launch {
         spec: &spec,
         rootfs: &r.rootfs,
         seccomp: &filters,
-        mapping: &mapping,
+        mapping: &r.mapping,
         cgroup: &r.cgroup,
     });
     let pid = match started {

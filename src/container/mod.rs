@@ -59,6 +59,8 @@ pub struct Record {
     pub oom_killed: bool,
     #[serde(default)]
     pub cgroup: Cgroup,
+    /// The user namespace mapping the container was created with.
+    pub mapping: crate::userns::IdMapping,
 }
 
 impl Record {
