@@ -95,6 +95,9 @@ pub struct Args {
     /// Ulimit options (NAME=SOFT[:HARD])
     #[arg(long)]
     pub ulimit: Vec<String>,
+    /// Restart policy: no, always, on-failure[:N], unless-stopped
+    #[arg(long, default_value = "no", value_name = "POLICY")]
+    pub restart: String,
     /// Pull the image before running: never or missing (always needs a registry)
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
@@ -309,20 +312,39 @@ impl Args {
             name: self.name.clone(),
             options,
             auto_remove: self.rm,
+            restart: tug::container::RestartPolicy::parse(&self.restart)?,
         })
     }
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    if args.detach {
-        return Err(Error::NotImplemented("run -d (the per-container monitor)").into());
-    }
     if args.tty {
         return Err(Error::NotImplemented("run -t (pseudo-terminals)").into());
     }
     let req = args.request()?;
+    if args.rm && req.restart.name != "no" {
+        return Err(invalid("conflicting options: --restart and --rm".into()));
+    }
     let store = open_store(g)?;
     let record = launch::create(&store, &req)?;
+    if args.detach {
+        let started = tug::container::monitor::spawn(&store, &record.id);
+        return match started {
+            Ok(warnings) => {
+                for w in warnings {
+                    eprintln!("tug: warning: {w}");
+                }
+                println!("{}", record.id);
+                Ok(0)
+            }
+            Err(e) => {
+                if args.rm {
+                    tug::container::remove(&store, &record);
+                }
+                Err(e.into())
+            }
+        };
+    }
     let code = launch::run_foreground(&store, record, |w| eprintln!("tug: warning: {w}"))?;
     Ok(code)
 }

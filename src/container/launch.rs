@@ -24,6 +24,7 @@ pub struct Request {
     pub name: Option<String>,
     pub options: RunOptions,
     pub auto_remove: bool,
+    pub restart: crate::container::RestartPolicy,
 }
 
 /// The rootfs layers of an image, topmost first.
@@ -148,6 +149,11 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             oom_killed: false,
             cgroup: Cgroup::default(),
             mapping: mapping.clone(),
+            pid_start: None,
+            monitor_pid: None,
+            restart: req.restart.clone(),
+            restart_count: 0,
+            stopped_by_user: false,
         })
     })
 }
@@ -173,7 +179,10 @@ pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Resu
     outcome
 }
 
-fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
+/// Starts a created (or exited) container: cgroups, seccomp, the clone.
+/// Records it running (saved unless `quiet_rm`, a foreground `--rm` that
+/// nobody else needs to see). Returns the init's pid.
+pub fn start(store: &Store, r: &mut Record, warn: &impl Fn(&str), quiet_rm: bool) -> Result<i32> {
     let spec = load_spec(store, &r.id)?;
     let seccomp_choice = spec
         .annotations()
@@ -208,10 +217,18 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
     };
     r.status = Status::Running;
     r.pid = Some(pid);
+    r.pid_start = container::proc_start_time(pid);
     r.started_at = Some(Utc::now());
-    if !r.auto_remove {
+    r.exit_code = None;
+    r.finished_at = None;
+    if !quiet_rm {
         container::save(store, r)?;
     }
+    Ok(pid)
+}
+
+fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
+    let pid = start(store, r, warn, r.auto_remove)?;
     let code = process::wait_forwarding(pid);
     r.status = Status::Exited;
     r.pid = None;

@@ -15,10 +15,15 @@
 //! directory created, so two commands never take the same name.
 
 pub mod launch;
+pub mod logs;
+pub mod monitor;
+pub mod ops;
+pub mod signal;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+
 use rand::Rng;
 
 use crate::error::{Error, IoContext, Result};
@@ -33,6 +38,7 @@ use crate::store::{LockGuard, LockMode, Store};
 pub enum Status {
     Created,
     Running,
+    Restarting,
     Exited,
 }
 
@@ -61,6 +67,108 @@ pub struct Record {
     pub cgroup: Cgroup,
     /// The user namespace mapping the container was created with.
     pub mapping: crate::userns::IdMapping,
+    /// The init's start time (clock ticks since boot, /proc/PID/stat field
+    /// 22): with the pid, it identifies the process safely against reuse.
+    #[serde(default)]
+    pub pid_start: Option<u64>,
+    /// The per-container monitor's pid (detached containers).
+    #[serde(default)]
+    pub monitor_pid: Option<i32>,
+    #[serde(default)]
+    pub restart: RestartPolicy,
+    #[serde(default)]
+    pub restart_count: u32,
+    /// Set by `stop`/`kill`: the restart policy must not bring it back.
+    #[serde(default)]
+    pub stopped_by_user: bool,
+}
+
+/// `--restart`: no, always, on-failure[:N], unless-stopped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RestartPolicy {
+    /// "no", "always", "on-failure" or "unless-stopped" (Docker's names).
+    pub name: String,
+    /// For on-failure: the most restarts (0 = unlimited).
+    pub maximum_retry_count: u32,
+}
+
+impl RestartPolicy {
+    pub fn parse(s: &str) -> Result<RestartPolicy> {
+        let (name, n) = s.split_once(':').unwrap_or((s, ""));
+        let bad = || {
+            Error::Invalid(format!(
+                "invalid restart policy {s:?}: want no, always, on-failure[:N] or unless-stopped"
+            ))
+        };
+        let maximum_retry_count = if n.is_empty() {
+            0
+        } else {
+            n.parse().map_err(|_| bad())?
+        };
+        match name {
+            "no" | "always" | "unless-stopped" if n.is_empty() => {}
+            "on-failure" => {}
+            _ => return Err(bad()),
+        }
+        Ok(RestartPolicy {
+            name: name.to_string(),
+            maximum_retry_count,
+        })
+    }
+
+    /// Whether a container that exited with `code` restarts, given how many
+    /// restarts it has had.
+    pub fn should_restart(&self, code: i32, restarts: u32, stopped_by_user: bool) -> bool {
+        if stopped_by_user {
+            return false;
+        }
+        match self.name.as_str() {
+            "always" | "unless-stopped" => true,
+            "on-failure" => {
+                code != 0 && (self.maximum_retry_count == 0 || restarts < self.maximum_retry_count)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The start time of process `pid` (field 22 of /proc/PID/stat).
+pub fn proc_start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: skip past the last ')'.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+impl Record {
+    /// True if the recorded init still runs (same pid, same start time).
+    pub fn init_alive(&self) -> bool {
+        match (self.pid, self.pid_start) {
+            (Some(pid), Some(start)) => proc_start_time(pid) == Some(start),
+            (Some(pid), None) => proc_start_time(pid).is_some(),
+            _ => false,
+        }
+    }
+
+    /// True if the monitor that owns the container still runs.
+    pub fn monitor_alive(&self) -> bool {
+        self.monitor_pid
+            .is_some_and(|p| proc_start_time(p).is_some())
+    }
+}
+
+/// The record with its status checked against the live process: a
+/// "running" container whose init is gone (its tug or monitor was killed)
+/// is reported, and saved, as exited.
+pub fn refresh(store: &Store, mut r: Record) -> Record {
+    if r.status == Status::Running && !r.init_alive() {
+        r.status = Status::Exited;
+        r.exit_code = r.exit_code.or(Some(137));
+        r.finished_at = r.finished_at.or_else(|| Some(Utc::now()));
+        r.pid = None;
+        let _ = save(store, &r);
+    }
+    r
 }
 
 impl Record {

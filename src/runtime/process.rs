@@ -134,7 +134,8 @@ fn kill_and_reap(pid: i32) {
     reap(pid);
 }
 
-fn reap(pid: i32) -> i32 {
+/// Waits for child `pid`; its exit code (128+N when killed by signal N).
+pub fn reap(pid: i32) -> i32 {
     let mut status = 0;
     loop {
         // SAFETY: waitpid writes one int we own.
