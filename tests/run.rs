@@ -449,3 +449,141 @@ fn memory_limit_kills_a_hog_as_root() {
     .run()
     .code_is(137);
 }
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn detached_ps_logs_stop_start_rm() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let id = s
+            .tug([
+                "run", "-d", "--name", "web", "--rootfs", &r, "sh", "-c",
+                "echo started; echo oops >&2; trap 'echo bye; exit 0' TERM; while true; do sleep 0.05; done",
+            ])
+            .succeeds()
+            .stdout();
+        let id = id.trim().to_string();
+        assert_eq!(id.len(), 64, "run -d prints the full ID: {id}");
+        wait_for("the log", || {
+            s.tug(["logs", "web"])
+                .succeeds()
+                .stdout()
+                .contains("started")
+        });
+        let ps = s.tug(["ps"]).succeeds().stdout();
+        let header = ps.lines().next().unwrap();
+        for col in [
+            "CONTAINER ID",
+            "IMAGE",
+            "COMMAND",
+            "CREATED",
+            "STATUS",
+            "PORTS",
+            "NAMES",
+        ] {
+            assert!(header.contains(col), "{ps}");
+        }
+        assert!(
+            ps.contains(&id[..12]) && ps.contains("Up ") && ps.contains("web"),
+            "{ps}"
+        );
+        let logs = s.tug(["logs", "web"]).succeeds();
+        assert_eq!(logs.stdout(), "started\n");
+        assert_eq!(logs.stderr(), "oops\n");
+        s.tug(["stop", "web"]).succeeds().stdout_is("web\n");
+        s.tug(["logs", "--tail", "1", "web"])
+            .succeeds()
+            .stdout_is("bye\n");
+        let ps = s.tug(["ps", "-a"]).succeeds().stdout();
+        assert!(ps.contains("Exited (0)"), "{ps}");
+        assert!(!s.tug(["ps", "-q"]).succeeds().stdout().contains(&id[..12]));
+        s.tug([
+            "container",
+            "inspect",
+            "-f",
+            "{{.State.Status}} {{.State.ExitCode}}",
+            "web",
+        ])
+        .succeeds()
+        .stdout_is("exited 0\n");
+        // Started again, then killed: 137, and it is still listed until rm.
+        s.tug(["start", "web"]).succeeds();
+        wait_for("running", || {
+            s.tug(["ps", "-q"]).succeeds().stdout().contains(&id[..12])
+        });
+        s.tug(["kill", "web"]).succeeds();
+        s.tug(["wait", "web"]).succeeds().stdout_is("137\n");
+        s.tug(["rm", "web"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+        assert!(!s.store().join("refs/containers").join(&id).exists());
+    }
+}
+
+#[test]
+fn rm_force_kills_a_running_container() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run", "-d", "--name", "sleeper", "--rootfs", &r, "sleep", "60",
+        ])
+        .succeeds();
+        s.tug(["rm", "sleeper"]).run().code_is(1);
+        s.tug(["rm", "-f", "sleeper"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn restart_on_failure_counts_restarts() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "flaky",
+            "--restart",
+            "on-failure:2",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo try; exit 3",
+        ])
+        .succeeds();
+        wait_for("two restarts", || {
+            s.tug([
+                "container",
+                "inspect",
+                "-f",
+                "{{.RestartCount}} {{.State.Status}}",
+                "flaky",
+            ])
+            .succeeds()
+            .stdout()
+                == "2 exited\n"
+        });
+        let logs = s.tug(["logs", "flaky"]).succeeds().stdout();
+        assert_eq!(logs, "try\ntry\ntry\n");
+        s.tug(["rm", "flaky"]).succeeds();
+    }
+}
+
+#[test]
+fn detached_exec_failure_is_127_and_run_rm_d_leaves_nothing() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug(["run", "-d", "--rm", "--rootfs", &r, "no-such-command"])
+            .fails()
+            .code_is(127)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
