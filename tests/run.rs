@@ -587,3 +587,58 @@ fn detached_exec_failure_is_127_and_run_rm_d_leaves_nothing() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn killed_foreground_run_is_seen_and_cleaned_by_ps_and_rm() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let mut run = s.tug(["run", "--name", "victim", "--rootfs", &r, "sleep", "60"]);
+        run.cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .stdin(Stdio::null());
+        let mut child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        wait_for("the container", || {
+            s.tug(["ps"]).succeeds().stdout().contains("Up ")
+        });
+        let init = children_of(tug_pid)[0];
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // The init dies with its tug (parent-death signal)...
+        wait_for("the init to die", || {
+            std::fs::read_to_string(format!("/proc/{init}/stat"))
+                .map(|s| s.contains(") Z "))
+                .unwrap_or(true)
+        });
+        // ...and ps shows the container exited; rm -f cleans it all.
+        let ps = s.tug(["ps", "-a"]).succeeds().stdout();
+        assert!(ps.contains("victim") && ps.contains("Exited"), "{ps}");
+        s.tug(["rm", "-f", "victim"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+        assert!(s.tug(["ps", "-aq"]).succeeds().stdout().is_empty());
+    }
+}
+
+#[test]
+fn many_concurrent_run_rm() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let kids: Vec<_> = (0..50)
+            .map(|i| {
+                let mut run = s.tug(["run", "--rm", "--rootfs", &r, "echo", &format!("n{i}")]);
+                run.cmd
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .stdin(Stdio::null());
+                run.cmd.spawn().unwrap()
+            })
+            .collect();
+        for (i, k) in kids.into_iter().enumerate() {
+            let out = k.wait_with_output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+            assert_eq!(String::from_utf8_lossy(&out.stdout), format!("n{i}\n"));
+        }
+        assert_eq!(containers_left(&s), 0);
+    }
+}

@@ -218,6 +218,7 @@ pub fn start(store: &Store, r: &mut Record, warn: &impl Fn(&str), quiet_rm: bool
     r.status = Status::Running;
     r.pid = Some(pid);
     r.pid_start = container::proc_start_time(pid);
+    r.monitor_pid = Some(std::process::id() as i32);
     r.started_at = Some(Utc::now());
     r.exit_code = None;
     r.finished_at = None;
@@ -232,6 +233,7 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
     let code = process::wait_forwarding(pid);
     r.status = Status::Exited;
     r.pid = None;
+    r.monitor_pid = None;
     r.exit_code = Some(code);
     r.finished_at = Some(Utc::now());
     r.oom_killed = r.cgroup.oom_killed();

@@ -71,7 +71,8 @@ pub struct Record {
     /// 22): with the pid, it identifies the process safely against reuse.
     #[serde(default)]
     pub pid_start: Option<u64>,
-    /// The per-container monitor's pid (detached containers).
+    /// The pid of the process waiting for the init: the monitor of a
+    /// detached container, the `tug run` of a foreground one.
     #[serde(default)]
     pub monitor_pid: Option<i32>,
     #[serde(default)]
@@ -132,12 +133,17 @@ impl RestartPolicy {
     }
 }
 
-/// The start time of process `pid` (field 22 of /proc/PID/stat).
+/// The start time of process `pid` (field 22 of /proc/PID/stat); None if
+/// there is no such process or it is a zombie (dead, not yet reaped).
 pub fn proc_start_time(pid: i32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name may hold spaces and parentheses: skip past the last ')'.
     let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = rest.split_whitespace();
+    if matches!(fields.next(), Some("Z" | "X")) {
+        return None;
+    }
+    fields.nth(18)?.parse().ok()
 }
 
 impl Record {
@@ -161,7 +167,7 @@ impl Record {
 /// "running" container whose init is gone (its tug or monitor was killed)
 /// is reported, and saved, as exited.
 pub fn refresh(store: &Store, mut r: Record) -> Record {
-    if r.status == Status::Running && !r.init_alive() {
+    if r.status == Status::Running && !r.init_alive() && !r.monitor_alive() {
         r.status = Status::Exited;
         r.exit_code = r.exit_code.or(Some(137));
         r.finished_at = r.finished_at.or_else(|| Some(Utc::now()));
