@@ -1,7 +1,8 @@
 //! The container's init: the child of the clone, already in the new
-//! namespaces. It waits for the main process's `Go` (id maps written,
-//! cgroups joined), builds the filesystem, sets hostname, rlimits, the
-//! syscall filter, credentials and capabilities, then execs the command.
+//! namespaces. It waits for the main process's `Go` (id maps written),
+//! builds the filesystem, sets hostname, rlimits, the syscall filter,
+//! credentials and capabilities, waits for `Joined` (cgroups joined), then
+//! execs the command.
 //! Any failure is reported to the main process as a typed message; the
 //! init never returns.
 
@@ -35,9 +36,14 @@ pub fn run(ctx: &InitContext, mut go: Channel, mut report: Channel) -> ! {
         // The main process died or gave up: nothing to report to.
         _ => exit(1),
     }
-    drop(go);
     let failure = match prepare(ctx) {
-        Ok(()) => exec(ctx.spec),
+        Ok(()) => match go.recv() {
+            Ok(Some(Message::Joined)) => {
+                drop(go);
+                exec(ctx.spec)
+            }
+            _ => exit(1),
+        },
         Err(why) => Message::SetupFailed(why),
     };
     let _ = report.send(&failure);

@@ -1,7 +1,7 @@
 //! The typed messages the main process and the container's init exchange.
 //!
-//! Two close-on-exec pipes: main → init carries `Go` once the id maps and
-//! cgroups are in place; init → main carries a failure report, or nothing at
+//! Two close-on-exec pipes: main → init carries `Go` once the id maps are
+//! written and `Joined` once the cgroups are; init → main carries a failure report, or nothing at
 //! all — end of file without a message means the exec succeeded (the pipe
 //! closed when the command replaced the init).
 
@@ -11,8 +11,12 @@ use std::os::fd::OwnedFd;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Message {
-    /// main → init: maps written, cgroups joined; go on.
+    /// main → init: id maps written; set up the container.
     Go,
+    /// main → init: the init is in its cgroups; exec the command. (Joining
+    /// a v1 memory cgroup can take milliseconds; the init builds its
+    /// filesystem meanwhile.)
+    Joined,
     /// init → main: execve failed with `errno`.
     ExecFailed { errno: i32, command: String },
     /// init → main: setting up the container failed.

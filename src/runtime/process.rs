@@ -101,9 +101,13 @@ pub fn start(l: &Launch) -> Result<i32> {
     if flags & libc::CLONE_NEWUSER as libc::c_ulong != 0 {
         l.mapping.apply_to(pid).map_err(abort)?;
     }
-    l.cgroup.join(pid).map_err(abort)?;
+    // The init builds its filesystem while we move it into its cgroups.
     go_w.send(&Message::Go)
         .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
+    l.cgroup.join(pid).map_err(abort)?;
+    // An init that failed its setup has stopped reading: ignore EPIPE here,
+    // its report says why.
+    let _ = go_w.send(&Message::Joined);
     drop(go_w);
     match rep_r.recv() {
         Ok(None) => Ok(pid),
@@ -122,7 +126,7 @@ pub fn start(l: &Launch) -> Result<i32> {
             reap(pid);
             Err(Error::Invalid(format!("starting the container: {why}")))
         }
-        Ok(Some(Message::Go)) | Err(_) => Err(abort(Error::Invalid(
+        Ok(Some(Message::Go | Message::Joined)) | Err(_) => Err(abort(Error::Invalid(
             "the container's init sent garbage".into(),
         ))),
     }
