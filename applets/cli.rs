@@ -68,7 +68,7 @@ pub enum Command {
     /// Fetch the logs of a container
     Logs(crate::container::logs::Args),
     /// Execute a command in a running container
-    Exec(Pending),
+    Exec(crate::container::exec::Args),
     /// Attach to a running container's standard streams
     Attach(Pending),
     /// Block until containers stop, then print their exit codes
@@ -299,7 +299,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Rm(a) => crate::container::rm::run(a, g),
         C::Ps(a) => crate::container::ps::run(a, g),
         C::Logs(a) => crate::container::logs::run(a, g),
-        C::Exec(_) => crate::pending::run("exec"),
+        C::Exec(a) => crate::container::exec::run(a, g),
         C::Attach(_) => crate::pending::run("attach"),
         C::Wait(a) => crate::container::wait::run(a, g),
         C::Top(_) => crate::pending::run("top"),

@@ -642,3 +642,56 @@ fn many_concurrent_run_rm() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn exec_joins_the_containers_namespaces() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run", "-d", "--name", "box", "-h", "inside", "--rootfs", &r, "sleep", "30",
+        ])
+        .succeeds();
+        // The container's pid namespace: its init (sleep) is pid 1.
+        let ps = s
+            .tug(["exec", "box", "cat", "/proc/1/cmdline"])
+            .succeeds()
+            .stdout();
+        assert!(ps.starts_with("sleep"), "{ps}");
+        s.tug(["exec", "box", "hostname"])
+            .succeeds()
+            .stdout_is("inside\n");
+        s.tug([
+            "exec",
+            "-u",
+            "33",
+            "-w",
+            "/tmp",
+            "-e",
+            "A=b",
+            "box",
+            "sh",
+            "-c",
+            "echo $(id -u) $(pwd) $A",
+        ])
+        .succeeds()
+        .stdout_is("33 /tmp b\n");
+        let caps = s
+            .tug(["exec", "box", "grep", "CapEff", "/proc/self/status"])
+            .succeeds()
+            .stdout();
+        assert!(caps.contains(DOCKER_CAPEFF), "{caps}");
+        s.tug(["exec", "box", "unshare", "-U", "true"]).fails();
+        s.tug(["exec", "box", "sh", "-c", "exit 4"])
+            .run()
+            .code_is(4);
+        s.tug(["exec", "box", "no-such-command"])
+            .fails()
+            .code_is(127)
+            .one_line_error();
+        s.tug(["rm", "-f", "box"]).succeeds();
+        s.tug(["exec", "box", "true"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+    }
+}

@@ -2,6 +2,7 @@
 //! inspect, and the hidden monitor of detached containers.
 
 pub mod create;
+pub mod exec;
 pub mod inspect;
 pub mod kill;
 pub mod logs;

@@ -94,3 +94,91 @@ pub fn remove(store: &Store, r: &Record, force: bool) -> Result<()> {
     container::remove(store, &r);
     Ok(())
 }
+
+/// What `exec` changes in the container's process.
+#[derive(Debug, Clone, Default)]
+pub struct ExecOptions {
+    pub command: Vec<String>,
+    pub env: Vec<String>,
+    pub user: Option<String>,
+    pub workdir: Option<String>,
+    pub privileged: bool,
+}
+
+/// Runs a command in a running container and waits for it (signals
+/// forwarded); returns its exit code. The caller must be single-threaded.
+pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
+    use crate::runtime::{exec, process, seccomp, spec, user};
+    let r = container::refresh(store, r.clone());
+    let not_running = || Error::Invalid(format!("container {} is not running", r.name));
+    if r.status != Status::Running {
+        return Err(not_running());
+    }
+    let pidfd = signal::open_init(&r).ok_or_else(not_running)?;
+    let s = container::launch::load_spec(store, &r.id)?;
+    let mut p = s
+        .process()
+        .clone()
+        .ok_or_else(|| Error::Invalid("the spec has no process".into()))?;
+    p.set_args(Some(o.command.clone()));
+    let mut env = p.env().clone().unwrap_or_default();
+    for kv in &o.env {
+        let key = kv.split('=').next().unwrap_or(kv);
+        env.retain(|e| e.split('=').next() != Some(key));
+        env.push(kv.clone());
+    }
+    p.set_env(Some(env));
+    if let Some(w) = &o.workdir {
+        p.set_cwd(w.into());
+    }
+    if let Some(u) = &o.user {
+        let layers = match &r.rootfs {
+            crate::runtime::rootfs::RootfsSource::Dir(d) => vec![d.clone()],
+            crate::runtime::rootfs::RootfsSource::Overlay { lower, upper, .. } => {
+                let mut l = vec![upper.clone()];
+                l.extend(lower.iter().cloned());
+                l
+            }
+        };
+        let c = user::resolve(&layers, u)?;
+        let mut pu = p.user().clone();
+        pu.set_uid(c.uid);
+        pu.set_gid(c.gid);
+        pu.set_additional_gids(Some(c.additional_gids));
+        p.set_user(pu);
+    }
+    if o.privileged {
+        let all = spec::capability_set(&spec::RunOptions {
+            privileged: true,
+            ..Default::default()
+        })?;
+        let caps: std::collections::HashSet<oci_spec::runtime::Capability> = all
+            .iter()
+            .filter_map(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+            .collect();
+        let mut pc = p.capabilities().clone().unwrap_or_default();
+        pc.set_bounding(Some(caps.clone()));
+        pc.set_effective(Some(caps.clone()));
+        pc.set_permitted(Some(caps));
+        p.set_capabilities(Some(pc));
+    }
+    let seccomp_on = s
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get("io.tug.seccomp").cloned())
+        .is_none_or(|v| v == "default");
+    let filters = if seccomp_on && !o.privileged {
+        seccomp::default_filters(&store.root().join("cache/seccomp"))?
+    } else {
+        Vec::new()
+    };
+    let pid = exec::spawn(&exec::ExecRequest {
+        init: &pidfd,
+        namespaces: process::clone_flags(&s),
+        process: &p,
+        seccomp: &filters,
+        can_setgroups: !r.mapping.is_single(),
+        cgroup: &r.cgroup,
+    })?;
+    Ok(process::wait_forwarding(pid))
+}

@@ -80,7 +80,18 @@ fn prepare(ctx: &InitContext) -> R {
     for r in process.rlimits().iter().flatten() {
         set_rlimit(r)?;
     }
-    for prog in ctx.seccomp {
+    become_process(process, ctx.seccomp, ctx.can_setgroups)
+}
+
+/// Turns the calling process into the container's process: seccomp, cwd,
+/// bounding set, credentials, capabilities, no_new_privs, parent-death
+/// signal. Shared by the init and `exec`.
+pub fn become_process(
+    process: &oci_spec::runtime::Process,
+    seccomp: &[BpfProgram],
+    can_setgroups: bool,
+) -> R {
+    for prog in seccomp {
         io(
             crate::runtime::seccomp::install(prog),
             "installing the seccomp filter",
@@ -102,7 +113,7 @@ fn prepare(ctx: &InitContext) -> R {
         rustix::thread::set_keep_capabilities(true).map_err(Into::into),
         "keeping capabilities",
     )?;
-    if ctx.can_setgroups {
+    if can_setgroups {
         let groups: Vec<libc::gid_t> = user.additional_gids().clone().unwrap_or_default();
         // SAFETY: setgroups reads `groups.len()` gids from a live slice.
         if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
@@ -243,7 +254,15 @@ fn find_program(cmd: &str, env: &[String]) -> Option<PathBuf> {
 
 /// Execs the container's command; returns only the failure to report.
 fn exec(spec: &Spec) -> Message {
-    let process = spec.process().as_ref();
+    match spec.process() {
+        Some(p) => exec_process(p),
+        None => Message::SetupFailed("the spec has no process".into()),
+    }
+}
+
+/// Execs the process's command; returns only the failure to report.
+pub fn exec_process(process: &oci_spec::runtime::Process) -> Message {
+    let process = Some(process);
     let args: Vec<String> = process.and_then(|p| p.args().clone()).unwrap_or_default();
     let env: Vec<String> = process.and_then(|p| p.env().clone()).unwrap_or_default();
     let cmd = args.first().cloned().unwrap_or_default();

@@ -27,7 +27,8 @@ pub struct Launch<'a> {
     pub cgroup: &'a Cgroup,
 }
 
-fn clone_flags(spec: &Spec) -> libc::c_ulong {
+/// The clone(2) namespace flags a spec asks for.
+pub fn clone_flags(spec: &Spec) -> libc::c_ulong {
     let mut flags: libc::c_ulong = 0;
     for ns in spec
         .linux()
