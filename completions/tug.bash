@@ -1003,7 +1003,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --pull --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1106,6 +1106,26 @@ _tug() {
                     return 0
                     ;;
                 --restart)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-period)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3707,7 +3727,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --pull --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3810,6 +3830,26 @@ _tug() {
                     return 0
                     ;;
                 --restart)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --health-start-period)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -101,6 +101,11 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l pids-limit -d 'Tune the 
 complete -c tug -n "__fish_tug_using_subcommand run" -l cpus -d 'Number of CPUs' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l ulimit -d 'Ulimit options (NAME=SOFT[:HARD])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l restart -d 'Restart policy: no, always, on-failure[:N], unless-stopped' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l health-cmd -d 'Command to run to check health (with sh -c)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l health-interval -d 'Time between running the check' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l health-timeout -d 'Maximum time to allow one check to run' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l health-start-period -d 'Start period for the container to initialize before failures count' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -l help -d 'Print help'
@@ -110,6 +115,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -s t -l tty -d 'Allocate a 
 complete -c tug -n "__fish_tug_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c tug -n "__fish_tug_using_subcommand run" -l privileged -d 'Give extended privileges to the container'
 complete -c tug -n "__fish_tug_using_subcommand run" -l read-only -d 'Mount the container\'s root filesystem read-only'
+complete -c tug -n "__fish_tug_using_subcommand run" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c tug -n "__fish_tug_using_subcommand run" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand run" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand create" -l name -d 'Assign a name to the container' -r
@@ -131,6 +137,11 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l pids-limit -d 'Tune t
 complete -c tug -n "__fish_tug_using_subcommand create" -l cpus -d 'Number of CPUs' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l ulimit -d 'Ulimit options (NAME=SOFT[:HARD])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l restart -d 'Restart policy: no, always, on-failure[:N], unless-stopped' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l health-cmd -d 'Command to run to check health (with sh -c)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l health-interval -d 'Time between running the check' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l health-timeout -d 'Maximum time to allow one check to run' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l health-start-period -d 'Start period for the container to initialize before failures count' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -l help -d 'Print help'
@@ -140,6 +151,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -s t -l tty -d 'Allocate
 complete -c tug -n "__fish_tug_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c tug -n "__fish_tug_using_subcommand create" -l privileged -d 'Give extended privileges to the container'
 complete -c tug -n "__fish_tug_using_subcommand create" -l read-only -d 'Mount the container\'s root filesystem read-only'
+complete -c tug -n "__fish_tug_using_subcommand create" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c tug -n "__fish_tug_using_subcommand create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand create" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand start" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F

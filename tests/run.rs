@@ -695,3 +695,50 @@ fn exec_joins_the_containers_namespaces() {
             .one_line_error();
     }
 }
+
+#[test]
+fn failing_health_cmd_turns_ps_unhealthy() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "sick",
+            "--health-cmd",
+            "echo probing; test -e /tmp/ok",
+            "--health-interval",
+            "100ms",
+            "--health-retries",
+            "2",
+            "--rootfs",
+            &r,
+            "sleep",
+            "30",
+        ])
+        .succeeds();
+        wait_for("unhealthy", || {
+            s.tug(["ps"]).succeeds().stdout().contains("(unhealthy)")
+        });
+        let h = s
+            .tug([
+                "container",
+                "inspect",
+                "-f",
+                "{{json .State.Health}}",
+                "sick",
+            ])
+            .succeeds()
+            .stdout();
+        assert!(
+            h.contains("\"FailingStreak\"") && h.contains("probing"),
+            "{h}"
+        );
+        // The check sees the container's filesystem: once the file exists it passes.
+        s.tug(["exec", "sick", "touch", "/tmp/ok"]).succeeds();
+        wait_for("healthy", || {
+            s.tug(["ps"]).succeeds().stdout().contains("(healthy)")
+        });
+        s.tug(["rm", "-f", "sick"]).succeeds();
+    }
+}

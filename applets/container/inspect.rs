@@ -48,6 +48,16 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "Error": "",
             "StartedAt": time(r.started_at),
             "FinishedAt": time(r.finished_at),
+            "Health": r.health.as_ref().map(|h| json!({
+                "Status": h.status,
+                "FailingStreak": h.failing_streak,
+                "Log": h.log.iter().map(|l| json!({
+                    "Start": time(Some(l.start)),
+                    "End": time(Some(l.end)),
+                    "ExitCode": l.exit_code,
+                    "Output": l.output,
+                })).collect::<Vec<_>>(),
+            })),
         },
         "Image": r.image_id.clone().unwrap_or_default(),
         "Name": format!("/{}", r.name),

@@ -64,8 +64,13 @@ pub fn status_text(r: &Record) -> String {
     match r.status {
         Status::Created => "Created".into(),
         Status::Running => format!(
-            "Up {}",
-            human_duration(Utc::now() - r.started_at.unwrap_or(r.created))
+            "Up {}{}",
+            human_duration(Utc::now() - r.started_at.unwrap_or(r.created)),
+            match r.health.as_ref().map(|h| h.status.as_str()) {
+                Some("starting") => " (health: starting)".to_string(),
+                Some(s) => format!(" ({s})"),
+                None => String::new(),
+            }
         ),
         Status::Restarting => format!(
             "Restarting ({}) {}",

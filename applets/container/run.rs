@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
+use tug::container::health::HealthConfig;
 use tug::container::launch::{self, Request};
 use tug::runtime::spec::{BindMount, NetworkMode, RunOptions, SeccompChoice, Ulimit};
 use tug::Error;
@@ -98,6 +99,36 @@ pub struct Args {
     /// Restart policy: no, always, on-failure[:N], unless-stopped
     #[arg(long, default_value = "no", value_name = "POLICY")]
     pub restart: String,
+    /// Command to run to check health (with sh -c)
+    #[arg(long = "health-cmd", value_name = "CMD")]
+    pub health_cmd: Option<String>,
+    /// Time between running the check
+    #[arg(
+        long = "health-interval",
+        default_value = "30s",
+        value_name = "DURATION"
+    )]
+    pub health_interval: String,
+    /// Consecutive failures needed to report unhealthy
+    #[arg(long = "health-retries", default_value_t = 3)]
+    pub health_retries: u32,
+    /// Maximum time to allow one check to run
+    #[arg(
+        long = "health-timeout",
+        default_value = "30s",
+        value_name = "DURATION"
+    )]
+    pub health_timeout: String,
+    /// Start period for the container to initialize before failures count
+    #[arg(
+        long = "health-start-period",
+        default_value = "0s",
+        value_name = "DURATION"
+    )]
+    pub health_start_period: String,
+    /// Disable any container-specified HEALTHCHECK
+    #[arg(long = "no-healthcheck")]
+    pub no_healthcheck: bool,
     /// Pull the image before running: never or missing (always needs a registry)
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
@@ -289,6 +320,33 @@ impl Args {
         })
     }
 
+    /// `--health-*` as the core's health config (None without a command
+    /// or with --no-healthcheck).
+    fn healthcheck(&self) -> anyhow::Result<Option<HealthConfig>> {
+        let dur = |flag: &str, v: &str| -> anyhow::Result<std::time::Duration> {
+            humantime::parse_duration(v)
+                .map_err(|e| invalid(format!("invalid --{flag} {v:?}: {e}")))
+        };
+        let cfg = HealthConfig {
+            command: self.health_cmd.clone().unwrap_or_default(),
+            interval: dur("health-interval", &self.health_interval)?,
+            timeout: dur("health-timeout", &self.health_timeout)?,
+            start_period: dur("health-start-period", &self.health_start_period)?,
+            retries: self.health_retries,
+        };
+        if cfg.interval.is_zero() || cfg.timeout.is_zero() {
+            return Err(invalid(
+                "--health-interval and --health-timeout must be positive".into(),
+            ));
+        }
+        if self.no_healthcheck && self.health_cmd.is_some() {
+            return Err(invalid(
+                "--no-healthcheck conflicts with --health-* options".into(),
+            ));
+        }
+        Ok((self.health_cmd.is_some() && !self.no_healthcheck).then_some(cfg))
+    }
+
     /// The request for the core: with `--rootfs`, IMAGE is the command.
     pub fn request(&self) -> anyhow::Result<Request> {
         let mut options = self.options()?;
@@ -313,6 +371,7 @@ impl Args {
             options,
             auto_remove: self.rm,
             restart: tug::container::RestartPolicy::parse(&self.restart)?,
+            healthcheck: self.healthcheck()?,
         })
     }
 }

@@ -25,6 +25,7 @@ pub struct Request {
     pub options: RunOptions,
     pub auto_remove: bool,
     pub restart: crate::container::RestartPolicy,
+    pub healthcheck: Option<crate::container::health::HealthConfig>,
 }
 
 /// The rootfs layers of an image, topmost first.
@@ -154,6 +155,8 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             restart: req.restart.clone(),
             restart_count: 0,
             stopped_by_user: false,
+            healthcheck: req.healthcheck.clone(),
+            health: None,
         })
     })
 }
@@ -222,6 +225,12 @@ pub fn start(store: &Store, r: &mut Record, warn: &impl Fn(&str), quiet_rm: bool
     r.started_at = Some(Utc::now());
     r.exit_code = None;
     r.finished_at = None;
+    if r.healthcheck.is_some() {
+        r.health = Some(crate::container::health::HealthState {
+            status: "starting".into(),
+            ..Default::default()
+        });
+    }
     if !quiet_rm {
         container::save(store, r)?;
     }

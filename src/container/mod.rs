@@ -14,6 +14,7 @@
 //! describe. `containers.lock` is held while a name is chosen and a
 //! directory created, so two commands never take the same name.
 
+pub mod health;
 pub mod launch;
 pub mod logs;
 pub mod monitor;
@@ -82,6 +83,10 @@ pub struct Record {
     /// Set by `stop`/`kill`: the restart policy must not bring it back.
     #[serde(default)]
     pub stopped_by_user: bool,
+    #[serde(default)]
+    pub healthcheck: Option<health::HealthConfig>,
+    #[serde(default)]
+    pub health: Option<health::HealthState>,
 }
 
 /// `--restart`: no, always, on-failure[:N], unless-stopped.

@@ -11,11 +11,11 @@
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
-use crate::container::{self, launch, logs, Status};
+use crate::container::{self, health, launch, logs, Status};
 use crate::error::{Error, Result};
 use crate::runtime::process;
 use crate::store::Store;
@@ -108,11 +108,40 @@ fn dup_onto(fd: impl AsFd, target: i32) {
     unsafe { libc::dup2(fd.as_fd().as_raw_fd(), target) };
 }
 
-/// Copies both pipes into the log until both close.
-fn pump(out: OwnedFd, err: OwnedFd, log: &mut logs::Writer) {
+/// Copies both pipes into the log until both close, running health checks
+/// on schedule meanwhile.
+fn pump(store: &Store, id: &str, out: OwnedFd, err: OwnedFd, log: &mut logs::Writer) {
+    let cfg = container::load(store, id).ok().and_then(|r| r.healthcheck);
     let mut open = [Some(out), Some(err)];
     let mut buf = vec![0u8; 64 * 1024];
+    let mut next_check = cfg.as_ref().map(|c| Instant::now() + c.interval);
+    let mut check: Option<health::Running> = None;
     while open.iter().any(Option::is_some) {
+        // Start a due check.
+        if let (Some(c), Some(due), None) = (&cfg, next_check, &check) {
+            if Instant::now() >= due {
+                if let Ok(r) = container::load(store, id) {
+                    check = health::start(store, &r, c);
+                }
+                next_check = Some(Instant::now() + c.interval);
+            }
+        }
+        // Finish a check whose output closed, or kill one that timed out.
+        if let (Some(c), Some(run)) = (&cfg, &mut check) {
+            let timed_out = run.started.elapsed() > c.timeout;
+            if run.output.is_none() || timed_out {
+                if timed_out {
+                    // SAFETY: our own child, not yet reaped.
+                    unsafe { libc::kill(run.pid, libc::SIGKILL) };
+                }
+                let code = process::reap(run.pid);
+                let code = if timed_out { -1 } else { code };
+                if let Some(done) = check.take() {
+                    health::record(store, id, c, done, code);
+                }
+                continue;
+            }
+        }
         let mut idx = Vec::new();
         let mut fds = Vec::new();
         for (i, f) in open.iter().enumerate() {
@@ -121,7 +150,20 @@ fn pump(out: OwnedFd, err: OwnedFd, log: &mut logs::Writer) {
                 fds.push(rustix::event::PollFd::new(f, rustix::event::PollFlags::IN));
             }
         }
-        match rustix::event::poll(&mut fds, None) {
+        if let Some(f) = check.as_ref().and_then(|c| c.output.as_ref()) {
+            idx.push(2);
+            fds.push(rustix::event::PollFd::new(f, rustix::event::PollFlags::IN));
+        }
+        let wait = match (&cfg, next_check, &check) {
+            (Some(c), _, Some(run)) => Some(c.timeout.saturating_sub(run.started.elapsed())),
+            (Some(_), Some(due), None) => Some(due.saturating_duration_since(Instant::now())),
+            _ => None,
+        };
+        let ts = wait.map(|d| rustix::event::Timespec {
+            tv_sec: d.as_secs() as i64,
+            tv_nsec: d.subsec_nanos() as i64,
+        });
+        match rustix::event::poll(&mut fds, ts.as_ref()) {
             Ok(_) => {}
             Err(rustix::io::Errno::INTR) => continue,
             Err(_) => break,
@@ -136,6 +178,16 @@ fn pump(out: OwnedFd, err: OwnedFd, log: &mut logs::Writer) {
             if !is_ready {
                 continue;
             }
+            if i == 2 {
+                if let Some(run) = &mut check {
+                    let n = run.output.as_ref().map(|f| rustix::io::read(f, &mut buf));
+                    match n {
+                        Some(Ok(n)) if n > 0 => run.text.extend_from_slice(&buf[..n]),
+                        _ => run.output = None,
+                    }
+                }
+                continue;
+            }
             let Some(f) = &open[i] else { continue };
             match rustix::io::read(f, &mut buf) {
                 Ok(0) | Err(_) => {
@@ -145,6 +197,11 @@ fn pump(out: OwnedFd, err: OwnedFd, log: &mut logs::Writer) {
                 Ok(n) => log.feed(i, &buf[..n]),
             }
         }
+    }
+    if let Some(run) = check.take() {
+        // SAFETY: our own child, not yet reaped.
+        unsafe { libc::kill(run.pid, libc::SIGKILL) };
+        process::reap(run.pid);
     }
 }
 
@@ -229,7 +286,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
         send(StartReport::Started {
             warnings: warnings.into_inner(),
         });
-        pump(out_r, err_r, &mut log);
+        pump(store, id, out_r, err_r, &mut log);
         let code = process::reap(pid);
         let mut r = container::load(store, id).unwrap_or(r);
         r.status = Status::Exited;
