@@ -742,3 +742,42 @@ fn failing_health_cmd_turns_ps_unhealthy() {
         s.tug(["rm", "-f", "sick"]).succeeds();
     }
 }
+
+/// Drives `tug run -it` through a pty (util-linux `script`): prompt, input,
+/// ctrl-c interrupting a command, exit code.
+#[test]
+fn interactive_tty_through_a_pty() {
+    if !have("script") {
+        skip!("script (util-linux) is missing");
+    }
+    for (s, rootfs) in scenarios() {
+        let cmd = format!("{TUG} run -it --rm --rootfs {} sh", rootfs.display());
+        let mut run = s.command_at(std::path::Path::new("script"), ["-qec", &cmd, "/dev/null"]);
+        run.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = run.cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        use std::io::Write;
+        let steps: [&[u8]; 4] = [
+            b"echo hi-$((2+3))\n",
+            b"sleep 20\n",
+            b"\x03",
+            b"echo after-$?; exit 5\n",
+        ];
+        for step in steps {
+            std::thread::sleep(Duration::from_millis(400));
+            stdin.write_all(step).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("# "), "a prompt: {text}");
+        assert!(text.contains("hi-5"), "{text}");
+        assert!(
+            text.contains("after-130"),
+            "ctrl-c interrupted sleep: {text}"
+        );
+        assert_eq!(out.status.code(), Some(5), "{text}");
+    }
+}

@@ -317,6 +317,7 @@ impl Args {
                 .map(|u| parse_ulimit(u))
                 .collect::<anyhow::Result<_>>()?,
             tty: self.tty,
+            interactive: self.interactive,
         })
     }
 
@@ -377,8 +378,10 @@ impl Args {
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    if args.tty {
-        return Err(Error::NotImplemented("run -t (pseudo-terminals)").into());
+    if args.tty && args.detach {
+        return Err(
+            Error::NotImplemented("run -d -t (a pseudo-terminal for detached containers)").into(),
+        );
     }
     let req = args.request()?;
     if args.rm && req.restart.name != "no" {

@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use std::os::fd::AsRawFd;
+
 use chrono::Utc;
 
 use crate::container::{self, Record, Status};
@@ -185,7 +187,13 @@ pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Resu
 /// Starts a created (or exited) container: cgroups, seccomp, the clone.
 /// Records it running (saved unless `quiet_rm`, a foreground `--rm` that
 /// nobody else needs to see). Returns the init's pid.
-pub fn start(store: &Store, r: &mut Record, warn: &impl Fn(&str), quiet_rm: bool) -> Result<i32> {
+pub fn start(
+    store: &Store,
+    r: &mut Record,
+    warn: &impl Fn(&str),
+    quiet_rm: bool,
+    tty: Option<std::os::fd::RawFd>,
+) -> Result<i32> {
     let spec = load_spec(store, &r.id)?;
     let seccomp_choice = spec
         .annotations()
@@ -209,6 +217,7 @@ pub fn start(store: &Store, r: &mut Record, warn: &impl Fn(&str), quiet_rm: bool
         seccomp: &filters,
         mapping: &r.mapping,
         cgroup: &r.cgroup,
+        tty,
     });
     let pid = match started {
         Ok(pid) => pid,
@@ -238,8 +247,16 @@ pub fn start(store: &Store, r: &mut Record, warn: &impl Fn(&str), quiet_rm: bool
 }
 
 fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
-    let pid = start(store, r, warn, r.auto_remove)?;
-    let code = process::wait_forwarding(pid);
+    let code = if r.options.tty {
+        let pty = crate::runtime::tty::open()?;
+        let pid = start(store, r, warn, r.auto_remove, Some(pty.peer.as_raw_fd()))?;
+        drop(pty.peer);
+        crate::runtime::tty::relay(&pty.master, r.options.interactive);
+        process::wait_forwarding(pid)
+    } else {
+        let pid = start(store, r, warn, r.auto_remove, None)?;
+        process::wait_forwarding(pid)
+    };
     r.status = Status::Exited;
     r.pid = None;
     r.monitor_pid = None;

@@ -262,6 +262,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
             &mut r,
             &|w: &str| warnings.borrow_mut().push(w.to_string()),
             false,
+            None,
         );
         dup_onto(&devnull, 1);
         dup_onto(&devnull, 2);

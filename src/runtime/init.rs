@@ -25,6 +25,8 @@ pub struct InitContext<'a> {
     /// (setgroups is denied there).
     pub can_setgroups: bool,
     pub new_netns: bool,
+    /// The pty peer to make the controlling terminal (`-t`).
+    pub tty: Option<std::os::fd::RawFd>,
 }
 
 type R<T = ()> = std::result::Result<T, String>;
@@ -66,6 +68,9 @@ fn io<T>(r: std::io::Result<T>, what: &str) -> R<T> {
 
 fn prepare(ctx: &InitContext) -> R {
     let spec = ctx.spec;
+    if let Some(peer) = ctx.tty {
+        crate::runtime::tty::attach(peer)?;
+    }
     if let Some(h) = spec.hostname() {
         io(
             rustix::system::sethostname(h.as_bytes()).map_err(Into::into),

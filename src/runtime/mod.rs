@@ -30,4 +30,5 @@ pub mod process;
 pub mod rootfs;
 pub mod seccomp;
 pub mod spec;
+pub mod tty;
 pub mod user;

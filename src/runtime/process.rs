@@ -25,6 +25,8 @@ pub struct Launch<'a> {
     pub seccomp: &'a [BpfProgram],
     pub mapping: &'a IdMapping,
     pub cgroup: &'a Cgroup,
+    /// The pty peer for `-t`.
+    pub tty: Option<std::os::fd::RawFd>,
 }
 
 /// The clone(2) namespace flags a spec asks for.
@@ -63,6 +65,7 @@ pub fn start(l: &Launch) -> Result<i32> {
         seccomp: l.seccomp,
         can_setgroups: !l.mapping.is_single(),
         new_netns: flags & libc::CLONE_NEWNET as libc::c_ulong != 0,
+        tty: l.tty,
     };
     // SAFETY: clone without a new stack behaves as fork; this process is
     // single-threaded (see the module doc), so the child may run Rust code.

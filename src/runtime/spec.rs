@@ -122,6 +122,9 @@ pub struct RunOptions {
     pub cpus: Option<f64>,
     pub ulimits: Vec<Ulimit>,
     pub tty: bool,
+    /// `-i`: keep stdin open (relayed to the pty with `-t`).
+    #[serde(default)]
+    pub interactive: bool,
 }
 
 /// What the spec is built from besides the flags.
