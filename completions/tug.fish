@@ -166,6 +166,7 @@ complete -c tug -n "__fish_tug_using_subcommand stop" -l root -d 'Store root (de
 complete -c tug -n "__fish_tug_using_subcommand stop" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand stop" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand restart" -s t -l time -d 'Seconds to wait before killing the container' -r
 complete -c tug -n "__fish_tug_using_subcommand restart" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand restart" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand restart" -s h -l help -d 'Print help'
@@ -287,6 +288,7 @@ complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subco
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation (tug never prompts)'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'

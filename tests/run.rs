@@ -781,3 +781,40 @@ fn interactive_tty_through_a_pty() {
         assert_eq!(out.status.code(), Some(5), "{text}");
     }
 }
+
+#[test]
+fn top_pause_rename_restart_prune() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "a",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo tick; sleep 30",
+        ])
+        .succeeds();
+        let top = s.tug(["top", "a"]).succeeds().stdout();
+        assert!(top.contains("PID") && top.contains("sleep 30"), "{top}");
+        if !s.is_rootless() {
+            s.tug(["pause", "a"]).succeeds();
+            assert!(s.tug(["ps"]).succeeds().stdout().contains("(Paused)"));
+            s.tug(["unpause", "a"]).succeeds();
+        } else {
+            // Rootless on a v1 host there is no freezer: a clear error.
+            s.tug(["pause", "a"]).fails().code_is(125).one_line_error();
+        }
+        s.tug(["rename", "a", "b"]).succeeds();
+        s.tug(["restart", "-t", "1", "b"]).succeeds();
+        wait_for("two runs logged", || {
+            s.tug(["logs", "b"]).succeeds().stdout() == "tick\ntick\n"
+        });
+        s.tug(["stop", "-t", "0", "b"]).succeeds();
+        s.tug(["container", "prune", "-f"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+    }
+}

@@ -6,6 +6,7 @@ pub mod exec;
 pub mod inspect;
 pub mod kill;
 pub mod logs;
+pub mod misc;
 pub mod monitor;
 pub mod ps;
 pub mod rm;
@@ -63,6 +64,10 @@ pub fn ago(t: DateTime<Utc>) -> String {
 pub fn status_text(r: &Record) -> String {
     match r.status {
         Status::Created => "Created".into(),
+        Status::Running if r.paused => format!(
+            "Up {} (Paused)",
+            human_duration(Utc::now() - r.started_at.unwrap_or(r.created))
+        ),
         Status::Running => format!(
             "Up {}{}",
             human_duration(Utc::now() - r.started_at.unwrap_or(r.created)),

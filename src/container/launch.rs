@@ -159,6 +159,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             stopped_by_user: false,
             healthcheck: req.healthcheck.clone(),
             health: None,
+            paused: false,
         })
     })
 }
@@ -234,6 +235,7 @@ pub fn start(
     r.started_at = Some(Utc::now());
     r.exit_code = None;
     r.finished_at = None;
+    r.paused = false;
     if r.healthcheck.is_some() {
         r.health = Some(crate::container::health::HealthState {
             status: "starting".into(),

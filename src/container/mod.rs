@@ -87,6 +87,8 @@ pub struct Record {
     pub healthcheck: Option<health::HealthConfig>,
     #[serde(default)]
     pub health: Option<health::HealthState>,
+    #[serde(default)]
+    pub paused: bool,
 }
 
 /// `--restart`: no, always, on-failure[:N], unless-stopped.
@@ -249,7 +251,7 @@ pub fn find(store: &Store, what: &str) -> Result<Record> {
     }
 }
 
-fn valid_name(n: &str) -> bool {
+pub fn valid_name(n: &str) -> bool {
     let mut chars = n.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
