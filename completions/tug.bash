@@ -1003,7 +1003,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --pull --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3735,7 +3735,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -v -m -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --pull --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -818,3 +818,31 @@ fn top_pause_rename_restart_prune() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn init_forwards_signals_to_the_command() {
+    for (s, rootfs) in scenarios() {
+        let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
+        run.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        wait_for("the init", || {
+            children_of(tug_pid).iter().any(|k| {
+                std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                    .is_ok_and(|c| c.starts_with("/dev/tug-init"))
+                    && !children_of(*k).is_empty()
+            })
+        });
+        // SAFETY: signalling the child this test spawned.
+        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        // sleep has no handler: SIGTERM kills it, as without an init it would not.
+        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        s.tug(run_args(&rootfs, &["--init", "--", "sh", "-c", "exit 6"]))
+            .run()
+            .code_is(6);
+    }
+}

@@ -28,6 +28,9 @@ pub struct Args {
     /// Allocate a pseudo-TTY
     #[arg(short = 't', long)]
     pub tty: bool,
+    /// Run tug's minimal init as pid 1 (reaps zombies, forwards signals)
+    #[arg(long)]
+    pub init: bool,
     /// Remove the container when it exits
     #[arg(long)]
     pub rm: bool,
@@ -318,6 +321,7 @@ impl Args {
                 .collect::<anyhow::Result<_>>()?,
             tty: self.tty,
             interactive: self.interactive,
+            init: self.init,
         })
     }
 

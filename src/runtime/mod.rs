@@ -26,6 +26,7 @@ pub mod cgroups;
 pub mod exec;
 pub mod init;
 pub mod message;
+pub mod mini_init;
 pub mod process;
 pub mod rootfs;
 pub mod seccomp;

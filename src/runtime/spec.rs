@@ -122,6 +122,9 @@ pub struct RunOptions {
     pub cpus: Option<f64>,
     pub ulimits: Vec<Ulimit>,
     pub tty: bool,
+    /// `--init`: tug's minimal init as pid 1.
+    #[serde(default)]
+    pub init: bool,
     /// `-i`: keep stdin open (relayed to the pty with `-t`).
     #[serde(default)]
     pub interactive: bool,
@@ -319,9 +322,12 @@ fn tmpfs_mount(arg: &str) -> Result<Value> {
 /// Builds the container's runtime spec.
 pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
     let image = input.image_config.and_then(|c| c.config().as_ref());
-    let args = command_line(input.image_config, opts);
+    let mut args = command_line(input.image_config, opts);
     if args.is_empty() {
         return Err(Error::Invalid("no command specified".into()));
+    }
+    if opts.init {
+        args.insert(0, crate::runtime::mini_init::PATH.to_string());
     }
     let user_spec = opts
         .user
@@ -411,6 +417,11 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         );
     }
 
+    if opts.init {
+        let exe =
+            std::fs::read_link("/proc/self/exe").map_err(|e| Error::io("/proc/self/exe", e))?;
+        mounts.push(json!({"destination": crate::runtime::mini_init::PATH, "type": "bind", "source": exe, "options": ["bind", "ro"]}));
+    }
     let mut namespaces = vec![
         json!({"type": "pid"}),
         json!({"type": "ipc"}),
