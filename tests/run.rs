@@ -846,3 +846,37 @@ fn init_forwards_signals_to_the_command() {
             .code_is(6);
     }
 }
+
+#[test]
+fn seccomp_profile_from_a_file() {
+    for (s, rootfs) in scenarios() {
+        let p = s.path().join("profile.json");
+        std::fs::write(
+            &p,
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}"#,
+        )
+        .unwrap();
+        let opt = format!("seccomp={}", p.display());
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--security-opt",
+                    &opt,
+                    "--",
+                    "sh",
+                    "-c",
+                    "mkdir /tmp/x 2>&1; unshare -U true && echo unshare-allowed",
+                ],
+            ))
+            .run()
+            .stdout();
+        assert!(out.contains("Permission denied"), "{out}");
+        std::fs::write(&p, "{not json").unwrap();
+        s.tug(run_args(&rootfs, &["--security-opt", &opt, "--", "true"]))
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}

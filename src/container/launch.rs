@@ -68,10 +68,10 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         }
     }
     if let SeccompChoice::Profile(p) = &req.options.seccomp {
-        return Err(Error::Invalid(format!(
-            "seccomp={}: profiles from files are not supported yet (use the default or unconfined)",
-            p.display()
-        )));
+        // Compiled now so a bad profile fails `run`/`create`, not `start`.
+        let caps = spec::capability_set(&req.options)?;
+        let p = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
+        seccomp::profile_filters(&store.root().join("cache/seccomp"), &p, &caps)?;
     }
     let image = match (&req.image, &req.rootfs_dir) {
         (Some(i), None) => Some(crate::image::resolve(store, i)?),
@@ -120,6 +120,15 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             },
             &req.options,
         )?;
+        let mut spec = spec;
+        if let SeccompChoice::Profile(p) = &req.options.seccomp {
+            // The container keeps its own copy, as Docker embeds the profile.
+            let copy = dir.join("seccomp.json");
+            std::fs::copy(p, &copy).map_err(|e| Error::io(p, e))?;
+            let mut a = spec.annotations().clone().unwrap_or_default();
+            a.insert("io.tug.seccomp".into(), copy.display().to_string());
+            spec.set_annotations(Some(a));
+        }
         let hostname = spec.hostname().clone().unwrap_or_default();
         write_etc_files(&dir, &hostname, req.options.network)?;
         let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
@@ -201,10 +210,14 @@ pub fn start(
         .as_ref()
         .and_then(|a| a.get("io.tug.seccomp").cloned())
         .unwrap_or_else(|| "default".into());
-    let filters = if seccomp_choice == "default" {
-        seccomp::default_filters(&store.root().join("cache/seccomp"))?
-    } else {
-        Vec::new()
+    let cache = store.root().join("cache/seccomp");
+    let filters = match seccomp_choice.as_str() {
+        "default" => seccomp::default_filters(&cache)?,
+        "unconfined" => Vec::new(),
+        profile => {
+            let caps: Vec<String> = spec::capability_set(&r.options)?;
+            seccomp::profile_filters(&cache, Path::new(profile), &caps)?
+        }
     };
     let resources = spec.linux().as_ref().and_then(|l| l.resources().clone());
     let (cgroup, warning) = Cgroup::create(&r.id, resources.as_ref())?;

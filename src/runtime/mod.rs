@@ -31,5 +31,6 @@ pub mod process;
 pub mod rootfs;
 pub mod seccomp;
 pub mod spec;
+pub mod syscalls;
 pub mod tty;
 pub mod user;

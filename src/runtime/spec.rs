@@ -468,7 +468,10 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         _ if opts.privileged => "unconfined".to_string(),
         SeccompChoice::Default => "default".into(),
         SeccompChoice::Unconfined => "unconfined".into(),
-        SeccompChoice::Profile(p) => p.display().to_string(),
+        SeccompChoice::Profile(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
     };
     let doc = json!({
         "ociVersion": "1.0.2",
