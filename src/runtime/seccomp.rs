@@ -292,6 +292,9 @@ fn profile_action(
     })
 }
 
+/// Rules by syscall number; None matches unconditionally.
+type CallRules = BTreeMap<i64, Option<Vec<SeccompRule>>>;
+
 fn action_key(a: &SeccompAction) -> String {
     format!("{a:?}")
 }
@@ -309,8 +312,7 @@ pub fn compile_profile(text: &str, caps: &[String]) -> Result<Vec<BpfProgram>> {
                 .any(|x| x == "amd64" || x == "x86_64" || x == "SCMP_ARCH_X86_64")
     };
     // action key -> (action, syscall -> rules; an empty rule list matches always)
-    let mut groups: BTreeMap<String, (SeccompAction, BTreeMap<i64, Option<Vec<SeccompRule>>>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<String, (SeccompAction, CallRules)> = BTreeMap::new();
     let none = ProfileFilter::default();
     for r in p.syscalls.iter().flatten() {
         let inc = r.includes.as_ref().unwrap_or(&none);
