@@ -50,29 +50,29 @@ impl Global {
 pub enum Command {
     // --- containers ---
     /// Create and run a new container from an image
-    Run(Pending),
+    Run(Box<crate::container::run::Args>),
     /// Create a new container
-    Create(Pending),
+    Create(Box<crate::container::run::Args>),
     /// Start one or more stopped containers
-    Start(Pending),
+    Start(crate::container::start::Args),
     /// Stop one or more running containers
-    Stop(Pending),
+    Stop(crate::container::stop::Args),
     /// Restart one or more containers
     Restart(Pending),
     /// Kill one or more running containers
-    Kill(Pending),
+    Kill(crate::container::kill::Args),
     /// Remove one or more containers
-    Rm(Pending),
+    Rm(crate::container::rm::Args),
     /// List containers
-    Ps(Pending),
+    Ps(crate::container::ps::Args),
     /// Fetch the logs of a container
-    Logs(Pending),
+    Logs(crate::container::logs::Args),
     /// Execute a command in a running container
-    Exec(Pending),
+    Exec(crate::container::exec::Args),
     /// Attach to a running container's standard streams
     Attach(Pending),
     /// Block until containers stop, then print their exit codes
-    Wait(Pending),
+    Wait(crate::container::wait::Args),
     /// Display the running processes of a container
     Top(Pending),
     /// Copy files between a container and the host
@@ -172,13 +172,18 @@ pub enum Command {
     /// Write completions/ and man/ (for maintainers)
     #[command(name = "gen-docs", hide = true)]
     GenDocs(crate::docs::GenDocsArgs),
+    /// The per-container monitor of a detached container (internal)
+    #[command(name = "container-monitor", hide = true)]
+    ContainerMonitor(crate::container::monitor::Args),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
     /// List containers
     #[command(alias = "ps", alias = "list")]
-    Ls(Pending),
+    Ls(crate::container::ps::Args),
+    /// Display detailed information on one or more containers
+    Inspect(crate::container::inspect::Args),
     /// Remove all stopped containers
     Prune(Pending),
 }
@@ -285,18 +290,18 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::InstallLinks(a) => crate::links::run(a),
         C::Completion(a) => crate::docs::completion(a),
         C::GenDocs(a) => crate::docs::gen_docs(a),
-        C::Run(_) => crate::pending::run("run"),
-        C::Create(_) => crate::pending::run("create"),
-        C::Start(_) => crate::pending::run("start"),
-        C::Stop(_) => crate::pending::run("stop"),
+        C::Run(a) => crate::container::run::run(*a, g),
+        C::Create(a) => crate::container::create::run(*a, g),
+        C::Start(a) => crate::container::start::run(a, g),
+        C::Stop(a) => crate::container::stop::run(a, g),
         C::Restart(_) => crate::pending::run("restart"),
-        C::Kill(_) => crate::pending::run("kill"),
-        C::Rm(_) => crate::pending::run("rm"),
-        C::Ps(_) => crate::pending::run("ps"),
-        C::Logs(_) => crate::pending::run("logs"),
-        C::Exec(_) => crate::pending::run("exec"),
+        C::Kill(a) => crate::container::kill::run(a, g),
+        C::Rm(a) => crate::container::rm::run(a, g),
+        C::Ps(a) => crate::container::ps::run(a, g),
+        C::Logs(a) => crate::container::logs::run(a, g),
+        C::Exec(a) => crate::container::exec::run(a, g),
         C::Attach(_) => crate::pending::run("attach"),
-        C::Wait(_) => crate::pending::run("wait"),
+        C::Wait(a) => crate::container::wait::run(a, g),
         C::Top(_) => crate::pending::run("top"),
         C::Cp(_) => crate::pending::run("cp"),
         C::Diff(_) => crate::pending::run("diff"),
@@ -308,7 +313,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Stats(_) => crate::pending::run("stats"),
         C::Port(_) => crate::pending::run("port"),
         C::Events(_) => crate::pending::run("events"),
-        C::Container(_) => crate::pending::run("container"),
+        C::Container(ContainerCommand::Ls(a)) => crate::container::ps::run(a, g),
+        C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
+        C::Container(ContainerCommand::Prune(_)) => crate::pending::run("container prune"),
+        C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
         C::Volume(_) => crate::pending::run("volume"),
         C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
         C::Network(_) => crate::pending::run("network"),

@@ -4,6 +4,7 @@
 
 mod cli;
 mod common;
+mod container;
 mod docs;
 mod exit;
 mod image;

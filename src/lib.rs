@@ -7,12 +7,14 @@
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod container;
 pub mod error;
 pub mod format;
 pub mod image;
 pub mod layer;
 pub mod paths;
 pub mod reference;
+pub mod runtime;
 pub mod store;
 pub mod userns;
 

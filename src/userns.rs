@@ -131,9 +131,12 @@ impl IdMapping {
             write_proc(&format!("{proc}/gid_map"), &map_text(&self.gids))?;
             return Ok(());
         }
-        run_map_helper("newuidmap", pid, &self.uids)?;
-        run_map_helper("newgidmap", pid, &self.gids)?;
-        Ok(())
+        // Both helpers run at once: each is a setuid exec of a few ms.
+        let uid_helper = spawn_map_helper("newuidmap", pid, &self.uids)?;
+        let gid_helper = spawn_map_helper("newgidmap", pid, &self.gids);
+        let uid_result = finish_map_helper("newuidmap", uid_helper);
+        let gid_result = gid_helper.and_then(|c| finish_map_helper("newgidmap", c));
+        uid_result.and(gid_result)
     }
 }
 
@@ -155,7 +158,7 @@ fn write_proc(path: &str, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
-fn run_map_helper(helper: &str, pid: i32, ranges: &[IdRange]) -> Result<()> {
+fn spawn_map_helper(helper: &str, pid: i32, ranges: &[IdRange]) -> Result<std::process::Child> {
     let mut cmd = Command::new(helper);
     cmd.arg(pid.to_string());
     for r in ranges {
@@ -165,8 +168,16 @@ fn run_map_helper(helper: &str, pid: i32, ranges: &[IdRange]) -> Result<()> {
             r.count.to_string(),
         ]);
     }
-    let out = cmd
-        .output()
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Invalid(format!("running {helper}: {e}")))
+}
+
+fn finish_map_helper(helper: &str, child: std::process::Child) -> Result<()> {
+    let out = child
+        .wait_with_output()
         .map_err(|e| Error::Invalid(format!("running {helper}: {e}")))?;
     if !out.status.success() {
         return Err(Error::Invalid(format!(

@@ -1,0 +1,267 @@
+//! Creating a container from a request and running it in the foreground:
+//! resolve the image (or take `--rootfs DIR`), write the container's
+//! directory (spec, record, /etc files), then start it, wait for it, record
+//! its exit and clean up (`--rm`).
+
+use std::path::{Path, PathBuf};
+
+use std::os::fd::AsRawFd;
+
+use chrono::Utc;
+
+use crate::container::{self, Record, Status};
+use crate::error::{Error, IoContext, Result};
+use crate::runtime::cgroups::Cgroup;
+use crate::runtime::rootfs::RootfsSource;
+use crate::runtime::spec::{self, NetworkMode, RunOptions, SeccompChoice, SpecInput};
+use crate::runtime::{process, seccomp};
+use crate::store::Store;
+use crate::userns::IdMapping;
+
+/// What `run`/`create` ask for.
+pub struct Request {
+    /// The image as typed; None with `rootfs_dir`.
+    pub image: Option<String>,
+    pub rootfs_dir: Option<PathBuf>,
+    pub name: Option<String>,
+    pub options: RunOptions,
+    pub auto_remove: bool,
+    pub restart: crate::container::RestartPolicy,
+    pub healthcheck: Option<crate::container::health::HealthConfig>,
+}
+
+/// The rootfs layers of an image, topmost first.
+fn image_layers(_store: &Store, image: &crate::image::Image) -> Result<Vec<PathBuf>> {
+    let _ = image;
+    Err(Error::NotImplemented(
+        "running images (layer snapshots land with the layers work; use --rootfs DIR)",
+    ))
+}
+
+fn write_etc_files(dir: &Path, hostname: &str, network: NetworkMode) -> Result<()> {
+    let hosts = match network {
+        NetworkMode::Host => std::fs::read_to_string("/etc/hosts").unwrap_or_default(),
+        NetworkMode::None => format!(
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n"
+        ),
+    };
+    let resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    for (f, data) in [
+        ("hosts", hosts),
+        ("hostname", format!("{hostname}\n")),
+        ("resolv.conf", resolv),
+    ] {
+        let p = dir.join(f);
+        std::fs::write(&p, data).at(&p)?;
+    }
+    Ok(())
+}
+
+/// Creates the container (status created) without starting it.
+pub fn create(store: &Store, req: &Request) -> Result<Record> {
+    for b in &req.options.binds {
+        if !b.source.exists() {
+            return Err(Error::Invalid(format!(
+                "invalid mount config: bind source path does not exist: {}",
+                b.source.display()
+            )));
+        }
+    }
+    if let SeccompChoice::Profile(p) = &req.options.seccomp {
+        return Err(Error::Invalid(format!(
+            "seccomp={}: profiles from files are not supported yet (use the default or unconfined)",
+            p.display()
+        )));
+    }
+    let image = match (&req.image, &req.rootfs_dir) {
+        (Some(i), None) => Some(crate::image::resolve(store, i)?),
+        _ => None,
+    };
+    let mapping = IdMapping::for_current_user();
+    container::create(store, req.name.as_deref(), |id, name, dir| {
+        let (rootfs, layers) = match (&req.rootfs_dir, &image) {
+            (Some(d), _) => {
+                let d = std::fs::canonicalize(d).at(d)?;
+                if !d.is_dir() {
+                    return Err(Error::Invalid(format!(
+                        "--rootfs {}: not a directory",
+                        d.display()
+                    )));
+                }
+                (RootfsSource::Dir(d.clone()), vec![d])
+            }
+            (None, Some(img)) => {
+                let layers = image_layers(store, img)?;
+                let (upper, work) = (dir.join("upper"), dir.join("work"));
+                for p in [&upper, &work] {
+                    std::fs::create_dir(p).at(p)?;
+                }
+                (
+                    RootfsSource::Overlay {
+                        lower: layers.clone(),
+                        upper,
+                        work,
+                    },
+                    layers,
+                )
+            }
+            (None, None) => return Err(Error::Invalid("no image given".into())),
+        };
+        let merged = dir.join("merged");
+        let config = image.as_ref().map(|i| &i.config);
+        let spec = spec::build(
+            &SpecInput {
+                id: &id,
+                image_config: config,
+                layers: &layers,
+                container_dir: &dir,
+                rootfs: &merged,
+                mapping: &mapping,
+            },
+            &req.options,
+        )?;
+        let hostname = spec.hostname().clone().unwrap_or_default();
+        write_etc_files(&dir, &hostname, req.options.network)?;
+        let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
+        container::write_doc(&dir.join("config.json"), &data)?;
+        let args = spec
+            .process()
+            .as_ref()
+            .and_then(|p| p.args().clone())
+            .unwrap_or_default();
+        Ok(Record {
+            id,
+            name,
+            image: match (&req.image, &req.rootfs_dir) {
+                (Some(i), None) => i.clone(),
+                (_, Some(d)) => format!("--rootfs {}", d.display()),
+                _ => String::new(),
+            },
+            image_id: image.as_ref().map(|i| i.id.to_string()),
+            manifest_digest: image.as_ref().map(|i| i.manifest_digest.to_string()),
+            created: Utc::now(),
+            args,
+            rootfs,
+            options: req.options.clone(),
+            auto_remove: req.auto_remove,
+            status: Status::Created,
+            pid: None,
+            started_at: None,
+            finished_at: None,
+            exit_code: None,
+            oom_killed: false,
+            cgroup: Cgroup::default(),
+            mapping: mapping.clone(),
+            pid_start: None,
+            monitor_pid: None,
+            restart: req.restart.clone(),
+            restart_count: 0,
+            stopped_by_user: false,
+            healthcheck: req.healthcheck.clone(),
+            health: None,
+        })
+    })
+}
+
+/// Reads a container's runtime spec back.
+pub fn load_spec(store: &Store, id: &str) -> Result<oci_spec::runtime::Spec> {
+    let p = container::dir(store, id).join("config.json");
+    let data = std::fs::read(&p).at(&p)?;
+    serde_json::from_slice(&data).map_err(|e| Error::json(p.display().to_string(), e))
+}
+
+/// Starts a created container and waits for it in the foreground, with
+/// signals forwarded. Returns the container's exit code. Must be called
+/// while the process is single-threaded (see runtime::process).
+pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Result<i32> {
+    let outcome = start_and_wait(store, &mut r, &warn);
+    if r.auto_remove {
+        container::remove(store, &r);
+    } else if r.status != Status::Created || outcome.is_ok() {
+        r.cgroup.remove();
+        let _ = container::save(store, &r);
+    }
+    outcome
+}
+
+/// Starts a created (or exited) container: cgroups, seccomp, the clone.
+/// Records it running (saved unless `quiet_rm`, a foreground `--rm` that
+/// nobody else needs to see). Returns the init's pid.
+pub fn start(
+    store: &Store,
+    r: &mut Record,
+    warn: &impl Fn(&str),
+    quiet_rm: bool,
+    tty: Option<std::os::fd::RawFd>,
+) -> Result<i32> {
+    let spec = load_spec(store, &r.id)?;
+    let seccomp_choice = spec
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get("io.tug.seccomp").cloned())
+        .unwrap_or_else(|| "default".into());
+    let filters = if seccomp_choice == "default" {
+        seccomp::default_filters(&store.root().join("cache/seccomp"))?
+    } else {
+        Vec::new()
+    };
+    let resources = spec.linux().as_ref().and_then(|l| l.resources().clone());
+    let (cgroup, warning) = Cgroup::create(&r.id, resources.as_ref())?;
+    if let Some(w) = warning {
+        warn(&w);
+    }
+    r.cgroup = cgroup;
+    let started = process::start(&process::Launch {
+        spec: &spec,
+        rootfs: &r.rootfs,
+        seccomp: &filters,
+        mapping: &r.mapping,
+        cgroup: &r.cgroup,
+        tty,
+    });
+    let pid = match started {
+        Ok(pid) => pid,
+        Err(e) => {
+            r.cgroup.remove();
+            r.cgroup = Cgroup::default();
+            return Err(e);
+        }
+    };
+    r.status = Status::Running;
+    r.pid = Some(pid);
+    r.pid_start = container::proc_start_time(pid);
+    r.monitor_pid = Some(std::process::id() as i32);
+    r.started_at = Some(Utc::now());
+    r.exit_code = None;
+    r.finished_at = None;
+    if r.healthcheck.is_some() {
+        r.health = Some(crate::container::health::HealthState {
+            status: "starting".into(),
+            ..Default::default()
+        });
+    }
+    if !quiet_rm {
+        container::save(store, r)?;
+    }
+    Ok(pid)
+}
+
+fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
+    let code = if r.options.tty {
+        let pty = crate::runtime::tty::open()?;
+        let pid = start(store, r, warn, r.auto_remove, Some(pty.peer.as_raw_fd()))?;
+        drop(pty.peer);
+        crate::runtime::tty::relay(&pty.master, r.options.interactive);
+        process::wait_forwarding(pid)
+    } else {
+        let pid = start(store, r, warn, r.auto_remove, None)?;
+        process::wait_forwarding(pid)
+    };
+    r.status = Status::Exited;
+    r.pid = None;
+    r.monitor_pid = None;
+    r.exit_code = Some(code);
+    r.finished_at = Some(Utc::now());
+    r.oom_killed = r.cgroup.oom_killed();
+    Ok(code)
+}
