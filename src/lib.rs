@@ -13,6 +13,7 @@ pub mod format;
 pub mod image;
 pub mod layer;
 pub mod paths;
+pub mod progress;
 pub mod reference;
 pub mod runtime;
 pub mod store;

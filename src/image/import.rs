@@ -1,0 +1,204 @@
+//! `import`: a root filesystem tarball (plain, gzip or zstd) becomes a
+//! one-layer image. The layer blob is stored exactly as given; in the same
+//! pass the stream is decompressed, checked to be a whole tar, and hashed
+//! for the diff ID.
+
+use std::io::{self, Read, Write};
+
+use oci_spec::image::{
+    Config, DescriptorBuilder, HistoryBuilder, ImageConfigurationBuilder, ImageManifestBuilder,
+    MediaType, RootFsBuilder,
+};
+use sha2::{Digest as _, Sha256};
+
+use super::changes::apply_change;
+use crate::error::{Error, Result};
+use crate::layer::decompress;
+use crate::reference::Reference;
+use crate::store::{BlobWriter, Digest, Store};
+
+/// What to import and how.
+#[derive(Debug, Default, Clone)]
+pub struct ImportOptions {
+    /// Dockerfile instructions applied to the config (`--change`).
+    pub changes: Vec<String>,
+    /// History comment (`--message`).
+    pub message: Option<String>,
+    /// `os/arch[/variant]`; the host's by default.
+    pub platform: Option<String>,
+    /// Where the tarball came from, for the history comment.
+    pub source: String,
+}
+
+/// The image an import made.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub id: Digest,
+    pub manifest: Digest,
+}
+
+/// The host platform in OCI terms.
+pub fn host_platform() -> (String, String) {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    ("linux".to_string(), arch.to_string())
+}
+
+/// Copies everything read into the blob writer.
+struct Tee<'a, R> {
+    inner: R,
+    out: &'a mut BlobWriter,
+    progress: Option<&'a indicatif::ProgressBar>,
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out.write_all(&buf[..n])?;
+        if let Some(p) = self.progress {
+            p.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Hashes what is read through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+fn not_a_tar(e: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("not a valid tar archive: {e}"))
+}
+
+/// Stores a layer from `input`, checking it is a whole tar archive. Returns
+/// (blob digest, blob size, diff ID, compression media type).
+pub fn store_layer(
+    store: &Store,
+    input: &mut dyn Read,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<(Digest, u64, Digest, &'static str)> {
+    let mut writer = store.blob_writer()?;
+    let (compression, diff_id) = {
+        let tee = Tee { inner: input, out: &mut writer, progress };
+        let (compression, plain) = decompress(tee).map_err(not_a_tar)?;
+        let mut hashing = Hashing { inner: plain, hasher: Sha256::new() };
+        {
+            let mut archive = tar::Archive::new(&mut hashing);
+            let mut count = 0usize;
+            for entry in archive.entries().map_err(not_a_tar)? {
+                let mut entry = entry.map_err(not_a_tar)?;
+                io::copy(&mut entry, &mut io::sink()).map_err(not_a_tar)?;
+                count += 1;
+            }
+            if count == 0 {
+                return Err(Error::Invalid("not a valid tar archive: no entries".into()));
+            }
+        }
+        // The tar ends before the stream does (padding): hash all of it.
+        io::copy(&mut hashing, &mut io::sink()).map_err(not_a_tar)?;
+        let diff: Digest = format!("sha256:{}", hex::encode(hashing.hasher.finalize()))
+            .parse()
+            .map_err(|_| Error::Invalid("bad diff id".into()))?;
+        (compression, diff)
+    };
+    let (digest, size) = writer.commit(None)?;
+    Ok((digest, size, diff_id, compression.oci_layer_media_type()))
+}
+
+/// Imports a rootfs tarball as a new image, tagged `names` (none: dangling).
+pub fn import(store: &Store, input: &mut dyn Read, names: &[Reference], opts: &ImportOptions) -> Result<Imported> {
+    let mut config = Config::default();
+    for c in &opts.changes {
+        apply_change(&mut config, c)?;
+    }
+    let (mut os, mut arch) = host_platform();
+    let mut variant = None;
+    if let Some(p) = &opts.platform {
+        let parts: Vec<&str> = p.split('/').collect();
+        if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|s| s.is_empty()) {
+            return Err(Error::Invalid(format!("invalid platform {p:?}: expected os/arch[/variant]")));
+        }
+        os = parts[0].to_string();
+        arch = parts[1].to_string();
+        variant = parts.get(2).map(|s| s.to_string());
+    }
+    if config.env().is_none() {
+        config.set_env(Some(vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()]));
+    }
+
+    let _lock = store.lock_shared()?;
+    let progress = crate::progress::bytes_bar("Importing");
+    let (layer, layer_size, diff_id, media) = store_layer(store, input, progress.as_ref())?;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    let comment = opts
+        .message
+        .clone()
+        .unwrap_or_else(|| format!("Imported from {}", opts.source));
+    let history = HistoryBuilder::default()
+        .created(now.clone())
+        .created_by(String::new())
+        .comment(comment)
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let rootfs = RootFsBuilder::default()
+        .typ("layers")
+        .diff_ids(vec![diff_id.to_string()])
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut cb = ImageConfigurationBuilder::default()
+        .created(now)
+        .architecture(arch.as_str())
+        .os(os.as_str())
+        .config(config)
+        .rootfs(rootfs)
+        .history(vec![history]);
+    if let Some(v) = variant {
+        cb = cb.variant(v);
+    }
+    let image_config = cb.build().map_err(|e| Error::Invalid(e.to_string()))?;
+    let (config_digest, config_size, _) = store.put_json(&image_config)?;
+    let manifest = ImageManifestBuilder::default()
+        .schema_version(2u32)
+        .media_type(MediaType::ImageManifest)
+        .config(descriptor(MediaType::ImageConfig, &config_digest, config_size)?)
+        .layers(vec![descriptor(MediaType::Other(media.to_string()), &layer, layer_size)?])
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let (manifest_digest, manifest_size, _) = store.put_json(&manifest)?;
+    store.tag_image(
+        &descriptor(MediaType::ImageManifest, &manifest_digest, manifest_size)?,
+        names,
+    )?;
+    Ok(Imported {
+        id: config_digest,
+        manifest: manifest_digest,
+    })
+}
+
+/// A descriptor for a stored blob.
+pub fn descriptor(media: MediaType, digest: &Digest, size: u64) -> Result<oci_spec::image::Descriptor> {
+    DescriptorBuilder::default()
+        .media_type(media)
+        .digest(digest.clone())
+        .size(size)
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))
+}
