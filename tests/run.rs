@@ -880,3 +880,77 @@ fn seccomp_profile_from_a_file() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+/// An image imported from the busybox rootfs tar (config from --change).
+fn imported_image(s: &Scenario) -> Option<&'static str> {
+    let tar = busybox_rootfs_tar()?;
+    let copy = s.path().join("rootfs.tar");
+    std::fs::copy(&tar, &copy).ok()?;
+    if s.is_rootless() {
+        let (u, g) = user_ids(TEST_USER)?;
+        chown_r(&copy, u, g);
+    }
+    s.tug([
+        "import",
+        "--change",
+        r#"CMD ["sh","-c","echo $FOO $(pwd) $(id -u)"]"#,
+        "--change",
+        "ENV FOO=bar",
+        "--change",
+        "WORKDIR /tmp",
+        "--change",
+        "USER www-data",
+        copy.to_str()?,
+        "bb:test",
+    ])
+    .succeeds();
+    Some("bb:test")
+}
+
+#[test]
+fn run_an_imported_image() {
+    for (s, _) in scenarios() {
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        // The image's CMD, ENV, WORKDIR and USER apply.
+        s.tug(["run", "--rm", img])
+            .succeeds()
+            .stdout_is("bar /tmp 33\n");
+        s.tug(["run", "--rm", img, "echo", "hi"])
+            .succeeds()
+            .stdout_is("hi\n");
+        s.tug(["run", "--rm", "-u", "0", img, "id", "-u"])
+            .succeeds()
+            .stdout_is("0\n");
+        if !s.is_rootless() {
+            s.tug([
+                "run",
+                "--rm",
+                "-u",
+                "0",
+                img,
+                "stat",
+                "-c",
+                "%u",
+                "/var/www/data",
+                "/home/svc/note",
+            ])
+            .succeeds()
+            .stdout_is("33\n999\n");
+        }
+        // A container pins its image's manifest while it exists.
+        let id = s
+            .tug(["create", "--name", "pin", img, "true"])
+            .succeeds()
+            .stdout();
+        let pin = s.store().join("refs/containers").join(id.trim());
+        assert!(std::fs::read_to_string(&pin)
+            .unwrap()
+            .starts_with("sha256:"));
+        s.tug(["start", "-a", "pin"]).succeeds();
+        s.tug(["rm", "pin"]).succeeds();
+        assert!(!pin.exists());
+        assert_eq!(containers_left(&s), 0);
+    }
+}
