@@ -106,6 +106,10 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l health-interval -d 'Time
 complete -c tug -n "__fish_tug_using_subcommand run" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l health-timeout -d 'Maximum time to allow one check to run' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l health-start-period -d 'Start period for the container to initialize before failures count' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l stop-signal -d 'Signal to stop the container (default SIGTERM)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (default 10)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -l help -d 'Print help'
@@ -143,6 +147,10 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l health-interval -d 'T
 complete -c tug -n "__fish_tug_using_subcommand create" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l health-timeout -d 'Maximum time to allow one check to run' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l health-start-period -d 'Start period for the container to initialize before failures count' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l stop-signal -d 'Signal to stop the container (default SIGTERM)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (default 10)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -l help -d 'Print help'
@@ -162,8 +170,8 @@ complete -c tug -n "__fish_tug_using_subcommand start" -s i -l interactive -d 'A
 complete -c tug -n "__fish_tug_using_subcommand start" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand start" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand start" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand stop" -s t -l time -d 'Seconds to wait before killing the container' -r
-complete -c tug -n "__fish_tug_using_subcommand stop" -s s -l signal -d 'Signal to send to the container' -r
+complete -c tug -n "__fish_tug_using_subcommand stop" -s t -l time -d 'Seconds to wait before killing the container (default: its --stop-timeout, else 10)' -r
+complete -c tug -n "__fish_tug_using_subcommand stop" -s s -l signal -d 'Signal to send to the container (default: its --stop-signal, else SIGTERM)' -r
 complete -c tug -n "__fish_tug_using_subcommand stop" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand stop" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand stop" -s h -l help -d 'Print help'

@@ -954,3 +954,76 @@ fn run_an_imported_image() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn log_rotation_stop_signal_and_labels() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "chatty",
+            "--log-opt",
+            "max-size=1k",
+            "--log-opt",
+            "max-file=2",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); done",
+        ])
+        .succeeds();
+        s.tug(["wait", "chatty"]).succeeds().stdout_is("0\n");
+        let logs = s.tug(["logs", "chatty"]).succeeds().stdout();
+        assert!(
+            logs.ends_with("line-99\n") && !logs.contains("line-0\n"),
+            "rotated: {logs}"
+        );
+        let dir = s.store().join("containers");
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .flat_map(|c| std::fs::read_dir(c.path()).into_iter().flatten().flatten())
+            .filter(|f| f.file_name().to_string_lossy().contains("-json.log"))
+            .collect();
+        assert_eq!(files.len(), 2, "max-file=2 keeps two files");
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "polite",
+            "--stop-signal",
+            "USR1",
+            "-l",
+            "team=db",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "trap 'exit 9' USR1; while true; do sleep 0.05; done",
+        ])
+        .succeeds();
+        std::thread::sleep(Duration::from_millis(300));
+        let ps = s
+            .tug(["ps", "--filter", "label=team=db", "--format", "{{.Names}}"])
+            .succeeds()
+            .stdout();
+        assert_eq!(ps, "polite\n");
+        s.tug(["stop", "polite"]).succeeds();
+        s.tug(["wait", "polite"]).succeeds().stdout_is("9\n");
+        s.tug(["rm", "chatty", "polite"]).succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--stop-signal",
+            "NOPE",
+            "--rootfs",
+            &r,
+            "true",
+        ])
+        .fails()
+        .code_is(125);
+    }
+}

@@ -132,6 +132,18 @@ pub struct Args {
     /// Disable any container-specified HEALTHCHECK
     #[arg(long = "no-healthcheck")]
     pub no_healthcheck: bool,
+    /// Signal to stop the container (default SIGTERM)
+    #[arg(long = "stop-signal", value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+    /// Seconds to wait for the container to stop before killing it (default 10)
+    #[arg(long = "stop-timeout", value_name = "SECONDS")]
+    pub stop_timeout: Option<u64>,
+    /// Set metadata on the container (KEY=VALUE)
+    #[arg(short = 'l', long)]
+    pub label: Vec<String>,
+    /// Log driver options: max-size=SIZE, max-file=N (json-file)
+    #[arg(long = "log-opt", value_name = "OPT")]
+    pub log_opt: Vec<String>,
     /// Pull the image before running: never or missing (always needs a registry)
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
@@ -282,6 +294,28 @@ impl Args {
                 _ => return Err(invalid(format!("invalid --security-opt: {o:?}"))),
             }
         }
+        if let Some(sig) = &self.stop_signal {
+            tug::container::signal::parse_signal(sig)?;
+        }
+        let (mut log_max_size, mut log_max_file) = (None, None);
+        for o in &self.log_opt {
+            match o.split_once('=') {
+                Some(("max-size", v)) => log_max_size = Some(parse_bytes(v)? as u64),
+                Some(("max-file", v)) => {
+                    let n: u32 = v
+                        .parse()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| invalid(format!("invalid --log-opt {o:?}")))?;
+                    log_max_file = Some(n);
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "unknown --log-opt {o:?}: want max-size= or max-file="
+                    )))
+                }
+            }
+        }
         let memory = self.memory.as_deref().map(parse_bytes).transpose()?;
         if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
             return Err(invalid("minimum memory limit allowed is 6MB".into()));
@@ -322,6 +356,18 @@ impl Args {
             tty: self.tty,
             interactive: self.interactive,
             init: self.init,
+            stop_signal: self.stop_signal.clone(),
+            stop_timeout: self.stop_timeout,
+            labels: self
+                .label
+                .iter()
+                .map(|l| {
+                    let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+                    (k.to_string(), v.to_string())
+                })
+                .collect(),
+            log_max_size,
+            log_max_file,
         })
     }
 

@@ -128,6 +128,21 @@ pub struct RunOptions {
     /// `-i`: keep stdin open (relayed to the pty with `-t`).
     #[serde(default)]
     pub interactive: bool,
+    /// `--stop-signal` (default SIGTERM).
+    #[serde(default)]
+    pub stop_signal: Option<String>,
+    /// `--stop-timeout` in seconds (default 10).
+    #[serde(default)]
+    pub stop_timeout: Option<u64>,
+    /// `--label KEY=VALUE`.
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// `--log-opt max-size`: rotate the json log past this many bytes.
+    #[serde(default)]
+    pub log_max_size: Option<u64>,
+    /// `--log-opt max-file`: how many log files to keep (default 1).
+    #[serde(default)]
+    pub log_max_file: Option<u32>,
 }
 
 /// What the spec is built from besides the flags.
