@@ -191,17 +191,17 @@ pub enum ContainerCommand {
 #[derive(Debug, Subcommand)]
 pub enum VolumeCommand {
     /// Create a volume
-    Create(Pending),
+    Create(crate::container::volume::CreateArgs),
     /// List volumes
     #[command(alias = "list")]
-    Ls(Pending),
+    Ls(crate::container::volume::LsArgs),
     /// Display detailed information on one or more volumes
-    Inspect(Pending),
+    Inspect(crate::container::volume::InspectArgs),
     /// Remove one or more volumes
     #[command(alias = "remove")]
-    Rm(Pending),
+    Rm(crate::container::volume::RmArgs),
     /// Remove unused local volumes
-    Prune(Pending),
+    Prune(crate::container::volume::PruneArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -317,7 +317,16 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
         C::Container(ContainerCommand::Prune(a)) => crate::container::misc::prune(a, g),
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
-        C::Volume(_) => crate::pending::run("volume"),
+        C::Volume(v) => {
+            use crate::container::volume as vol;
+            match v {
+                VolumeCommand::Create(a) => vol::create(a, g),
+                VolumeCommand::Ls(a) => vol::ls(a, g),
+                VolumeCommand::Inspect(a) => vol::inspect(a, g),
+                VolumeCommand::Rm(a) => vol::rm(a, g),
+                VolumeCommand::Prune(a) => vol::prune(a, g),
+            }
+        }
         C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
         C::Network(_) => crate::pending::run("network"),
         C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),

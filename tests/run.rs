@@ -1027,3 +1027,151 @@ fn log_rotation_stop_signal_and_labels() {
         .code_is(125);
     }
 }
+
+#[test]
+fn named_volume_outlives_its_containers_and_copies_up() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "data:/d",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo kept > /d/f",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "data:/d:ro",
+            "--rootfs",
+            &r,
+            "cat",
+            "/d/f",
+        ])
+        .succeeds()
+        .stdout_is("kept\n");
+        assert!(s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .contains("data"));
+        // An empty named volume gets the image's content at its path.
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "web:/var/www/data",
+            "--rootfs",
+            &r,
+            "cat",
+            "/var/www/data/index.html",
+        ])
+        .succeeds()
+        .stdout_is("hello from www-data\n");
+        s.tug(["volume", "inspect", "-f", "{{.Name}} {{.Driver}}", "web"])
+            .succeeds()
+            .stdout_is("web local\n");
+        s.tug(["volume", "rm", "data", "web"]).succeeds();
+        s.tug(["volume", "inspect", "data"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+    }
+}
+
+/// The seed's backup and restore with --volumes-from, as Docker's docs
+/// write it (tar with busybox).
+#[test]
+fn volume_backup_and_restore_with_volumes_from() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let backup = s.path().join("backup");
+        std::fs::create_dir_all(&backup).unwrap();
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&backup, u, g);
+        }
+        let b = format!("{}:/backup", backup.display());
+        s.tug([
+            "run",
+            "--name",
+            "dbdata",
+            "-v",
+            "/dbdata",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo precious > /dbdata/file",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbdata",
+            "-v",
+            &b,
+            "--rootfs",
+            &r,
+            "tar",
+            "cvf",
+            "/backup/backup.tar",
+            "/dbdata",
+        ])
+        .succeeds();
+        assert!(backup.join("backup.tar").is_file());
+        s.tug([
+            "run", "--name", "dbstore2", "-v", "/dbdata", "--rootfs", &r, "true",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbstore2",
+            "-v",
+            &b,
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "cd / && tar xvf /backup/backup.tar",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbstore2:ro",
+            "--rootfs",
+            &r,
+            "cat",
+            "/dbdata/file",
+        ])
+        .succeeds()
+        .stdout_is("precious\n");
+        // rm -v takes the anonymous volumes with the container.
+        let before = s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .lines()
+            .count();
+        s.tug(["rm", "-v", "dbdata", "dbstore2"]).succeeds();
+        let after = s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .lines()
+            .count();
+        assert_eq!(before, 2);
+        assert_eq!(after, 0);
+    }
+}

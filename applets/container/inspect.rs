@@ -79,7 +79,10 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             }},
             "Binds": o.binds.iter().map(|b| format!("{}:{}{}", b.source.display(), b.destination, if b.readonly { ":ro" } else { "" })).collect::<Vec<_>>(),
         },
-        "Mounts": o.binds.iter().map(|b| json!({"Type": "bind", "Source": b.source, "Destination": b.destination, "RW": !b.readonly})).collect::<Vec<_>>(),
+        "Mounts": o.binds.iter().map(|b| match &b.volume {
+            Some(v) => json!({"Type": "volume", "Name": v, "Source": b.source, "Destination": b.destination, "Driver": "local", "RW": !b.readonly}),
+            None => json!({"Type": "bind", "Source": b.source, "Destination": b.destination, "RW": !b.readonly}),
+        }).collect::<Vec<_>>(),
         "Config": {
             "Hostname": spec.as_ref().and_then(|s| s.hostname().clone()).unwrap_or_default(),
             "User": o.user.clone().unwrap_or_default(),

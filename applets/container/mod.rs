@@ -13,6 +13,7 @@ pub mod rm;
 pub mod run;
 pub mod start;
 pub mod stop;
+pub mod volume;
 pub mod wait;
 
 use chrono::{DateTime, Utc};

@@ -84,6 +84,9 @@ pub struct Args {
     /// Bind-mount a host path (HOST:CONTAINER[:ro|rw])
     #[arg(short = 'v', long = "volume", value_name = "HOST:CTR[:ro]")]
     pub volume: Vec<String>,
+    /// Mount the volumes of another container (CONTAINER[:ro|rw])
+    #[arg(long = "volumes-from", value_name = "CONTAINER")]
+    pub volumes_from: Vec<String>,
     /// Run the container on an exploded root filesystem directory instead of an image
     #[arg(long, value_name = "DIR")]
     pub rootfs: Option<PathBuf>,
@@ -203,13 +206,12 @@ fn parse_ulimit(s: &str) -> anyhow::Result<Ulimit> {
 fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
     let parts: Vec<&str> = v.split(':').collect();
     let (src, dst, mode) = match parts.as_slice() {
+        // `-v /path`: an anonymous volume.
+        [d] => ("", *d, ""),
         [s, d] => (*s, *d, ""),
         [s, d, m] => (*s, *d, *m),
         _ => return Err(invalid(format!("invalid volume specification: {v:?}"))),
     };
-    if !src.starts_with('/') {
-        return Err(Error::NotImplemented("named volumes").into());
-    }
     if !dst.starts_with('/') {
         return Err(invalid(format!(
             "invalid volume specification: {v:?}: the container path must be absolute"
@@ -220,16 +222,31 @@ fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
         "ro" => true,
         m => {
             let opts: Vec<&str> = m.split(',').collect();
-            if opts.iter().any(|o| !["ro", "rw", "z", "Z"].contains(o)) {
+            if opts
+                .iter()
+                .any(|o| !["ro", "rw", "z", "Z", "nocopy"].contains(o))
+            {
                 return Err(invalid(format!("invalid volume mode {m:?} in {v:?}")));
             }
             opts.contains(&"ro")
         }
     };
+    let (source, volume) = if src.starts_with('/') {
+        (PathBuf::from(src), None)
+    } else if src.is_empty() {
+        (PathBuf::new(), Some(String::new()))
+    } else if tug::container::volume::valid_name(src) {
+        (PathBuf::new(), Some(src.to_string()))
+    } else {
+        return Err(invalid(format!(
+            "invalid volume specification: {v:?}: {src:?} is neither an absolute path nor a volume name"
+        )));
+    };
     Ok(BindMount {
-        source: PathBuf::from(src),
+        source,
         destination: dst.to_string(),
         readonly,
+        volume,
     })
 }
 
@@ -368,6 +385,7 @@ impl Args {
                 .collect(),
             log_max_size,
             log_max_file,
+            volumes_from: self.volumes_from.clone(),
         })
     }
 

@@ -9,7 +9,7 @@ use std::os::fd::AsRawFd;
 
 use chrono::Utc;
 
-use crate::container::{self, Record, Status};
+use crate::container::{self, volume, Record, Status};
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::cgroups::Cgroup;
 use crate::runtime::rootfs::RootfsSource;
@@ -100,7 +100,32 @@ fn write_etc_files(dir: &Path, hostname: &str, network: NetworkMode) -> Result<(
 
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
-    for b in &req.options.binds {
+    let mut options = req.options.clone();
+    for from in &options.volumes_from {
+        let (name, mode) = from.split_once(':').unwrap_or((from.as_str(), ""));
+        let other = container::find(store, name)?;
+        for b in &other.options.binds {
+            let mut b = b.clone();
+            match mode {
+                "ro" => b.readonly = true,
+                "rw" => b.readonly = false,
+                "" => {}
+                m => return Err(Error::Invalid(format!("invalid --volumes-from mode {m:?}"))),
+            }
+            options.binds.retain(|x| x.destination != b.destination);
+            options.binds.push(b);
+        }
+    }
+    let req = &Request {
+        options,
+        image: req.image.clone(),
+        rootfs_dir: req.rootfs_dir.clone(),
+        name: req.name.clone(),
+        auto_remove: req.auto_remove,
+        restart: req.restart.clone(),
+        healthcheck: req.healthcheck.clone(),
+    };
+    for b in req.options.binds.iter().filter(|b| b.volume.is_none()) {
         if !b.source.exists() {
             return Err(Error::Invalid(format!(
                 "invalid mount config: bind source path does not exist: {}",
@@ -137,6 +162,32 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
                 (RootfsSource::Dir(flat.clone()), vec![flat])
             }
             (None, None) => return Err(Error::Invalid("no image given".into())),
+        };
+        // Volumes: created on first use, filled from the image when empty.
+        let mut options = req.options.clone();
+        for b in options.binds.iter_mut() {
+            let Some(name) = b.volume.clone() else {
+                continue;
+            };
+            let v = volume::create(
+                store,
+                (!name.is_empty()).then_some(name.as_str()),
+                Default::default(),
+            )?;
+            b.source = volume::data_dir(store, &v.name);
+            b.volume = Some(v.name.clone());
+            if let Some(top) = layers.first() {
+                volume::copy_up(&top.join(b.destination.trim_start_matches('/')), &b.source)?;
+            }
+        }
+        let req = &Request {
+            options,
+            image: req.image.clone(),
+            rootfs_dir: req.rootfs_dir.clone(),
+            name: req.name.clone(),
+            auto_remove: req.auto_remove,
+            restart: req.restart.clone(),
+            healthcheck: req.healthcheck.clone(),
         };
         let merged = dir.join("merged");
         let config = image.as_ref().map(|i| &i.config);
@@ -218,6 +269,7 @@ pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Resu
     let outcome = start_and_wait(store, &mut r, &warn);
     if r.auto_remove {
         container::remove(store, &r);
+        container::remove_anonymous_volumes(store, &r);
     } else if r.status != Status::Created || outcome.is_ok() {
         r.cgroup.remove();
         let _ = container::save(store, &r);

@@ -329,6 +329,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
         let _ = container::save(store, &r);
         if r.auto_remove {
             container::remove(store, &r);
+            container::remove_anonymous_volumes(store, &r);
         }
         break;
     }

@@ -85,6 +85,9 @@ pub struct BindMount {
     pub source: PathBuf,
     pub destination: String,
     pub readonly: bool,
+    /// The volume this mount is (a name; source is then its _data dir).
+    #[serde(default)]
+    pub volume: Option<String>,
 }
 
 /// `--ulimit NAME=SOFT[:HARD]`.
@@ -143,6 +146,9 @@ pub struct RunOptions {
     /// `--log-opt max-file`: how many log files to keep (default 1).
     #[serde(default)]
     pub log_max_file: Option<u32>,
+    /// `--volumes-from CONTAINER[:ro|rw]` (resolved into `binds` at create).
+    #[serde(default)]
+    pub volumes_from: Vec<String>,
 }
 
 /// What the spec is built from besides the flags.
