@@ -76,13 +76,13 @@ pub enum Command {
     /// Display the running processes of a container
     Top(crate::container::misc::TopArgs),
     /// Copy files between a container and the host
-    Cp(Pending),
+    Cp(crate::container::files::CpArgs),
     /// Inspect changes to files on a container's filesystem
     Diff(Pending),
     /// Create a new image from a container's changes
     Commit(Pending),
     /// Export a container's filesystem as a tar archive
-    Export(Pending),
+    Export(crate::container::files::ExportArgs),
     /// Pause all processes within containers
     Pause(crate::container::misc::ContainersArgs),
     /// Unpause all processes within containers
@@ -303,10 +303,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Attach(_) => crate::pending::run("attach"),
         C::Wait(a) => crate::container::wait::run(a, g),
         C::Top(a) => crate::container::misc::top(a, g),
-        C::Cp(_) => crate::pending::run("cp"),
+        C::Cp(a) => crate::container::files::cp(a, g),
         C::Diff(_) => crate::pending::run("diff"),
         C::Commit(_) => crate::pending::run("commit"),
-        C::Export(_) => crate::pending::run("export"),
+        C::Export(a) => crate::container::files::export(a, g),
         C::Pause(a) => crate::container::misc::pause(a, g, true),
         C::Unpause(a) => crate::container::misc::pause(a, g, false),
         C::Rename(a) => crate::container::misc::rename(a, g),

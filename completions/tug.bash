@@ -985,7 +985,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__cp)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-a -D -h -V --archive --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1247,12 +1247,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__export)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-o -D -h -V --output --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

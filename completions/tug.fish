@@ -236,6 +236,7 @@ complete -c tug -n "__fish_tug_using_subcommand top" -s D -l debug -d 'Print deb
 complete -c tug -n "__fish_tug_using_subcommand top" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand top" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand cp" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand cp" -s a -l archive -d 'Archive mode (owners are kept as root anyway)'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s V -l version -d 'Print version'
@@ -247,6 +248,7 @@ complete -c tug -n "__fish_tug_using_subcommand commit" -l root -d 'Store root (
 complete -c tug -n "__fish_tug_using_subcommand commit" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand commit" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand commit" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand export" -s o -l output -d 'Write to a file, instead of STDOUT' -r -F
 complete -c tug -n "__fish_tug_using_subcommand export" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand export" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand export" -s h -l help -d 'Print help'

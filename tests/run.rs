@@ -1175,3 +1175,48 @@ fn volume_backup_and_restore_with_volumes_from() {
         assert_eq!(after, 0);
     }
 }
+
+#[test]
+fn cp_and_export_roundtrip() {
+    for (s, _) in scenarios() {
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        s.tug([
+            "create",
+            "--name",
+            "files",
+            "-u",
+            "0",
+            img,
+            "cat",
+            "/hello.txt",
+        ])
+        .succeeds();
+        let host = s.path().join("hello.txt");
+        std::fs::write(&host, "from the host\n").unwrap();
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&host, u, g);
+        }
+        s.tug(["cp", host.to_str().unwrap(), "files:/hello.txt"])
+            .succeeds();
+        s.tug(["start", "-a", "files"])
+            .succeeds()
+            .stdout_is("from the host\n");
+        let out = s.path().join("passwd.copy");
+        s.tug(["cp", "files:/etc/passwd", out.to_str().unwrap()])
+            .succeeds();
+        assert!(std::fs::read_to_string(&out).unwrap().contains("www-data"));
+        let tar = s.path().join("export.tar");
+        s.tug(["export", "-o", tar.to_str().unwrap(), "files"])
+            .succeeds();
+        // The export imports back as an image that runs.
+        s.tug(["import", tar.to_str().unwrap(), "exported:1"])
+            .succeeds();
+        s.tug(["run", "--rm", "exported:1", "cat", "/hello.txt"])
+            .succeeds()
+            .stdout_is("from the host\n");
+        s.tug(["rm", "files"]).succeeds();
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod exec;
+pub mod files;
 pub mod inspect;
 pub mod kill;
 pub mod logs;

@@ -139,7 +139,8 @@ pub fn copy_up(from: &Path, to: &Path) -> Result<()> {
     copy_tree(from, to)
 }
 
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+/// Copies a directory's content into another, keeping modes (and owners as root).
+pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let root = !crate::paths::is_rootless();
     for e in std::fs::read_dir(from).at(from)?.flatten() {

@@ -1,0 +1,85 @@
+//! `tug export` and `tug cp`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args as ClapArgs;
+use tug::container::{self, files};
+
+use crate::cli::Global;
+use crate::common::open_store;
+
+#[derive(Debug, ClapArgs, Clone)]
+pub struct ExportArgs {
+    /// Write to a file, instead of STDOUT
+    #[arg(short = 'o', long)]
+    pub output: Option<PathBuf>,
+    /// The container (name or ID)
+    pub container: String,
+}
+
+pub fn export(args: ExportArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let r = container::find(&store, &args.container)?;
+    match &args.output {
+        Some(p) => {
+            let tmp = p.with_extension("tmp-export");
+            let f = std::fs::File::create(&tmp).map_err(|e| tug::Error::io(&tmp, e))?;
+            files::export(&r, std::io::BufWriter::new(f))?;
+            std::fs::rename(&tmp, p).map_err(|e| tug::Error::io(p, e))?;
+        }
+        None => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                return Err(tug::Error::Invalid(
+                    "cowardly refusing to write a tar archive to a terminal: use -o or a pipe"
+                        .into(),
+                )
+                .into());
+            }
+            let out = std::io::stdout().lock();
+            let mut w = std::io::BufWriter::new(out);
+            files::export(&r, &mut w)?;
+            w.flush()?;
+        }
+    }
+    Ok(0)
+}
+
+#[derive(Debug, ClapArgs, Clone)]
+pub struct CpArgs {
+    /// Archive mode (owners are kept as root anyway)
+    #[arg(short = 'a', long)]
+    pub archive: bool,
+    /// Source: CONTAINER:PATH or a host path
+    pub src: String,
+    /// Destination: CONTAINER:PATH or a host path
+    pub dst: String,
+}
+
+fn split(s: &str) -> Option<(&str, &str)> {
+    if s.starts_with('/') || s.starts_with('.') {
+        return None;
+    }
+    s.split_once(':')
+}
+
+pub fn cp(args: CpArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    match (split(&args.src), split(&args.dst)) {
+        (Some((c, p)), None) => {
+            let r = container::find(&store, c)?;
+            files::copy(&files::host_path(&r, p)?, &PathBuf::from(&args.dst))?;
+        }
+        (None, Some((c, p))) => {
+            let r = container::find(&store, c)?;
+            files::copy(&PathBuf::from(&args.src), &files::host_path(&r, p)?)?;
+        }
+        _ => {
+            return Err(tug::Error::Invalid(
+                "copying between two containers or two host paths is not supported: one side must be CONTAINER:PATH".into(),
+            )
+            .into())
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,87 @@
+//! A container's files seen from the host: `export` (the rootfs as a tar)
+//! and `cp` (paths mapped through the container's bind mounts and volumes,
+//! else into its rootfs).
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::container::Record;
+use crate::error::{Error, IoContext, Result};
+use crate::runtime::rootfs::RootfsSource;
+
+/// The host directory holding the container's root filesystem.
+pub fn rootfs_dir(r: &Record) -> Result<PathBuf> {
+    match &r.rootfs {
+        RootfsSource::Dir(d) => Ok(d.clone()),
+        RootfsSource::Overlay { .. } => Err(Error::NotImplemented(
+            "reading an overlay container's files from the host",
+        )),
+    }
+}
+
+fn normal(p: &str) -> PathBuf {
+    Path::new(p)
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect()
+}
+
+/// The host path of a container path.
+pub fn host_path(r: &Record, container_path: &str) -> Result<PathBuf> {
+    let rel = normal(container_path);
+    // The longest bind destination containing the path wins.
+    let mut best: Option<(usize, PathBuf)> = None;
+    for b in &r.options.binds {
+        let dest = normal(&b.destination);
+        if let Ok(rest) = rel.strip_prefix(&dest) {
+            let depth = dest.components().count();
+            if best.as_ref().is_none_or(|(d, _)| depth > *d) {
+                best = Some((depth, b.source.join(rest)));
+            }
+        }
+    }
+    match best {
+        Some((_, p)) => Ok(p),
+        None => Ok(rootfs_dir(r)?.join(rel)),
+    }
+}
+
+/// Writes the container's filesystem as a tar archive.
+pub fn export(r: &Record, out: impl Write) -> Result<()> {
+    let root = rootfs_dir(r)?;
+    let mut b = tar::Builder::new(out);
+    b.follow_symlinks(false);
+    for e in std::fs::read_dir(&root).at(&root)?.flatten() {
+        let name = e.file_name();
+        let p = e.path();
+        let md = p.symlink_metadata().at(&p)?;
+        if md.is_dir() {
+            b.append_dir_all(&name, &p).at(&p)?;
+        } else {
+            b.append_path_with_name(&p, &name).at(&p)?;
+        }
+    }
+    b.finish().at(&root)?;
+    Ok(())
+}
+
+/// Copies a file or directory (as `cp -a` would) from `src` to `dst`: a
+/// directory `dst` that exists receives `src` inside it.
+pub fn copy(src: &Path, dst: &Path) -> Result<()> {
+    let md = src.symlink_metadata().at(src)?;
+    let target = if dst.is_dir() {
+        dst.join(src.file_name().unwrap_or_default())
+    } else {
+        dst.to_path_buf()
+    };
+    if md.is_dir() {
+        std::fs::create_dir_all(&target).at(&target)?;
+        crate::container::volume::copy_tree(src, &target)
+    } else if md.file_type().is_symlink() {
+        let t = std::fs::read_link(src).at(src)?;
+        std::os::unix::fs::symlink(t, &target).at(&target)
+    } else {
+        std::fs::copy(src, &target).at(&target)?;
+        Ok(())
+    }
+}
