@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod import;
+pub mod remove;
 pub mod summary;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
