@@ -267,7 +267,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
     use Command as C;
     match cli.command {
-        C::Inspect(a) => image::inspect::run(a, g),
+        C::Inspect(a) => image::inspect::run_any(a, g),
         C::Images(a) => image::ls::run(a, g),
         C::Import(a) => image::import::run(a, g),
         C::Load(a) => image::load::run(a, g),

@@ -67,14 +67,19 @@ impl Listing<'_> {
         }
         if let Some(rest) = f.strip_prefix("table") {
             let body = if rest.trim().is_empty() {
-                self.default.strip_prefix("table").unwrap_or(self.default).trim_start().to_string()
+                self.default
+                    .strip_prefix("table")
+                    .unwrap_or(self.default)
+                    .trim_start()
+                    .to_string()
             } else {
                 rest.trim_start().to_string()
             };
             let body = template::unescape(&body);
             let tmpl = Template::parse(&body)?;
             let header_obj: HashMap<&str, &str> = self.headers.iter().copied().collect();
-            let header = Template::parse(&body)?.render(&serde_json::to_value(header_obj).unwrap_or(Value::Null))?;
+            let header = Template::parse(&body)?
+                .render(&serde_json::to_value(header_obj).unwrap_or(Value::Null))?;
             let mut text = header.replace("<no value>", "");
             text.push('\n');
             for r in rows {
@@ -103,15 +108,28 @@ pub fn human_size(bytes: u64) -> String {
         i += 1;
     }
     // Three significant digits, trailing zeros dropped, as Docker prints.
-    let digits = if v >= 100.0 { 0 } else if v >= 10.0 { 1 } else { 2 };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
     let t = format!("{v:.digits$}");
-    let t = if t.contains('.') { t.trim_end_matches('0').trim_end_matches('.').to_string() } else { t };
+    let t = if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
+    };
     format!("{t}{}", units[i])
 }
 
 /// Docker's "3 minutes ago" phrasing of a past instant.
 pub fn time_ago(when: chrono::DateTime<chrono::Utc>) -> String {
-    format!("{} ago", human_duration(chrono::Utc::now().signed_duration_since(when)))
+    format!(
+        "{} ago",
+        human_duration(chrono::Utc::now().signed_duration_since(when))
+    )
 }
 
 /// Docker's `HumanDuration`: "Less than a second", "5 seconds", "About a minute", "2 hours"...
@@ -163,9 +181,13 @@ mod tests {
             default: "table {{.Repository}}\t{{.Tag}}",
             headers: &[("Repository", "REPOSITORY"), ("Tag", "TAG")],
         };
-        let out = l.render(None, &[json!({"Repository": "busybox", "Tag": "latest"})]).unwrap();
+        let out = l
+            .render(None, &[json!({"Repository": "busybox", "Tag": "latest"})])
+            .unwrap();
         assert_eq!(out, "REPOSITORY   TAG\nbusybox      latest\n");
-        let out = l.render(Some("{{.Tag}}"), &[json!({"Repository": "b", "Tag": "t"})]).unwrap();
+        let out = l
+            .render(Some("{{.Tag}}"), &[json!({"Repository": "b", "Tag": "t"})])
+            .unwrap();
         assert_eq!(out, "t\n");
         let out = l.render(Some("json"), &[json!({"Tag": "t"})]).unwrap();
         assert_eq!(out, "{\"Tag\":\"t\"}\n");

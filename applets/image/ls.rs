@@ -52,7 +52,9 @@ const HEADERS: &[(&str, &str)] = &[
 fn glob(pattern: &str, s: &str) -> bool {
     let re = format!(
         "^{}$",
-        regex::escape(pattern).replace("\\*", "[^/]*").replace("\\?", "[^/]")
+        regex::escape(pattern)
+            .replace("\\*", "[^/]*")
+            .replace("\\?", "[^/]")
     );
     regex::Regex::new(&re).is_ok_and(|r| r.is_match(s))
 }
@@ -66,17 +68,30 @@ struct Filters {
 }
 
 fn parse_filters(raw: &[String], images: &[Image]) -> anyhow::Result<Filters> {
-    let mut f = Filters { dangling: None, references: vec![], before: None, since: None, labels: vec![] };
+    let mut f = Filters {
+        dangling: None,
+        references: vec![],
+        before: None,
+        since: None,
+        labels: vec![],
+    };
     let find = |what: &str| -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
         let r = tug::reference::Reference::parse(what).ok();
         images
             .iter()
-            .find(|i| r.as_ref().is_some_and(|r| i.names.contains(r)) || i.id.digest().starts_with(what.trim_start_matches("sha256:")))
+            .find(|i| {
+                r.as_ref().is_some_and(|r| i.names.contains(r))
+                    || i.id
+                        .digest()
+                        .starts_with(what.trim_start_matches("sha256:"))
+            })
             .map(|i| i.created())
             .with_context(|| format!("no such image: {what}"))
     };
     for kv in raw {
-        let (k, v) = kv.split_once('=').with_context(|| format!("bad filter {kv:?}: expected KEY=VALUE"))?;
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("bad filter {kv:?}: expected KEY=VALUE"))?;
         match k {
             "dangling" => {
                 f.dangling = Some(match v {
@@ -113,18 +128,26 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
         }) {
             continue;
         }
-        if f.before.is_some_and(|t| img.created() >= t) || f.since.is_some_and(|t| img.created() <= t) {
+        if f.before.is_some_and(|t| img.created() >= t)
+            || f.since.is_some_and(|t| img.created() <= t)
+        {
             continue;
         }
         let dangling = img.names.is_empty();
         if f.dangling.is_some_and(|d| d != dangling) {
             continue;
         }
-        let names: Vec<Option<&tug::reference::Reference>> =
-            if dangling { vec![None] } else { img.names.iter().map(Some).collect() };
+        let names: Vec<Option<&tug::reference::Reference>> = if dangling {
+            vec![None]
+        } else {
+            img.names.iter().map(Some).collect()
+        };
         for n in names {
             let (repo, tag) = match n {
-                Some(n) => (n.familiar_repository(), n.tag.clone().unwrap_or_else(|| "<none>".into())),
+                Some(n) => (
+                    n.familiar_repository(),
+                    n.tag.clone().unwrap_or_else(|| "<none>".into()),
+                ),
                 None => ("<none>".to_string(), "<none>".to_string()),
             };
             if let Some(want) = &a.repository {
@@ -132,18 +155,28 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
                     Some((r, t)) => (r, Some(t)),
                     None => (want.as_str(), None),
                 };
-                let wr = tug::reference::Reference::parse(wr).map(|r| r.familiar_repository()).unwrap_or(wr.to_string());
+                let wr = tug::reference::Reference::parse(wr)
+                    .map(|r| r.familiar_repository())
+                    .unwrap_or(wr.to_string());
                 if repo != wr || wt.is_some_and(|t| t != tag) {
                     continue;
                 }
             }
             if !f.references.is_empty() {
                 let full = format!("{repo}:{tag}");
-                if !f.references.iter().any(|p| glob(p, &full) || glob(p, &repo)) {
+                if !f
+                    .references
+                    .iter()
+                    .any(|p| glob(p, &full) || glob(p, &repo))
+                {
                     continue;
                 }
             }
-            let id = if a.no_trunc { img.id.to_string() } else { img.short_id() };
+            let id = if a.no_trunc {
+                img.id.to_string()
+            } else {
+                img.short_id()
+            };
             let created = img.created();
             rows.push(json!({
                 "Containers": "N/A",
@@ -179,11 +212,17 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     } else {
         "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
     };
-    let listing = Listing { default, headers: HEADERS };
+    let listing = Listing {
+        default,
+        headers: HEADERS,
+    };
     print!("{}", listing.render(a.format.as_deref(), &rows)?);
     Ok(0)
 }
 
 fn id_of(rows: &[serde_json::Value]) -> String {
-    rows.last().and_then(|r| r["ID"].as_str()).unwrap_or_default().to_string()
+    rows.last()
+        .and_then(|r| r["ID"].as_str())
+        .unwrap_or_default()
+        .to_string()
 }

@@ -40,7 +40,9 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let (lines, bytes) = tug::image::remove::prune(&store, a.all)?;
     if !lines.is_empty() {
         println!("Deleted Images:");
-        lines.iter().for_each(|l| println!("{}", l.to_string().replacen(": ", ": ", 1).to_lowercase()));
+        lines
+            .iter()
+            .for_each(|l| println!("{}", l.to_string().to_lowercase()));
         println!();
     }
     println!("Total reclaimed space: {}", tug::format::human_size(bytes));

@@ -32,5 +32,9 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
         }
     }
     // Like Docker: try every image, fail at the end if any failed.
-    Ok(if failed.is_some() { crate::exit::TUG_FAILED } else { 0 })
+    Ok(if failed.is_some() {
+        crate::exit::TUG_FAILED
+    } else {
+        0
+    })
 }

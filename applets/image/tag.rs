@@ -18,7 +18,10 @@ pub struct Args {
 pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let target = Reference::parse(&a.target)?;
     if target.digest.is_some() {
-        anyhow::bail!("refusing to create a tag with a digest reference: {}", a.target);
+        anyhow::bail!(
+            "refusing to create a tag with a digest reference: {}",
+            a.target
+        );
     }
     let store = open_store(g)?;
     let img = tug::image::resolve(&store, &a.source)?;

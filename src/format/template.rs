@@ -19,7 +19,13 @@ enum Node {
     Text(String),
     Action(Pipeline),
     If(Pipeline, Vec<Node>, Vec<Node>),
-    Range(Option<String>, Option<String>, Pipeline, Vec<Node>, Vec<Node>),
+    Range(
+        Option<String>,
+        Option<String>,
+        Pipeline,
+        Vec<Node>,
+        Vec<Node>,
+    ),
     With(Pipeline, Vec<Node>, Vec<Node>),
 }
 
@@ -84,7 +90,12 @@ fn tokenize(s: &str) -> Result<Vec<String>> {
             i += 2;
         } else {
             let mut j = i;
-            while j < cs.len() && !cs[j].is_whitespace() && !"|(),".contains(cs[j]) && !(cs[j] == ':' && cs.get(j + 1) == Some(&'=')) {
+            let ends_word = |j: usize| {
+                cs[j].is_whitespace()
+                    || "|(),".contains(cs[j])
+                    || (cs[j] == ':' && cs.get(j + 1) == Some(&'='))
+            };
+            while j < cs.len() && !ends_word(j) {
                 j += 1;
             }
             toks.push(cs[i..j].iter().collect());
@@ -102,7 +113,10 @@ fn unquote(t: &str) -> Result<String> {
 }
 
 fn parse_path(s: &str) -> Vec<String> {
-    s.split('.').filter(|p| !p.is_empty()).map(String::from).collect()
+    s.split('.')
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn parse_pipeline(toks: &[String]) -> Result<Pipeline> {
@@ -147,10 +161,18 @@ fn parse_pipeline(toks: &[String]) -> Result<Pipeline> {
                 cur.push(Arg::Var(name, path));
             }
             "true" | "false" => cur.push(Arg::Bool(t == "true")),
-            _ if t.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '-') => {
-                cur.push(Arg::Num(t.parse().map_err(|_| err(format!("bad number {t}")))?))
+            _ if t
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == '-') =>
+            {
+                cur.push(Arg::Num(
+                    t.parse().map_err(|_| err(format!("bad number {t}")))?,
+                ))
             }
-            _ if t.chars().all(|c| c.is_alphanumeric() || c == '_') => cur.push(Arg::Ident(t.clone())),
+            _ if t.chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                cur.push(Arg::Ident(t.clone()))
+            }
             _ => return Err(err(format!("unexpected {t:?}"))),
         }
         i += 1;
@@ -182,7 +204,9 @@ fn split_items(src: &str) -> Result<Vec<Item>> {
             }
         }
         items.push(Item::Text(text));
-        let j = after.find("}}").ok_or_else(|| err(format!("unclosed action in {src:?}")))?;
+        let j = after
+            .find("}}")
+            .ok_or_else(|| err(format!("unclosed action in {src:?}")))?;
         let mut action = &after[..j];
         let mut next = &after[j + 2..];
         if action.ends_with('-') && action[..action.len() - 1].ends_with(char::is_whitespace) {
@@ -228,13 +252,18 @@ impl Parser {
                             let p = parse_pipeline(&tokenize(&a[word.len()..])?)?;
                             let (then, stop) = self.nodes(&["else", "end"])?;
                             let els = self.else_branch(stop)?;
-                            out.push(if word == "if" { Node::If(p, then, els) } else { Node::With(p, then, els) });
+                            out.push(if word == "if" {
+                                Node::If(p, then, els)
+                            } else {
+                                Node::With(p, then, els)
+                            });
                         }
                         "range" => {
                             let toks = tokenize(&a[5..])?;
                             let (k, v, rest) = match toks.iter().position(|t| t == ":=") {
                                 Some(i) => {
-                                    let vars: Vec<&String> = toks[..i].iter().filter(|t| *t != ",").collect();
+                                    let vars: Vec<&String> =
+                                        toks[..i].iter().filter(|t| *t != ",").collect();
                                     let name = |t: &String| t.trim_start_matches('$').to_string();
                                     match vars.as_slice() {
                                         [v] => (None, Some(name(v)), &toks[i + 1..]),
@@ -307,7 +336,10 @@ pub fn to_text(v: &Value) -> String {
             keys.sort();
             format!(
                 "map[{}]",
-                keys.iter().map(|k| format!("{k}:{}", to_text(&o[*k]))).collect::<Vec<_>>().join(" ")
+                keys.iter()
+                    .map(|k| format!("{k}:{}", to_text(&o[*k])))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )
         }
     }
@@ -319,7 +351,11 @@ fn field(v: &Value, path: &[String]) -> Value {
         cur = match &cur {
             Value::Object(o) => o
                 .get(p)
-                .or_else(|| o.iter().find(|(k, _)| k.eq_ignore_ascii_case(p)).map(|(_, v)| v))
+                .or_else(|| {
+                    o.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(p))
+                        .map(|(_, v)| v)
+                })
                 .cloned()
                 .unwrap_or(Value::Null),
             _ => Value::Null,
@@ -338,7 +374,9 @@ fn num(v: &Value) -> Option<f64> {
 
 fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
     match (num(a), num(b)) {
-        (Some(x), Some(y)) if !matches!((a, b), (Value::String(_), Value::String(_))) => x.partial_cmp(&y),
+        (Some(x), Some(y)) if !matches!((a, b), (Value::String(_), Value::String(_))) => {
+            x.partial_cmp(&y)
+        }
         _ => Some(to_text(a).cmp(&to_text(b))),
     }
 }
@@ -371,7 +409,9 @@ fn printf(args: &[Value]) -> Result<String> {
         let val = rest.next().cloned().unwrap_or(Value::Null);
         let s = match verb {
             'q' => serde_json::to_string(&to_text(&val)).unwrap_or_default(),
-            'd' => num(&val).map(|n| format!("{}", n as i64)).unwrap_or_else(|| to_text(&val)),
+            'd' => num(&val)
+                .map(|n| format!("{}", n as i64))
+                .unwrap_or_else(|| to_text(&val)),
             _ => to_text(&val),
         };
         let w: usize = width.parse().unwrap_or(0);
@@ -388,7 +428,10 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
     let s = |i: usize| args.get(i).map(to_text).unwrap_or_default();
     let need = |n: usize| -> Result<()> {
         if args.len() < n {
-            Err(err(format!("wrong number of args for {name}: want {n} got {}", args.len())))
+            Err(err(format!(
+                "wrong number of args for {name}: want {n} got {}",
+                args.len()
+            )))
         } else {
             Ok(())
         }
@@ -404,7 +447,9 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
             s(0).split(' ')
                 .map(|w| {
                     let mut c = w.chars();
-                    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
                 })
                 .collect::<Vec<_>>()
                 .join(" "),
@@ -438,7 +483,10 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
             for k in &args[1..] {
                 cur = match (&cur, k) {
                     (Value::Object(o), k) => o.get(&to_text(k)).cloned().unwrap_or(Value::Null),
-                    (Value::Array(a), k) => num(k).and_then(|i| a.get(i as usize)).cloned().unwrap_or(Value::Null),
+                    (Value::Array(a), k) => num(k)
+                        .and_then(|i| a.get(i as usize))
+                        .cloned()
+                        .unwrap_or(Value::Null),
                     _ => Value::Null,
                 };
             }
@@ -449,7 +497,11 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
         "println" => Value::String(args.iter().map(to_text).collect::<Vec<_>>().join(" ") + "\n"),
         "eq" => {
             need(2)?;
-            Value::Bool(args[1..].iter().any(|b| compare(&args[0], b) == Some(std::cmp::Ordering::Equal)))
+            Value::Bool(
+                args[1..]
+                    .iter()
+                    .any(|b| compare(&args[0], b) == Some(std::cmp::Ordering::Equal)),
+            )
         }
         "ne" => {
             need(2)?;
@@ -467,8 +519,18 @@ fn call(name: &str, args: Vec<Value>) -> Result<Value> {
             })
         }
         "not" => Value::Bool(!args.first().map(truthy).unwrap_or(false)),
-        "and" => args.iter().find(|a| !truthy(a)).or(args.last()).cloned().unwrap_or(Value::Null),
-        "or" => args.iter().find(|a| truthy(a)).or(args.last()).cloned().unwrap_or(Value::Null),
+        "and" => args
+            .iter()
+            .find(|a| !truthy(a))
+            .or(args.last())
+            .cloned()
+            .unwrap_or(Value::Null),
+        "or" => args
+            .iter()
+            .find(|a| truthy(a))
+            .or(args.last())
+            .cloned()
+            .unwrap_or(Value::Null),
         "truncate" => {
             need(2)?;
             let n = num(&args[1]).unwrap_or(0.0) as usize;
@@ -495,11 +557,15 @@ impl Scope<'_> {
             Arg::Field(p) => field(dot, p),
             Arg::Var(n, p) if n.is_empty() => field(self.root, p),
             Arg::Var(n, p) => field(
-                self.vars.get(n).ok_or_else(|| err(format!("undefined variable ${n}")))?,
+                self.vars
+                    .get(n)
+                    .ok_or_else(|| err(format!("undefined variable ${n}")))?,
                 p,
             ),
             Arg::Str(s) => Value::String(s.clone()),
-            Arg::Num(n) => serde_json::Number::from_f64(*n).map(Value::Number).unwrap_or(Value::Null),
+            Arg::Num(n) => serde_json::Number::from_f64(*n)
+                .map(Value::Number)
+                .unwrap_or(Value::Null),
             Arg::Bool(b) => Value::Bool(*b),
             Arg::Ident(i) => call(i, vec![])?,
             Arg::Sub(p) => self.pipeline(p, dot)?,
@@ -552,14 +618,23 @@ impl Scope<'_> {
                 Node::Range(k, v, p, body, els) => {
                     let coll = self.pipeline(p, dot)?;
                     let items: Vec<(Value, Value)> = match coll {
-                        Value::Array(a) => a.into_iter().enumerate().map(|(i, x)| (Value::from(i), x)).collect(),
+                        Value::Array(a) => a
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, x)| (Value::from(i), x))
+                            .collect(),
                         Value::Object(o) => {
                             let mut kv: Vec<(String, Value)> = o.into_iter().collect();
                             kv.sort_by(|a, b| a.0.cmp(&b.0));
                             kv.into_iter().map(|(k, x)| (Value::String(k), x)).collect()
                         }
                         Value::Null => vec![],
-                        other => return Err(err(format!("range can't iterate over {}", to_text(&other)))),
+                        other => {
+                            return Err(err(format!(
+                                "range can't iterate over {}",
+                                to_text(&other)
+                            )))
+                        }
                     };
                     if items.is_empty() {
                         self.exec(els, dot, out)?;
@@ -632,12 +707,36 @@ mod tests {
         assert_eq!(r("{{.State | json}}", v.clone()), r#"{"Status":"running"}"#);
         assert_eq!(r("{{join .Names \",\"}}", v.clone()), "a,b");
         assert_eq!(r("{{range .Names}}<{{.}}>{{end}}", v.clone()), "<a><b>");
-        assert_eq!(r("{{range $k, $v := .Labels}}{{$k}}={{$v}};{{end}}", v.clone()), "x=1;y=2;");
+        assert_eq!(
+            r(
+                "{{range $k, $v := .Labels}}{{$k}}={{$v}};{{end}}",
+                v.clone()
+            ),
+            "x=1;y=2;"
+        );
         assert_eq!(r("{{index .Labels \"y\"}}", v.clone()), "2");
-        assert_eq!(r("{{if eq .State.Status \"running\"}}up{{else}}down{{end}}", v.clone()), "up");
-        assert_eq!(r("{{if gt .N 5}}big{{else if gt .N 2}}mid{{else}}small{{end}}", v.clone()), "mid");
-        assert_eq!(r("{{upper .State.Status}} {{len .Names}}", v.clone()), "RUNNING 2");
-        assert_eq!(r("{{printf \"%-5s|\" .State.Status}}", v.clone()), "running|");
+        assert_eq!(
+            r(
+                "{{if eq .State.Status \"running\"}}up{{else}}down{{end}}",
+                v.clone()
+            ),
+            "up"
+        );
+        assert_eq!(
+            r(
+                "{{if gt .N 5}}big{{else if gt .N 2}}mid{{else}}small{{end}}",
+                v.clone()
+            ),
+            "mid"
+        );
+        assert_eq!(
+            r("{{upper .State.Status}} {{len .Names}}", v.clone()),
+            "RUNNING 2"
+        );
+        assert_eq!(
+            r("{{printf \"%-5s|\" .State.Status}}", v.clone()),
+            "running|"
+        );
         assert_eq!(r("{{with .State}}{{.Status}}{{end}}", v.clone()), "running");
         assert_eq!(r("{{.Missing}}", v.clone()), "<no value>");
         assert_eq!(r("{{.Names}} {{.Labels}}", v.clone()), "[a b] map[x:1 y:2]");
@@ -646,7 +745,13 @@ mod tests {
 
     #[test]
     fn bad_templates_are_errors() {
-        for t in ["{{.A", "{{if .A}}x", "{{end}}", "{{nosuchfunc .A}}", "{{range 3}}{{end}}"] {
+        for t in [
+            "{{.A",
+            "{{if .A}}x",
+            "{{end}}",
+            "{{nosuchfunc .A}}",
+            "{{range 3}}{{end}}",
+        ] {
             assert!(render(t, &json!({"A": 1})).is_err(), "{t}");
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod import;
+pub mod inspect;
 pub mod remove;
 pub mod summary;
 

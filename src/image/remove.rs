@@ -26,7 +26,9 @@ impl std::fmt::Display for Removal {
 /// IDs of containers whose pin (`refs/containers/<id>`) names this manifest.
 pub fn containers_using(store: &Store, manifest: &Digest) -> Vec<String> {
     let dir = store.root().join("refs/containers");
-    let Ok(rd) = std::fs::read_dir(&dir) else { return vec![] };
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return vec![];
+    };
     rd.flatten()
         .filter(|e| {
             std::fs::read_to_string(e.path())
@@ -40,7 +42,9 @@ pub fn containers_using(store: &Store, manifest: &Digest) -> Vec<String> {
 /// Removes `what` (a name or an ID). Returns what was untagged and deleted.
 pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
     let img = resolve(store, what)?;
-    let by_name = Reference::parse(what).ok().filter(|r| img.names.contains(r));
+    let by_name = Reference::parse(what)
+        .ok()
+        .filter(|r| img.names.contains(r));
     let users = containers_using(store, &img.manifest_digest);
     let mut out = Vec::new();
     if let Some(name) = by_name {
@@ -83,7 +87,7 @@ pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
 /// Drops every entry of `img` and collects what nothing else reaches.
 fn delete(store: &Store, img: &Image) -> Result<Vec<Removal>> {
     let _lock = store.lock_exclusive()?;
-    store.remove_image_entries(&img.manifest_digest.to_string())?;
+    store.remove_image_entries(img.manifest_digest.as_ref())?;
     let report = store.gc_locked()?;
     let mut out = vec![Removal::Deleted(img.id.clone())];
     out.extend(
@@ -102,13 +106,15 @@ pub fn prune(store: &Store, all: bool) -> Result<(Vec<Removal>, u64)> {
     let _lock = store.lock_exclusive()?;
     let mut out = Vec::new();
     for img in list(store)? {
-        if (!all && !img.names.is_empty()) || !containers_using(store, &img.manifest_digest).is_empty() {
+        if (!all && !img.names.is_empty())
+            || !containers_using(store, &img.manifest_digest).is_empty()
+        {
             continue;
         }
         for n in &img.names {
             out.push(Removal::Untagged(n.familiar()));
         }
-        store.remove_image_entries(&img.manifest_digest.to_string())?;
+        store.remove_image_entries(img.manifest_digest.as_ref())?;
         out.push(Removal::Deleted(img.id.clone()));
     }
     let report = store.gc_locked()?;

@@ -33,7 +33,11 @@ impl Image {
 
     /// Names as Docker shows them in RepoTags (`busybox:latest`).
     pub fn repo_tags(&self) -> Vec<String> {
-        self.names.iter().filter(|n| n.tag.is_some()).map(|n| n.familiar()).collect()
+        self.names
+            .iter()
+            .filter(|n| n.tag.is_some())
+            .map(|n| n.familiar())
+            .collect()
     }
 
     /// `repo@digest` for each repository the image is known under.
@@ -50,5 +54,8 @@ impl Image {
 
 /// True when some blob of `img` is missing (a damaged or partial image).
 pub fn is_complete(store: &Store, img: &Image) -> bool {
-    img.manifest.layers().iter().all(|l| store.has_blob(l.digest()))
+    img.manifest
+        .layers()
+        .iter()
+        .all(|l| store.has_blob(l.digest()))
 }

@@ -22,7 +22,9 @@ pub struct GcReport {
 }
 
 fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         match e.file_type() {
@@ -40,7 +42,12 @@ fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
 impl Store {
     /// The digests GC starts from.
     pub fn gc_roots(&self) -> Result<Vec<Digest>> {
-        let mut roots: Vec<Digest> = self.read_index()?.manifests().iter().map(|d| d.digest().clone()).collect();
+        let mut roots: Vec<Digest> = self
+            .read_index()?
+            .manifests()
+            .iter()
+            .map(|d| d.digest().clone())
+            .collect();
         digests_in_refs(&self.root().join("refs"), &mut roots);
         Ok(roots)
     }
@@ -57,7 +64,11 @@ impl Store {
                 continue; // a layer, or a missing blob
             };
             let mut push = |desc: &serde_json::Value| {
-                if let Some(Ok(x)) = desc.get("digest").and_then(|s| s.as_str()).map(str::parse::<Digest>) {
+                if let Some(Ok(x)) = desc
+                    .get("digest")
+                    .and_then(|s| s.as_str())
+                    .map(str::parse::<Digest>)
+                {
                     stack.push(x);
                 }
             };
