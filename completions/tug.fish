@@ -330,14 +330,27 @@ complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcomma
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused local volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand inspect" -s f -l format -d 'Format output using a Go template, or `json`' -r
+complete -c tug -n "__fish_tug_using_subcommand inspect" -l type -d 'Only look for objects of this type' -r -f -a "container\t''
+image\t''"
 complete -c tug -n "__fish_tug_using_subcommand inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand inspect" -s s -l size -d 'Display total file sizes (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand images" -s f -l filter -d 'Filter output (dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, label=KEY[=VALUE])' -r
+complete -c tug -n "__fish_tug_using_subcommand images" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand images" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand images" -s a -l all -d 'Show all images (by default intermediate images are hidden)'
+complete -c tug -n "__fish_tug_using_subcommand images" -s q -l quiet -d 'Only show image IDs'
+complete -c tug -n "__fish_tug_using_subcommand images" -l digests -d 'Show digests'
+complete -c tug -n "__fish_tug_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand images" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand images" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand images" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR)' -r
+complete -c tug -n "__fish_tug_using_subcommand import" -s m -l message -d 'Set the commit message of the imported image' -r
+complete -c tug -n "__fish_tug_using_subcommand import" -l platform -d 'Set the platform (os/arch[/variant]) of the image' -r
 complete -c tug -n "__fish_tug_using_subcommand import" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand import" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand import" -s h -l help -d 'Print help'
@@ -355,10 +368,17 @@ complete -c tug -n "__fish_tug_using_subcommand tag" -s D -l debug -d 'Print deb
 complete -c tug -n "__fish_tug_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand rmi" -s f -l force -d 'Force removal of the image (all its names, even in use)'
+complete -c tug -n "__fish_tug_using_subcommand rmi" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
+false\t''"
+complete -c tug -n "__fish_tug_using_subcommand history" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand history" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
+complete -c tug -n "__fish_tug_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
 complete -c tug -n "__fish_tug_using_subcommand history" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand history" -s V -l version -d 'Print version'
@@ -379,10 +399,19 @@ complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subco
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "push" -d 'Upload an image to a registry'
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "build" -d 'Build an image from a Dockerfile'
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, label=KEY[=VALUE])' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (by default intermediate images are hidden)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show image IDs'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR)' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Set the commit message of the imported image' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -l platform -d 'Set the platform (os/arch[/variant]) of the image' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
@@ -400,18 +429,31 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force removal of the image (all its names, even in use)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format output using a Go template, or `json`' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -l type -d 'Only look for objects of this type' -r -f -a "container\t''
+image\t''"
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Display total file sizes (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
+false\t''"
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all images not used by a container, not just dangling ones'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
