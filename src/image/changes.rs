@@ -170,12 +170,14 @@ pub fn apply_change(cfg: &mut Config, change: &str) -> Result<()> {
             cfg.set_volumes(Some(all));
         }
         "" => return Err(bad(change, "empty instruction")),
-        other => return Err(bad(
-            change,
-            &format!(
+        other => {
+            return Err(bad(
+                change,
+                &format!(
                 "{other} is not one of CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR"
             ),
-        )),
+            ))
+        }
     }
     Ok(())
 }
