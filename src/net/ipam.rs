@@ -62,7 +62,7 @@ impl FromStr for Subnet {
         let prefix: u8 = p
             .parse()
             .map_err(|_| format!("invalid subnet {s:?}: bad prefix length"))?;
-        if prefix > 30 || prefix < 8 {
+        if !(8..=30).contains(&prefix) {
             return Err(format!(
                 "invalid subnet {s:?}: prefix length must be between 8 and 30"
             ));
