@@ -58,7 +58,7 @@ pub enum Command {
     /// Stop one or more running containers
     Stop(crate::container::stop::Args),
     /// Restart one or more containers
-    Restart(Pending),
+    Restart(crate::container::misc::RestartArgs),
     /// Kill one or more running containers
     Kill(crate::container::kill::Args),
     /// Remove one or more containers
@@ -74,7 +74,7 @@ pub enum Command {
     /// Block until containers stop, then print their exit codes
     Wait(crate::container::wait::Args),
     /// Display the running processes of a container
-    Top(Pending),
+    Top(crate::container::misc::TopArgs),
     /// Copy files between a container and the host
     Cp(Pending),
     /// Inspect changes to files on a container's filesystem
@@ -84,11 +84,11 @@ pub enum Command {
     /// Export a container's filesystem as a tar archive
     Export(Pending),
     /// Pause all processes within containers
-    Pause(Pending),
+    Pause(crate::container::misc::ContainersArgs),
     /// Unpause all processes within containers
-    Unpause(Pending),
+    Unpause(crate::container::misc::ContainersArgs),
     /// Rename a container
-    Rename(Pending),
+    Rename(crate::container::misc::RenameArgs),
     /// Display a live stream of container resource usage
     Stats(Pending),
     /// List port mappings of a container
@@ -185,23 +185,23 @@ pub enum ContainerCommand {
     /// Display detailed information on one or more containers
     Inspect(crate::container::inspect::Args),
     /// Remove all stopped containers
-    Prune(Pending),
+    Prune(crate::container::misc::PruneArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum VolumeCommand {
     /// Create a volume
-    Create(Pending),
+    Create(crate::container::volume::CreateArgs),
     /// List volumes
     #[command(alias = "list")]
-    Ls(Pending),
+    Ls(crate::container::volume::LsArgs),
     /// Display detailed information on one or more volumes
-    Inspect(Pending),
+    Inspect(crate::container::volume::InspectArgs),
     /// Remove one or more volumes
     #[command(alias = "remove")]
-    Rm(Pending),
+    Rm(crate::container::volume::RmArgs),
     /// Remove unused local volumes
-    Prune(Pending),
+    Prune(crate::container::volume::PruneArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,7 +274,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Create(a) => crate::container::create::run(*a, g),
         C::Start(a) => crate::container::start::run(a, g),
         C::Stop(a) => crate::container::stop::run(a, g),
-        C::Restart(_) => crate::pending::run("restart"),
+        C::Restart(a) => crate::container::misc::restart(a, g),
         C::Kill(a) => crate::container::kill::run(a, g),
         C::Rm(a) => crate::container::rm::run(a, g),
         C::Ps(a) => crate::container::ps::run(a, g),
@@ -282,22 +282,31 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Exec(a) => crate::container::exec::run(a, g),
         C::Attach(_) => crate::pending::run("attach"),
         C::Wait(a) => crate::container::wait::run(a, g),
-        C::Top(_) => crate::pending::run("top"),
+        C::Top(a) => crate::container::misc::top(a, g),
         C::Cp(_) => crate::pending::run("cp"),
         C::Diff(_) => crate::pending::run("diff"),
         C::Commit(_) => crate::pending::run("commit"),
         C::Export(_) => crate::pending::run("export"),
-        C::Pause(_) => crate::pending::run("pause"),
-        C::Unpause(_) => crate::pending::run("unpause"),
-        C::Rename(_) => crate::pending::run("rename"),
+        C::Pause(a) => crate::container::misc::pause(a, g, true),
+        C::Unpause(a) => crate::container::misc::pause(a, g, false),
+        C::Rename(a) => crate::container::misc::rename(a, g),
         C::Stats(_) => crate::pending::run("stats"),
         C::Port(_) => crate::pending::run("port"),
         C::Events(_) => crate::pending::run("events"),
         C::Container(ContainerCommand::Ls(a)) => crate::container::ps::run(a, g),
         C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
-        C::Container(ContainerCommand::Prune(_)) => crate::pending::run("container prune"),
+        C::Container(ContainerCommand::Prune(a)) => crate::container::misc::prune(a, g),
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
-        C::Volume(_) => crate::pending::run("volume"),
+        C::Volume(v) => {
+            use crate::container::volume as vol;
+            match v {
+                VolumeCommand::Create(a) => vol::create(a, g),
+                VolumeCommand::Ls(a) => vol::ls(a, g),
+                VolumeCommand::Inspect(a) => vol::inspect(a, g),
+                VolumeCommand::Rm(a) => vol::rm(a, g),
+                VolumeCommand::Prune(a) => vol::prune(a, g),
+            }
+        }
         C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
         C::Network(n) => crate::network::run(n, g),
         C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),

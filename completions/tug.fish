@@ -95,6 +95,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l cap-drop -d 'Drop Linux 
 complete -c tug -n "__fish_tug_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l rootfs -d 'Run the container on an exploded root filesystem directory instead of an image' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -s m -l memory -d 'Memory limit (e.g. 32m, 1g)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l pids-limit -d 'Tune the container\'s pids limit (-1 for unlimited)' -r
@@ -106,12 +107,17 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l health-interval -d 'Time
 complete -c tug -n "__fish_tug_using_subcommand run" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l health-timeout -d 'Maximum time to allow one check to run' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l health-start-period -d 'Start period for the container to initialize before failures count' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l stop-signal -d 'Signal to stop the container (default SIGTERM)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (default 10)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c tug -n "__fish_tug_using_subcommand run" -s i -l interactive -d 'Keep STDIN open'
 complete -c tug -n "__fish_tug_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c tug -n "__fish_tug_using_subcommand run" -l init -d 'Run tug\'s minimal init as pid 1 (reaps zombies, forwards signals)'
 complete -c tug -n "__fish_tug_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c tug -n "__fish_tug_using_subcommand run" -l privileged -d 'Give extended privileges to the container'
 complete -c tug -n "__fish_tug_using_subcommand run" -l read-only -d 'Mount the container\'s root filesystem read-only'
@@ -131,6 +137,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l cap-drop -d 'Drop Lin
 complete -c tug -n "__fish_tug_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l rootfs -d 'Run the container on an exploded root filesystem directory instead of an image' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -s m -l memory -d 'Memory limit (e.g. 32m, 1g)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l pids-limit -d 'Tune the container\'s pids limit (-1 for unlimited)' -r
@@ -142,12 +149,17 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l health-interval -d 'T
 complete -c tug -n "__fish_tug_using_subcommand create" -l health-retries -d 'Consecutive failures needed to report unhealthy' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l health-timeout -d 'Maximum time to allow one check to run' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l health-start-period -d 'Start period for the container to initialize before failures count' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l stop-signal -d 'Signal to stop the container (default SIGTERM)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (default 10)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand create" -s d -l detach -d 'Run in the background and print the container ID'
 complete -c tug -n "__fish_tug_using_subcommand create" -s i -l interactive -d 'Keep STDIN open'
 complete -c tug -n "__fish_tug_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-TTY'
+complete -c tug -n "__fish_tug_using_subcommand create" -l init -d 'Run tug\'s minimal init as pid 1 (reaps zombies, forwards signals)'
 complete -c tug -n "__fish_tug_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c tug -n "__fish_tug_using_subcommand create" -l privileged -d 'Give extended privileges to the container'
 complete -c tug -n "__fish_tug_using_subcommand create" -l read-only -d 'Mount the container\'s root filesystem read-only'
@@ -160,12 +172,13 @@ complete -c tug -n "__fish_tug_using_subcommand start" -s i -l interactive -d 'A
 complete -c tug -n "__fish_tug_using_subcommand start" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand start" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand start" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand stop" -s t -l time -d 'Seconds to wait before killing the container' -r
-complete -c tug -n "__fish_tug_using_subcommand stop" -s s -l signal -d 'Signal to send to the container' -r
+complete -c tug -n "__fish_tug_using_subcommand stop" -s t -l time -d 'Seconds to wait before killing the container (default: its --stop-timeout, else 10)' -r
+complete -c tug -n "__fish_tug_using_subcommand stop" -s s -l signal -d 'Signal to send to the container (default: its --stop-signal, else SIGTERM)' -r
 complete -c tug -n "__fish_tug_using_subcommand stop" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand stop" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand stop" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand restart" -s t -l time -d 'Seconds to wait before killing the container' -r
 complete -c tug -n "__fish_tug_using_subcommand restart" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand restart" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand restart" -s h -l help -d 'Print help'
@@ -287,6 +300,7 @@ complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subco
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation (tug never prompts)'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand container; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -304,23 +318,31 @@ complete -c tug -n "__fish_tug_using_subcommand volume; and not __fish_seen_subc
 complete -c tug -n "__fish_tug_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune help" -f -a "rm" -d 'Remove one or more volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune help" -f -a "prune" -d 'Remove unused local volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and not __fish_seen_subcommand_from create ls inspect rm prune help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from create" -s l -l label -d 'Set metadata for a volume (KEY=VALUE)' -r
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from create" -s d -l driver -d 'Volume driver (only "local")' -r
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from ls" -l format -d 'Format output using a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display volume names'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format output using a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force the removal of volumes in use'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from prune" -s a -l all -d 'Also remove named volumes (default: anonymous ones only, as Docker)'
+complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation (tug never prompts)'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'

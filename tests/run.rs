@@ -781,3 +781,397 @@ fn interactive_tty_through_a_pty() {
         assert_eq!(out.status.code(), Some(5), "{text}");
     }
 }
+
+#[test]
+fn top_pause_rename_restart_prune() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "a",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo tick; sleep 30",
+        ])
+        .succeeds();
+        let top = s.tug(["top", "a"]).succeeds().stdout();
+        assert!(top.contains("PID") && top.contains("sleep 30"), "{top}");
+        if !s.is_rootless() {
+            s.tug(["pause", "a"]).succeeds();
+            assert!(s.tug(["ps"]).succeeds().stdout().contains("(Paused)"));
+            s.tug(["unpause", "a"]).succeeds();
+        } else {
+            // Rootless on a v1 host there is no freezer: a clear error.
+            s.tug(["pause", "a"]).fails().code_is(125).one_line_error();
+        }
+        s.tug(["rename", "a", "b"]).succeeds();
+        s.tug(["restart", "-t", "1", "b"]).succeeds();
+        wait_for("two runs logged", || {
+            s.tug(["logs", "b"]).succeeds().stdout() == "tick\ntick\n"
+        });
+        s.tug(["stop", "-t", "0", "b"]).succeeds();
+        s.tug(["container", "prune", "-f"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn init_forwards_signals_to_the_command() {
+    for (s, rootfs) in scenarios() {
+        let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
+        run.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        wait_for("the init", || {
+            children_of(tug_pid).iter().any(|k| {
+                std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                    .is_ok_and(|c| c.starts_with("/dev/tug-init"))
+                    && !children_of(*k).is_empty()
+            })
+        });
+        // SAFETY: signalling the child this test spawned.
+        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        // sleep has no handler: SIGTERM kills it, as without an init it would not.
+        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        s.tug(run_args(&rootfs, &["--init", "--", "sh", "-c", "exit 6"]))
+            .run()
+            .code_is(6);
+    }
+}
+
+#[test]
+fn seccomp_profile_from_a_file() {
+    for (s, rootfs) in scenarios() {
+        let p = s.path().join("profile.json");
+        std::fs::write(
+            &p,
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}"#,
+        )
+        .unwrap();
+        let opt = format!("seccomp={}", p.display());
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--security-opt",
+                    &opt,
+                    "--",
+                    "sh",
+                    "-c",
+                    "mkdir /tmp/x 2>&1; unshare -U true && echo unshare-allowed",
+                ],
+            ))
+            .run()
+            .stdout();
+        assert!(out.contains("Permission denied"), "{out}");
+        std::fs::write(&p, "{not json").unwrap();
+        s.tug(run_args(&rootfs, &["--security-opt", &opt, "--", "true"]))
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+/// An image imported from the busybox rootfs tar (config from --change).
+fn imported_image(s: &Scenario) -> Option<&'static str> {
+    let tar = busybox_rootfs_tar()?;
+    let copy = s.path().join("rootfs.tar");
+    std::fs::copy(&tar, &copy).ok()?;
+    if s.is_rootless() {
+        let (u, g) = user_ids(TEST_USER)?;
+        chown_r(&copy, u, g);
+    }
+    s.tug([
+        "import",
+        "--change",
+        r#"CMD ["sh","-c","echo $FOO $(pwd) $(id -u)"]"#,
+        "--change",
+        "ENV FOO=bar",
+        "--change",
+        "WORKDIR /tmp",
+        "--change",
+        "USER www-data",
+        copy.to_str()?,
+        "bb:test",
+    ])
+    .succeeds();
+    Some("bb:test")
+}
+
+#[test]
+fn run_an_imported_image() {
+    for (s, _) in scenarios() {
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        // The image's CMD, ENV, WORKDIR and USER apply.
+        s.tug(["run", "--rm", img])
+            .succeeds()
+            .stdout_is("bar /tmp 33\n");
+        s.tug(["run", "--rm", img, "echo", "hi"])
+            .succeeds()
+            .stdout_is("hi\n");
+        s.tug(["run", "--rm", "-u", "0", img, "id", "-u"])
+            .succeeds()
+            .stdout_is("0\n");
+        if !s.is_rootless() {
+            s.tug([
+                "run",
+                "--rm",
+                "-u",
+                "0",
+                img,
+                "stat",
+                "-c",
+                "%u",
+                "/var/www/data",
+                "/home/svc/note",
+            ])
+            .succeeds()
+            .stdout_is("33\n999\n");
+        }
+        // A container pins its image's manifest while it exists.
+        let id = s
+            .tug(["create", "--name", "pin", img, "true"])
+            .succeeds()
+            .stdout();
+        let pin = s.store().join("refs/containers").join(id.trim());
+        assert!(std::fs::read_to_string(&pin)
+            .unwrap()
+            .starts_with("sha256:"));
+        s.tug(["start", "-a", "pin"]).succeeds();
+        s.tug(["rm", "pin"]).succeeds();
+        assert!(!pin.exists());
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn log_rotation_stop_signal_and_labels() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "chatty",
+            "--log-opt",
+            "max-size=1k",
+            "--log-opt",
+            "max-file=2",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); done",
+        ])
+        .succeeds();
+        s.tug(["wait", "chatty"]).succeeds().stdout_is("0\n");
+        let logs = s.tug(["logs", "chatty"]).succeeds().stdout();
+        assert!(
+            logs.ends_with("line-99\n") && !logs.contains("line-0\n"),
+            "rotated: {logs}"
+        );
+        let dir = s.store().join("containers");
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .flat_map(|c| std::fs::read_dir(c.path()).into_iter().flatten().flatten())
+            .filter(|f| f.file_name().to_string_lossy().contains("-json.log"))
+            .collect();
+        assert_eq!(files.len(), 2, "max-file=2 keeps two files");
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "polite",
+            "--stop-signal",
+            "USR1",
+            "-l",
+            "team=db",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "trap 'exit 9' USR1; while true; do sleep 0.05; done",
+        ])
+        .succeeds();
+        std::thread::sleep(Duration::from_millis(300));
+        let ps = s
+            .tug(["ps", "--filter", "label=team=db", "--format", "{{.Names}}"])
+            .succeeds()
+            .stdout();
+        assert_eq!(ps, "polite\n");
+        s.tug(["stop", "polite"]).succeeds();
+        s.tug(["wait", "polite"]).succeeds().stdout_is("9\n");
+        s.tug(["rm", "chatty", "polite"]).succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--stop-signal",
+            "NOPE",
+            "--rootfs",
+            &r,
+            "true",
+        ])
+        .fails()
+        .code_is(125);
+    }
+}
+
+#[test]
+fn named_volume_outlives_its_containers_and_copies_up() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "data:/d",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo kept > /d/f",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "data:/d:ro",
+            "--rootfs",
+            &r,
+            "cat",
+            "/d/f",
+        ])
+        .succeeds()
+        .stdout_is("kept\n");
+        assert!(s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .contains("data"));
+        // An empty named volume gets the image's content at its path.
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "web:/var/www/data",
+            "--rootfs",
+            &r,
+            "cat",
+            "/var/www/data/index.html",
+        ])
+        .succeeds()
+        .stdout_is("hello from www-data\n");
+        s.tug(["volume", "inspect", "-f", "{{.Name}} {{.Driver}}", "web"])
+            .succeeds()
+            .stdout_is("web local\n");
+        s.tug(["volume", "rm", "data", "web"]).succeeds();
+        s.tug(["volume", "inspect", "data"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+    }
+}
+
+/// The seed's backup and restore with --volumes-from, as Docker's docs
+/// write it (tar with busybox).
+#[test]
+fn volume_backup_and_restore_with_volumes_from() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let backup = s.path().join("backup");
+        std::fs::create_dir_all(&backup).unwrap();
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&backup, u, g);
+        }
+        let b = format!("{}:/backup", backup.display());
+        s.tug([
+            "run",
+            "--name",
+            "dbdata",
+            "-v",
+            "/dbdata",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo precious > /dbdata/file",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbdata",
+            "-v",
+            &b,
+            "--rootfs",
+            &r,
+            "tar",
+            "cvf",
+            "/backup/backup.tar",
+            "/dbdata",
+        ])
+        .succeeds();
+        assert!(backup.join("backup.tar").is_file());
+        s.tug([
+            "run", "--name", "dbstore2", "-v", "/dbdata", "--rootfs", &r, "true",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbstore2",
+            "-v",
+            &b,
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "cd / && tar xvf /backup/backup.tar",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbstore2:ro",
+            "--rootfs",
+            &r,
+            "cat",
+            "/dbdata/file",
+        ])
+        .succeeds()
+        .stdout_is("precious\n");
+        // rm -v takes the anonymous volumes with the container.
+        let before = s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .lines()
+            .count();
+        s.tug(["rm", "-v", "dbdata", "dbstore2"]).succeeds();
+        let after = s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .lines()
+            .count();
+        assert_eq!(before, 2);
+        assert_eq!(after, 0);
+    }
+}

@@ -73,9 +73,16 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "PidsLimit": o.pids_limit,
             "NanoCpus": o.cpus.map(|c| (c * 1e9) as i64).unwrap_or(0),
             "RestartPolicy": {"Name": if r.restart.name.is_empty() { "no" } else { &r.restart.name }, "MaximumRetryCount": r.restart.maximum_retry_count},
+            "LogConfig": {"Type": "json-file", "Config": {
+                "max-size": o.log_max_size.map(|v| v.to_string()),
+                "max-file": o.log_max_file.map(|v| v.to_string()),
+            }},
             "Binds": o.binds.iter().map(|b| format!("{}:{}{}", b.source.display(), b.destination, if b.readonly { ":ro" } else { "" })).collect::<Vec<_>>(),
         },
-        "Mounts": o.binds.iter().map(|b| json!({"Type": "bind", "Source": b.source, "Destination": b.destination, "RW": !b.readonly})).collect::<Vec<_>>(),
+        "Mounts": o.binds.iter().map(|b| match &b.volume {
+            Some(v) => json!({"Type": "volume", "Name": v, "Source": b.source, "Destination": b.destination, "Driver": "local", "RW": !b.readonly}),
+            None => json!({"Type": "bind", "Source": b.source, "Destination": b.destination, "RW": !b.readonly}),
+        }).collect::<Vec<_>>(),
         "Config": {
             "Hostname": spec.as_ref().and_then(|s| s.hostname().clone()).unwrap_or_default(),
             "User": o.user.clone().unwrap_or_default(),
@@ -85,6 +92,9 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "WorkingDir": process.as_ref().map(|p| p.cwd().display().to_string()).unwrap_or_default(),
             "Entrypoint": o.entrypoint.as_ref().map(|e| vec![e.clone()]),
             "Tty": o.tty,
+            "Labels": o.labels,
+            "StopSignal": o.stop_signal.clone().unwrap_or_else(|| "SIGTERM".into()),
+            "StopTimeout": o.stop_timeout,
         },
         "NetworkSettings": {"Networks": {}},
     })

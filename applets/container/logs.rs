@@ -75,7 +75,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
     let r = container::find(&store, &args.container)?;
     let path = logs::path(&store, &r.id);
-    let (mut entries, offset) = logs::read_from(&path, 0)?;
+    let (mut entries, offset) = logs::read_all(&path)?;
     if args.tail != "all" {
         let n: usize = args
             .tail

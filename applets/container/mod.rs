@@ -6,12 +6,14 @@ pub mod exec;
 pub mod inspect;
 pub mod kill;
 pub mod logs;
+pub mod misc;
 pub mod monitor;
 pub mod ps;
 pub mod rm;
 pub mod run;
 pub mod start;
 pub mod stop;
+pub mod volume;
 pub mod wait;
 
 use chrono::{DateTime, Utc};
@@ -63,6 +65,10 @@ pub fn ago(t: DateTime<Utc>) -> String {
 pub fn status_text(r: &Record) -> String {
     match r.status {
         Status::Created => "Created".into(),
+        Status::Running if r.paused => format!(
+            "Up {} (Paused)",
+            human_duration(Utc::now() - r.started_at.unwrap_or(r.created))
+        ),
         Status::Running => format!(
             "Up {}{}",
             human_duration(Utc::now() - r.started_at.unwrap_or(r.created)),

@@ -54,6 +54,10 @@ fn matches(r: &Record, filters: &[(String, String)]) -> anyhow::Result<bool> {
                 r.status == Status::Exited && r.exit_code.map(|c| c.to_string()) == Some(v.clone())
             }
             "ancestor" => r.image == *v,
+            "label" => match v.split_once('=') {
+                Some((k, val)) => r.options.labels.get(k) == Some(&val.to_string()),
+                None => r.options.labels.contains_key(v.as_str()),
+            },
             _ => return Err(tug::Error::Invalid(format!("invalid filter {k:?}")).into()),
         };
         if !ok {
@@ -75,7 +79,7 @@ pub fn format_value(r: &Record, trunc: bool) -> serde_json::Value {
         "State": super::state_name(r.status),
         "Ports": "",
         "Names": r.name,
-        "Labels": "",
+        "Labels": r.options.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
         "Mounts": "",
         "Networks": format!("{:?}", r.options.network).to_lowercase(),
     })

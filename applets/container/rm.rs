@@ -23,7 +23,13 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
     let mut failed = None;
     for c in &args.containers {
-        let done = container::find(&store, c).and_then(|r| ops::remove(&store, &r, args.force));
+        let done = container::find(&store, c).and_then(|r| {
+            ops::remove(&store, &r, args.force)?;
+            if args.volumes {
+                container::remove_anonymous_volumes(&store, &r);
+            }
+            Ok(())
+        });
         match done {
             Ok(()) => println!("{c}"),
             Err(e) => {

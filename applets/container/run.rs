@@ -28,6 +28,9 @@ pub struct Args {
     /// Allocate a pseudo-TTY
     #[arg(short = 't', long)]
     pub tty: bool,
+    /// Run tug's minimal init as pid 1 (reaps zombies, forwards signals)
+    #[arg(long)]
+    pub init: bool,
     /// Remove the container when it exits
     #[arg(long)]
     pub rm: bool,
@@ -81,6 +84,9 @@ pub struct Args {
     /// Bind-mount a host path (HOST:CONTAINER[:ro|rw])
     #[arg(short = 'v', long = "volume", value_name = "HOST:CTR[:ro]")]
     pub volume: Vec<String>,
+    /// Mount the volumes of another container (CONTAINER[:ro|rw])
+    #[arg(long = "volumes-from", value_name = "CONTAINER")]
+    pub volumes_from: Vec<String>,
     /// Run the container on an exploded root filesystem directory instead of an image
     #[arg(long, value_name = "DIR")]
     pub rootfs: Option<PathBuf>,
@@ -129,6 +135,18 @@ pub struct Args {
     /// Disable any container-specified HEALTHCHECK
     #[arg(long = "no-healthcheck")]
     pub no_healthcheck: bool,
+    /// Signal to stop the container (default SIGTERM)
+    #[arg(long = "stop-signal", value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+    /// Seconds to wait for the container to stop before killing it (default 10)
+    #[arg(long = "stop-timeout", value_name = "SECONDS")]
+    pub stop_timeout: Option<u64>,
+    /// Set metadata on the container (KEY=VALUE)
+    #[arg(short = 'l', long)]
+    pub label: Vec<String>,
+    /// Log driver options: max-size=SIZE, max-file=N (json-file)
+    #[arg(long = "log-opt", value_name = "OPT")]
+    pub log_opt: Vec<String>,
     /// Pull the image before running: never or missing (always needs a registry)
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
@@ -188,13 +206,12 @@ fn parse_ulimit(s: &str) -> anyhow::Result<Ulimit> {
 fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
     let parts: Vec<&str> = v.split(':').collect();
     let (src, dst, mode) = match parts.as_slice() {
+        // `-v /path`: an anonymous volume.
+        [d] => ("", *d, ""),
         [s, d] => (*s, *d, ""),
         [s, d, m] => (*s, *d, *m),
         _ => return Err(invalid(format!("invalid volume specification: {v:?}"))),
     };
-    if !src.starts_with('/') {
-        return Err(Error::NotImplemented("named volumes").into());
-    }
     if !dst.starts_with('/') {
         return Err(invalid(format!(
             "invalid volume specification: {v:?}: the container path must be absolute"
@@ -205,16 +222,31 @@ fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
         "ro" => true,
         m => {
             let opts: Vec<&str> = m.split(',').collect();
-            if opts.iter().any(|o| !["ro", "rw", "z", "Z"].contains(o)) {
+            if opts
+                .iter()
+                .any(|o| !["ro", "rw", "z", "Z", "nocopy"].contains(o))
+            {
                 return Err(invalid(format!("invalid volume mode {m:?} in {v:?}")));
             }
             opts.contains(&"ro")
         }
     };
+    let (source, volume) = if src.starts_with('/') {
+        (PathBuf::from(src), None)
+    } else if src.is_empty() {
+        (PathBuf::new(), Some(String::new()))
+    } else if tug::container::volume::valid_name(src) {
+        (PathBuf::new(), Some(src.to_string()))
+    } else {
+        return Err(invalid(format!(
+            "invalid volume specification: {v:?}: {src:?} is neither an absolute path nor a volume name"
+        )));
+    };
     Ok(BindMount {
-        source: PathBuf::from(src),
+        source,
         destination: dst.to_string(),
         readonly,
+        volume,
     })
 }
 
@@ -279,6 +311,28 @@ impl Args {
                 _ => return Err(invalid(format!("invalid --security-opt: {o:?}"))),
             }
         }
+        if let Some(sig) = &self.stop_signal {
+            tug::container::signal::parse_signal(sig)?;
+        }
+        let (mut log_max_size, mut log_max_file) = (None, None);
+        for o in &self.log_opt {
+            match o.split_once('=') {
+                Some(("max-size", v)) => log_max_size = Some(parse_bytes(v)? as u64),
+                Some(("max-file", v)) => {
+                    let n: u32 = v
+                        .parse()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| invalid(format!("invalid --log-opt {o:?}")))?;
+                    log_max_file = Some(n);
+                }
+                _ => {
+                    return Err(invalid(format!(
+                        "unknown --log-opt {o:?}: want max-size= or max-file="
+                    )))
+                }
+            }
+        }
         let memory = self.memory.as_deref().map(parse_bytes).transpose()?;
         if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
             return Err(invalid("minimum memory limit allowed is 6MB".into()));
@@ -318,6 +372,20 @@ impl Args {
                 .collect::<anyhow::Result<_>>()?,
             tty: self.tty,
             interactive: self.interactive,
+            init: self.init,
+            stop_signal: self.stop_signal.clone(),
+            stop_timeout: self.stop_timeout,
+            labels: self
+                .label
+                .iter()
+                .map(|l| {
+                    let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+                    (k.to_string(), v.to_string())
+                })
+                .collect(),
+            log_max_size,
+            log_max_file,
+            volumes_from: self.volumes_from.clone(),
         })
     }
 

@@ -9,7 +9,7 @@ use std::os::fd::AsRawFd;
 
 use chrono::Utc;
 
-use crate::container::{self, Record, Status};
+use crate::container::{self, volume, Record, Status};
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::cgroups::Cgroup;
 use crate::runtime::rootfs::RootfsSource;
@@ -30,12 +30,53 @@ pub struct Request {
     pub healthcheck: Option<crate::container::health::HealthConfig>,
 }
 
-/// The rootfs layers of an image, topmost first.
-fn image_layers(_store: &Store, image: &crate::image::Image) -> Result<Vec<PathBuf>> {
-    let _ = image;
-    Err(Error::NotImplemented(
-        "running images (layer snapshots land with the layers work; use --rootfs DIR)",
-    ))
+/// Stopgap until layer snapshots land: the image's layers unpacked, in
+/// order, into the container's own `rootfs/` (overlay whiteouts applied),
+/// used as a plain directory. Rootless, files cannot be given subordinate
+/// owners from outside the user namespace, so they all belong to the user
+/// (root inside).
+fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Result<()> {
+    std::fs::create_dir_all(dest).at(dest)?;
+    let rootless = crate::paths::is_rootless();
+    for layer in image.manifest.layers() {
+        let blob = store.open_blob(layer.digest())?;
+        let (_, reader) = crate::layer::decompress(blob).map_err(|e| Error::io(dest, e))?;
+        let mut ar = tar::Archive::new(reader);
+        ar.set_preserve_permissions(true);
+        // Owners are applied below: headers with empty id fields mean 0.
+        ar.set_preserve_ownerships(false);
+        ar.set_unpack_xattrs(false);
+        ar.set_overwrite(true);
+        for entry in ar.entries().at(dest)? {
+            let mut entry = entry.at(dest)?;
+            let path = entry.path().at(dest)?.into_owned();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if let Some(name) = name.as_deref().filter(|n| n.starts_with(".wh.")) {
+                let parent = dest.join(path.parent().unwrap_or(Path::new("")));
+                if name == ".wh..wh..opq" {
+                    for e in std::fs::read_dir(&parent).into_iter().flatten().flatten() {
+                        crate::store::remove_tree(&e.path());
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                } else {
+                    let victim = parent.join(&name[4..]);
+                    crate::store::remove_tree(&victim);
+                    let _ = std::fs::remove_file(&victim);
+                }
+                continue;
+            }
+            let (uid, gid) = (
+                entry.header().uid().unwrap_or(0) as u32,
+                entry.header().gid().unwrap_or(0) as u32,
+            );
+            entry.unpack_in(dest).at(dest)?;
+            if !rootless {
+                let target = dest.join(&path);
+                std::os::unix::fs::lchown(&target, Some(uid), Some(gid)).at(&target)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_etc_files(dir: &Path, hostname: &str, network: NetworkMode) -> Result<()> {
@@ -59,7 +100,32 @@ fn write_etc_files(dir: &Path, hostname: &str, network: NetworkMode) -> Result<(
 
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
-    for b in &req.options.binds {
+    let mut options = req.options.clone();
+    for from in &options.volumes_from {
+        let (name, mode) = from.split_once(':').unwrap_or((from.as_str(), ""));
+        let other = container::find(store, name)?;
+        for b in &other.options.binds {
+            let mut b = b.clone();
+            match mode {
+                "ro" => b.readonly = true,
+                "rw" => b.readonly = false,
+                "" => {}
+                m => return Err(Error::Invalid(format!("invalid --volumes-from mode {m:?}"))),
+            }
+            options.binds.retain(|x| x.destination != b.destination);
+            options.binds.push(b);
+        }
+    }
+    let req = &Request {
+        options,
+        image: req.image.clone(),
+        rootfs_dir: req.rootfs_dir.clone(),
+        name: req.name.clone(),
+        auto_remove: req.auto_remove,
+        restart: req.restart.clone(),
+        healthcheck: req.healthcheck.clone(),
+    };
+    for b in req.options.binds.iter().filter(|b| b.volume.is_none()) {
         if !b.source.exists() {
             return Err(Error::Invalid(format!(
                 "invalid mount config: bind source path does not exist: {}",
@@ -68,10 +134,10 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         }
     }
     if let SeccompChoice::Profile(p) = &req.options.seccomp {
-        return Err(Error::Invalid(format!(
-            "seccomp={}: profiles from files are not supported yet (use the default or unconfined)",
-            p.display()
-        )));
+        // Compiled now so a bad profile fails `run`/`create`, not `start`.
+        let caps = spec::capability_set(&req.options)?;
+        let p = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
+        seccomp::profile_filters(&store.root().join("cache/seccomp"), &p, &caps)?;
     }
     let image = match (&req.image, &req.rootfs_dir) {
         (Some(i), None) => Some(crate::image::resolve(store, i)?),
@@ -91,21 +157,37 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
                 (RootfsSource::Dir(d.clone()), vec![d])
             }
             (None, Some(img)) => {
-                let layers = image_layers(store, img)?;
-                let (upper, work) = (dir.join("upper"), dir.join("work"));
-                for p in [&upper, &work] {
-                    std::fs::create_dir(p).at(p)?;
-                }
-                (
-                    RootfsSource::Overlay {
-                        lower: layers.clone(),
-                        upper,
-                        work,
-                    },
-                    layers,
-                )
+                let flat = dir.join("rootfs");
+                flatten_image(store, img, &flat)?;
+                (RootfsSource::Dir(flat.clone()), vec![flat])
             }
             (None, None) => return Err(Error::Invalid("no image given".into())),
+        };
+        // Volumes: created on first use, filled from the image when empty.
+        let mut options = req.options.clone();
+        for b in options.binds.iter_mut() {
+            let Some(name) = b.volume.clone() else {
+                continue;
+            };
+            let v = volume::create(
+                store,
+                (!name.is_empty()).then_some(name.as_str()),
+                Default::default(),
+            )?;
+            b.source = volume::data_dir(store, &v.name);
+            b.volume = Some(v.name.clone());
+            if let Some(top) = layers.first() {
+                volume::copy_up(&top.join(b.destination.trim_start_matches('/')), &b.source)?;
+            }
+        }
+        let req = &Request {
+            options,
+            image: req.image.clone(),
+            rootfs_dir: req.rootfs_dir.clone(),
+            name: req.name.clone(),
+            auto_remove: req.auto_remove,
+            restart: req.restart.clone(),
+            healthcheck: req.healthcheck.clone(),
         };
         let merged = dir.join("merged");
         let config = image.as_ref().map(|i| &i.config);
@@ -120,6 +202,15 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             },
             &req.options,
         )?;
+        let mut spec = spec;
+        if let SeccompChoice::Profile(p) = &req.options.seccomp {
+            // The container keeps its own copy, as Docker embeds the profile.
+            let copy = dir.join("seccomp.json");
+            std::fs::copy(p, &copy).map_err(|e| Error::io(p, e))?;
+            let mut a = spec.annotations().clone().unwrap_or_default();
+            a.insert("io.tug.seccomp".into(), copy.display().to_string());
+            spec.set_annotations(Some(a));
+        }
         let hostname = spec.hostname().clone().unwrap_or_default();
         write_etc_files(&dir, &hostname, req.options.network)?;
         let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
@@ -159,6 +250,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             stopped_by_user: false,
             healthcheck: req.healthcheck.clone(),
             health: None,
+            paused: false,
         })
     })
 }
@@ -177,6 +269,7 @@ pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Resu
     let outcome = start_and_wait(store, &mut r, &warn);
     if r.auto_remove {
         container::remove(store, &r);
+        container::remove_anonymous_volumes(store, &r);
     } else if r.status != Status::Created || outcome.is_ok() {
         r.cgroup.remove();
         let _ = container::save(store, &r);
@@ -200,10 +293,14 @@ pub fn start(
         .as_ref()
         .and_then(|a| a.get("io.tug.seccomp").cloned())
         .unwrap_or_else(|| "default".into());
-    let filters = if seccomp_choice == "default" {
-        seccomp::default_filters(&store.root().join("cache/seccomp"))?
-    } else {
-        Vec::new()
+    let cache = store.root().join("cache/seccomp");
+    let filters = match seccomp_choice.as_str() {
+        "default" => seccomp::default_filters(&cache)?,
+        "unconfined" => Vec::new(),
+        profile => {
+            let caps: Vec<String> = spec::capability_set(&r.options)?;
+            seccomp::profile_filters(&cache, Path::new(profile), &caps)?
+        }
     };
     let resources = spec.linux().as_ref().and_then(|l| l.resources().clone());
     let (cgroup, warning) = Cgroup::create(&r.id, resources.as_ref())?;
@@ -234,6 +331,7 @@ pub fn start(
     r.started_at = Some(Utc::now());
     r.exit_code = None;
     r.finished_at = None;
+    r.paused = false;
     if r.healthcheck.is_some() {
         r.health = Some(crate::container::health::HealthState {
             status: "starting".into(),

@@ -27,20 +27,61 @@ pub fn path(store: &Store, id: &str) -> PathBuf {
 /// end arrives (or the stream closes).
 pub struct Writer {
     file: File,
+    path: PathBuf,
+    written: u64,
+    max_size: Option<u64>,
+    max_file: u32,
     pending: [Vec<u8>; 2],
 }
 
+/// The n-th rotated log (`<id>-json.log.<n>`).
+pub fn rotated(p: &Path, n: u32) -> PathBuf {
+    let mut s = p.as_os_str().to_owned();
+    s.push(format!(".{n}"));
+    PathBuf::from(s)
+}
+
 impl Writer {
-    pub fn open(p: &Path) -> Result<Writer> {
+    /// Opens the log for appending, rotating past `max_size` bytes and
+    /// keeping `max_file` files in all (Docker's json-file max-size/max-file).
+    pub fn open(p: &Path, max_size: Option<u64>, max_file: Option<u32>) -> Result<Writer> {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(p)
             .at(p)?;
+        let written = file.metadata().map(|m| m.len()).unwrap_or(0);
         Ok(Writer {
             file,
+            path: p.to_path_buf(),
+            written,
+            max_size,
+            max_file: max_file.unwrap_or(1).max(1),
             pending: [Vec::new(), Vec::new()],
         })
+    }
+
+    fn rotate(&mut self) {
+        if self.max_file > 1 {
+            for n in (1..self.max_file).rev() {
+                let from = if n == 1 {
+                    self.path.clone()
+                } else {
+                    rotated(&self.path, n - 1)
+                };
+                let _ = std::fs::rename(&from, rotated(&self.path, n));
+            }
+        } else {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        if let Ok(f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+        {
+            self.file = f;
+            self.written = 0;
+        }
     }
 
     fn emit(&mut self, stream: usize, line: &[u8]) {
@@ -51,7 +92,15 @@ impl Writer {
         };
         if let Ok(mut j) = serde_json::to_vec(&e) {
             j.push(b'\n');
-            let _ = self.file.write_all(&j);
+            if self
+                .max_size
+                .is_some_and(|m| self.written > 0 && self.written + j.len() as u64 > m)
+            {
+                self.rotate();
+            }
+            if self.file.write_all(&j).is_ok() {
+                self.written += j.len() as u64;
+            }
         }
     }
 
@@ -86,6 +135,12 @@ pub fn read_from(p: &Path, offset: u64) -> Result<(Vec<Entry>, u64)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), offset)),
         Err(e) => return Err(crate::Error::io(p, e)),
     };
+    // A rotated log starts again from the beginning.
+    let offset = if f.metadata().map(|m| m.len()).unwrap_or(0) < offset {
+        0
+    } else {
+        offset
+    };
     f.seek(SeekFrom::Start(offset)).at(p)?;
     let mut r = BufReader::new(f);
     let mut out = Vec::new();
@@ -103,4 +158,20 @@ pub fn read_from(p: &Path, offset: u64) -> Result<(Vec<Entry>, u64)> {
         }
     }
     Ok((out, pos))
+}
+
+/// Every entry: rotated files oldest first, then the current one. Returns
+/// the entries and the offset reached in the current file.
+pub fn read_all(p: &Path) -> Result<(Vec<Entry>, u64)> {
+    let mut out = Vec::new();
+    let mut n = 1;
+    while rotated(p, n).exists() {
+        n += 1;
+    }
+    for i in (1..n).rev() {
+        out.extend(read_from(&rotated(p, i), 0)?.0);
+    }
+    let (cur, off) = read_from(p, 0)?;
+    out.extend(cur);
+    Ok((out, off))
 }

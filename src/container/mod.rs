@@ -20,6 +20,7 @@ pub mod logs;
 pub mod monitor;
 pub mod ops;
 pub mod signal;
+pub mod volume;
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,8 @@ pub struct Record {
     pub healthcheck: Option<health::HealthConfig>,
     #[serde(default)]
     pub health: Option<health::HealthState>,
+    #[serde(default)]
+    pub paused: bool,
 }
 
 /// `--restart`: no, always, on-failure[:N], unless-stopped.
@@ -249,7 +252,7 @@ pub fn find(store: &Store, what: &str) -> Result<Record> {
     }
 }
 
-fn valid_name(n: &str) -> bool {
+pub fn valid_name(n: &str) -> bool {
     let mut chars = n.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
         && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
@@ -357,4 +360,15 @@ pub fn remove(store: &Store, r: &Record) {
     Cgroup::existing(&r.id).remove();
     let _ = std::fs::remove_file(pin_path(store, &r.id));
     crate::store::remove_tree(&dir(store, &r.id));
+}
+
+/// Removes the anonymous volumes a (removed) container used (`rm -v`, `--rm`).
+pub fn remove_anonymous_volumes(store: &Store, r: &Record) {
+    for b in &r.options.binds {
+        if let Some(name) = &b.volume {
+            if volume::load(store, name).is_ok_and(|v| v.anonymous) {
+                let _ = volume::remove(store, name, false);
+            }
+        }
+    }
 }

@@ -236,7 +236,11 @@ pub fn main(store: &Store, id: &str) -> i32 {
             }
         };
         r.monitor_pid = Some(std::process::id() as i32);
-        let mut log = match logs::Writer::open(&logs::path(store, id)) {
+        let mut log = match logs::Writer::open(
+            &logs::path(store, id),
+            r.options.log_max_size,
+            r.options.log_max_file,
+        ) {
             Ok(l) => l,
             Err(e) => {
                 send(StartReport::from_error(&e));
@@ -325,6 +329,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
         let _ = container::save(store, &r);
         if r.auto_remove {
             container::remove(store, &r);
+            container::remove_anonymous_volumes(store, &r);
         }
         break;
     }

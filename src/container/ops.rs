@@ -182,3 +182,76 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     })?;
     Ok(process::wait_forwarding(pid))
 }
+
+/// Renames a container (names stay unique: under the containers lock).
+pub fn rename(store: &Store, r: &Record, new_name: &str) -> Result<()> {
+    let _lock = crate::store::LockGuard::acquire(
+        &store.root().join("containers.lock"),
+        crate::store::LockMode::Exclusive,
+    )?;
+    if !container::valid_name(new_name) {
+        return Err(Error::Invalid(format!(
+            "invalid container name {new_name:?}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        )));
+    }
+    if let Some(other) = container::list(store)?.iter().find(|o| o.name == new_name) {
+        return Err(Error::Invalid(format!(
+            "the container name \"/{new_name}\" is already in use by container \"{}\"",
+            other.id
+        )));
+    }
+    let mut now = container::load(store, &r.id)?;
+    now.name = new_name.to_string();
+    container::save(store, &now)
+}
+
+/// Freezes or thaws every process of a running container (cgroup freezer).
+pub fn set_frozen(store: &Store, r: &Record, frozen: bool) -> Result<()> {
+    let r = container::refresh(store, r.clone());
+    if r.status != Status::Running {
+        return Err(Error::Invalid(format!(
+            "container {} is not running",
+            r.name
+        )));
+    }
+    for d in &r.cgroup.dirs {
+        let v1 = d.join("freezer.state");
+        let v2 = d.join("cgroup.freeze");
+        let (file, value) = if v1.exists() {
+            (v1, if frozen { "FROZEN" } else { "THAWED" })
+        } else if v2.exists() {
+            (v2, if frozen { "1" } else { "0" })
+        } else {
+            continue;
+        };
+        std::fs::write(&file, value).map_err(|e| Error::io(&file, e))?;
+        let mut now = container::load(store, &r.id)?;
+        now.paused = frozen;
+        return container::save(store, &now);
+    }
+    Err(Error::Invalid(format!(
+        "cannot {} container {}: no cgroup freezer (rootless containers need cgroup v2 delegation)",
+        if frozen { "pause" } else { "unpause" },
+        r.name
+    )))
+}
+
+/// The host pids of a running container's processes: the init and its
+/// descendants.
+pub fn processes(r: &Record) -> Vec<i32> {
+    let Some(init) = r.pid else { return Vec::new() };
+    let mut out = vec![init];
+    let mut i = 0;
+    while i < out.len() {
+        let pid = out[i];
+        if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+            for t in tasks.flatten() {
+                if let Ok(c) = std::fs::read_to_string(t.path().join("children")) {
+                    out.extend(c.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}

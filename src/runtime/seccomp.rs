@@ -223,3 +223,194 @@ mod tests {
         assert_eq!(decode(&encode(&a)).unwrap(), a);
     }
 }
+
+/// A Docker-format seccomp profile (the parts tug honours).
+#[derive(Debug, serde::Deserialize)]
+struct Profile {
+    #[serde(rename = "defaultAction")]
+    default_action: String,
+    #[serde(default, rename = "defaultErrnoRet")]
+    default_errno: Option<u32>,
+    #[serde(default)]
+    syscalls: Option<Vec<ProfileRule>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ProfileRule {
+    #[serde(default)]
+    names: Option<Vec<String>>,
+    #[serde(default)]
+    name: Option<String>,
+    action: String,
+    #[serde(default)]
+    args: Option<Vec<ProfileArg>>,
+    #[serde(default, rename = "errnoRet")]
+    errno_ret: Option<u32>,
+    #[serde(default)]
+    includes: Option<ProfileFilter>,
+    #[serde(default)]
+    excludes: Option<ProfileFilter>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ProfileArg {
+    index: u8,
+    value: u64,
+    #[serde(default, rename = "valueTwo")]
+    value_two: u64,
+    op: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ProfileFilter {
+    #[serde(default)]
+    caps: Option<Vec<String>>,
+    #[serde(default)]
+    arches: Option<Vec<String>>,
+}
+
+fn profile_action(
+    name: &str,
+    errno: Option<u32>,
+    default_errno: Option<u32>,
+) -> Result<SeccompAction> {
+    Ok(match name {
+        "SCMP_ACT_ALLOW" => SeccompAction::Allow,
+        "SCMP_ACT_ERRNO" => {
+            SeccompAction::Errno(errno.or(default_errno).unwrap_or(libc::EPERM as u32))
+        }
+        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => SeccompAction::KillThread,
+        "SCMP_ACT_KILL_PROCESS" => SeccompAction::KillProcess,
+        "SCMP_ACT_TRAP" => SeccompAction::Trap,
+        "SCMP_ACT_LOG" => SeccompAction::Log,
+        "SCMP_ACT_TRACE" => SeccompAction::Trace(errno.unwrap_or(0)),
+        other => {
+            return Err(Error::Invalid(format!(
+                "seccomp profile: unsupported action {other}"
+            )))
+        }
+    })
+}
+
+/// Rules by syscall number; None matches unconditionally.
+type CallRules = BTreeMap<i64, Option<Vec<SeccompRule>>>;
+
+fn action_key(a: &SeccompAction) -> String {
+    format!("{a:?}")
+}
+
+/// Compiles a Docker-format profile for a container with capabilities
+/// `caps`: one filter per action, stacked (the kernel applies the most
+/// restrictive answer).
+pub fn compile_profile(text: &str, caps: &[String]) -> Result<Vec<BpfProgram>> {
+    let p: Profile = serde_json::from_str(text).map_err(|e| Error::json("seccomp profile", e))?;
+    let default = profile_action(&p.default_action, None, p.default_errno)?;
+    let has_cap = |c: &String| caps.contains(c);
+    let arch_ok = |a: &[String]| {
+        a.is_empty()
+            || a.iter()
+                .any(|x| x == "amd64" || x == "x86_64" || x == "SCMP_ARCH_X86_64")
+    };
+    // action key -> (action, syscall -> rules; an empty rule list matches always)
+    let mut groups: BTreeMap<String, (SeccompAction, CallRules)> = BTreeMap::new();
+    let none = ProfileFilter::default();
+    for r in p.syscalls.iter().flatten() {
+        let inc = r.includes.as_ref().unwrap_or(&none);
+        let exc = r.excludes.as_ref().unwrap_or(&none);
+        let (inc_arches, exc_arches) = (
+            inc.arches.clone().unwrap_or_default(),
+            exc.arches.clone().unwrap_or_default(),
+        );
+        if !arch_ok(&inc_arches) || (!exc_arches.is_empty() && arch_ok(&exc_arches)) {
+            continue;
+        }
+        if !inc.caps.iter().flatten().all(has_cap) || exc.caps.iter().flatten().any(has_cap) {
+            continue;
+        }
+        let action = profile_action(&r.action, r.errno_ret, p.default_errno)?;
+        let conds = r
+            .args
+            .iter()
+            .flatten()
+            .map(|a| {
+                let (op, v) = match a.op.as_str() {
+                    "SCMP_CMP_EQ" => (SeccompCmpOp::Eq, a.value),
+                    "SCMP_CMP_NE" => (SeccompCmpOp::Ne, a.value),
+                    "SCMP_CMP_LT" => (SeccompCmpOp::Lt, a.value),
+                    "SCMP_CMP_LE" => (SeccompCmpOp::Le, a.value),
+                    "SCMP_CMP_GT" => (SeccompCmpOp::Gt, a.value),
+                    "SCMP_CMP_GE" => (SeccompCmpOp::Ge, a.value),
+                    "SCMP_CMP_MASKED_EQ" => (SeccompCmpOp::MaskedEq(a.value), a.value_two),
+                    other => {
+                        return Err(Error::Invalid(format!(
+                            "seccomp profile: unsupported op {other}"
+                        )))
+                    }
+                };
+                cond(a.index, SeccompCmpArgLen::Qword, op, v)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let entry = groups
+            .entry(action_key(&action))
+            .or_insert_with(|| (action.clone(), BTreeMap::new()));
+        for name in r.names.iter().flatten().chain(r.name.iter()) {
+            let Some(nr) = crate::runtime::syscalls::number(name) else {
+                continue;
+            };
+            let slot = entry.1.entry(nr).or_insert_with(|| Some(Vec::new()));
+            match (slot.as_mut(), conds.is_empty()) {
+                // Unconditional: matches whatever other rules say.
+                (_, true) => *slot = None,
+                (Some(rules), false) => rules.push(rule(conds.clone())?),
+                (None, false) => {}
+            }
+        }
+    }
+    let err = |e: seccompiler::BackendError| Error::Invalid(format!("seccomp profile: {e}"));
+    let mut progs = Vec::new();
+    for (_, (action, calls)) in groups {
+        if action == default {
+            continue;
+        }
+        let rules: BTreeMap<i64, Vec<SeccompRule>> = calls
+            .into_iter()
+            .map(|(nr, r)| (nr, r.unwrap_or_default()))
+            .collect();
+        if rules.is_empty() {
+            continue;
+        }
+        let (mismatch, matched) = if action == SeccompAction::Allow {
+            (default.clone(), SeccompAction::Allow)
+        } else {
+            (SeccompAction::Allow, action)
+        };
+        let f = SeccompFilter::new(rules, mismatch, matched, TargetArch::x86_64).map_err(err)?;
+        progs.push(f.try_into().map_err(err)?);
+    }
+    Ok(progs)
+}
+
+/// A profile's filters, cached by the profile's content and the caps.
+pub fn profile_filters(
+    cache_dir: &Path,
+    profile: &Path,
+    caps: &[String],
+) -> Result<Vec<BpfProgram>> {
+    use sha2::Digest as _;
+    let text = std::fs::read_to_string(profile).map_err(|e| Error::io(profile, e))?;
+    let mut h = sha2::Sha256::new();
+    h.update(text.as_bytes());
+    h.update(caps.join(",").as_bytes());
+    let path = cache_dir.join(format!("profile-{}.bpf", hex::encode(h.finalize())));
+    if let Some(p) = std::fs::read(&path).ok().and_then(|b| decode(&b)) {
+        return Ok(p);
+    }
+    let progs = compile_profile(&text, caps)?;
+    if !progs.is_empty() && std::fs::create_dir_all(cache_dir).is_ok() {
+        let tmp = cache_dir.join(format!(".tmp-{}", std::process::id()));
+        if std::fs::write(&tmp, encode(&progs)).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+    Ok(progs)
+}

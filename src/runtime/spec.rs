@@ -85,6 +85,9 @@ pub struct BindMount {
     pub source: PathBuf,
     pub destination: String,
     pub readonly: bool,
+    /// The volume this mount is (a name; source is then its _data dir).
+    #[serde(default)]
+    pub volume: Option<String>,
 }
 
 /// `--ulimit NAME=SOFT[:HARD]`.
@@ -122,9 +125,30 @@ pub struct RunOptions {
     pub cpus: Option<f64>,
     pub ulimits: Vec<Ulimit>,
     pub tty: bool,
+    /// `--init`: tug's minimal init as pid 1.
+    #[serde(default)]
+    pub init: bool,
     /// `-i`: keep stdin open (relayed to the pty with `-t`).
     #[serde(default)]
     pub interactive: bool,
+    /// `--stop-signal` (default SIGTERM).
+    #[serde(default)]
+    pub stop_signal: Option<String>,
+    /// `--stop-timeout` in seconds (default 10).
+    #[serde(default)]
+    pub stop_timeout: Option<u64>,
+    /// `--label KEY=VALUE`.
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// `--log-opt max-size`: rotate the json log past this many bytes.
+    #[serde(default)]
+    pub log_max_size: Option<u64>,
+    /// `--log-opt max-file`: how many log files to keep (default 1).
+    #[serde(default)]
+    pub log_max_file: Option<u32>,
+    /// `--volumes-from CONTAINER[:ro|rw]` (resolved into `binds` at create).
+    #[serde(default)]
+    pub volumes_from: Vec<String>,
 }
 
 /// What the spec is built from besides the flags.
@@ -319,9 +343,12 @@ fn tmpfs_mount(arg: &str) -> Result<Value> {
 /// Builds the container's runtime spec.
 pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
     let image = input.image_config.and_then(|c| c.config().as_ref());
-    let args = command_line(input.image_config, opts);
+    let mut args = command_line(input.image_config, opts);
     if args.is_empty() {
         return Err(Error::Invalid("no command specified".into()));
+    }
+    if opts.init {
+        args.insert(0, crate::runtime::mini_init::PATH.to_string());
     }
     let user_spec = opts
         .user
@@ -411,6 +438,11 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         );
     }
 
+    if opts.init {
+        let exe =
+            std::fs::read_link("/proc/self/exe").map_err(|e| Error::io("/proc/self/exe", e))?;
+        mounts.push(json!({"destination": crate::runtime::mini_init::PATH, "type": "bind", "source": exe, "options": ["bind", "ro"]}));
+    }
     let mut namespaces = vec![
         json!({"type": "pid"}),
         json!({"type": "ipc"}),
@@ -457,7 +489,10 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         _ if opts.privileged => "unconfined".to_string(),
         SeccompChoice::Default => "default".into(),
         SeccompChoice::Unconfined => "unconfined".into(),
-        SeccompChoice::Profile(p) => p.display().to_string(),
+        SeccompChoice::Profile(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.clone())
+            .display()
+            .to_string(),
     };
     let doc = json!({
         "ociVersion": "1.0.2",
