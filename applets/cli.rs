@@ -149,7 +149,7 @@ pub enum Command {
     // --- networks, compose ---
     /// Manage networks (the network applet)
     #[command(subcommand)]
-    Network(NetworkCommand),
+    Network(crate::network::NetworkCommand),
     /// Define and run multi-container applications
     Compose(Pending),
     /// Create and start a Compose project (the compose-up applet)
@@ -242,32 +242,12 @@ pub enum RegistryCommand {
     Gc(registry::gc::Args),
 }
 
-#[derive(Debug, Subcommand)]
-pub enum NetworkCommand {
-    /// Create a network
-    Create(Pending),
-    /// List networks
-    #[command(alias = "list")]
-    Ls(Pending),
-    /// Display detailed information on one or more networks
-    Inspect(Pending),
-    /// Remove one or more networks
-    #[command(alias = "remove")]
-    Rm(Pending),
-    /// Remove all unused networks
-    Prune(Pending),
-    /// Connect a container to a network
-    Connect(Pending),
-    /// Disconnect a container from a network
-    Disconnect(Pending),
-}
-
 /// Routes a parsed command line to its applet code.
 pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
     use Command as C;
     match cli.command {
-        C::Inspect(a) => image::inspect::run(a, g),
+        C::Inspect(a) => image::inspect::run_any(a, g),
         C::Images(a) => image::ls::run(a, g),
         C::Import(a) => image::import::run(a, g),
         C::Load(a) => image::load::run(a, g),
@@ -328,7 +308,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
-        C::Network(_) => crate::pending::run("network"),
+        C::Network(n) => crate::network::run(n, g),
         C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),
     }
 }

@@ -9,6 +9,7 @@ mod docs;
 mod exit;
 mod image;
 mod links;
+mod network;
 mod pending;
 mod registry;
 mod system;

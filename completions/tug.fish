@@ -354,11 +354,21 @@ complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcomma
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused local volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand inspect" -s f -l format -d 'Format output using a Go template, or `json`' -r
+complete -c tug -n "__fish_tug_using_subcommand inspect" -l type -d 'Only look for objects of this type' -r -f -a "container\t''
+image\t''"
 complete -c tug -n "__fish_tug_using_subcommand inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand inspect" -s s -l size -d 'Display total file sizes (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand images" -s f -l filter -d 'Filter output (dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, label=KEY[=VALUE])' -r
+complete -c tug -n "__fish_tug_using_subcommand images" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand images" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand images" -s a -l all -d 'Show all images (by default intermediate images are hidden)'
+complete -c tug -n "__fish_tug_using_subcommand images" -s q -l quiet -d 'Only show image IDs'
+complete -c tug -n "__fish_tug_using_subcommand images" -l digests -d 'Show digests'
+complete -c tug -n "__fish_tug_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand images" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand images" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand images" -s V -l version -d 'Print version'
@@ -382,10 +392,17 @@ complete -c tug -n "__fish_tug_using_subcommand tag" -s D -l debug -d 'Print deb
 complete -c tug -n "__fish_tug_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand rmi" -s f -l force -d 'Force removal of the image (all its names, even in use)'
+complete -c tug -n "__fish_tug_using_subcommand rmi" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
+false\t''"
+complete -c tug -n "__fish_tug_using_subcommand history" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand history" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
+complete -c tug -n "__fish_tug_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
 complete -c tug -n "__fish_tug_using_subcommand history" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand history" -s V -l version -d 'Print version'
@@ -406,7 +423,13 @@ complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subco
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "push" -d 'Upload an image to a registry'
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "build" -d 'Build an image from a Dockerfile'
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, label=KEY[=VALUE])' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (by default intermediate images are hidden)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show image IDs'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
@@ -430,18 +453,31 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force removal of the image (all its names, even in use)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format output using a Go template, or `json`' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -l type -d 'Only look for objects of this type' -r -f -a "container\t''
+image\t''"
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s s -l size -d 'Display total file sizes (accepted for compatibility)'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Print sizes and dates in human readable format' -r -f -a "true\t''
+false\t''"
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all images not used by a container, not just dangling ones'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -532,23 +568,37 @@ complete -c tug -n "__fish_tug_using_subcommand network; and not __fish_seen_sub
 complete -c tug -n "__fish_tug_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect help" -f -a "connect" -d 'Connect a container to a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect help" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and not __fish_seen_subcommand_from create ls inspect rm prune connect disconnect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -s d -l driver -d 'Driver to manage the network (only bridge)' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -l subnet -d 'Subnet in CIDR format, e.g. 10.10.0.0/24' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -l gateway -d 'Gateway for the subnet (default: its first address)' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -l ip-range -d 'Allocate container addresses from this sub-range' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -l label -d 'Set metadata on the network (KEY=VALUE)' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -s o -l opt -d 'Set driver specific options (KEY=VALUE)' -r
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -l internal -d 'Restrict external access to the network'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (name=, id=, driver=, label=KEY[=VALUE], type=custom|builtin)' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display network IDs'
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate the output'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format output using a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Do not error if the network does not exist'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'

@@ -12,6 +12,7 @@ pub mod error;
 pub mod format;
 pub mod image;
 pub mod layer;
+pub mod net;
 pub mod paths;
 pub mod progress;
 pub mod reference;

@@ -123,6 +123,9 @@ fn runs_in_an_empty_root() {
     let file = std::process::Command::new("file").arg(TUG).output();
     if let Ok(f) = file {
         let text = String::from_utf8_lossy(&f.stdout);
-        assert!(text.contains("statically linked") || text.contains("static-pie linked"), "{text}");
+        assert!(
+            text.contains("statically linked") || text.contains("static-pie linked"),
+            "{text}"
+        );
     }
 }

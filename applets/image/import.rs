@@ -43,7 +43,8 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let imported = if a.file.as_os_str() == "-" {
         import(&store, &mut std::io::stdin().lock(), &names, &opts)
     } else {
-        let mut f = std::fs::File::open(&a.file).with_context(|| format!("opening {}", a.file.display()))?;
+        let mut f = std::fs::File::open(&a.file)
+            .with_context(|| format!("opening {}", a.file.display()))?;
         import(&store, &mut f, &names, &opts)
     }
     .with_context(|| format!("importing {}", a.file.display()))?;

@@ -1,17 +1,86 @@
-//! `tug image inspect`.
+//! `tug inspect` (containers, then images) and `tug image inspect`.
 
-use clap::Args as ClapArgs;
+use anyhow::Context;
+use clap::{Args as ClapArgs, ValueEnum};
+use serde_json::Value;
 
 use crate::cli::Global;
+use crate::common::open_store;
 
-/// Arguments of `image inspect`.
-#[derive(Debug, ClapArgs, Clone)]
-pub struct Args {
-    /// Arguments (not interpreted yet)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Kind {
+    Container,
+    Image,
 }
 
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<i32> {
-    crate::pending::run("image inspect")
+/// Arguments of `inspect`.
+#[derive(Debug, ClapArgs, Clone)]
+pub struct Args {
+    /// Names or IDs to inspect
+    #[arg(required = true, value_name = "NAME|ID")]
+    pub names: Vec<String>,
+    /// Format output using a Go template, or `json`
+    #[arg(short, long)]
+    pub format: Option<String>,
+    /// Only look for objects of this type
+    #[arg(long = "type")]
+    pub kind: Option<Kind>,
+    /// Display total file sizes (accepted for compatibility)
+    #[arg(short, long)]
+    pub size: bool,
+}
+
+/// Prints documents as a JSON array, or each through `--format`.
+pub fn print_documents(docs: &[Value], format: Option<&str>) -> anyhow::Result<()> {
+    match format {
+        None | Some("json") => println!("{}", serde_json::to_string_pretty(docs)?),
+        Some(f) => {
+            for d in docs {
+                println!("{}", tug::format::render(f, d)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `tug image inspect`: images only.
+pub fn run(mut a: Args, g: &Global) -> anyhow::Result<i32> {
+    a.kind = Some(a.kind.unwrap_or(Kind::Image));
+    inspect(a, g)
+}
+
+/// `tug inspect`: each name is looked up as a container, then as an image.
+pub fn run_any(a: Args, g: &Global) -> anyhow::Result<i32> {
+    inspect(a, g)
+}
+
+fn inspect(a: Args, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let mut docs = Vec::new();
+    let mut missing = Vec::new();
+    for name in &a.names {
+        if a.kind != Some(Kind::Image) {
+            if let Ok(r) = tug::container::find(&store, name) {
+                let r = tug::container::refresh(&store, r);
+                docs.push(crate::container::inspect::document(&store, &r));
+                continue;
+            }
+        }
+        if a.kind != Some(Kind::Container) {
+            match tug::image::resolve(&store, name) {
+                Ok(img) => {
+                    docs.push(tug::image::inspect::document(&img));
+                    continue;
+                }
+                Err(tug::Error::NoSuchImage(_)) => {}
+                Err(e) => return Err(e).with_context(|| format!("inspecting {name}")),
+            }
+        }
+        missing.push(name.clone());
+    }
+    print_documents(&docs, a.format.as_deref())?;
+    if let Some(m) = missing.first() {
+        anyhow::bail!("no such object: {m}");
+    }
+    Ok(0)
 }

@@ -1,17 +1,40 @@
-//! `tug image rmi`.
+//! `tug rmi` / `tug image rm`.
 
 use clap::Args as ClapArgs;
 
 use crate::cli::Global;
+use crate::common::open_store;
 
-/// Arguments of `image rmi`.
+/// Arguments of `rmi`.
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
-    /// Arguments (not interpreted yet)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    /// Images to remove (names or IDs)
+    #[arg(required = true)]
+    pub images: Vec<String>,
+    /// Force removal of the image (all its names, even in use)
+    #[arg(short, long)]
+    pub force: bool,
+    /// Do not delete untagged parents (accepted for compatibility)
+    #[arg(long)]
+    pub no_prune: bool,
 }
 
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<i32> {
-    crate::pending::run("image rmi")
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let mut failed = None;
+    for what in &a.images {
+        match tug::image::remove::remove(&store, what, a.force) {
+            Ok(lines) => lines.iter().for_each(|l| println!("{l}")),
+            Err(e) => {
+                eprintln!("tug: {e}");
+                failed = Some(e);
+            }
+        }
+    }
+    // Like Docker: try every image, fail at the end if any failed.
+    Ok(if failed.is_some() {
+        crate::exit::TUG_FAILED
+    } else {
+        0
+    })
 }

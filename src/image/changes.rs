@@ -60,7 +60,8 @@ pub fn split_words(s: &str) -> Result<Vec<String>> {
 fn command_form(change: &str, rest: &str) -> Result<Vec<String>> {
     let t = rest.trim();
     if t.starts_with('[') {
-        return serde_json::from_str::<Vec<String>>(t).map_err(|e| bad(change, &format!("bad JSON array: {e}")));
+        return serde_json::from_str::<Vec<String>>(t)
+            .map_err(|e| bad(change, &format!("bad JSON array: {e}")));
     }
     if t.is_empty() {
         return Err(bad(change, "missing command"));
@@ -75,7 +76,10 @@ fn pairs(change: &str, rest: &str) -> Result<Vec<(String, String)>> {
         return Err(bad(change, "missing arguments"));
     }
     if !words[0].contains('=') {
-        let (k, v) = rest.trim().split_once(char::is_whitespace).ok_or_else(|| bad(change, "missing value"))?;
+        let (k, v) = rest
+            .trim()
+            .split_once(char::is_whitespace)
+            .ok_or_else(|| bad(change, "missing value"))?;
         return Ok(vec![(k.to_string(), v.trim().to_string())]);
     }
     words
@@ -91,7 +95,9 @@ fn pairs(change: &str, rest: &str) -> Result<Vec<(String, String)>> {
 /// Applies one instruction to `cfg`.
 pub fn apply_change(cfg: &mut Config, change: &str) -> Result<()> {
     let trimmed = change.trim();
-    let (instr, rest) = trimmed.split_once(char::is_whitespace).unwrap_or((trimmed, ""));
+    let (instr, rest) = trimmed
+        .split_once(char::is_whitespace)
+        .unwrap_or((trimmed, ""));
     match instr.to_ascii_uppercase().as_str() {
         "CMD" => {
             cfg.set_cmd(Some(command_form(change, rest)?));
@@ -167,7 +173,9 @@ pub fn apply_change(cfg: &mut Config, change: &str) -> Result<()> {
         other => {
             return Err(bad(
                 change,
-                &format!("{other} is not one of CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR"),
+                &format!(
+                "{other} is not one of CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR"
+            ),
             ))
         }
     }
@@ -195,8 +203,14 @@ mod tests {
             apply_change(&mut c, ch).unwrap();
         }
         assert_eq!(c.cmd().as_ref().unwrap()[2], "echo hi");
-        assert_eq!(c.entrypoint().as_ref().unwrap(), &["/bin/sh", "-c", "echo x"]);
-        assert_eq!(c.env().as_ref().unwrap(), &["A=1", "B=two words", "C=three"]);
+        assert_eq!(
+            c.entrypoint().as_ref().unwrap(),
+            &["/bin/sh", "-c", "echo x"]
+        );
+        assert_eq!(
+            c.env().as_ref().unwrap(),
+            &["A=1", "B=two words", "C=three"]
+        );
         assert_eq!(c.working_dir().as_deref(), Some("/srv"));
         assert_eq!(c.exposed_ports().as_ref().unwrap(), &["80/tcp", "53/udp"]);
         assert_eq!(c.volumes().as_ref().unwrap(), &["/data"]);

@@ -94,9 +94,16 @@ pub fn store_layer(
 ) -> Result<(Digest, u64, Digest, &'static str)> {
     let mut writer = store.blob_writer()?;
     let (compression, diff_id) = {
-        let tee = Tee { inner: input, out: &mut writer, progress };
+        let tee = Tee {
+            inner: input,
+            out: &mut writer,
+            progress,
+        };
         let (compression, plain) = decompress(tee).map_err(not_a_tar)?;
-        let mut hashing = Hashing { inner: plain, hasher: Sha256::new() };
+        let mut hashing = Hashing {
+            inner: plain,
+            hasher: Sha256::new(),
+        };
         {
             let mut archive = tar::Archive::new(&mut hashing);
             let mut count = 0usize;
@@ -121,7 +128,12 @@ pub fn store_layer(
 }
 
 /// Imports a rootfs tarball as a new image, tagged `names` (none: dangling).
-pub fn import(store: &Store, input: &mut dyn Read, names: &[Reference], opts: &ImportOptions) -> Result<Imported> {
+pub fn import(
+    store: &Store,
+    input: &mut dyn Read,
+    names: &[Reference],
+    opts: &ImportOptions,
+) -> Result<Imported> {
     let mut config = Config::default();
     for c in &opts.changes {
         apply_change(&mut config, c)?;
@@ -131,14 +143,18 @@ pub fn import(store: &Store, input: &mut dyn Read, names: &[Reference], opts: &I
     if let Some(p) = &opts.platform {
         let parts: Vec<&str> = p.split('/').collect();
         if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|s| s.is_empty()) {
-            return Err(Error::Invalid(format!("invalid platform {p:?}: expected os/arch[/variant]")));
+            return Err(Error::Invalid(format!(
+                "invalid platform {p:?}: expected os/arch[/variant]"
+            )));
         }
         os = parts[0].to_string();
         arch = parts[1].to_string();
         variant = parts.get(2).map(|s| s.to_string());
     }
     if config.env().is_none() {
-        config.set_env(Some(vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()]));
+        config.set_env(Some(vec![
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        ]));
     }
 
     let _lock = store.lock_shared()?;
@@ -178,8 +194,16 @@ pub fn import(store: &Store, input: &mut dyn Read, names: &[Reference], opts: &I
     let manifest = ImageManifestBuilder::default()
         .schema_version(2u32)
         .media_type(MediaType::ImageManifest)
-        .config(descriptor(MediaType::ImageConfig, &config_digest, config_size)?)
-        .layers(vec![descriptor(MediaType::Other(media.to_string()), &layer, layer_size)?])
+        .config(descriptor(
+            MediaType::ImageConfig,
+            &config_digest,
+            config_size,
+        )?)
+        .layers(vec![descriptor(
+            MediaType::Other(media.to_string()),
+            &layer,
+            layer_size,
+        )?])
         .build()
         .map_err(|e| Error::Invalid(e.to_string()))?;
     let (manifest_digest, manifest_size, _) = store.put_json(&manifest)?;
@@ -194,7 +218,11 @@ pub fn import(store: &Store, input: &mut dyn Read, names: &[Reference], opts: &I
 }
 
 /// A descriptor for a stored blob.
-pub fn descriptor(media: MediaType, digest: &Digest, size: u64) -> Result<oci_spec::image::Descriptor> {
+pub fn descriptor(
+    media: MediaType,
+    digest: &Digest,
+    size: u64,
+) -> Result<oci_spec::image::Descriptor> {
     DescriptorBuilder::default()
         .media_type(media)
         .digest(digest.clone())

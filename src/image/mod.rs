@@ -4,6 +4,9 @@
 
 pub mod changes;
 pub mod import;
+pub mod inspect;
+pub mod remove;
+pub mod summary;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
 

@@ -1,0 +1,122 @@
+//! Removing images as `docker rmi` and `docker image prune` do: a name with
+//! siblings is only untagged; the last name, or an ID, deletes the image;
+//! blobs go only when nothing else reaches them (garbage collection).
+
+use super::{list, resolve, Image};
+use crate::error::{Error, Result};
+use crate::reference::Reference;
+use crate::store::{Digest, Store};
+
+/// One line of `rmi` output.
+#[derive(Debug, Clone)]
+pub enum Removal {
+    Untagged(String),
+    Deleted(Digest),
+}
+
+impl std::fmt::Display for Removal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Removal::Untagged(n) => write!(f, "Untagged: {n}"),
+            Removal::Deleted(d) => write!(f, "Deleted: {d}"),
+        }
+    }
+}
+
+/// IDs of containers whose pin (`refs/containers/<id>`) names this manifest.
+pub fn containers_using(store: &Store, manifest: &Digest) -> Vec<String> {
+    let dir = store.root().join("refs/containers");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return vec![];
+    };
+    rd.flatten()
+        .filter(|e| {
+            std::fs::read_to_string(e.path())
+                .map(|t| t.lines().any(|l| l.trim() == manifest.to_string()))
+                .unwrap_or(false)
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Removes `what` (a name or an ID). Returns what was untagged and deleted.
+pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
+    let img = resolve(store, what)?;
+    let by_name = Reference::parse(what)
+        .ok()
+        .filter(|r| img.names.contains(r));
+    let users = containers_using(store, &img.manifest_digest);
+    let mut out = Vec::new();
+    if let Some(name) = by_name {
+        if !users.is_empty() && img.names.len() == 1 && !force {
+            return Err(Error::Invalid(format!(
+                "conflict: unable to remove repository reference {what:?} (must force) - container {} is using its referenced image {}",
+                &users[0][..12.min(users[0].len())],
+                img.short_id()
+            )));
+        }
+        // Keep a dangling entry only when a container still uses the image.
+        let keep = img.names.len() == 1 && !users.is_empty();
+        store.untag_image(&name, keep)?;
+        out.push(Removal::Untagged(name.familiar()));
+        if img.names.len() > 1 || keep {
+            return Ok(out);
+        }
+    } else {
+        if img.names.len() > 1 && !force {
+            return Err(Error::Invalid(format!(
+                "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
+                img.short_id()
+            )));
+        }
+        if !users.is_empty() && !force {
+            return Err(Error::Invalid(format!(
+                "conflict: unable to delete {} (cannot be forced) - image is being used by container {}",
+                img.short_id(),
+                &users[0][..12.min(users[0].len())]
+            )));
+        }
+        for n in &img.names {
+            out.push(Removal::Untagged(n.familiar()));
+        }
+    }
+    out.extend(delete(store, &img)?);
+    Ok(out)
+}
+
+/// Drops every entry of `img` and collects what nothing else reaches.
+fn delete(store: &Store, img: &Image) -> Result<Vec<Removal>> {
+    let _lock = store.lock_exclusive()?;
+    store.remove_image_entries(img.manifest_digest.as_ref())?;
+    let report = store.gc_locked()?;
+    let mut out = vec![Removal::Deleted(img.id.clone())];
+    out.extend(
+        report
+            .removed
+            .into_iter()
+            .filter(|d| img.manifest.layers().iter().any(|l| l.digest() == d))
+            .map(Removal::Deleted),
+    );
+    Ok(out)
+}
+
+/// `image prune`: dangling images (or, with `all`, every image no container
+/// uses). Returns the removals and the bytes freed.
+pub fn prune(store: &Store, all: bool) -> Result<(Vec<Removal>, u64)> {
+    let _lock = store.lock_exclusive()?;
+    let mut out = Vec::new();
+    for img in list(store)? {
+        if (!all && !img.names.is_empty())
+            || !containers_using(store, &img.manifest_digest).is_empty()
+        {
+            continue;
+        }
+        for n in &img.names {
+            out.push(Removal::Untagged(n.familiar()));
+        }
+        store.remove_image_entries(img.manifest_digest.as_ref())?;
+        out.push(Removal::Deleted(img.id.clone()));
+    }
+    let report = store.gc_locked()?;
+    Ok((out, report.bytes))
+}

@@ -1,0 +1,133 @@
+//! Garbage collection of blobs.
+//!
+//! Roots are every descriptor in index.json plus every digest written in any
+//! file under `<root>/refs/` (one per line): the runtime pins the images of
+//! its containers there (`refs/containers/<id>`), the registry server its
+//! tags, manifests and completed-but-unreferenced uploads. From the roots,
+//! manifests lead to their config and layers, indexes to their manifests.
+//! Collection runs under the exclusive store lock, so no command that holds
+//! not-yet-referenced blobs (under the shared lock) can lose them.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::{Digest, Store};
+use crate::error::Result;
+
+/// What a collection removed.
+#[derive(Debug, Default, Clone)]
+pub struct GcReport {
+    pub removed: Vec<Digest>,
+    pub bytes: u64,
+}
+
+fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => digests_in_refs(&p, out),
+            Ok(t) if t.is_file() => {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.extend(text.lines().filter_map(|l| l.trim().parse::<Digest>().ok()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Store {
+    /// The digests GC starts from.
+    pub fn gc_roots(&self) -> Result<Vec<Digest>> {
+        let mut roots: Vec<Digest> = self
+            .read_index()?
+            .manifests()
+            .iter()
+            .map(|d| d.digest().clone())
+            .collect();
+        digests_in_refs(&self.root().join("refs"), &mut roots);
+        Ok(roots)
+    }
+
+    /// Every blob reachable from the roots.
+    pub fn reachable(&self) -> Result<HashSet<String>> {
+        let mut seen = HashSet::new();
+        let mut stack = self.gc_roots()?;
+        while let Some(d) = stack.pop() {
+            if !seen.insert(d.to_string()) {
+                continue;
+            }
+            let Ok(v) = self.read_json::<serde_json::Value>(&d) else {
+                continue; // a layer, or a missing blob
+            };
+            let mut push = |desc: &serde_json::Value| {
+                if let Some(Ok(x)) = desc
+                    .get("digest")
+                    .and_then(|s| s.as_str())
+                    .map(str::parse::<Digest>)
+                {
+                    stack.push(x);
+                }
+            };
+            if let Some(c) = v.get("config") {
+                push(c);
+            }
+            for key in ["layers", "manifests", "blobs"] {
+                if let Some(list) = v.get(key).and_then(|l| l.as_array()) {
+                    list.iter().for_each(&mut push);
+                }
+            }
+        }
+        Ok(seen)
+    }
+
+    /// Removes every blob no root reaches (under the exclusive store lock).
+    pub fn gc(&self) -> Result<GcReport> {
+        let _lock = self.lock_exclusive()?;
+        self.gc_locked()
+    }
+
+    /// `gc` for a caller that already holds the exclusive lock.
+    pub fn gc_locked(&self) -> Result<GcReport> {
+        let live = self.reachable()?;
+        let mut report = GcReport::default();
+        for d in self.list_blobs()? {
+            if live.contains(&d.to_string()) {
+                continue;
+            }
+            let size = self.blob_size(&d).unwrap_or(0);
+            self.remove_blob(&d)?;
+            report.bytes += size;
+            report.removed.push(d);
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs_pin_blobs_and_the_rest_goes() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Store::open(t.path()).unwrap();
+        let layer = s.put_blob(b"layer").unwrap();
+        let config = s.put_blob(b"{}").unwrap();
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"config":{{"digest":"{config}","size":2}},"layers":[{{"digest":"{layer}","size":5}}]}}"#
+        );
+        let m = s.put_blob(manifest.as_bytes()).unwrap();
+        let loose = s.put_blob(b"loose").unwrap();
+        std::fs::create_dir_all(t.path().join("refs/containers")).unwrap();
+        std::fs::write(t.path().join("refs/containers/c1"), format!("{m}\n")).unwrap();
+        let r = s.gc().unwrap();
+        assert_eq!(r.removed, vec![loose.clone()]);
+        assert!(s.has_blob(&layer) && s.has_blob(&config) && s.has_blob(&m));
+        std::fs::remove_file(t.path().join("refs/containers/c1")).unwrap();
+        assert_eq!(s.gc().unwrap().removed.len(), 3);
+    }
+}
