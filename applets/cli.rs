@@ -80,7 +80,7 @@ pub enum Command {
     /// Inspect changes to files on a container's filesystem
     Diff(Pending),
     /// Create a new image from a container's changes
-    Commit(Pending),
+    Commit(crate::container::files::CommitArgs),
     /// Export a container's filesystem as a tar archive
     Export(crate::container::files::ExportArgs),
     /// Pause all processes within containers
@@ -285,7 +285,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Top(a) => crate::container::misc::top(a, g),
         C::Cp(a) => crate::container::files::cp(a, g),
         C::Diff(_) => crate::pending::run("diff"),
-        C::Commit(_) => crate::pending::run("commit"),
+        C::Commit(a) => crate::container::files::commit(a, g),
         C::Export(a) => crate::container::files::export(a, g),
         C::Pause(a) => crate::container::misc::pause(a, g, true),
         C::Unpause(a) => crate::container::misc::pause(a, g, false),

@@ -1220,3 +1220,55 @@ fn cp_and_export_roundtrip() {
         s.tug(["rm", "files"]).succeeds();
     }
 }
+
+#[test]
+fn commit_makes_an_image_that_runs() {
+    for (s, _) in scenarios() {
+        // An image container: rootless, its flattened rootfs belongs to the
+        // user, so the host side can read all of it.
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        s.tug([
+            "run",
+            "--name",
+            "base",
+            "-u",
+            "0",
+            "-e",
+            "GREETING=hello",
+            "-w",
+            "/srv",
+            img,
+            "sh",
+            "-c",
+            "echo committed > /srv/note",
+        ])
+        .succeeds();
+        s.tug(["commit", "-m", "add a note", "base", "noted:1"])
+            .succeeds();
+        // The image keeps the container's ENV and WORKDIR; CMD can be replaced with -c.
+        s.tug([
+            "run",
+            "--rm",
+            "noted:1",
+            "sh",
+            "-c",
+            "echo $GREETING; pwd; cat note",
+        ])
+        .succeeds()
+        .stdout_is("hello\n/srv\ncommitted\n");
+        s.tug([
+            "commit",
+            "-c",
+            r#"CMD ["cat","/srv/note"]"#,
+            "base",
+            "noted:2",
+        ])
+        .succeeds();
+        s.tug(["run", "--rm", "noted:2"])
+            .succeeds()
+            .stdout_is("committed\n");
+        s.tug(["rm", "base"]).succeeds();
+    }
+}

@@ -83,3 +83,33 @@ pub fn cp(args: CpArgs, g: &Global) -> anyhow::Result<i32> {
     }
     Ok(0)
 }
+
+#[derive(Debug, ClapArgs, Clone)]
+pub struct CommitArgs {
+    /// Commit message
+    #[arg(short = 'm', long)]
+    pub message: Option<String>,
+    /// Apply Dockerfile instructions to the image (CMD, ENV, WORKDIR, USER...)
+    #[arg(short = 'c', long)]
+    pub change: Vec<String>,
+    /// The container (name or ID)
+    pub container: String,
+    /// The new image's name
+    #[arg(value_name = "REPOSITORY[:TAG]")]
+    pub reference: Option<String>,
+}
+
+pub fn commit(args: CommitArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let r = container::find(&store, &args.container)?;
+    let names = args
+        .reference
+        .as_deref()
+        .map(tug::reference::Reference::parse)
+        .transpose()?
+        .into_iter()
+        .collect::<Vec<_>>();
+    let img = files::commit(&store, &r, &names, args.message.clone(), &args.change)?;
+    println!("{}", img.id);
+    Ok(0)
+}

@@ -85,3 +85,59 @@ pub fn copy(src: &Path, dst: &Path) -> Result<()> {
         Ok(())
     }
 }
+
+/// `commit`: the container's filesystem as a new image (one full layer,
+/// since the rootfs is a flattened copy until layer snapshots land), its
+/// config carried over (CMD, ENV, WORKDIR, USER), then `changes` applied.
+pub fn commit(
+    store: &crate::store::Store,
+    r: &Record,
+    names: &[crate::reference::Reference],
+    message: Option<String>,
+    changes: &[String],
+) -> Result<crate::image::import::Imported> {
+    let spec = crate::container::launch::load_spec(store, &r.id)?;
+    let mut all = Vec::new();
+    if let Some(p) = spec.process() {
+        let args = p.args().clone().unwrap_or_default();
+        let args: Vec<String> = args
+            .into_iter()
+            .skip_while(|a| a == crate::runtime::mini_init::PATH)
+            .collect();
+        all.push(format!(
+            "CMD {}",
+            serde_json::to_string(&args).map_err(|e| Error::json("cmd", e))?
+        ));
+        for e in p.env().iter().flatten() {
+            if !e.starts_with("HOSTNAME=") {
+                all.push(format!("ENV {e}"));
+            }
+        }
+        all.push(format!("WORKDIR {}", p.cwd().display()));
+        if let Some(u) = &r.options.user {
+            all.push(format!("USER {u}"));
+        } else {
+            all.push(format!("USER {}", p.user().uid()));
+        }
+    }
+    all.extend(changes.iter().cloned());
+    let tmp = store.tmp_path("commit");
+    let result = (|| {
+        let f = std::fs::File::create(&tmp).at(&tmp)?;
+        export(r, std::io::BufWriter::new(f))?;
+        let mut f = std::fs::File::open(&tmp).at(&tmp)?;
+        crate::image::import::import(
+            store,
+            &mut f,
+            names,
+            &crate::image::import::ImportOptions {
+                changes: all,
+                message,
+                platform: None,
+                source: format!("commit of container {}", r.short_id()),
+            },
+        )
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
