@@ -96,6 +96,13 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l security-opt -d 'Securit
 complete -c tug -n "__fish_tug_using_subcommand run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l add-host -d 'Add a custom host-to-IP mapping (NAME:IP)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l dns -d 'Set custom DNS servers' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l device -d 'Add a host device to the container (HOST[:CONTAINER])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l memory-swap -d 'Memory plus swap limit (-1 for unlimited swap)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l sig-proxy -d 'Proxy received signals to the container' -r -f -a "true\t''
+false\t''"
 complete -c tug -n "__fish_tug_using_subcommand run" -l rootfs -d 'Run the container on an exploded root filesystem directory instead of an image' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -s m -l memory -d 'Memory limit (e.g. 32m, 1g)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l pids-limit -d 'Tune the container\'s pids limit (-1 for unlimited)' -r
@@ -138,6 +145,13 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l security-opt -d 'Secu
 complete -c tug -n "__fish_tug_using_subcommand create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l add-host -d 'Add a custom host-to-IP mapping (NAME:IP)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l dns -d 'Set custom DNS servers' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l device -d 'Add a host device to the container (HOST[:CONTAINER])' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l memory-swap -d 'Memory plus swap limit (-1 for unlimited swap)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l sig-proxy -d 'Proxy received signals to the container' -r -f -a "true\t''
+false\t''"
 complete -c tug -n "__fish_tug_using_subcommand create" -l rootfs -d 'Run the container on an exploded root filesystem directory instead of an image' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -s m -l memory -d 'Memory limit (e.g. 32m, 1g)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l pids-limit -d 'Tune the container\'s pids limit (-1 for unlimited)' -r

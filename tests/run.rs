@@ -1272,3 +1272,33 @@ fn commit_makes_an_image_that_runs() {
         s.tug(["rm", "base"]).succeeds();
     }
 }
+
+#[test]
+fn hosts_dns_device_flags() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--add-host", "db:10.1.2.3", "--dns", "192.0.2.53", "--device", "/dev/null:/dev/mynull",
+                    "-c", "512", "--", "sh", "-c",
+                    "grep db /etc/hosts; cat /etc/resolv.conf; echo x > /dev/mynull && echo device-ok",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("10.1.2.3\tdb"), "{out}");
+        assert!(out.contains("nameserver 192.0.2.53"), "{out}");
+        assert!(out.contains("device-ok"), "{out}");
+        s.tug(run_args(&rootfs, &["--add-host", "bad", "--", "true"]))
+            .fails()
+            .code_is(125);
+        s.tug(run_args(
+            &rootfs,
+            &["--device", "/dev/nonexistent", "--", "true"],
+        ))
+        .fails()
+        .code_is(125);
+        assert_eq!(containers_left(&s), 0);
+    }
+}

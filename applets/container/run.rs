@@ -87,6 +87,24 @@ pub struct Args {
     /// Mount the volumes of another container (CONTAINER[:ro|rw])
     #[arg(long = "volumes-from", value_name = "CONTAINER")]
     pub volumes_from: Vec<String>,
+    /// Add a custom host-to-IP mapping (NAME:IP)
+    #[arg(long = "add-host", value_name = "NAME:IP")]
+    pub add_host: Vec<String>,
+    /// Set custom DNS servers
+    #[arg(long)]
+    pub dns: Vec<String>,
+    /// Add a host device to the container (HOST[:CONTAINER])
+    #[arg(long)]
+    pub device: Vec<String>,
+    /// CPU shares (relative weight)
+    #[arg(short = 'c', long = "cpu-shares")]
+    pub cpu_shares: Option<u64>,
+    /// Memory plus swap limit (-1 for unlimited swap)
+    #[arg(long = "memory-swap", allow_hyphen_values = true)]
+    pub memory_swap: Option<String>,
+    /// Proxy received signals to the container
+    #[arg(long = "sig-proxy", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sig_proxy: bool,
     /// Run the container on an exploded root filesystem directory instead of an image
     #[arg(long, value_name = "DIR")]
     pub rootfs: Option<PathBuf>,
@@ -386,6 +404,47 @@ impl Args {
             log_max_size,
             log_max_file,
             volumes_from: self.volumes_from.clone(),
+            add_hosts: self
+                .add_host
+                .iter()
+                .map(|h| {
+                    h.split_once([':', '='])
+                        .filter(|(n, ip)| !n.is_empty() && ip.parse::<std::net::IpAddr>().is_ok())
+                        .map(|(n, ip)| (n.to_string(), ip.to_string()))
+                        .ok_or_else(|| invalid(format!("invalid --add-host {h:?}: want NAME:IP")))
+                })
+                .collect::<anyhow::Result<_>>()?,
+            dns: self
+                .dns
+                .iter()
+                .map(|d| {
+                    d.parse::<std::net::IpAddr>()
+                        .map(|_| d.clone())
+                        .map_err(|_| invalid(format!("invalid --dns {d:?}: not an IP address")))
+                })
+                .collect::<anyhow::Result<_>>()?,
+            devices: self
+                .device
+                .iter()
+                .map(|d| {
+                    let mut parts = d.split(':');
+                    let host = parts.next().unwrap_or_default();
+                    let ctr = parts.next().unwrap_or(host);
+                    if !host.starts_with('/') || !ctr.starts_with('/') {
+                        return Err(invalid(format!(
+                            "invalid --device {d:?}: want HOST[:CONTAINER[:PERMS]]"
+                        )));
+                    }
+                    Ok((PathBuf::from(host), ctr.to_string()))
+                })
+                .collect::<anyhow::Result<_>>()?,
+            cpu_shares: self.cpu_shares,
+            memory_swap: match self.memory_swap.as_deref() {
+                None => None,
+                Some("-1") => Some(-1),
+                Some(v) => Some(parse_bytes(v)?),
+            },
+            no_sig_proxy: !self.sig_proxy,
         })
     }
 

@@ -79,14 +79,21 @@ fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Res
     Ok(())
 }
 
-fn write_etc_files(dir: &Path, hostname: &str, network: NetworkMode) -> Result<()> {
-    let hosts = match network {
+fn write_etc_files(dir: &Path, hostname: &str, o: &RunOptions) -> Result<()> {
+    let mut hosts = match o.network {
         NetworkMode::Host => std::fs::read_to_string("/etc/hosts").unwrap_or_default(),
         NetworkMode::None => format!(
             "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n"
         ),
     };
-    let resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    for (name, ip) in &o.add_hosts {
+        hosts.push_str(&format!("{ip}\t{name}\n"));
+    }
+    let resolv = if o.dns.is_empty() {
+        std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default()
+    } else {
+        o.dns.iter().map(|d| format!("nameserver {d}\n")).collect()
+    };
     for (f, data) in [
         ("hosts", hosts),
         ("hostname", format!("{hostname}\n")),
@@ -125,6 +132,14 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         restart: req.restart.clone(),
         healthcheck: req.healthcheck.clone(),
     };
+    for (d, _) in &req.options.devices {
+        if !d.exists() {
+            return Err(Error::Invalid(format!(
+                "error gathering device information while adding custom device {:?}: no such file or directory",
+                d.display().to_string()
+            )));
+        }
+    }
     for b in req.options.binds.iter().filter(|b| b.volume.is_none()) {
         if !b.source.exists() {
             return Err(Error::Invalid(format!(
@@ -212,7 +227,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             spec.set_annotations(Some(a));
         }
         let hostname = spec.hostname().clone().unwrap_or_default();
-        write_etc_files(&dir, &hostname, req.options.network)?;
+        write_etc_files(&dir, &hostname, &req.options)?;
         let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
         container::write_doc(&dir.join("config.json"), &data)?;
         let args = spec
@@ -353,7 +368,11 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
         process::wait_forwarding(pid)
     } else {
         let pid = start(store, r, warn, r.auto_remove, None)?;
-        process::wait_forwarding(pid)
+        if r.options.no_sig_proxy {
+            process::reap(pid)
+        } else {
+            process::wait_forwarding(pid)
+        }
     };
     r.status = Status::Exited;
     r.pid = None;

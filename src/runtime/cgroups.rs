@@ -120,7 +120,6 @@ impl Cgroup {
         }
         if let Some(l) = r.memory().as_ref().and_then(|m| m.limit()) {
             write(dir, "memory.max", &l.to_string())?;
-            let _ = std::fs::write(dir.join("memory.swap.max"), "0");
         }
         if let Some(p) = r.pids().as_ref().map(|p| p.limit()) {
             write(
@@ -133,6 +132,20 @@ impl Cgroup {
             if let (Some(q), Some(p)) = (c.quota(), c.period()) {
                 write(dir, "cpu.max", &format!("{q} {p}"))?;
             }
+            if let Some(sh) = c.shares() {
+                // cgroup v2 weight from v1 shares, as runc converts it.
+                let w = 1 + ((sh.clamp(2, 262_144) - 2) * 9999) / 262_142;
+                write(dir, "cpu.weight", &w.to_string())?;
+            }
+        }
+        if let Some(sw) = r.memory().as_ref().and_then(|m| m.swap()) {
+            let limit = r.memory().as_ref().and_then(|m| m.limit()).unwrap_or(0);
+            let v = if sw < 0 {
+                "max".to_string()
+            } else {
+                (sw - limit).max(0).to_string()
+            };
+            let _ = std::fs::write(dir.join("memory.swap.max"), v);
         }
         Ok(())
     }
@@ -172,6 +185,13 @@ impl Cgroup {
                 write(d, "cpu.cfs_period_us", &p.to_string())?;
                 write(d, "cpu.cfs_quota_us", &q.to_string())?;
             }
+            if let Some(sh) = c.shares() {
+                write(need("cpu")?, "cpu.shares", &sh.to_string())?;
+            }
+        }
+        if let Some(sw) = r.memory().as_ref().and_then(|m| m.swap()) {
+            let d = need("memory")?;
+            let _ = std::fs::write(d.join("memory.memsw.limit_in_bytes"), sw.to_string());
         }
         Ok(())
     }

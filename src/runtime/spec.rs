@@ -149,6 +149,24 @@ pub struct RunOptions {
     /// `--volumes-from CONTAINER[:ro|rw]` (resolved into `binds` at create).
     #[serde(default)]
     pub volumes_from: Vec<String>,
+    /// `--add-host NAME:IP` lines for /etc/hosts.
+    #[serde(default)]
+    pub add_hosts: Vec<(String, String)>,
+    /// `--dns` servers for /etc/resolv.conf (default: the host's file).
+    #[serde(default)]
+    pub dns: Vec<String>,
+    /// `--device HOST[:CONTAINER]` nodes bind-mounted in.
+    #[serde(default)]
+    pub devices: Vec<(PathBuf, String)>,
+    /// `-c/--cpu-shares`.
+    #[serde(default)]
+    pub cpu_shares: Option<u64>,
+    /// `--memory-swap` (memory + swap; -1 unlimited).
+    #[serde(default)]
+    pub memory_swap: Option<i64>,
+    /// `--sig-proxy=false`: signals to `tug run` are not passed on.
+    #[serde(default)]
+    pub no_sig_proxy: bool,
 }
 
 /// What the spec is built from besides the flags.
@@ -476,12 +494,19 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
     let mut resources = json!({});
     if let Some(m) = opts.memory {
         resources["memory"] = json!({"limit": m});
+        if let Some(sw) = opts.memory_swap {
+            resources["memory"]["swap"] = json!(sw);
+        }
+    }
+    if let Some(sh) = opts.cpu_shares {
+        resources["cpu"] = json!({"shares": sh});
     }
     if let Some(p) = opts.pids_limit {
         resources["pids"] = json!({"limit": p});
     }
     if let Some(c) = opts.cpus {
-        resources["cpu"] = json!({"quota": (c * 100_000.0) as i64, "period": 100_000});
+        resources["cpu"]["quota"] = json!((c * 100_000.0) as i64);
+        resources["cpu"]["period"] = json!(100_000);
     }
     linux["resources"] = resources;
 
