@@ -70,7 +70,7 @@ pub enum Command {
     /// Execute a command in a running container
     Exec(crate::container::exec::Args),
     /// Attach to a running container's standard streams
-    Attach(Pending),
+    Attach(crate::container::logs::AttachArgs),
     /// Block until containers stop, then print their exit codes
     Wait(crate::container::wait::Args),
     /// Display the running processes of a container
@@ -90,7 +90,7 @@ pub enum Command {
     /// Rename a container
     Rename(crate::container::misc::RenameArgs),
     /// Display a live stream of container resource usage
-    Stats(Pending),
+    Stats(crate::container::stats::Args),
     /// List port mappings of a container
     Port(Pending),
     /// Get real time events
@@ -280,7 +280,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Ps(a) => crate::container::ps::run(a, g),
         C::Logs(a) => crate::container::logs::run(a, g),
         C::Exec(a) => crate::container::exec::run(a, g),
-        C::Attach(_) => crate::pending::run("attach"),
+        C::Attach(a) => crate::container::logs::attach(a, g),
         C::Wait(a) => crate::container::wait::run(a, g),
         C::Top(a) => crate::container::misc::top(a, g),
         C::Cp(a) => crate::container::files::cp(a, g),
@@ -290,7 +290,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Pause(a) => crate::container::misc::pause(a, g, true),
         C::Unpause(a) => crate::container::misc::pause(a, g, false),
         C::Rename(a) => crate::container::misc::rename(a, g),
-        C::Stats(_) => crate::pending::run("stats"),
+        C::Stats(a) => crate::container::stats::run(a, g),
         C::Port(_) => crate::pending::run("port"),
         C::Events(_) => crate::pending::run("events"),
         C::Container(ContainerCommand::Ls(a)) => crate::container::ps::run(a, g),

@@ -689,12 +689,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__attach)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-D -h -V --no-stdin --sig-proxy --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --sig-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3309,7 +3313,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__logs)
-            opts="-f -n -t -D -h -V --follow --tail --timestamps --root --debug --help --version"
+            opts="-f -n -t -D -h -V --follow --tail --timestamps --since --until --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3320,6 +3324,14 @@ _tug() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4223,7 +4235,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__stats)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-D -h -V --no-stream --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -220,6 +220,8 @@ complete -c tug -n "__fish_tug_using_subcommand ps" -s D -l debug -d 'Print debu
 complete -c tug -n "__fish_tug_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand ps" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand logs" -s n -l tail -d 'Number of lines to show from the end ("all" for every line)' -r
+complete -c tug -n "__fish_tug_using_subcommand logs" -l since -d 'Show logs since a timestamp (RFC 3339) or a relative time (e.g. 10m)' -r
+complete -c tug -n "__fish_tug_using_subcommand logs" -l until -d 'Show logs before a timestamp (RFC 3339) or a relative time (e.g. 10m)' -r
 complete -c tug -n "__fish_tug_using_subcommand logs" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand logs" -s f -l follow -d 'Follow log output'
 complete -c tug -n "__fish_tug_using_subcommand logs" -s t -l timestamps -d 'Show timestamps'
@@ -237,7 +239,10 @@ complete -c tug -n "__fish_tug_using_subcommand exec" -l privileged -d 'Give ext
 complete -c tug -n "__fish_tug_using_subcommand exec" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand attach" -l sig-proxy -d 'Proxy received signals to the container' -r -f -a "true\t''
+false\t''"
 complete -c tug -n "__fish_tug_using_subcommand attach" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand attach" -l no-stdin -d 'Do not attach STDIN (tug attaches output only)'
 complete -c tug -n "__fish_tug_using_subcommand attach" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand attach" -s V -l version -d 'Print version'
@@ -282,6 +287,7 @@ complete -c tug -n "__fish_tug_using_subcommand rename" -s D -l debug -d 'Print 
 complete -c tug -n "__fish_tug_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand rename" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand stats" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand stats" -l no-stream -d 'Disable streaming stats and only pull the first result'
 complete -c tug -n "__fish_tug_using_subcommand stats" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand stats" -s V -l version -d 'Print version'

@@ -1302,3 +1302,52 @@ fn hosts_dns_device_flags() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn stats_attach_and_logs_since() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "busy",
+            "-m",
+            "64m",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo early; sleep 1; echo late; sleep 30",
+        ])
+        .succeeds();
+        let st = s.tug(["stats", "--no-stream", "busy"]).succeeds().stdout();
+        assert!(
+            st.contains("MEM USAGE / LIMIT") && st.contains("busy"),
+            "{st}"
+        );
+        if !s.is_rootless() {
+            assert!(st.contains("/ 64.00MiB"), "the cgroup limit: {st}");
+        }
+        wait_for("late", || {
+            s.tug(["logs", "busy"]).succeeds().stdout().contains("late")
+        });
+        let recent = s
+            .tug(["logs", "--since", "900ms", "busy"])
+            .succeeds()
+            .stdout();
+        assert!(!recent.contains("early"), "{recent}");
+        // attach follows until the container exits.
+        let mut att = s.tug(["attach", "busy"]);
+        att.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let child = att.cmd.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        s.tug(["kill", "busy"]).succeeds();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(137), "{out:?}");
+        s.tug(["rm", "busy"]).succeeds();
+    }
+}

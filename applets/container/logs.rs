@@ -22,9 +22,33 @@ pub struct Args {
     /// Show timestamps
     #[arg(short = 't', long)]
     pub timestamps: bool,
+    /// Show logs since a timestamp (RFC 3339) or a relative time (e.g. 10m)
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Show logs before a timestamp (RFC 3339) or a relative time (e.g. 10m)
+    #[arg(long)]
+    pub until: Option<String>,
     /// Container (name or ID)
     #[arg(value_name = "CONTAINER")]
     pub container: String,
+}
+
+/// A point in time as Docker's --since/--until take it.
+fn parse_time(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    if let Ok(secs) = s.parse::<i64>() {
+        if let Some(t) = chrono::DateTime::from_timestamp(secs, 0) {
+            return Ok(t);
+        }
+    }
+    let d = humantime::parse_duration(s).map_err(|_| {
+        tug::Error::Invalid(format!(
+            "invalid time {s:?}: want RFC 3339, seconds, or a duration like 10m"
+        ))
+    })?;
+    Ok(chrono::Utc::now() - chrono::Duration::from_std(d)?)
 }
 
 fn print(entries: &[logs::Entry], timestamps: bool) -> std::io::Result<()> {
@@ -76,6 +100,12 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     let r = container::find(&store, &args.container)?;
     let path = logs::path(&store, &r.id);
     let (mut entries, offset) = logs::read_all(&path)?;
+    if let Some(since) = args.since.as_deref().map(parse_time).transpose()? {
+        entries.retain(|e| e.time >= since);
+    }
+    if let Some(until) = args.until.as_deref().map(parse_time).transpose()? {
+        entries.retain(|e| e.time <= until);
+    }
     if args.tail != "all" {
         let n: usize = args
             .tail
@@ -89,4 +119,34 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         follow_until_exit(&store, &r.id, offset, args.timestamps)?;
     }
     Ok(0)
+}
+
+#[derive(Debug, ClapArgs, Clone)]
+pub struct AttachArgs {
+    /// Do not attach STDIN (tug attaches output only)
+    #[arg(long = "no-stdin")]
+    pub no_stdin: bool,
+    /// Proxy received signals to the container
+    #[arg(long = "sig-proxy", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sig_proxy: bool,
+    /// Container (name or ID)
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// `tug attach`: the output of a running detached container until it
+/// exits; returns its exit code. (Input is not attached yet.)
+pub fn attach(args: AttachArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let r = container::refresh(&store, container::find(&store, &args.container)?);
+    if r.status != Status::Running {
+        return Err(tug::Error::Invalid(
+            "you cannot attach to a stopped container, start it first".into(),
+        )
+        .into());
+    }
+    let offset = std::fs::metadata(logs::path(&store, &r.id))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    follow_until_exit(&store, &r.id, offset, false)
 }

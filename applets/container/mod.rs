@@ -13,6 +13,7 @@ pub mod ps;
 pub mod rm;
 pub mod run;
 pub mod start;
+pub mod stats;
 pub mod stop;
 pub mod volume;
 pub mod wait;
