@@ -94,7 +94,7 @@ pub enum Command {
     /// List port mappings of a container
     Port(Pending),
     /// Get real time events
-    Events(Pending),
+    Events(crate::container::events::Args),
     /// Manage containers
     #[command(subcommand)]
     Container(ContainerCommand),
@@ -292,7 +292,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Rename(a) => crate::container::misc::rename(a, g),
         C::Stats(a) => crate::container::stats::run(a, g),
         C::Port(_) => crate::pending::run("port"),
-        C::Events(_) => crate::pending::run("events"),
+        C::Events(a) => crate::container::events::run(a, g),
         C::Container(ContainerCommand::Ls(a)) => crate::container::ps::run(a, g),
         C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
         C::Container(ContainerCommand::Prune(a)) => crate::container::misc::prune(a, g),

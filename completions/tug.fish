@@ -295,6 +295,10 @@ complete -c tug -n "__fish_tug_using_subcommand port" -l root -d 'Store root (de
 complete -c tug -n "__fish_tug_using_subcommand port" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand port" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand port" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand events" -l since -d 'Show events created since this time (RFC 3339, seconds, or a duration like 10m)' -r
+complete -c tug -n "__fish_tug_using_subcommand events" -l until -d 'Stream events until this time' -r
+complete -c tug -n "__fish_tug_using_subcommand events" -s f -l filter -d 'Filter output (container=, event=, type=, image=)' -r
+complete -c tug -n "__fish_tug_using_subcommand events" -l format -d 'Format output using a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand events" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand events" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand events" -s h -l help -d 'Print help'

@@ -1351,3 +1351,45 @@ fn stats_attach_and_logs_since() {
         s.tug(["rm", "busy"]).succeeds();
     }
 }
+
+#[test]
+fn events_record_the_lifecycle() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run", "--rm", "--name", "ev", "--rootfs", &r, "sh", "-c", "exit 2",
+        ])
+        .run()
+        .code_is(2);
+        let out = s
+            .tug([
+                "events",
+                "--since",
+                "1h",
+                "--until",
+                "0s",
+                "--filter",
+                "container=ev",
+                "--format",
+                "{{.Action}}",
+            ])
+            .succeeds()
+            .stdout();
+        assert_eq!(out, "create\nstart\ndie\ndestroy\n");
+        let json = s
+            .tug([
+                "events",
+                "--since",
+                "1h",
+                "--until",
+                "0s",
+                "--filter",
+                "event=die",
+                "--format",
+                "{{json .Actor}}",
+            ])
+            .succeeds()
+            .stdout();
+        assert!(json.contains("\"exitCode\":\"2\""), "{json}");
+    }
+}

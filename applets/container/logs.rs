@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 /// A point in time as Docker's --since/--until take it.
-fn parse_time(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+pub fn parse_time(s: &str) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&chrono::Utc));
     }

@@ -96,6 +96,7 @@ pub fn record(store: &Store, id: &str, cfg: &HealthConfig, run: Running, code: i
         return;
     };
     let mut h = r.health.clone().unwrap_or_default();
+    let before = h.status.clone();
     let in_start_period = r
         .started_at
         .is_some_and(|s| (Utc::now() - s).to_std().unwrap_or_default() < cfg.start_period);
@@ -118,6 +119,11 @@ pub fn record(store: &Store, id: &str, cfg: &HealthConfig, run: Running, code: i
     });
     let excess = h.log.len().saturating_sub(5);
     h.log.drain(..excess);
+    let changed = h.status != before;
+    let status = h.status.clone();
     r.health = Some(h);
     let _ = container::save(store, &r);
+    if changed {
+        container::events::emit(store, &r, &format!("health_status: {status}"), &[]);
+    }
 }

@@ -356,6 +356,7 @@ pub fn start(
     if !quiet_rm {
         container::save(store, r)?;
     }
+    container::events::emit(store, r, "start", &[]);
     Ok(pid)
 }
 
@@ -380,5 +381,9 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
     r.exit_code = Some(code);
     r.finished_at = Some(Utc::now());
     r.oom_killed = r.cgroup.oom_killed();
+    if r.oom_killed {
+        container::events::emit(store, r, "oom", &[]);
+    }
+    container::events::emit(store, r, "die", &[("exitCode", code.to_string())]);
     Ok(code)
 }

@@ -14,6 +14,7 @@
 //! describe. `containers.lock` is held while a name is chosen and a
 //! directory created, so two commands never take the same name.
 
+pub mod events;
 pub mod files;
 pub mod health;
 pub mod launch;
@@ -352,11 +353,13 @@ pub fn create(
         remove(store, &record);
         return Err(e);
     }
+    events::emit(store, &record, "create", &[]);
     Ok(record)
 }
 
 /// Removes a (stopped) container: cgroups, directory, image pin.
 pub fn remove(store: &Store, r: &Record) {
+    events::emit(store, r, "destroy", &[]);
     r.cgroup.remove();
     Cgroup::existing(&r.id).remove();
     let _ = std::fs::remove_file(pin_path(store, &r.id));

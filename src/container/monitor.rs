@@ -300,6 +300,10 @@ pub fn main(store: &Store, id: &str) -> i32 {
         r.finished_at = Some(Utc::now());
         r.oom_killed = r.cgroup.oom_killed();
         r.cgroup.remove();
+        if r.oom_killed {
+            container::events::emit(store, &r, "oom", &[]);
+        }
+        container::events::emit(store, &r, "die", &[("exitCode", code.to_string())]);
         let ran = r
             .started_at
             .map(|s| (Utc::now() - s).num_seconds())

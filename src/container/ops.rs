@@ -36,6 +36,7 @@ pub fn wait_recorded(store: &Store, id: &str, timeout: Duration) -> Result<Recor
 /// Docker's stop: the stop signal, then SIGKILL after `timeout`.
 pub fn stop(store: &Store, r: &Record, timeout: Duration, sig: i32) -> Result<Record> {
     mark_stopped_by_user(store, &r.id);
+    container::events::emit(store, r, "stop", &[]);
     if let Some(fd) = signal::open_init(r) {
         signal::send(&fd, sig)?;
         if !signal::wait_exit(&fd, timeout) {
@@ -58,6 +59,7 @@ pub fn kill(store: &Store, r: &Record, sig: i32) -> Result<()> {
     if sig == libc::SIGKILL || sig == libc::SIGTERM {
         mark_stopped_by_user(store, &r.id);
     }
+    container::events::emit(store, &r, "kill", &[("signal", sig.to_string())]);
     match signal::open_init(&r) {
         Some(fd) => signal::send(&fd, sig),
         None => Err(Error::Invalid(format!(
@@ -201,8 +203,10 @@ pub fn rename(store: &Store, r: &Record, new_name: &str) -> Result<()> {
         )));
     }
     let mut now = container::load(store, &r.id)?;
-    now.name = new_name.to_string();
-    container::save(store, &now)
+    let old = std::mem::replace(&mut now.name, new_name.to_string());
+    container::save(store, &now)?;
+    container::events::emit(store, &now, "rename", &[("oldName", old)]);
+    Ok(())
 }
 
 /// Freezes or thaws every process of a running container (cgroup freezer).
@@ -227,7 +231,9 @@ pub fn set_frozen(store: &Store, r: &Record, frozen: bool) -> Result<()> {
         std::fs::write(&file, value).map_err(|e| Error::io(&file, e))?;
         let mut now = container::load(store, &r.id)?;
         now.paused = frozen;
-        return container::save(store, &now);
+        container::save(store, &now)?;
+        container::events::emit(store, &now, if frozen { "pause" } else { "unpause" }, &[]);
+        return Ok(());
     }
     Err(Error::Invalid(format!(
         "cannot {} container {}: no cgroup freezer (rootless containers need cgroup v2 delegation)",
