@@ -9,7 +9,6 @@
 //! naming /etc/subuid.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::error::{Error, Result};
 
@@ -158,31 +157,66 @@ fn write_proc(path: &str, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| Error::io(path, e))
 }
 
-fn spawn_map_helper(helper: &str, pid: i32, ranges: &[IdRange]) -> Result<std::process::Child> {
-    let mut cmd = Command::new(helper);
-    cmd.arg(pid.to_string());
+/// Starts a helper with a plain fork + execv, not waiting for its exec (a
+/// setuid exec takes milliseconds; both helpers then load at once).
+fn spawn_map_helper(helper: &str, pid: i32, ranges: &[IdRange]) -> Result<i32> {
+    let path = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+        .iter()
+        .map(|d| Path::new(d).join(helper))
+        .find(|p| p.is_file())
+        .ok_or_else(|| Error::Invalid(format!("{helper} is not installed (package uidmap)")))?;
+    let mut args = vec![helper.to_string(), pid.to_string()];
     for r in ranges {
-        cmd.args([
+        args.extend([
             r.inside.to_string(),
             r.outside.to_string(),
             r.count.to_string(),
         ]);
     }
-    cmd.stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| Error::Invalid(format!("running {helper}: {e}")))
+    let to_c =
+        |s: &str| std::ffi::CString::new(s).map_err(|_| Error::Invalid("NUL in argument".into()));
+    let prog = to_c(&path.to_string_lossy())?;
+    let argv: Vec<std::ffi::CString> = args.iter().map(|a| to_c(a)).collect::<Result<_>>()?;
+    let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    // SAFETY: fork of a single-threaded process (the runtime's callers are);
+    // the child only calls execv and _exit.
+    let child = unsafe { libc::fork() };
+    if child < 0 {
+        return Err(Error::Invalid(format!(
+            "running {helper}: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    if child == 0 {
+        // SAFETY: execv with NUL-terminated strings and a NULL-terminated
+        // array prepared before the fork; _exit if it fails.
+        unsafe {
+            libc::execv(prog.as_ptr(), ptrs.as_ptr());
+            libc::_exit(127);
+        }
+    }
+    Ok(child)
 }
 
-fn finish_map_helper(helper: &str, child: std::process::Child) -> Result<()> {
-    let out = child
-        .wait_with_output()
-        .map_err(|e| Error::Invalid(format!("running {helper}: {e}")))?;
-    if !out.status.success() {
+fn finish_map_helper(helper: &str, child: i32) -> Result<()> {
+    let mut status = 0;
+    loop {
+        // SAFETY: waitpid on our own child, writing one int we own.
+        let r = unsafe { libc::waitpid(child, &mut status, 0) };
+        if r == child {
+            break;
+        }
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return Err(Error::Invalid(format!(
+                "waiting for {helper}: {}",
+                std::io::Error::last_os_error()
+            )));
+        }
+    }
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
         return Err(Error::Invalid(format!(
-            "{helper} failed: {} (check /etc/subuid and /etc/subgid)",
-            String::from_utf8_lossy(&out.stderr).trim()
+            "{helper} failed (check /etc/subuid and /etc/subgid)"
         )));
     }
     Ok(())
