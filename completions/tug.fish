@@ -235,6 +235,9 @@ complete -c tug -n "__fish_tug_using_subcommand images" -l root -d 'Store root (
 complete -c tug -n "__fish_tug_using_subcommand images" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand images" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand images" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction to the image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR)' -r
+complete -c tug -n "__fish_tug_using_subcommand import" -s m -l message -d 'Set the commit message for the imported image' -r
+complete -c tug -n "__fish_tug_using_subcommand import" -l platform -d 'Set the platform (os/arch[/variant]) the image is for' -r
 complete -c tug -n "__fish_tug_using_subcommand import" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand import" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand import" -s h -l help -d 'Print help'
@@ -280,6 +283,9 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Dockerfile instruction to the image (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, VOLUME, WORKDIR)' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Set the commit message for the imported image' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -l platform -d 'Set the platform (os/arch[/variant]) the image is for' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'

@@ -2,6 +2,9 @@
 //! resolution of what a user typed (`busybox`, `3f2a`, `sha256:...`,
 //! `name@sha256:...`) to one image.
 
+pub mod change;
+pub mod import;
+
 use oci_spec::image::{ImageConfiguration, ImageManifest};
 
 use crate::error::{Error, Result};
