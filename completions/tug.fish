@@ -231,7 +231,13 @@ complete -c tug -n "__fish_tug_using_subcommand inspect" -l root -d 'Store root 
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand images" -s f -l filter -d 'Filter output (dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, label=KEY[=VALUE])' -r
+complete -c tug -n "__fish_tug_using_subcommand images" -l format -d 'Format output: \'table\', \'table TEMPLATE\', \'json\', or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand images" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand images" -s a -l all -d 'Show all images (tug stores no intermediate images, so this changes nothing)'
+complete -c tug -n "__fish_tug_using_subcommand images" -s q -l quiet -d 'Only show image IDs'
+complete -c tug -n "__fish_tug_using_subcommand images" -l digests -d 'Show digests'
+complete -c tug -n "__fish_tug_using_subcommand images" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand images" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand images" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand images" -s V -l version -d 'Print version'
@@ -279,7 +285,13 @@ complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subco
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "push" -d 'Upload an image to a registry'
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "build" -d 'Build an image from a Dockerfile'
 complete -c tug -n "__fish_tug_using_subcommand image; and not __fish_seen_subcommand_from ls import load save tag rm inspect history prune pull push build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter output (dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE, label=KEY[=VALUE])' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Format output: \'table\', \'table TEMPLATE\', \'json\', or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (tug stores no intermediate images, so this changes nothing)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only show image IDs'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l digests -d 'Show digests'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'

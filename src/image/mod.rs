@@ -3,6 +3,7 @@
 //! `name@sha256:...`) to one image.
 
 pub mod change;
+pub mod filter;
 pub mod import;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
@@ -92,4 +93,31 @@ pub fn resolve(store: &Store, what: &str) -> Result<Image> {
         }
     }
     Err(Error::NoSuchImage(what.to_string()))
+}
+
+impl Image {
+    /// When the image was created (RFC 3339), as its config says.
+    pub fn created(&self) -> Option<&str> {
+        self.config.created().as_deref()
+    }
+
+    /// The image's size in the store: its layers and config as stored.
+    pub fn size(&self) -> u64 {
+        self.manifest.config().size() + self.manifest.layers().iter().map(|l| l.size()).sum::<u64>()
+    }
+
+    /// The config's labels (empty when none).
+    pub fn labels(&self) -> std::collections::BTreeMap<String, String> {
+        self.config
+            .config()
+            .as_ref()
+            .and_then(|c| c.labels().clone())
+            .map(|m| m.into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// True when no name points at the image (Docker's `<none>:<none>`).
+    pub fn is_dangling(&self) -> bool {
+        self.names.is_empty()
+    }
 }
