@@ -989,10 +989,8 @@ impl Template {
             for cmd in &p.cmds {
                 for a in cmd {
                     match a {
-                        Arg::Field(path) if !path.is_empty() => {
-                            if !out.contains(&path[0]) {
-                                out.push(path[0].clone());
-                            }
+                        Arg::Field(path) if !path.is_empty() && !out.contains(&path[0]) => {
+                            out.push(path[0].clone());
                         }
                         Arg::Sub(p) => from_pipe(p, out),
                         _ => {}
