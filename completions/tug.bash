@@ -2598,7 +2598,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__image__subcmd__prune)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-a -f -D -h -V --all --force --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2652,7 +2652,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__image__subcmd__rm)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-f -D -h -V --force --no-prune --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3468,7 +3468,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__rmi)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-f -D -h -V --force --no-prune --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

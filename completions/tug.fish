@@ -261,6 +261,8 @@ complete -c tug -n "__fish_tug_using_subcommand tag" -s D -l debug -d 'Print deb
 complete -c tug -n "__fish_tug_using_subcommand tag" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand rmi" -s f -l force -d 'Force removal of an image referenced by several names'
+complete -c tug -n "__fish_tug_using_subcommand rmi" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility; tug images have none)'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s V -l version -d 'Print version'
@@ -315,6 +317,8 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force removal of an image referenced by several names'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility; tug images have none)'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
@@ -327,6 +331,8 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images, not just dangling ones'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'

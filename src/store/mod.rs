@@ -23,6 +23,7 @@
 //! exclusively (no one else can be writing then).
 
 pub mod blobs;
+mod gc;
 mod index;
 mod lock;
 
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use blobs::BlobWriter;
+pub use gc::GcReport;
 pub use index::{ImageEntry, REF_NAME_ANNOTATION};
 pub use lock::{LockGuard, LockMode};
 pub use oci_spec::image::Digest;
