@@ -227,6 +227,8 @@ complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcomma
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused local volumes'
 complete -c tug -n "__fish_tug_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand inspect" -s f -l format -d 'Format output using a Go template, or \'json\'' -r
+complete -c tug -n "__fish_tug_using_subcommand inspect" -l type -d 'Only inspect objects of this type (image)' -r
 complete -c tug -n "__fish_tug_using_subcommand inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand inspect" -s h -l help -d 'Print help'
@@ -266,7 +268,12 @@ complete -c tug -n "__fish_tug_using_subcommand rmi" -l no-prune -d 'Do not dele
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand history" -s H -l human -d 'Print sizes and dates in human readable format (-H=false for raw values)' -r -f -a "true\t''
+false\t''"
+complete -c tug -n "__fish_tug_using_subcommand history" -l format -d 'Format output: \'table\', \'table TEMPLATE\', \'json\', or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand history" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand history" -l no-trunc -d 'Don\'t truncate output'
+complete -c tug -n "__fish_tug_using_subcommand history" -s q -l quiet -d 'Only show image IDs'
 complete -c tug -n "__fish_tug_using_subcommand history" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand history" -s V -l version -d 'Print version'
@@ -322,11 +329,18 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Format output using a Go template, or \'json\'' -r
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -l type -d 'Only inspect objects of this type (image)' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from inspect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Print sizes and dates in human readable format (-H=false for raw values)' -r -f -a "true\t''
+false\t''"
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Format output: \'table\', \'table TEMPLATE\', \'json\', or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Don\'t truncate output'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Only show image IDs'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from history" -s V -l version -d 'Print version'

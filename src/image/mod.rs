@@ -5,6 +5,7 @@
 pub mod change;
 pub mod filter;
 pub mod import;
+pub mod inspect;
 pub mod remove;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
