@@ -14,5 +14,6 @@ pub mod layer;
 pub mod paths;
 pub mod reference;
 pub mod store;
+pub mod sysinfo;
 
 pub use error::{Error, Result};

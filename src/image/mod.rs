@@ -7,6 +7,7 @@ pub mod filter;
 pub mod import;
 pub mod inspect;
 pub mod remove;
+pub mod usage;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
 
