@@ -166,8 +166,6 @@ pub fn apply_changes(cfg: &mut Map<String, Value>, changes: &[Change]) -> Result
             }
             Change::Entrypoint(v) => {
                 cfg.insert("Entrypoint".into(), json!(v));
-                // As in a Dockerfile, a new ENTRYPOINT resets an inherited CMD
-                // only when CMD was not given in the same changes: keep CMD.
             }
             Change::Env(kvs) => {
                 let env = cfg.entry("Env").or_insert_with(|| json!([]));
