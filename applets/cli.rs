@@ -50,31 +50,31 @@ impl Global {
 pub enum Command {
     // --- containers ---
     /// Create and run a new container from an image
-    Run(Pending),
+    Run(Box<crate::container::run::Args>),
     /// Create a new container
-    Create(Pending),
+    Create(Box<crate::container::run::Args>),
     /// Start one or more stopped containers
-    Start(Pending),
+    Start(crate::container::start::Args),
     /// Stop one or more running containers
-    Stop(Pending),
+    Stop(crate::container::stop::Args),
     /// Restart one or more containers
-    Restart(Pending),
+    Restart(crate::container::misc::RestartArgs),
     /// Kill one or more running containers
-    Kill(Pending),
+    Kill(crate::container::kill::Args),
     /// Remove one or more containers
-    Rm(Pending),
+    Rm(crate::container::rm::Args),
     /// List containers
-    Ps(Pending),
+    Ps(crate::container::ps::Args),
     /// Fetch the logs of a container
-    Logs(Pending),
+    Logs(crate::container::logs::Args),
     /// Execute a command in a running container
-    Exec(Pending),
+    Exec(crate::container::exec::Args),
     /// Attach to a running container's standard streams
     Attach(Pending),
     /// Block until containers stop, then print their exit codes
-    Wait(Pending),
+    Wait(crate::container::wait::Args),
     /// Display the running processes of a container
-    Top(Pending),
+    Top(crate::container::misc::TopArgs),
     /// Copy files between a container and the host
     Cp(Pending),
     /// Inspect changes to files on a container's filesystem
@@ -84,11 +84,11 @@ pub enum Command {
     /// Export a container's filesystem as a tar archive
     Export(Pending),
     /// Pause all processes within containers
-    Pause(Pending),
+    Pause(crate::container::misc::ContainersArgs),
     /// Unpause all processes within containers
-    Unpause(Pending),
+    Unpause(crate::container::misc::ContainersArgs),
     /// Rename a container
-    Rename(Pending),
+    Rename(crate::container::misc::RenameArgs),
     /// Display a live stream of container resource usage
     Stats(Pending),
     /// List port mappings of a container
@@ -149,7 +149,7 @@ pub enum Command {
     // --- networks, compose ---
     /// Manage networks (the network applet)
     #[command(subcommand)]
-    Network(NetworkCommand),
+    Network(crate::network::NetworkCommand),
     /// Define and run multi-container applications
     Compose(Pending),
     /// Create and start a Compose project (the compose-up applet)
@@ -172,31 +172,36 @@ pub enum Command {
     /// Write completions/ and man/ (for maintainers)
     #[command(name = "gen-docs", hide = true)]
     GenDocs(crate::docs::GenDocsArgs),
+    /// The per-container monitor of a detached container (internal)
+    #[command(name = "container-monitor", hide = true)]
+    ContainerMonitor(crate::container::monitor::Args),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ContainerCommand {
     /// List containers
     #[command(alias = "ps", alias = "list")]
-    Ls(Pending),
+    Ls(crate::container::ps::Args),
+    /// Display detailed information on one or more containers
+    Inspect(crate::container::inspect::Args),
     /// Remove all stopped containers
-    Prune(Pending),
+    Prune(crate::container::misc::PruneArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum VolumeCommand {
     /// Create a volume
-    Create(Pending),
+    Create(crate::container::volume::CreateArgs),
     /// List volumes
     #[command(alias = "list")]
-    Ls(Pending),
+    Ls(crate::container::volume::LsArgs),
     /// Display detailed information on one or more volumes
-    Inspect(Pending),
+    Inspect(crate::container::volume::InspectArgs),
     /// Remove one or more volumes
     #[command(alias = "remove")]
-    Rm(Pending),
+    Rm(crate::container::volume::RmArgs),
     /// Remove unused local volumes
-    Prune(Pending),
+    Prune(crate::container::volume::PruneArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -237,32 +242,12 @@ pub enum RegistryCommand {
     Gc(registry::gc::Args),
 }
 
-#[derive(Debug, Subcommand)]
-pub enum NetworkCommand {
-    /// Create a network
-    Create(Pending),
-    /// List networks
-    #[command(alias = "list")]
-    Ls(Pending),
-    /// Display detailed information on one or more networks
-    Inspect(Pending),
-    /// Remove one or more networks
-    #[command(alias = "remove")]
-    Rm(Pending),
-    /// Remove all unused networks
-    Prune(Pending),
-    /// Connect a container to a network
-    Connect(Pending),
-    /// Disconnect a container from a network
-    Disconnect(Pending),
-}
-
 /// Routes a parsed command line to its applet code.
 pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
     let g = &cli.global;
     use Command as C;
     match cli.command {
-        C::Inspect(a) => image::inspect::run(a, g),
+        C::Inspect(a) => image::inspect::run_any(a, g),
         C::Images(a) => image::ls::run(a, g),
         C::Import(a) => image::import::run(a, g),
         C::Load(a) => image::load::run(a, g),
@@ -285,33 +270,45 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::InstallLinks(a) => crate::links::run(a),
         C::Completion(a) => crate::docs::completion(a),
         C::GenDocs(a) => crate::docs::gen_docs(a),
-        C::Run(_) => crate::pending::run("run"),
-        C::Create(_) => crate::pending::run("create"),
-        C::Start(_) => crate::pending::run("start"),
-        C::Stop(_) => crate::pending::run("stop"),
-        C::Restart(_) => crate::pending::run("restart"),
-        C::Kill(_) => crate::pending::run("kill"),
-        C::Rm(_) => crate::pending::run("rm"),
-        C::Ps(_) => crate::pending::run("ps"),
-        C::Logs(_) => crate::pending::run("logs"),
-        C::Exec(_) => crate::pending::run("exec"),
+        C::Run(a) => crate::container::run::run(*a, g),
+        C::Create(a) => crate::container::create::run(*a, g),
+        C::Start(a) => crate::container::start::run(a, g),
+        C::Stop(a) => crate::container::stop::run(a, g),
+        C::Restart(a) => crate::container::misc::restart(a, g),
+        C::Kill(a) => crate::container::kill::run(a, g),
+        C::Rm(a) => crate::container::rm::run(a, g),
+        C::Ps(a) => crate::container::ps::run(a, g),
+        C::Logs(a) => crate::container::logs::run(a, g),
+        C::Exec(a) => crate::container::exec::run(a, g),
         C::Attach(_) => crate::pending::run("attach"),
-        C::Wait(_) => crate::pending::run("wait"),
-        C::Top(_) => crate::pending::run("top"),
+        C::Wait(a) => crate::container::wait::run(a, g),
+        C::Top(a) => crate::container::misc::top(a, g),
         C::Cp(_) => crate::pending::run("cp"),
         C::Diff(_) => crate::pending::run("diff"),
         C::Commit(_) => crate::pending::run("commit"),
         C::Export(_) => crate::pending::run("export"),
-        C::Pause(_) => crate::pending::run("pause"),
-        C::Unpause(_) => crate::pending::run("unpause"),
-        C::Rename(_) => crate::pending::run("rename"),
+        C::Pause(a) => crate::container::misc::pause(a, g, true),
+        C::Unpause(a) => crate::container::misc::pause(a, g, false),
+        C::Rename(a) => crate::container::misc::rename(a, g),
         C::Stats(_) => crate::pending::run("stats"),
         C::Port(_) => crate::pending::run("port"),
         C::Events(_) => crate::pending::run("events"),
-        C::Container(_) => crate::pending::run("container"),
-        C::Volume(_) => crate::pending::run("volume"),
+        C::Container(ContainerCommand::Ls(a)) => crate::container::ps::run(a, g),
+        C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
+        C::Container(ContainerCommand::Prune(a)) => crate::container::misc::prune(a, g),
+        C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
+        C::Volume(v) => {
+            use crate::container::volume as vol;
+            match v {
+                VolumeCommand::Create(a) => vol::create(a, g),
+                VolumeCommand::Ls(a) => vol::ls(a, g),
+                VolumeCommand::Inspect(a) => vol::inspect(a, g),
+                VolumeCommand::Rm(a) => vol::rm(a, g),
+                VolumeCommand::Prune(a) => vol::prune(a, g),
+            }
+        }
         C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
-        C::Network(_) => crate::pending::run("network"),
+        C::Network(n) => crate::network::run(n, g),
         C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),
     }
 }

@@ -85,7 +85,10 @@ fn write_man(cmd: &clap::Command, name: &str, dir: &Path) -> anyhow::Result<()> 
     let mut out = Vec::new();
     clap_mangen::Man::new(page).render(&mut out)?;
     write(&dir.join(format!("{name}.1")), &out)?;
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         write_man(sub, &format!("{name}-{}", sub.get_name()), dir)?;
     }
     Ok(())

@@ -4,10 +4,12 @@
 
 mod cli;
 mod common;
+mod container;
 mod docs;
 mod exit;
 mod image;
 mod links;
+mod network;
 mod pending;
 mod registry;
 mod system;
@@ -41,6 +43,15 @@ fn main() {
     let name = argv0.strip_prefix("tug-").unwrap_or(&argv0).to_string();
     let code = match name.as_str() {
         "tug" | "docker" => run_tug(args),
+        // `--init`: tug's minimal init, bind-mounted into the container.
+        "init" if argv0 == "tug-init" => {
+            let rest: Vec<String> = args
+                .iter()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            tug::runtime::mini_init::main(&rest)
+        }
         n if APPLETS.contains(&n) => run_applet(n, &argv0, args),
         other => {
             eprintln!(

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
-use tug::format::{default_title, human, render_list, render_one};
+use tug::format::{human_size, tabwrite, time_ago, Listing};
 use tug::sysinfo;
 
 use crate::cli::Global;
@@ -120,7 +120,12 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
     });
     if let Some(f) = &a.format {
-        print!("{}", render_one(f, &v)?);
+        if f.trim() == "json" {
+            println!("{v}");
+        } else {
+            let t = tug::format::template::unescape(f);
+            println!("{}", tug::format::render(&t, &v)?);
+        }
         return Ok(0);
     }
     let ranges = |rs: &Value| -> String {
@@ -180,52 +185,80 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
 
 fn reclaim(size: u64, reclaimable: u64) -> String {
     if size == 0 {
-        return human::size(reclaimable);
+        return human_size(reclaimable);
     }
     format!(
         "{} ({}%)",
-        human::size(reclaimable),
+        human_size(reclaimable),
         reclaimable * 100 / size
     )
 }
 
-fn df_title(f: &str) -> String {
-    match f {
-        "TotalCount" => "TOTAL".to_string(),
-        other => default_title(other),
-    }
+const DF_HEADERS: &[(&str, &str)] = &[
+    ("Type", "TYPE"),
+    ("TotalCount", "TOTAL"),
+    ("Active", "ACTIVE"),
+    ("Size", "SIZE"),
+    ("Reclaimable", "RECLAIMABLE"),
+];
+
+/// Aligned rows, Docker's way.
+fn table(rows: &[Vec<String>]) -> String {
+    let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
+    tabwrite(&text)
 }
 
 pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
     let images = tug::image::list(&store)?;
     let (usage, images_total) = tug::image::usage::image_usage(&store, &images);
+    let in_use: Vec<bool> = images
+        .iter()
+        .map(|i| !tug::image::remove::containers_using(&store, &i.manifest_digest).is_empty())
+        .collect();
+    let active_images = in_use.iter().filter(|u| **u).count();
+    let reclaimable_images: u64 = usage
+        .iter()
+        .zip(&in_use)
+        .filter(|(_, used)| !**used)
+        .map(|(u, _)| u.unique)
+        .sum();
     let containers = count_dirs(&store.containers_dir());
     let containers_size =
         du(&store.containers_dir()).saturating_sub(du_self(&store.containers_dir()));
     let volumes = count_dirs(&store.volumes_dir());
     let volumes_size = du(&store.volumes_dir()).saturating_sub(du_self(&store.volumes_dir()));
-    // No container uses an image until the runtime lands: all are reclaimable.
+    let row = |kind: &str, total: usize, active: usize, size: u64, reclaimable: u64| {
+        json!({
+            "Type": kind,
+            "TotalCount": total.to_string(),
+            "Active": active.to_string(),
+            "Size": human_size(size),
+            "Reclaimable": reclaim(size, reclaimable),
+        })
+    };
     let rows = vec![
-        json!({"Type": "Images", "TotalCount": images.len().to_string(), "Active": "0",
-               "Size": human::size(images_total), "Reclaimable": reclaim(images_total, images_total)}),
-        json!({"Type": "Containers", "TotalCount": containers.to_string(), "Active": "0",
-               "Size": human::size(containers_size), "Reclaimable": reclaim(containers_size, containers_size)}),
-        json!({"Type": "Local Volumes", "TotalCount": volumes.to_string(), "Active": "0",
-               "Size": human::size(volumes_size), "Reclaimable": reclaim(volumes_size, volumes_size)}),
-        json!({"Type": "Build Cache", "TotalCount": "0", "Active": "0",
-               "Size": "0B", "Reclaimable": "0B"}),
+        row(
+            "Images",
+            images.len(),
+            active_images,
+            images_total,
+            reclaimable_images,
+        ),
+        row("Containers", containers, 0, containers_size, 0),
+        row("Local Volumes", volumes, 0, volumes_size, 0),
+        row("Build Cache", 0, 0, 0, 0),
     ];
     if !a.verbose || a.format.is_some() {
-        let default = "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}";
-        print!(
-            "{}",
-            render_list(a.format.as_deref(), default, &rows, &df_title)?
-        );
+        let listing = Listing {
+            default: "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}",
+            headers: DF_HEADERS,
+        };
+        print!("{}", listing.render(a.format.as_deref(), &rows)?);
         return Ok(0);
     }
     println!("Images space usage:\n");
-    let mut t = tug::format::table::Table::new([
+    let mut t: Vec<Vec<String>> = vec![[
         "REPOSITORY",
         "TAG",
         "IMAGE ID",
@@ -234,9 +267,12 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
         "SHARED SIZE",
         "UNIQUE SIZE",
         "CONTAINERS",
-    ]);
+    ]
+    .map(String::from)
+    .to_vec()];
     for (img, u) in images.iter().zip(&usage) {
-        let created = human::since(img.created().unwrap_or_default());
+        let created = time_ago(img.created());
+        let users = tug::image::remove::containers_using(&store, &img.manifest_digest).len();
         let mut names: Vec<(String, String)> = img
             .names
             .iter()
@@ -251,31 +287,31 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
             names.push(("<none>".into(), "<none>".into()));
         }
         for (repo, tag) in names {
-            t.row([
+            t.push(vec![
                 repo,
                 tag,
                 img.short_id(),
                 created.clone(),
-                human::size(u.size),
-                human::size(u.shared),
-                human::size(u.unique),
-                "0".to_string(),
+                human_size(u.size),
+                human_size(u.shared),
+                human_size(u.unique),
+                users.to_string(),
             ]);
         }
     }
-    print!("{}", t.render());
+    print!("{}", table(&t));
     println!("\nContainers space usage:\n");
-    let mut t = tug::format::table::Table::new(["CONTAINER ID", "SIZE"]);
+    let mut t = vec![vec!["CONTAINER ID".to_string(), "SIZE".to_string()]];
     for (name, size) in dir_sizes(&store.containers_dir()) {
-        t.row([name, human::size(size)]);
+        t.push(vec![name, human_size(size)]);
     }
-    print!("{}", t.render());
+    print!("{}", table(&t));
     println!("\nLocal Volumes space usage:\n");
-    let mut t = tug::format::table::Table::new(["VOLUME NAME", "LINKS", "SIZE"]);
+    let mut t = vec![vec!["VOLUME NAME".to_string(), "SIZE".to_string()]];
     for (name, size) in dir_sizes(&store.volumes_dir()) {
-        t.row([name, "0".to_string(), human::size(size)]);
+        t.push(vec![name, human_size(size)]);
     }
-    print!("{}", t.render());
+    print!("{}", table(&t));
     println!("\nBuild cache usage: 0B");
     Ok(0)
 }
@@ -309,16 +345,26 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         } else {
             "  - all dangling images\n"
         });
-        what.push_str("  - all blobs no image or pin references");
+        what.push_str(
+            "  - all blobs no image or pin references\n\nAre you sure you want to continue?",
+        );
         if !crate::image::prune::confirm(&what) {
             return Ok(0);
         }
     }
     if a.volumes {
-        eprintln!("tug: system prune --volumes: volumes are not managed yet; skipping them");
+        eprintln!("tug: system prune --volumes: use `tug volume prune` for volumes; skipping them");
     }
-    let freed = crate::image::prune::prune(g, a.all, true)?;
-    println!("Total reclaimed space: {}", human::size(freed));
+    let store = open_store(g)?;
+    let (lines, freed) = tug::image::remove::prune(&store, a.all)?;
+    if !lines.is_empty() {
+        println!("Deleted Images:");
+        for l in &lines {
+            println!("{}", l.to_string().to_lowercase());
+        }
+        println!();
+    }
+    println!("Total reclaimed space: {}", human_size(freed));
     Ok(0)
 }
 

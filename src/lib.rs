@@ -7,13 +7,18 @@
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod container;
 pub mod error;
 pub mod format;
 pub mod image;
 pub mod layer;
+pub mod net;
 pub mod paths;
+pub mod progress;
 pub mod reference;
+pub mod runtime;
 pub mod store;
 pub mod sysinfo;
+pub mod userns;
 
 pub use error::{Error, Result};

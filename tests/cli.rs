@@ -102,3 +102,30 @@ fn completions_and_man_pages_are_current() {
         );
     }
 }
+
+/// The binary is static: it runs in a root filesystem holding nothing else.
+#[test]
+fn runs_in_an_empty_root() {
+    if !is_root() {
+        skip!("chroot needs root");
+    }
+    let s = Scenario::new();
+    let root = s.path().join("empty-root");
+    std::fs::create_dir(&root).unwrap();
+    std::fs::copy(TUG, root.join("tug")).unwrap();
+    let out = std::process::Command::new("chroot")
+        .arg(&root)
+        .args(["/tug", "--version"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("tug "));
+    let file = std::process::Command::new("file").arg(TUG).output();
+    if let Ok(f) = file {
+        let text = String::from_utf8_lossy(&f.stdout);
+        assert!(
+            text.contains("statically linked") || text.contains("static-pie linked"),
+            "{text}"
+        );
+    }
+}

@@ -1,25 +1,19 @@
-//! `tug history` / `tug image history`.
+//! `tug history IMAGE`.
 
-use clap::{ArgAction, Args as ClapArgs};
+use clap::Args as ClapArgs;
 use serde_json::json;
-use tug::format::{default_title, human, render_list};
-use tug::image::inspect::history;
+use tug::format::{human_size, time_ago, Listing};
 
 use crate::cli::Global;
 use crate::common::open_store;
-
-/// `CREATED BY` is cut to this many characters unless --no-trunc.
-const CREATED_BY_WIDTH: usize = 45;
 
 /// Arguments of `history`.
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
     /// The image (name or ID)
-    #[arg(value_name = "IMAGE")]
     pub image: String,
-    /// Print sizes and dates in human readable format (-H=false for raw values)
-    #[arg(short = 'H', long, action = ArgAction::Set, num_args = 0..=1,
-          default_value_t = true, default_missing_value = "true", require_equals = true)]
+    /// Print sizes and dates in human readable format
+    #[arg(short = 'H', long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub human: bool,
     /// Don't truncate output
     #[arg(long)]
@@ -27,75 +21,55 @@ pub struct Args {
     /// Only show image IDs
     #[arg(short, long)]
     pub quiet: bool,
-    /// Format output: 'table', 'table TEMPLATE', 'json', or a Go template
+    /// Format output: table, table TEMPLATE, json, or a Go template
     #[arg(long)]
     pub format: Option<String>,
 }
 
-fn title(field: &str) -> String {
-    match field {
-        "ID" => "IMAGE".to_string(),
-        "CreatedSince" => "CREATED".to_string(),
-        other => default_title(other),
-    }
-}
+const HEADERS: &[(&str, &str)] = &[
+    ("ID", "IMAGE"),
+    ("CreatedSince", "CREATED"),
+    ("CreatedAt", "CREATED AT"),
+    ("CreatedBy", "CREATED BY"),
+    ("Size", "SIZE"),
+    ("Comment", "COMMENT"),
+];
 
-fn ellipsis(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let img = tug::image::resolve(&store, &args.image)?;
-    let rows = history(&img);
-    let id_of = |id: &Option<String>| match id {
-        Some(full) if args.no_trunc => full.clone(),
-        Some(full) => full
-            .trim_start_matches("sha256:")
-            .chars()
-            .take(12)
-            .collect(),
-        None => "<missing>".to_string(),
+    let img = tug::image::resolve(&store, &a.image)?;
+    let rows = tug::image::inspect::history(&img);
+    let top_id = if a.no_trunc {
+        img.id.to_string()
+    } else {
+        img.short_id()
     };
-    if args.quiet {
-        for r in &rows {
-            println!("{}", id_of(&r.id));
-        }
+    if a.quiet {
+        println!("{top_id}");
         return Ok(0);
     }
     let values: Vec<_> = rows
         .iter()
-        .map(|r| {
-            let (since, size) = if args.human {
-                (human::since(&r.created), human::size(r.size))
-            } else {
-                (r.created.clone(), r.size.to_string())
-            };
-            let created_by = if args.no_trunc {
-                r.created_by.clone()
-            } else {
-                ellipsis(&r.created_by, CREATED_BY_WIDTH)
-            };
+        .enumerate()
+        .map(|(i, r)| {
+            let mut by = r.created_by.clone();
+            if !a.no_trunc && by.chars().count() > 45 {
+                by = by.chars().take(44).collect::<String>() + "…";
+            }
             json!({
+                "ID": if i == 0 { top_id.clone() } else { "<missing>".to_string() },
+                "CreatedSince": r.created.map(time_ago).unwrap_or_else(|| "N/A".into()),
+                "CreatedAt": r.created.map(|c| c.to_rfc3339()).unwrap_or_default(),
+                "CreatedBy": by,
+                "Size": if a.human { human_size(r.size) } else { r.size.to_string() },
                 "Comment": r.comment,
-                "CreatedAt": r.created,
-                "CreatedBy": created_by,
-                "CreatedSince": since,
-                "ID": id_of(&r.id),
-                "Size": size,
             })
         })
         .collect();
-    let default = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
-    print!(
-        "{}",
-        render_list(args.format.as_deref(), default, &values, &title)?
-    );
+    let listing = Listing {
+        default: "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}",
+        headers: HEADERS,
+    };
+    print!("{}", listing.render(a.format.as_deref(), &values)?);
     Ok(0)
 }

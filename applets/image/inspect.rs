@@ -1,66 +1,86 @@
-//! `tug inspect` / `tug image inspect` (images for now; containers, volumes
-//! and networks join as they land).
+//! `tug inspect` (containers, then images) and `tug image inspect`.
 
-use clap::Args as ClapArgs;
-use serde::Serialize;
-use tug::image::inspect::inspect;
+use anyhow::Context;
+use clap::{Args as ClapArgs, ValueEnum};
+use serde_json::Value;
 
 use crate::cli::Global;
 use crate::common::open_store;
 
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Kind {
+    Container,
+    Image,
+}
+
 /// Arguments of `inspect`.
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
-    /// Images to inspect (names or IDs)
-    #[arg(value_name = "NAME|ID", required = true)]
+    /// Names or IDs to inspect
+    #[arg(required = true, value_name = "NAME|ID")]
     pub names: Vec<String>,
-    /// Format output using a Go template, or 'json'
+    /// Format output using a Go template, or `json`
     #[arg(short, long)]
     pub format: Option<String>,
-    /// Only inspect objects of this type (image)
-    #[arg(long = "type", value_name = "TYPE")]
-    pub kind: Option<String>,
+    /// Only look for objects of this type
+    #[arg(long = "type")]
+    pub kind: Option<Kind>,
+    /// Display total file sizes (accepted for compatibility)
+    #[arg(short, long)]
+    pub size: bool,
 }
 
-/// Prints `docs` as Docker does: a JSON array with 4-space indent.
-pub fn print_json_array<T: Serialize>(docs: &[T]) -> anyhow::Result<()> {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    docs.serialize(&mut ser)?;
-    println!("{}", String::from_utf8_lossy(&buf));
-    Ok(())
-}
-
-pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    if let Some(k) = &args.kind {
-        if k != "image" {
-            anyhow::bail!("inspect --type {k}: only images can be inspected so far");
-        }
-    }
-    let store = open_store(g)?;
-    let mut docs = Vec::new();
-    let mut missing = Vec::new();
-    for n in &args.names {
-        match tug::image::resolve(&store, n) {
-            Ok(img) => docs.push(inspect(&img)),
-            Err(tug::Error::NoSuchImage(_)) => missing.push(n.clone()),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    match args.format.as_deref() {
-        None | Some("") => {
-            print_json_array(&docs)?;
-        }
+/// Prints documents as a JSON array, or each through `--format`.
+pub fn print_documents(docs: &[Value], format: Option<&str>) -> anyhow::Result<()> {
+    match format {
+        None | Some("json") => println!("{}", serde_json::to_string_pretty(docs)?),
         Some(f) => {
-            for d in &docs {
-                let v = serde_json::to_value(d)?;
-                print!("{}", tug::format::render_one(f, &v)?);
+            for d in docs {
+                println!("{}", tug::format::render(f, d)?);
             }
         }
     }
-    match missing.first() {
-        Some(_) => Err(tug::Error::NoSuchImage(missing.join(", ")).into()),
-        None => Ok(0),
+    Ok(())
+}
+
+/// `tug image inspect`: images only.
+pub fn run(mut a: Args, g: &Global) -> anyhow::Result<i32> {
+    a.kind = Some(a.kind.unwrap_or(Kind::Image));
+    inspect(a, g)
+}
+
+/// `tug inspect`: each name is looked up as a container, then as an image.
+pub fn run_any(a: Args, g: &Global) -> anyhow::Result<i32> {
+    inspect(a, g)
+}
+
+fn inspect(a: Args, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let mut docs = Vec::new();
+    let mut missing = Vec::new();
+    for name in &a.names {
+        if a.kind != Some(Kind::Image) {
+            if let Ok(r) = tug::container::find(&store, name) {
+                let r = tug::container::refresh(&store, r);
+                docs.push(crate::container::inspect::document(&store, &r));
+                continue;
+            }
+        }
+        if a.kind != Some(Kind::Container) {
+            match tug::image::resolve(&store, name) {
+                Ok(img) => {
+                    docs.push(tug::image::inspect::document(&img));
+                    continue;
+                }
+                Err(tug::Error::NoSuchImage(_)) => {}
+                Err(e) => return Err(e).with_context(|| format!("inspecting {name}")),
+            }
+        }
+        missing.push(name.clone());
     }
+    print_documents(&docs, a.format.as_deref())?;
+    if let Some(m) = missing.first() {
+        anyhow::bail!("no such object: {m}");
+    }
+    Ok(0)
 }

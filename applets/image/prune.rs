@@ -3,8 +3,6 @@
 use std::io::{BufRead, Write};
 
 use clap::Args as ClapArgs;
-use tug::format::human;
-use tug::image::remove::prune_images;
 
 use crate::cli::Global;
 use crate::common::open_store;
@@ -12,7 +10,7 @@ use crate::common::open_store;
 /// Arguments of `image prune`.
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
-    /// Remove all unused images, not just dangling ones
+    /// Remove all images not used by a container, not just dangling ones
     #[arg(short, long)]
     pub all: bool,
     /// Do not prompt for confirmation
@@ -20,42 +18,33 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Asks `question [y/N]` on the terminal; true only for y/yes.
+/// Asks `question` on stderr and reads y/N from stdin.
 pub fn confirm(question: &str) -> bool {
-    eprint!("{question}\nAre you sure you want to continue? [y/N] ");
+    eprint!("{question} [y/N] ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line).is_err() {
-        return false;
-    }
-    matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    matches!(line.trim(), "y" | "Y" | "yes")
 }
 
-/// Removes images and collects garbage; returns the bytes freed.
-pub fn prune(g: &Global, all: bool, print: bool) -> anyhow::Result<u64> {
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let removed = prune_images(&store, all)?;
-    let report = store.gc()?;
-    if print && !removed.is_empty() {
+    let warning = if a.all {
+        "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?"
+    } else {
+        "WARNING! This will remove all dangling images.\nAre you sure you want to continue?"
+    };
+    if !a.force && !confirm(warning) {
+        return Ok(0);
+    }
+    let (lines, bytes) = tug::image::remove::prune(&store, a.all)?;
+    if !lines.is_empty() {
         println!("Deleted Images:");
-        super::rmi::print_removed(&removed, true);
+        lines
+            .iter()
+            .for_each(|l| println!("{}", l.to_string().to_lowercase()));
         println!();
     }
-    Ok(report.bytes_freed)
-}
-
-pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    if !args.force {
-        let what = if args.all {
-            "WARNING! This will remove all images without at least one container associated to them."
-        } else {
-            "WARNING! This will remove all dangling images."
-        };
-        if !confirm(what) {
-            return Ok(0);
-        }
-    }
-    let freed = prune(g, args.all, true)?;
-    println!("Total reclaimed space: {}", human::size(freed));
+    println!("Total reclaimed space: {}", tug::format::human_size(bytes));
     Ok(0)
 }

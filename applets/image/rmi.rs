@@ -1,7 +1,6 @@
 //! `tug rmi` / `tug image rm`.
 
 use clap::Args as ClapArgs;
-use tug::image::remove::{remove_image, Removed};
 
 use crate::cli::Global;
 use crate::common::open_store;
@@ -10,50 +9,32 @@ use crate::common::open_store;
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
     /// Images to remove (names or IDs)
-    #[arg(value_name = "IMAGE", required = true)]
+    #[arg(required = true)]
     pub images: Vec<String>,
-    /// Force removal of an image referenced by several names
+    /// Force removal of the image (all its names, even in use)
     #[arg(short, long)]
     pub force: bool,
-    /// Do not delete untagged parents (accepted for compatibility; tug images have none)
+    /// Do not delete untagged parents (accepted for compatibility)
     #[arg(long)]
     pub no_prune: bool,
 }
 
-/// Prints what was removed, as Docker does.
-pub fn print_removed(rs: &[Removed], lower: bool) {
-    for r in rs {
-        match (r, lower) {
-            (Removed::Untagged(n), false) => println!("Untagged: {n}"),
-            (Removed::Deleted(d), false) => println!("Deleted: {d}"),
-            (Removed::Untagged(n), true) => println!("untagged: {n}"),
-            (Removed::Deleted(d), true) => println!("deleted: {d}"),
-        }
-    }
-}
-
-pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let mut last_err = None;
-    let mut deleted_any = false;
-    for what in &args.images {
-        match remove_image(&store, what, args.force) {
-            Ok(rs) => {
-                deleted_any |= rs.iter().any(|r| matches!(r, Removed::Deleted(_)));
-                print_removed(&rs, false);
-            }
+    let mut failed = None;
+    for what in &a.images {
+        match tug::image::remove::remove(&store, what, a.force) {
+            Ok(lines) => lines.iter().for_each(|l| println!("{l}")),
             Err(e) => {
-                if let Some(prev) = last_err.replace(e) {
-                    eprintln!("tug: {prev}");
-                }
+                eprintln!("tug: {e}");
+                failed = Some(e);
             }
         }
     }
-    if deleted_any {
-        store.gc()?;
-    }
-    match last_err {
-        Some(e) => Err(e.into()),
-        None => Ok(0),
-    }
+    // Like Docker: try every image, fail at the end if any failed.
+    Ok(if failed.is_some() {
+        crate::exit::TUG_FAILED
+    } else {
+        0
+    })
 }

@@ -1,4 +1,4 @@
-//! `tug tag SOURCE TARGET`.
+//! `tug tag SOURCE_IMAGE TARGET_IMAGE`.
 
 use clap::Args as ClapArgs;
 use tug::reference::Reference;
@@ -10,32 +10,29 @@ use crate::common::open_store;
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
     /// The image to tag (name, ID or name@digest)
-    #[arg(value_name = "SOURCE_IMAGE[:TAG]")]
     pub source: String,
-    /// The new name
-    #[arg(value_name = "TARGET_IMAGE[:TAG]")]
+    /// The new name, REPOSITORY[:TAG]
     pub target: String,
 }
 
-pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    let target = Reference::parse(&args.target)?;
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
+    let target = Reference::parse(&a.target)?;
     if target.digest.is_some() {
         anyhow::bail!(
             "refusing to create a tag with a digest reference: {}",
-            args.target
+            a.target
         );
     }
     let store = open_store(g)?;
-    // Keep GC away between resolving the source and naming it.
+    // Keep garbage collection away between resolving the source and naming it.
     let _lock = store.lock_shared()?;
-    let img = tug::image::resolve(&store, &args.source)?;
-    let desc = store
-        .read_index()?
-        .manifests()
+    let img = tug::image::resolve(&store, &a.source)?;
+    let entries = store.image_entries()?;
+    let desc = entries
         .iter()
-        .find(|d| *d.digest() == img.manifest_digest)
-        .cloned()
-        .ok_or_else(|| tug::Error::NoSuchImage(args.source.clone()))?;
+        .find(|e| *e.manifest.digest() == img.manifest_digest)
+        .map(|e| e.manifest.clone())
+        .ok_or_else(|| tug::Error::NoSuchImage(a.source.clone()))?;
     store.tag_image(&desc, &[target])?;
     Ok(0)
 }

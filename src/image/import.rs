@@ -1,70 +1,75 @@
 //! `import`: a root filesystem tarball (plain, gzip or zstd) becomes a
 //! one-layer image. The layer blob is stored exactly as given; in the same
-//! pass the stream is decompressed, walked as a tar archive (so a file that is
-//! not a tar, or is cut short, is refused before anything is referenced) and
-//! hashed to give the layer's diff_id.
+//! pass the stream is decompressed, checked to be a whole tar, and hashed
+//! for the diff ID.
 
 use std::io::{self, Read, Write};
 
-use serde_json::{json, Map, Value};
+use oci_spec::image::{
+    Config, DescriptorBuilder, HistoryBuilder, ImageConfigurationBuilder, ImageManifestBuilder,
+    MediaType, RootFsBuilder,
+};
 use sha2::{Digest as _, Sha256};
 
-use super::change::{apply_changes, Change};
+use super::changes::apply_change;
 use crate::error::{Error, Result};
-use crate::layer::{decompress, Compression};
+use crate::layer::decompress;
 use crate::reference::Reference;
 use crate::store::{BlobWriter, Digest, Store};
 
-/// What `import` needs besides the tarball.
-#[derive(Default)]
-pub struct ImportOptions<'a> {
+/// What to import and how.
+#[derive(Debug, Default, Clone)]
+pub struct ImportOptions {
     /// Dockerfile instructions applied to the config (`--change`).
-    pub changes: Vec<Change>,
-    /// History comment (`--message`); defaults to "Imported from SOURCE".
+    pub changes: Vec<String>,
+    /// History comment (`--message`).
     pub message: Option<String>,
-    /// Where the tarball came from, for the default comment (`-` for stdin).
-    pub source: String,
-    /// `os/arch[/variant]`; the host's when absent.
+    /// `os/arch[/variant]`; the host's by default.
     pub platform: Option<String>,
-    /// Names to tag; none leaves a dangling image.
-    pub names: Vec<Reference>,
-    /// Called with the number of input bytes read so far.
-    pub progress: Option<&'a dyn Fn(u64)>,
+    /// Where the tarball came from, for the history comment.
+    pub source: String,
 }
 
-/// What `import` made.
+/// The image an import made.
 #[derive(Debug, Clone)]
 pub struct Imported {
-    /// The image ID (config digest).
     pub id: Digest,
-    pub manifest_digest: Digest,
-    pub layer_digest: Digest,
-    pub diff_id: Digest,
-    pub compression: Compression,
+    pub manifest: Digest,
 }
 
-/// Copies everything read into the blob writer, and reports progress.
-struct Tee<'a, 'p, R> {
+/// The host platform in OCI terms.
+pub fn host_platform() -> (String, String) {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    };
+    ("linux".to_string(), arch.to_string())
+}
+
+/// Copies everything read into the blob writer.
+struct Tee<'a, R> {
     inner: R,
-    blob: &'a mut BlobWriter,
-    read: u64,
-    progress: Option<&'p dyn Fn(u64)>,
+    out: &'a mut BlobWriter,
+    progress: Option<&'a indicatif::ProgressBar>,
 }
 
-impl<R: Read> Read for Tee<'_, '_, R> {
+impl<R: Read> Read for Tee<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.blob.write_all(&buf[..n])?;
-        self.read += n as u64;
+        self.out.write_all(&buf[..n])?;
         if let Some(p) = self.progress {
-            p(self.read);
+            p.inc(n as u64);
         }
         Ok(n)
     }
 }
 
-/// Hashes the uncompressed stream and remembers how many zero bytes ended it
-/// (a tar archive ends with a zero block; a stream cut short does not).
+/// Hashes what is read through it, and counts the zero bytes that end what
+/// was read so far (a tar archive ends with a zero block; a stream cut at an
+/// entry boundary does not).
 struct Hashing<R> {
     inner: R,
     hasher: Sha256,
@@ -84,204 +89,161 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// The host platform as Go names it (`amd64`, `arm64`...).
-pub fn host_architecture() -> &'static str {
-    match std::env::consts::ARCH {
-        "x86_64" => "amd64",
-        "aarch64" => "arm64",
-        "x86" => "386",
-        "powerpc64" => "ppc64le",
-        "loongarch64" => "loong64",
-        other => other,
-    }
+fn not_a_tar(e: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("not a valid tar archive: {e}"))
 }
 
-/// Splits `os/arch[/variant]`.
-pub fn parse_platform(p: &str) -> Result<(String, String, Option<String>)> {
-    let parts: Vec<&str> = p.split('/').collect();
-    let bad = || Error::Invalid(format!("invalid platform {p:?}: want os/arch[/variant]"));
-    if parts.iter().any(|s| s.is_empty()) {
-        return Err(bad());
-    }
-    match parts.as_slice() {
-        [os, arch] => Ok((os.to_string(), arch.to_string(), None)),
-        [os, arch, v] => Ok((os.to_string(), arch.to_string(), Some(v.to_string()))),
-        _ => Err(bad()),
-    }
+/// Stores a layer from `input`, checking it is a whole tar archive. Returns
+/// (blob digest, blob size, diff ID, compression media type).
+pub fn store_layer(
+    store: &Store,
+    input: &mut dyn Read,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<(Digest, u64, Digest, &'static str)> {
+    let mut writer = store.blob_writer()?;
+    let (compression, diff_id) = {
+        let tee = Tee {
+            inner: input,
+            out: &mut writer,
+            progress,
+        };
+        let (compression, plain) = decompress(tee).map_err(not_a_tar)?;
+        let mut hashing = Hashing {
+            inner: plain,
+            hasher: Sha256::new(),
+            trailing_zeros: 0,
+        };
+        {
+            let mut archive = tar::Archive::new(&mut hashing);
+            let mut count = 0usize;
+            for entry in archive.entries().map_err(not_a_tar)? {
+                let mut entry = entry.map_err(not_a_tar)?;
+                let want = entry.size();
+                let got = io::copy(&mut entry, &mut io::sink()).map_err(not_a_tar)?;
+                if got != want {
+                    return Err(not_a_tar("truncated (an entry is cut short)"));
+                }
+                count += 1;
+            }
+            if count == 0 {
+                return Err(Error::Invalid("not a valid tar archive: no entries".into()));
+            }
+        }
+        if hashing.trailing_zeros < 512 {
+            return Err(not_a_tar("truncated (no end-of-archive marker)"));
+        }
+        {}
+        // The tar ends before the stream does (padding): hash all of it.
+        io::copy(&mut hashing, &mut io::sink()).map_err(not_a_tar)?;
+        let diff: Digest = format!("sha256:{}", hex::encode(hashing.hasher.finalize()))
+            .parse()
+            .map_err(|_| Error::Invalid("bad diff id".into()))?;
+        (compression, diff)
+    };
+    let (digest, size) = writer.commit(None)?;
+    Ok((digest, size, diff_id, compression.oci_layer_media_type()))
 }
 
-/// Imports `input` as a one-layer image and tags it with `opts.names`.
-pub fn import(store: &Store, input: &mut dyn Read, opts: &ImportOptions) -> Result<Imported> {
-    for n in &opts.names {
-        if n.digest.is_some() {
+/// Imports a rootfs tarball as a new image, tagged `names` (none: dangling).
+pub fn import(
+    store: &Store,
+    input: &mut dyn Read,
+    names: &[Reference],
+    opts: &ImportOptions,
+) -> Result<Imported> {
+    let mut config = Config::default();
+    for c in &opts.changes {
+        apply_change(&mut config, c)?;
+    }
+    let (mut os, mut arch) = host_platform();
+    let mut variant = None;
+    if let Some(p) = &opts.platform {
+        let parts: Vec<&str> = p.split('/').collect();
+        if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|s| s.is_empty()) {
             return Err(Error::Invalid(format!(
-                "refusing to create a tag with a digest reference: {}",
-                n.familiar()
+                "invalid platform {p:?}: expected os/arch[/variant]"
             )));
         }
+        os = parts[0].to_string();
+        arch = parts[1].to_string();
+        variant = parts.get(2).map(|s| s.to_string());
     }
-    let (os, arch, variant) = match &opts.platform {
-        Some(p) => parse_platform(p)?,
-        None => ("linux".to_string(), host_architecture().to_string(), None),
-    };
-    let mut config_doc = Map::new();
-    apply_changes(&mut config_doc, &opts.changes)?;
+    if config.env().is_none() {
+        config.set_env(Some(vec![
+            "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        ]));
+    }
 
-    // Blobs written from here are unreferenced until the tag: keep GC away.
     let _lock = store.lock_shared()?;
-    let mut blob = store.blob_writer()?;
-    let (compression, diff_id) = {
-        let mut tee = Tee {
-            inner: input,
-            blob: &mut blob,
-            read: 0,
-            progress: opts.progress,
-        };
-        let result = walk_layer(&mut tee);
-        let (c, d) = result?;
-        // Copy whatever follows the compressed stream too: the blob is the input.
-        io::copy(&mut tee, &mut io::sink()).map_err(|e| not_a_layer(&opts.source, e))?;
-        (c, d)
-    };
-    let (layer_digest, layer_size) = blob.commit(None)?;
-
-    let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    let progress = crate::progress::bytes_bar("Importing");
+    let (layer, layer_size, diff_id, media) = store_layer(store, input, progress.as_ref())?;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     let comment = opts
         .message
         .clone()
         .unwrap_or_else(|| format!("Imported from {}", opts.source));
-    let mut config = json!({
-        "created": created,
-        "architecture": arch,
-        "os": os,
-        "config": Value::Object(config_doc),
-        "rootfs": {"type": "layers", "diff_ids": [diff_id.to_string()]},
-        "history": [{"created": created, "created_by": "import", "comment": comment}],
-    });
-    if let Some(v) = &variant {
-        config["variant"] = json!(v);
+    let history = HistoryBuilder::default()
+        .created(now.clone())
+        .created_by(String::new())
+        .comment(comment)
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let rootfs = RootFsBuilder::default()
+        .typ("layers")
+        .diff_ids(vec![diff_id.to_string()])
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    let mut cb = ImageConfigurationBuilder::default()
+        .created(now)
+        .architecture(arch.as_str())
+        .os(os.as_str())
+        .config(config)
+        .rootfs(rootfs)
+        .history(vec![history]);
+    if let Some(v) = variant {
+        cb = cb.variant(v);
     }
-    let (config_digest, config_size, _) = store.put_json(&config)?;
-    let manifest = json!({
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "config": {
-            "mediaType": "application/vnd.oci.image.config.v1+json",
-            "digest": config_digest.to_string(),
-            "size": config_size,
-        },
-        "layers": [{
-            "mediaType": compression.oci_layer_media_type(),
-            "digest": layer_digest.to_string(),
-            "size": layer_size,
-        }],
-    });
+    let image_config = cb.build().map_err(|e| Error::Invalid(e.to_string()))?;
+    let (config_digest, config_size, _) = store.put_json(&image_config)?;
+    let manifest = ImageManifestBuilder::default()
+        .schema_version(2u32)
+        .media_type(MediaType::ImageManifest)
+        .config(descriptor(
+            MediaType::ImageConfig,
+            &config_digest,
+            config_size,
+        )?)
+        .layers(vec![descriptor(
+            MediaType::Other(media.to_string()),
+            &layer,
+            layer_size,
+        )?])
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
     let (manifest_digest, manifest_size, _) = store.put_json(&manifest)?;
-    let mut platform = json!({"architecture": arch, "os": os});
-    if let Some(v) = &variant {
-        platform["variant"] = json!(v);
-    }
-    let descriptor = serde_json::from_value(json!({
-        "mediaType": "application/vnd.oci.image.manifest.v1+json",
-        "digest": manifest_digest.to_string(),
-        "size": manifest_size,
-        "platform": platform,
-    }))
-    .map_err(|e| Error::json("manifest descriptor", e))?;
-    store.tag_image(&descriptor, &opts.names)?;
+    store.tag_image(
+        &descriptor(MediaType::ImageManifest, &manifest_digest, manifest_size)?,
+        names,
+    )?;
     Ok(Imported {
         id: config_digest,
-        manifest_digest,
-        layer_digest,
-        diff_id,
-        compression,
+        manifest: manifest_digest,
     })
 }
 
-fn not_a_layer(source: &str, e: io::Error) -> Error {
-    let src = if source == "-" { "stdin" } else { source };
-    Error::Invalid(format!("{src}: not a valid tar archive: {e}"))
-}
-
-/// Reads the whole (possibly compressed) tar stream; returns its compression
-/// and the diff_id (sha256 of the uncompressed tar).
-fn walk_layer<R: Read>(raw: &mut R) -> Result<(Compression, Digest)> {
-    let err = |e: io::Error| Error::Invalid(format!("not a valid tar archive: {e}"));
-    let (compression, plain) = decompress(raw).map_err(err)?;
-    let mut hashing = Hashing {
-        inner: plain,
-        hasher: Sha256::new(),
-        trailing_zeros: 0,
-    };
-    let mut entries = 0u64;
-    {
-        let mut archive = tar::Archive::new(&mut hashing);
-        for entry in archive.entries().map_err(err)? {
-            let mut entry = entry.map_err(err)?;
-            let want = entry.size();
-            let got = io::copy(&mut entry, &mut io::sink()).map_err(err)?;
-            if got != want {
-                return Err(Error::Invalid(
-                    "not a valid tar archive: truncated (an entry is cut short)".to_string(),
-                ));
-            }
-            entries += 1;
-        }
-    }
-    if hashing.trailing_zeros < 512 {
-        return Err(Error::Invalid(if entries == 0 {
-            "not a valid tar archive: no entries".to_string()
-        } else {
-            "not a valid tar archive: truncated (no end-of-archive marker)".to_string()
-        }));
-    }
-    io::copy(&mut hashing, &mut io::sink()).map_err(err)?;
-    let diff_id = format!("sha256:{}", hex::encode(hashing.hasher.finalize()))
-        .parse()
-        .map_err(|_| Error::Invalid("bad diff_id".to_string()))?;
-    Ok((compression, diff_id))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tar_bytes() -> Vec<u8> {
-        let mut b = tar::Builder::new(Vec::new());
-        let mut h = tar::Header::new_gnu();
-        h.set_size(5);
-        h.set_mode(0o644);
-        b.append_data(&mut h, "etc/hello", &b"hello"[..]).unwrap();
-        b.into_inner().unwrap()
-    }
-
-    #[test]
-    fn imports_gzip_and_refuses_truncated() {
-        let t = tempfile::tempdir().unwrap();
-        let s = Store::open(t.path()).unwrap();
-        let plain = tar_bytes();
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(&plain).unwrap();
-        let gz = gz.finish().unwrap();
-        let opts = ImportOptions {
-            source: "-".into(),
-            names: vec![Reference::parse("x").unwrap()],
-            ..Default::default()
-        };
-        let got = import(&s, &mut &gz[..], &opts).unwrap();
-        assert_eq!(got.compression, Compression::Gzip);
-        assert_eq!(s.read_blob(&got.layer_digest).unwrap(), gz);
-        assert_eq!(
-            got.diff_id,
-            crate::store::blobs::sha256_digest(&plain),
-            "diff_id is the uncompressed sha256"
-        );
-        let blobs = s.list_blobs().unwrap().len();
-        for cut in [100, 700, plain.len() - 1024] {
-            assert!(import(&s, &mut &plain[..cut], &opts).is_err(), "cut {cut}");
-        }
-        assert!(import(&s, &mut &b"not a tar at all"[..], &opts).is_err());
-        assert_eq!(s.list_blobs().unwrap().len(), blobs);
-        assert_eq!(std::fs::read_dir(s.tmp_dir()).unwrap().count(), 0);
-    }
+/// A descriptor for a stored blob.
+pub fn descriptor(
+    media: MediaType,
+    digest: &Digest,
+    size: u64,
+) -> Result<oci_spec::image::Descriptor> {
+    DescriptorBuilder::default()
+        .media_type(media)
+        .digest(digest.clone())
+        .size(size)
+        .build()
+        .map_err(|e| Error::Invalid(e.to_string()))
 }

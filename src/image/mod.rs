@@ -2,11 +2,11 @@
 //! resolution of what a user typed (`busybox`, `3f2a`, `sha256:...`,
 //! `name@sha256:...`) to one image.
 
-pub mod change;
-pub mod filter;
+pub mod changes;
 pub mod import;
 pub mod inspect;
 pub mod remove;
+pub mod summary;
 pub mod usage;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
@@ -112,31 +112,4 @@ pub fn resolve(store: &Store, what: &str) -> Result<Image> {
         }
     }
     Err(Error::NoSuchImage(what.to_string()))
-}
-
-impl Image {
-    /// When the image was created (RFC 3339), as its config says.
-    pub fn created(&self) -> Option<&str> {
-        self.config.created().as_deref()
-    }
-
-    /// The image's size in the store: its layers and config as stored.
-    pub fn size(&self) -> u64 {
-        self.manifest.config().size() + self.manifest.layers().iter().map(|l| l.size()).sum::<u64>()
-    }
-
-    /// The config's labels (empty when none).
-    pub fn labels(&self) -> std::collections::BTreeMap<String, String> {
-        self.config
-            .config()
-            .as_ref()
-            .and_then(|c| c.labels().clone())
-            .map(|m| m.into_iter().collect())
-            .unwrap_or_default()
-    }
-
-    /// True when no name points at the image (Docker's `<none>:<none>`).
-    pub fn is_dangling(&self) -> bool {
-        self.names.is_empty()
-    }
 }

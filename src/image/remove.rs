@@ -1,110 +1,137 @@
-//! Untagging and deleting images (`rmi`, `image prune`), with Docker's
-//! rules: removing one of several names only untags; the last name, an ID
-//! or `--force` deletes the image. Only index entries are removed here;
-//! blobs go in the garbage collection that follows (`Store::gc`), which
-//! keeps layers another image still uses.
+//! Removing images as `docker rmi` and `docker image prune` do: a name with
+//! siblings is only untagged; the last name, or an ID, deletes the image;
+//! blobs go only when nothing else reaches them (garbage collection).
 
 use super::{list, resolve, Image};
 use crate::error::{Error, Result};
 use crate::reference::Reference;
-use crate::store::{Digest, Store, REF_NAME_ANNOTATION};
+use crate::store::{Digest, Store};
 
-/// One line of `rmi` / `image prune` output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Removed {
-    /// A name was removed (`Untagged: busybox:latest`).
+/// One line of `rmi` output.
+#[derive(Debug, Clone)]
+pub enum Removal {
     Untagged(String),
-    /// An image was removed (`Deleted: sha256:...`, its ID).
     Deleted(Digest),
 }
 
-/// Removes the index entries of `manifest` that carry one of `names`, or no
-/// name. Returns true when no entry for the manifest remains (a concurrent
-/// `tag` may have named it meanwhile: then it stays).
-fn drop_entries(store: &Store, manifest: &Digest, names: &[Reference]) -> Result<bool> {
-    let wanted: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-    store.update_index(|ms| {
-        ms.retain(|d| {
-            if d.digest() != manifest {
-                return true;
-            }
-            match d
-                .annotations()
-                .as_ref()
-                .and_then(|a| a.get(REF_NAME_ANNOTATION))
-            {
-                None => false,
-                Some(n) => !wanted.iter().any(|w| w == n),
-            }
-        });
-        Ok(!ms.iter().any(|d| d.digest() == manifest))
-    })
-}
-
-/// Deletes `img` under all the names it had when listed.
-fn delete(store: &Store, img: &Image, out: &mut Vec<Removed>) -> Result<()> {
-    let gone = drop_entries(store, &img.manifest_digest, &img.names)?;
-    out.extend(img.names.iter().map(|n| Removed::Untagged(n.familiar())));
-    if gone {
-        out.push(Removed::Deleted(img.id.clone()));
+impl std::fmt::Display for Removal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Removal::Untagged(n) => write!(f, "Untagged: {n}"),
+            Removal::Deleted(d) => write!(f, "Deleted: {d}"),
+        }
     }
-    Ok(())
 }
 
-/// `rmi [-f] WHAT`: untags or deletes one image.
-pub fn remove_image(store: &Store, what: &str, force: bool) -> Result<Vec<Removed>> {
+/// IDs of containers whose pin (`refs/containers/<id>`) names this manifest.
+pub fn containers_using(store: &Store, manifest: &Digest) -> Vec<String> {
+    let dir = store.root().join("refs/containers");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return vec![];
+    };
+    rd.flatten()
+        .filter(|e| {
+            std::fs::read_to_string(e.path())
+                .map(|t| t.lines().any(|l| l.trim() == manifest.to_string()))
+                .unwrap_or(false)
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Removes `what` (a name or an ID). Returns what was untagged and deleted.
+pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
     let img = resolve(store, what)?;
-    let mut out = Vec::new();
     let by_name = Reference::parse(what)
         .ok()
         .filter(|r| img.names.contains(r));
-    match by_name {
-        Some(name) if img.names.len() > 1 => {
-            drop_entries_named(store, &img.manifest_digest, &name)?;
-            out.push(Removed::Untagged(name.familiar()));
+    let users = containers_using(store, &img.manifest_digest);
+    let mut out = Vec::new();
+    if let Some(name) = by_name {
+        if !users.is_empty() && img.names.len() == 1 && !force {
+            return Err(Error::Invalid(format!(
+                "conflict: unable to remove repository reference {what:?} (must force) - container {} is using its referenced image {}",
+                &users[0][..12.min(users[0].len())],
+                img.short_id()
+            )));
         }
-        Some(name) => {
-            let gone = drop_entries(store, &img.manifest_digest, std::slice::from_ref(&name))?;
-            out.push(Removed::Untagged(name.familiar()));
-            if gone {
-                out.push(Removed::Deleted(img.id.clone()));
-            }
+        // Keep a dangling entry only when a container still uses the image.
+        let keep = img.names.len() == 1 && !users.is_empty();
+        store.untag_image(&name, keep)?;
+        out.push(Removal::Untagged(name.familiar()));
+        if img.names.len() > 1 || keep {
+            return Ok(out);
         }
-        None => {
-            if img.names.len() > 1 && !force {
-                return Err(Error::Invalid(format!(
-                    "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
-                    img.short_id()
-                )));
-            }
-            delete(store, &img, &mut out)?;
+    } else {
+        if img.names.len() > 1 && !force {
+            return Err(Error::Invalid(format!(
+                "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
+                img.short_id()
+            )));
+        }
+        if !users.is_empty() && !force {
+            return Err(Error::Invalid(format!(
+                "conflict: unable to delete {} (cannot be forced) - image is being used by container {}",
+                img.short_id(),
+                &users[0][..12.min(users[0].len())]
+            )));
+        }
+        for n in &img.names {
+            out.push(Removal::Untagged(n.familiar()));
         }
     }
+    out.extend(delete(store, &img)?);
     Ok(out)
 }
 
-/// Removes only the entry naming `name` (the image keeps its other names).
-fn drop_entries_named(store: &Store, manifest: &Digest, name: &Reference) -> Result<()> {
-    let n = name.to_string();
-    store.update_index(|ms| {
+/// Drops every entry of `img` and collects what nothing else reaches.
+fn delete(store: &Store, img: &Image) -> Result<Vec<Removal>> {
+    let _lock = store.lock_exclusive()?;
+    // Only the names seen when the image was resolved (and its unnamed
+    // entry) go: a name a concurrent `tag` added since keeps the image.
+    let seen: Vec<String> = img.names.iter().map(|n| n.to_string()).collect();
+    let gone = store.update_index(|ms| {
         ms.retain(|d| {
-            d.digest() != manifest
+            d.digest() != &img.manifest_digest
                 || d.annotations()
                     .as_ref()
-                    .and_then(|a| a.get(REF_NAME_ANNOTATION))
-                    != Some(&n)
+                    .and_then(|a| a.get(crate::store::REF_NAME_ANNOTATION))
+                    .is_some_and(|n| !seen.contains(n))
         });
-        Ok(())
-    })
+        Ok(!ms.iter().any(|d| d.digest() == &img.manifest_digest))
+    })?;
+    if !gone {
+        return Ok(Vec::new());
+    }
+    let report = store.gc_locked()?;
+    let mut out = vec![Removal::Deleted(img.id.clone())];
+    out.extend(
+        report
+            .removed
+            .into_iter()
+            .filter(|d| img.manifest.layers().iter().any(|l| l.digest() == d))
+            .map(Removal::Deleted),
+    );
+    Ok(out)
 }
 
-/// `image prune`: deletes dangling images, or with `all` every image.
-pub fn prune_images(store: &Store, all: bool) -> Result<Vec<Removed>> {
+/// `image prune`: dangling images (or, with `all`, every image no container
+/// uses). Returns the removals and the bytes freed.
+pub fn prune(store: &Store, all: bool) -> Result<(Vec<Removal>, u64)> {
+    let _lock = store.lock_exclusive()?;
     let mut out = Vec::new();
     for img in list(store)? {
-        if all || img.is_dangling() {
-            delete(store, &img, &mut out)?;
+        if (!all && !img.names.is_empty())
+            || !containers_using(store, &img.manifest_digest).is_empty()
+        {
+            continue;
         }
+        for n in &img.names {
+            out.push(Removal::Untagged(n.familiar()));
+        }
+        store.remove_image_entries(img.manifest_digest.as_ref())?;
+        out.push(Removal::Deleted(img.id.clone()));
     }
-    Ok(out)
+    let report = store.gc_locked()?;
+    Ok((out, report.bytes))
 }

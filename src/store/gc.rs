@@ -1,34 +1,46 @@
-//! Garbage collection of blobs. The roots are every descriptor in
-//! `index.json` and every digest written in a file under `<root>/refs/`
-//! (one per line: the registry server and the runtime pin blobs there).
-//! From the roots, manifests lead to their config and layers, and indexes
-//! (manifest lists) to their child manifests, recursively. Whatever is not
-//! reached is deleted, under the exclusive store lock, so a command that
-//! holds the shared lock while writing blobs it has not referenced yet
-//! never loses them.
+//! Garbage collection of blobs.
+//!
+//! Roots are every descriptor in index.json plus every digest written in any
+//! file under `<root>/refs/` (one per line): the runtime pins the images of
+//! its containers there (`refs/containers/<id>`), the registry server its
+//! tags, manifests and completed-but-unreferenced uploads. From the roots,
+//! manifests lead to their config and layers, indexes to their manifests.
+//! Collection runs under the exclusive store lock, so no command that holds
+//! not-yet-referenced blobs (under the shared lock) can lose them.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io::Read;
 use std::path::Path;
 
-use serde_json::Value;
-
 use super::{Digest, Store};
-use crate::error::{IoContext, Result};
-
-/// Blobs bigger than this are never parsed as manifests or indexes.
-const MAX_DOCUMENT: u64 = 4 * 1024 * 1024;
+use crate::error::Result;
 
 /// What a collection removed.
 #[derive(Debug, Default, Clone)]
 pub struct GcReport {
     pub removed: Vec<Digest>,
-    pub bytes_freed: u64,
+    pub bytes: u64,
+}
+
+fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => digests_in_refs(&p, out),
+            Ok(t) if t.is_file() => {
+                if let Ok(text) = std::fs::read_to_string(&p) {
+                    out.extend(text.lines().filter_map(|l| l.trim().parse::<Digest>().ok()));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Store {
-    /// The GC roots: index.json's descriptors and the digests under refs/.
+    /// The digests GC starts from.
     pub fn gc_roots(&self) -> Result<Vec<Digest>> {
         let mut roots: Vec<Digest> = self
             .read_index()?
@@ -36,47 +48,15 @@ impl Store {
             .iter()
             .map(|d| d.digest().clone())
             .collect();
-        let refs = self.root().join("refs");
-        if refs.is_dir() {
-            collect_ref_files(&refs, &mut roots)?;
-        }
+        digests_in_refs(&self.root().join("refs"), &mut roots);
         Ok(roots)
     }
 
-    /// Every blob digest reachable from the roots (as `algorithm:hex`).
-    pub fn reachable(&self) -> Result<HashSet<String>> {
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut todo = self.gc_roots()?;
-        while let Some(d) = todo.pop() {
-            if !seen.insert(d.to_string()) {
-                continue;
-            }
-            if let Some(doc) = self.read_document(&d) {
-                children(&doc, &mut todo);
-            }
-        }
-        Ok(seen)
-    }
-
-    /// Deletes every unreachable blob, under the exclusive store lock.
-    pub fn gc(&self) -> Result<GcReport> {
-        let _lock = self.lock_exclusive()?;
-        let keep = self.reachable()?;
-        let mut report = GcReport::default();
-        for d in self.list_blobs()? {
-            if keep.contains(&d.to_string()) {
-                continue;
-            }
-            let size = self.blob_size(&d).unwrap_or(0);
-            self.remove_blob(&d)?;
-            report.bytes_freed += size;
-            report.removed.push(d);
-        }
-        Ok(report)
-    }
-
-    /// A blob parsed as JSON, when it is small and looks like a document.
-    fn read_document(&self, d: &Digest) -> Option<Value> {
+    /// A blob parsed as JSON when it is small and starts like a document;
+    /// layers (large, or not starting with `{`) are never read whole.
+    fn read_document(&self, d: &Digest) -> Option<serde_json::Value> {
+        use std::io::Read;
+        const MAX_DOCUMENT: u64 = 4 * 1024 * 1024;
         let f = self.open_blob(d).ok()?;
         let len = f.metadata().ok()?.len();
         if len > MAX_DOCUMENT {
@@ -89,50 +69,63 @@ impl Store {
         }
         serde_json::from_slice(&data).ok()
     }
-}
 
-/// The descriptors a manifest or index points to.
-fn children(doc: &Value, todo: &mut Vec<Digest>) {
-    let mut push = |d: &Value| {
-        if let Some(dg) = d
-            .get("digest")
-            .and_then(Value::as_str)
-            .and_then(|s| s.parse().ok())
-        {
-            todo.push(dg);
-        }
-    };
-    if let Some(c) = doc.get("config") {
-        if c.get("digest").is_some() {
-            push(c);
-        }
-    }
-    for key in ["layers", "manifests", "blobs"] {
-        if let Some(list) = doc.get(key).and_then(Value::as_array) {
-            list.iter().for_each(&mut push);
-        }
-    }
-    if let Some(s) = doc.get("subject") {
-        push(s);
-    }
-}
-
-fn collect_ref_files(dir: &Path, out: &mut Vec<Digest>) -> Result<()> {
-    for e in fs::read_dir(dir).at(dir)? {
-        let e = e.at(dir)?;
-        let p = e.path();
-        let ft = e.file_type().at(&p)?;
-        if ft.is_dir() {
-            collect_ref_files(&p, out)?;
-        } else if ft.is_file() {
-            // A file being replaced may vanish under us; that is fine.
-            let Ok(text) = fs::read_to_string(&p) else {
+    /// Every blob reachable from the roots.
+    pub fn reachable(&self) -> Result<HashSet<String>> {
+        let mut seen = HashSet::new();
+        let mut stack = self.gc_roots()?;
+        while let Some(d) = stack.pop() {
+            if !seen.insert(d.to_string()) {
                 continue;
+            }
+            let Some(v) = self.read_document(&d) else {
+                continue; // a layer, or a missing blob
             };
-            out.extend(text.lines().filter_map(|l| l.trim().parse::<Digest>().ok()));
+            let mut push = |desc: &serde_json::Value| {
+                if let Some(Ok(x)) = desc
+                    .get("digest")
+                    .and_then(|s| s.as_str())
+                    .map(str::parse::<Digest>)
+                {
+                    stack.push(x);
+                }
+            };
+            if let Some(c) = v.get("config") {
+                push(c);
+            }
+            if let Some(subject) = v.get("subject") {
+                push(subject);
+            }
+            for key in ["layers", "manifests", "blobs"] {
+                if let Some(list) = v.get(key).and_then(|l| l.as_array()) {
+                    list.iter().for_each(&mut push);
+                }
+            }
         }
+        Ok(seen)
     }
-    Ok(())
+
+    /// Removes every blob no root reaches (under the exclusive store lock).
+    pub fn gc(&self) -> Result<GcReport> {
+        let _lock = self.lock_exclusive()?;
+        self.gc_locked()
+    }
+
+    /// `gc` for a caller that already holds the exclusive lock.
+    pub fn gc_locked(&self) -> Result<GcReport> {
+        let live = self.reachable()?;
+        let mut report = GcReport::default();
+        for d in self.list_blobs()? {
+            if live.contains(&d.to_string()) {
+                continue;
+            }
+            let size = self.blob_size(&d).unwrap_or(0);
+            self.remove_blob(&d)?;
+            report.bytes += size;
+            report.removed.push(d);
+        }
+        Ok(report)
+    }
 }
 
 #[cfg(test)]
@@ -140,32 +133,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_what_index_and_refs_reach() {
+    fn refs_pin_blobs_and_the_rest_goes() {
         let t = tempfile::tempdir().unwrap();
         let s = Store::open(t.path()).unwrap();
         let layer = s.put_blob(b"layer").unwrap();
         let config = s.put_blob(b"{}").unwrap();
-        let manifest = serde_json::json!({
-            "schemaVersion": 2,
-            "config": {"mediaType": "x", "digest": config.to_string(), "size": 2},
-            "layers": [{"mediaType": "y", "digest": layer.to_string(), "size": 5}],
-        });
-        let (m, size, _) = s.put_json(&manifest).unwrap();
-        let pinned = s.put_blob(b"pinned by refs").unwrap();
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"config":{{"digest":"{config}","size":2}},"layers":[{{"digest":"{layer}","size":5}}]}}"#
+        );
+        let m = s.put_blob(manifest.as_bytes()).unwrap();
         let loose = s.put_blob(b"loose").unwrap();
-        let desc = serde_json::from_value(serde_json::json!({
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "digest": m.to_string(), "size": size,
-        }))
-        .unwrap();
-        s.tag_image(&desc, &[]).unwrap();
-        fs::create_dir_all(t.path().join("refs/registry")).unwrap();
-        fs::write(t.path().join("refs/registry/x"), format!("{pinned}\n")).unwrap();
+        std::fs::create_dir_all(t.path().join("refs/containers")).unwrap();
+        std::fs::write(t.path().join("refs/containers/c1"), format!("{m}\n")).unwrap();
         let r = s.gc().unwrap();
         assert_eq!(r.removed, vec![loose.clone()]);
-        assert_eq!(r.bytes_freed, 5);
-        for d in [&layer, &config, &m, &pinned] {
-            assert!(s.has_blob(d));
-        }
+        assert!(s.has_blob(&layer) && s.has_blob(&config) && s.has_blob(&m));
+        std::fs::remove_file(t.path().join("refs/containers/c1")).unwrap();
+        assert_eq!(s.gc().unwrap().removed.len(), 3);
     }
 }

@@ -393,3 +393,51 @@ pub fn busybox_rootfs_tar() -> Option<PathBuf> {
     })
     .clone()
 }
+
+/// The first subordinate uid of `user` in /etc/subuid.
+pub fn subuid_start(user: &str) -> Option<u32> {
+    let text = std::fs::read_to_string("/etc/subuid").ok()?;
+    text.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() == 3 && f[0] == user).then(|| f[1].parse().ok())?
+    })
+}
+
+/// The busybox rootfs extracted into `<scenario>/rootfs` (for `run
+/// --rootfs`). Rootless scenarios get owners shifted as the test user's user
+/// namespace maps them (0 → the user, N → subuid start + N - 1), so the
+/// files show owners 0, 33 and 999 inside the container.
+pub fn busybox_rootfs_dir(s: &Scenario) -> Option<PathBuf> {
+    let tar = busybox_rootfs_tar()?;
+    let dir = s.path().join("rootfs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let ok = Command::new("tar")
+        .args(["--same-owner", "-xf"])
+        .arg(&tar)
+        .arg("-C")
+        .arg(&dir)
+        .status()
+        .ok()?
+        .success();
+    if !ok {
+        return None;
+    }
+    if s.is_rootless() {
+        let (uid, gid) = user_ids(TEST_USER)?;
+        let start = subuid_start(TEST_USER)?;
+        fn shift(p: &Path, uid: u32, gid: u32, start: u32) {
+            use std::os::unix::fs::MetadataExt;
+            let Ok(md) = p.symlink_metadata() else { return };
+            let map = |id: u32, own: u32| if id == 0 { own } else { start + id - 1 };
+            let _ =
+                std::os::unix::fs::lchown(p, Some(map(md.uid(), uid)), Some(map(md.gid(), gid)));
+            if md.is_dir() {
+                for e in std::fs::read_dir(p).unwrap().flatten() {
+                    shift(&e.path(), uid, gid, start);
+                }
+            }
+        }
+        shift(&dir, uid, gid, start);
+    }
+    Some(dir)
+}

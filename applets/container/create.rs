@@ -1,0 +1,14 @@
+//! `tug create`: a container ready to `start`, with `run`'s flags.
+
+use tug::container::launch;
+
+use crate::cli::Global;
+use crate::common::open_store;
+
+pub fn run(args: super::run::Args, g: &Global) -> anyhow::Result<i32> {
+    let req = args.request()?;
+    let store = open_store(g)?;
+    let r = launch::create(&store, &req)?;
+    println!("{}", r.id);
+    Ok(0)
+}

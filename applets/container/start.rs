@@ -1,0 +1,50 @@
+//! `tug start [-a] CONTAINER...`: start created or stopped containers under
+//! their monitor; `-a` follows the output and returns the exit code.
+
+use clap::Args as ClapArgs;
+use tug::container::{self, monitor, Status};
+
+use crate::cli::Global;
+use crate::common::open_store;
+
+#[derive(Debug, ClapArgs, Clone)]
+pub struct Args {
+    /// Attach STDOUT/STDERR and forward signals
+    #[arg(short = 'a', long)]
+    pub attach: bool,
+    /// Attach STDIN (not supported yet)
+    #[arg(short = 'i', long)]
+    pub interactive: bool,
+    /// Containers (name or ID)
+    #[arg(required = true, value_name = "CONTAINER")]
+    pub containers: Vec<String>,
+}
+
+pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let mut code = 0;
+    for c in &args.containers {
+        let r = container::refresh(&store, container::find(&store, c)?);
+        if r.status == Status::Running {
+            if !args.attach {
+                println!("{c}");
+            }
+            continue;
+        }
+        let mut fresh = r.clone();
+        fresh.stopped_by_user = false;
+        container::save(&store, &fresh)?;
+        let offset = std::fs::metadata(container::logs::path(&store, &r.id))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        for w in monitor::spawn(&store, &r.id)? {
+            eprintln!("tug: warning: {w}");
+        }
+        if args.attach {
+            code = super::logs::follow_until_exit(&store, &r.id, offset, false)?;
+        } else {
+            println!("{c}");
+        }
+    }
+    Ok(code)
+}

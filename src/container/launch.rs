@@ -1,0 +1,365 @@
+//! Creating a container from a request and running it in the foreground:
+//! resolve the image (or take `--rootfs DIR`), write the container's
+//! directory (spec, record, /etc files), then start it, wait for it, record
+//! its exit and clean up (`--rm`).
+
+use std::path::{Path, PathBuf};
+
+use std::os::fd::AsRawFd;
+
+use chrono::Utc;
+
+use crate::container::{self, volume, Record, Status};
+use crate::error::{Error, IoContext, Result};
+use crate::runtime::cgroups::Cgroup;
+use crate::runtime::rootfs::RootfsSource;
+use crate::runtime::spec::{self, NetworkMode, RunOptions, SeccompChoice, SpecInput};
+use crate::runtime::{process, seccomp};
+use crate::store::Store;
+use crate::userns::IdMapping;
+
+/// What `run`/`create` ask for.
+pub struct Request {
+    /// The image as typed; None with `rootfs_dir`.
+    pub image: Option<String>,
+    pub rootfs_dir: Option<PathBuf>,
+    pub name: Option<String>,
+    pub options: RunOptions,
+    pub auto_remove: bool,
+    pub restart: crate::container::RestartPolicy,
+    pub healthcheck: Option<crate::container::health::HealthConfig>,
+}
+
+/// Stopgap until layer snapshots land: the image's layers unpacked, in
+/// order, into the container's own `rootfs/` (overlay whiteouts applied),
+/// used as a plain directory. Rootless, files cannot be given subordinate
+/// owners from outside the user namespace, so they all belong to the user
+/// (root inside).
+fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Result<()> {
+    std::fs::create_dir_all(dest).at(dest)?;
+    let rootless = crate::paths::is_rootless();
+    for layer in image.manifest.layers() {
+        let blob = store.open_blob(layer.digest())?;
+        let (_, reader) = crate::layer::decompress(blob).map_err(|e| Error::io(dest, e))?;
+        let mut ar = tar::Archive::new(reader);
+        ar.set_preserve_permissions(true);
+        // Owners are applied below: headers with empty id fields mean 0.
+        ar.set_preserve_ownerships(false);
+        ar.set_unpack_xattrs(false);
+        ar.set_overwrite(true);
+        for entry in ar.entries().at(dest)? {
+            let mut entry = entry.at(dest)?;
+            let path = entry.path().at(dest)?.into_owned();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            if let Some(name) = name.as_deref().filter(|n| n.starts_with(".wh.")) {
+                let parent = dest.join(path.parent().unwrap_or(Path::new("")));
+                if name == ".wh..wh..opq" {
+                    for e in std::fs::read_dir(&parent).into_iter().flatten().flatten() {
+                        crate::store::remove_tree(&e.path());
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                } else {
+                    let victim = parent.join(&name[4..]);
+                    crate::store::remove_tree(&victim);
+                    let _ = std::fs::remove_file(&victim);
+                }
+                continue;
+            }
+            let (uid, gid) = (
+                entry.header().uid().unwrap_or(0) as u32,
+                entry.header().gid().unwrap_or(0) as u32,
+            );
+            entry.unpack_in(dest).at(dest)?;
+            if !rootless {
+                let target = dest.join(&path);
+                std::os::unix::fs::lchown(&target, Some(uid), Some(gid)).at(&target)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_etc_files(dir: &Path, hostname: &str, network: NetworkMode) -> Result<()> {
+    let hosts = match network {
+        NetworkMode::Host => std::fs::read_to_string("/etc/hosts").unwrap_or_default(),
+        NetworkMode::None => format!(
+            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n"
+        ),
+    };
+    let resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+    for (f, data) in [
+        ("hosts", hosts),
+        ("hostname", format!("{hostname}\n")),
+        ("resolv.conf", resolv),
+    ] {
+        let p = dir.join(f);
+        std::fs::write(&p, data).at(&p)?;
+    }
+    Ok(())
+}
+
+/// Creates the container (status created) without starting it.
+pub fn create(store: &Store, req: &Request) -> Result<Record> {
+    let mut options = req.options.clone();
+    for from in &options.volumes_from {
+        let (name, mode) = from.split_once(':').unwrap_or((from.as_str(), ""));
+        let other = container::find(store, name)?;
+        for b in &other.options.binds {
+            let mut b = b.clone();
+            match mode {
+                "ro" => b.readonly = true,
+                "rw" => b.readonly = false,
+                "" => {}
+                m => return Err(Error::Invalid(format!("invalid --volumes-from mode {m:?}"))),
+            }
+            options.binds.retain(|x| x.destination != b.destination);
+            options.binds.push(b);
+        }
+    }
+    let req = &Request {
+        options,
+        image: req.image.clone(),
+        rootfs_dir: req.rootfs_dir.clone(),
+        name: req.name.clone(),
+        auto_remove: req.auto_remove,
+        restart: req.restart.clone(),
+        healthcheck: req.healthcheck.clone(),
+    };
+    for b in req.options.binds.iter().filter(|b| b.volume.is_none()) {
+        if !b.source.exists() {
+            return Err(Error::Invalid(format!(
+                "invalid mount config: bind source path does not exist: {}",
+                b.source.display()
+            )));
+        }
+    }
+    if let SeccompChoice::Profile(p) = &req.options.seccomp {
+        // Compiled now so a bad profile fails `run`/`create`, not `start`.
+        let caps = spec::capability_set(&req.options)?;
+        let p = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
+        seccomp::profile_filters(&store.root().join("cache/seccomp"), &p, &caps)?;
+    }
+    let image = match (&req.image, &req.rootfs_dir) {
+        (Some(i), None) => Some(crate::image::resolve(store, i)?),
+        _ => None,
+    };
+    let mapping = IdMapping::for_current_user();
+    container::create(store, req.name.as_deref(), |id, name, dir| {
+        let (rootfs, layers) = match (&req.rootfs_dir, &image) {
+            (Some(d), _) => {
+                let d = std::fs::canonicalize(d).at(d)?;
+                if !d.is_dir() {
+                    return Err(Error::Invalid(format!(
+                        "--rootfs {}: not a directory",
+                        d.display()
+                    )));
+                }
+                (RootfsSource::Dir(d.clone()), vec![d])
+            }
+            (None, Some(img)) => {
+                let flat = dir.join("rootfs");
+                flatten_image(store, img, &flat)?;
+                (RootfsSource::Dir(flat.clone()), vec![flat])
+            }
+            (None, None) => return Err(Error::Invalid("no image given".into())),
+        };
+        // Volumes: created on first use, filled from the image when empty.
+        let mut options = req.options.clone();
+        for b in options.binds.iter_mut() {
+            let Some(name) = b.volume.clone() else {
+                continue;
+            };
+            let v = volume::create(
+                store,
+                (!name.is_empty()).then_some(name.as_str()),
+                Default::default(),
+            )?;
+            b.source = volume::data_dir(store, &v.name);
+            b.volume = Some(v.name.clone());
+            if let Some(top) = layers.first() {
+                volume::copy_up(&top.join(b.destination.trim_start_matches('/')), &b.source)?;
+            }
+        }
+        let req = &Request {
+            options,
+            image: req.image.clone(),
+            rootfs_dir: req.rootfs_dir.clone(),
+            name: req.name.clone(),
+            auto_remove: req.auto_remove,
+            restart: req.restart.clone(),
+            healthcheck: req.healthcheck.clone(),
+        };
+        let merged = dir.join("merged");
+        let config = image.as_ref().map(|i| &i.config);
+        let spec = spec::build(
+            &SpecInput {
+                id: &id,
+                image_config: config,
+                layers: &layers,
+                container_dir: &dir,
+                rootfs: &merged,
+                mapping: &mapping,
+            },
+            &req.options,
+        )?;
+        let mut spec = spec;
+        if let SeccompChoice::Profile(p) = &req.options.seccomp {
+            // The container keeps its own copy, as Docker embeds the profile.
+            let copy = dir.join("seccomp.json");
+            std::fs::copy(p, &copy).map_err(|e| Error::io(p, e))?;
+            let mut a = spec.annotations().clone().unwrap_or_default();
+            a.insert("io.tug.seccomp".into(), copy.display().to_string());
+            spec.set_annotations(Some(a));
+        }
+        let hostname = spec.hostname().clone().unwrap_or_default();
+        write_etc_files(&dir, &hostname, req.options.network)?;
+        let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
+        container::write_doc(&dir.join("config.json"), &data)?;
+        let args = spec
+            .process()
+            .as_ref()
+            .and_then(|p| p.args().clone())
+            .unwrap_or_default();
+        Ok(Record {
+            id,
+            name,
+            image: match (&req.image, &req.rootfs_dir) {
+                (Some(i), None) => i.clone(),
+                (_, Some(d)) => format!("--rootfs {}", d.display()),
+                _ => String::new(),
+            },
+            image_id: image.as_ref().map(|i| i.id.to_string()),
+            manifest_digest: image.as_ref().map(|i| i.manifest_digest.to_string()),
+            created: Utc::now(),
+            args,
+            rootfs,
+            options: req.options.clone(),
+            auto_remove: req.auto_remove,
+            status: Status::Created,
+            pid: None,
+            started_at: None,
+            finished_at: None,
+            exit_code: None,
+            oom_killed: false,
+            cgroup: Cgroup::default(),
+            mapping: mapping.clone(),
+            pid_start: None,
+            monitor_pid: None,
+            restart: req.restart.clone(),
+            restart_count: 0,
+            stopped_by_user: false,
+            healthcheck: req.healthcheck.clone(),
+            health: None,
+            paused: false,
+        })
+    })
+}
+
+/// Reads a container's runtime spec back.
+pub fn load_spec(store: &Store, id: &str) -> Result<oci_spec::runtime::Spec> {
+    let p = container::dir(store, id).join("config.json");
+    let data = std::fs::read(&p).at(&p)?;
+    serde_json::from_slice(&data).map_err(|e| Error::json(p.display().to_string(), e))
+}
+
+/// Starts a created container and waits for it in the foreground, with
+/// signals forwarded. Returns the container's exit code. Must be called
+/// while the process is single-threaded (see runtime::process).
+pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Result<i32> {
+    let outcome = start_and_wait(store, &mut r, &warn);
+    if r.auto_remove {
+        container::remove(store, &r);
+        container::remove_anonymous_volumes(store, &r);
+    } else if r.status != Status::Created || outcome.is_ok() {
+        r.cgroup.remove();
+        let _ = container::save(store, &r);
+    }
+    outcome
+}
+
+/// Starts a created (or exited) container: cgroups, seccomp, the clone.
+/// Records it running (saved unless `quiet_rm`, a foreground `--rm` that
+/// nobody else needs to see). Returns the init's pid.
+pub fn start(
+    store: &Store,
+    r: &mut Record,
+    warn: &impl Fn(&str),
+    quiet_rm: bool,
+    tty: Option<std::os::fd::RawFd>,
+) -> Result<i32> {
+    let spec = load_spec(store, &r.id)?;
+    let seccomp_choice = spec
+        .annotations()
+        .as_ref()
+        .and_then(|a| a.get("io.tug.seccomp").cloned())
+        .unwrap_or_else(|| "default".into());
+    let cache = store.root().join("cache/seccomp");
+    let filters = match seccomp_choice.as_str() {
+        "default" => seccomp::default_filters(&cache)?,
+        "unconfined" => Vec::new(),
+        profile => {
+            let caps: Vec<String> = spec::capability_set(&r.options)?;
+            seccomp::profile_filters(&cache, Path::new(profile), &caps)?
+        }
+    };
+    let resources = spec.linux().as_ref().and_then(|l| l.resources().clone());
+    let (cgroup, warning) = Cgroup::create(&r.id, resources.as_ref())?;
+    if let Some(w) = warning {
+        warn(&w);
+    }
+    r.cgroup = cgroup;
+    let started = process::start(&process::Launch {
+        spec: &spec,
+        rootfs: &r.rootfs,
+        seccomp: &filters,
+        mapping: &r.mapping,
+        cgroup: &r.cgroup,
+        tty,
+    });
+    let pid = match started {
+        Ok(pid) => pid,
+        Err(e) => {
+            r.cgroup.remove();
+            r.cgroup = Cgroup::default();
+            return Err(e);
+        }
+    };
+    r.status = Status::Running;
+    r.pid = Some(pid);
+    r.pid_start = container::proc_start_time(pid);
+    r.monitor_pid = Some(std::process::id() as i32);
+    r.started_at = Some(Utc::now());
+    r.exit_code = None;
+    r.finished_at = None;
+    r.paused = false;
+    if r.healthcheck.is_some() {
+        r.health = Some(crate::container::health::HealthState {
+            status: "starting".into(),
+            ..Default::default()
+        });
+    }
+    if !quiet_rm {
+        container::save(store, r)?;
+    }
+    Ok(pid)
+}
+
+fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
+    let code = if r.options.tty {
+        let pty = crate::runtime::tty::open()?;
+        let pid = start(store, r, warn, r.auto_remove, Some(pty.peer.as_raw_fd()))?;
+        drop(pty.peer);
+        crate::runtime::tty::relay(&pty.master, r.options.interactive);
+        process::wait_forwarding(pid)
+    } else {
+        let pid = start(store, r, warn, r.auto_remove, None)?;
+        process::wait_forwarding(pid)
+    };
+    r.status = Status::Exited;
+    r.pid = None;
+    r.monitor_pid = None;
+    r.exit_code = Some(code);
+    r.finished_at = Some(Utc::now());
+    r.oom_killed = r.cgroup.oom_killed();
+    Ok(code)
+}

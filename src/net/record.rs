@@ -1,0 +1,429 @@
+//! Network documents: create, list, find, remove, and the endpoints
+//! (container addresses) each network hands out.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ipam::{default_pool, next_free, Subnet};
+use crate::error::{Error, IoContext, Result};
+use crate::store::{LockGuard, LockMode, Store};
+
+/// Names that are modes, not networks one can create.
+pub const PREDEFINED: &[&str] = &["bridge", "host", "none"];
+/// The default network's subnet, as Docker's docker0.
+pub const DEFAULT_SUBNET: &str = "172.17.0.0/16";
+
+pub type NetworkError = Error;
+
+/// One container's place on a network.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Endpoint {
+    pub container: String,
+    pub name: String,
+    pub ip: Ipv4Addr,
+    pub mac: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A network document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Network {
+    pub name: String,
+    pub id: String,
+    pub driver: String,
+    pub subnet: Subnet,
+    pub gateway: Ipv4Addr,
+    #[serde(default)]
+    pub ip_range: Option<Subnet>,
+    #[serde(default)]
+    pub internal: bool,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub options: BTreeMap<String, String>,
+    pub created: DateTime<Utc>,
+    /// Endpoints by container ID.
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, Endpoint>,
+}
+
+impl Network {
+    /// The host bridge interface: `tug0` for the default network, else
+    /// `br-<id12>` (as Docker names its bridges).
+    pub fn bridge_name(&self) -> String {
+        if let Some(n) = self.options.get("com.docker.network.bridge.name") {
+            return n.clone();
+        }
+        if self.name == "bridge" {
+            "tug0".into()
+        } else {
+            format!("br-{}", &self.id[..12])
+        }
+    }
+
+    pub fn is_predefined(&self) -> bool {
+        PREDEFINED.contains(&self.name.as_str())
+    }
+}
+
+/// What `network create` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOptions {
+    pub driver: Option<String>,
+    pub subnet: Option<String>,
+    pub gateway: Option<String>,
+    pub ip_range: Option<String>,
+    pub internal: bool,
+    pub labels: BTreeMap<String, String>,
+    pub options: BTreeMap<String, String>,
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+fn path(store: &Store, name: &str) -> PathBuf {
+    store.networks_dir().join(format!("{name}.json"))
+}
+
+fn lock(store: &Store) -> Result<LockGuard> {
+    LockGuard::acquire(&store.networks_dir().join(".lock"), LockMode::Exclusive)
+}
+
+fn valid_name(name: &str) -> bool {
+    let mut cs = name.chars();
+    cs.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && cs.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+        && name.len() <= 128
+}
+
+fn random_id() -> String {
+    let bytes: [u8; 32] = rand::random();
+    hex::encode(bytes)
+}
+
+fn save(store: &Store, n: &Network) -> Result<()> {
+    let data = serde_json::to_vec_pretty(n).map_err(|e| Error::json("network", e))?;
+    store.write_atomic(&path(store, &n.name), &data)
+}
+
+fn read(store: &Store, name: &str) -> Result<Option<Network>> {
+    let p = path(store, name);
+    match std::fs::read(&p) {
+        Ok(d) => serde_json::from_slice(&d)
+            .map(Some)
+            .map_err(|e| Error::json(p.display().to_string(), e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(p, e)),
+    }
+}
+
+/// The default `bridge` network, created on first use.
+fn default_bridge(store: &Store) -> Result<Network> {
+    if let Some(n) = read(store, "bridge")? {
+        return Ok(n);
+    }
+    let subnet: Subnet = DEFAULT_SUBNET.parse().map_err(invalid)?;
+    let n = Network {
+        name: "bridge".into(),
+        id: random_id(),
+        driver: "bridge".into(),
+        gateway: subnet.first_host(),
+        subnet,
+        ip_range: None,
+        internal: false,
+        labels: BTreeMap::new(),
+        options: BTreeMap::new(),
+        created: Utc::now(),
+        endpoints: BTreeMap::new(),
+    };
+    save(store, &n)?;
+    Ok(n)
+}
+
+/// Every network, the default bridge first, then by name.
+pub fn list(store: &Store) -> Result<Vec<Network>> {
+    let _g = lock(store)?;
+    let mut out = vec![default_bridge(store)?];
+    let dir = store.networks_dir();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .at(&dir)?
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .strip_suffix(".json")
+                .map(String::from)
+        })
+        .filter(|n| n != "bridge")
+        .collect();
+    names.sort();
+    for n in names {
+        if let Some(net) = read(store, &n)? {
+            out.push(net);
+        }
+    }
+    Ok(out)
+}
+
+/// Finds a network by name, full ID or unique ID prefix.
+pub fn find(store: &Store, what: &str) -> Result<Network> {
+    let all = list(store)?;
+    if let Some(n) = all.iter().find(|n| n.name == what || n.id == what) {
+        return Ok(n.clone());
+    }
+    let hits: Vec<&Network> = all
+        .iter()
+        .filter(|n| !what.is_empty() && n.id.starts_with(what))
+        .collect();
+    match hits.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(invalid(format!("network {what} not found"))),
+        _ => Err(invalid(format!("network {what} is ambiguous"))),
+    }
+}
+
+/// Creates a user-defined bridge network.
+pub fn create(store: &Store, name: &str, o: &CreateOptions) -> Result<Network> {
+    if !valid_name(name) {
+        return Err(invalid(format!(
+            "invalid network name {name:?}: only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        )));
+    }
+    let driver = o.driver.clone().unwrap_or_else(|| "bridge".into());
+    if driver != "bridge" {
+        return Err(invalid(format!(
+            "network driver {driver:?} is not supported (only bridge)"
+        )));
+    }
+    let _g = lock(store)?;
+    let existing = {
+        let mut v = vec![default_bridge(store)?];
+        let dir = store.networks_dir();
+        for e in std::fs::read_dir(&dir).at(&dir)?.flatten() {
+            if let Some(n) = e.file_name().to_string_lossy().strip_suffix(".json") {
+                if n != "bridge" {
+                    if let Some(net) = read(store, n)? {
+                        v.push(net);
+                    }
+                }
+            }
+        }
+        v
+    };
+    if PREDEFINED.contains(&name) || existing.iter().any(|n| n.name == name) {
+        return Err(invalid(format!("network with name {name} already exists")));
+    }
+    let subnet = match &o.subnet {
+        Some(s) => {
+            let s: Subnet = s.parse().map_err(invalid)?;
+            if let Some(other) = existing.iter().find(|n| n.subnet.overlaps(&s)) {
+                return Err(invalid(format!(
+                    "invalid pool request: subnet {s} overlaps with network {} ({})",
+                    other.name, other.subnet
+                )));
+            }
+            s
+        }
+        None => default_pool()
+            .find(|p| !existing.iter().any(|n| n.subnet.overlaps(p)))
+            .ok_or_else(|| {
+                invalid("could not find an available, non-overlapping IPv4 address pool")
+            })?,
+    };
+    let gateway = match &o.gateway {
+        Some(g) => {
+            let g: Ipv4Addr = g
+                .parse()
+                .map_err(|_| invalid(format!("invalid gateway {g:?}")))?;
+            if !subnet.contains(g) {
+                return Err(invalid(format!("gateway {g} is not in subnet {subnet}")));
+            }
+            g
+        }
+        None => subnet.first_host(),
+    };
+    let ip_range = match &o.ip_range {
+        Some(r) => {
+            let r: Subnet = r.parse().map_err(invalid)?;
+            if !subnet.contains_subnet(&r) {
+                return Err(invalid(format!(
+                    "ip-range {r} is not within subnet {subnet}"
+                )));
+            }
+            Some(r)
+        }
+        None => None,
+    };
+    let n = Network {
+        name: name.to_string(),
+        id: random_id(),
+        driver,
+        subnet,
+        gateway,
+        ip_range,
+        internal: o.internal,
+        labels: o.labels.clone(),
+        options: o.options.clone(),
+        created: Utc::now(),
+        endpoints: BTreeMap::new(),
+    };
+    save(store, &n)?;
+    Ok(n)
+}
+
+/// Removes a user-defined network that no container uses.
+pub fn remove(store: &Store, what: &str) -> Result<Network> {
+    let n = find(store, what)?;
+    if n.is_predefined() {
+        return Err(invalid(format!(
+            "{} is a pre-defined network and cannot be removed",
+            n.name
+        )));
+    }
+    let _g = lock(store)?;
+    let current =
+        read(store, &n.name)?.ok_or_else(|| invalid(format!("network {what} not found")))?;
+    if !current.endpoints.is_empty() {
+        let names: Vec<&str> = current
+            .endpoints
+            .values()
+            .map(|e| e.name.as_str())
+            .collect();
+        return Err(invalid(format!(
+            "error while removing network: network {} has active endpoints ({})",
+            n.name,
+            names.join(", ")
+        )));
+    }
+    let p = path(store, &n.name);
+    std::fs::remove_file(&p).at(&p)?;
+    Ok(current)
+}
+
+/// Gives `container` an address on network `name` (the requested one, or
+/// the next free one) and records the endpoint.
+pub fn allocate(
+    store: &Store,
+    name: &str,
+    container: &str,
+    container_name: &str,
+    requested: Option<Ipv4Addr>,
+    aliases: &[String],
+) -> Result<Endpoint> {
+    let _g = lock(store)?;
+    let mut n = match name {
+        "bridge" => default_bridge(store)?,
+        _ => read(store, name)?.ok_or_else(|| invalid(format!("network {name} not found")))?,
+    };
+    if let Some(e) = n.endpoints.get(container) {
+        return Ok(e.clone());
+    }
+    let used: Vec<Ipv4Addr> = n.endpoints.values().map(|e| e.ip).collect();
+    let ip = match requested {
+        Some(ip) => {
+            if n.name == "bridge" {
+                return Err(invalid(
+                    "user specified IP address is supported on user defined networks only",
+                ));
+            }
+            if !n.subnet.contains(ip) || ip == n.gateway || used.contains(&ip) {
+                return Err(invalid(format!(
+                    "address {ip} is not available on network {}",
+                    n.name
+                )));
+            }
+            ip
+        }
+        None => next_free(&n.subnet, n.ip_range.as_ref(), n.gateway, &used)
+            .ok_or_else(|| invalid(format!("no available IPv4 addresses on network {}", n.name)))?,
+    };
+    let o = ip.octets();
+    let e = Endpoint {
+        container: container.to_string(),
+        name: container_name.to_string(),
+        ip,
+        // Docker derives the MAC from the address: 02:42:a.b.c.d.
+        mac: format!("02:42:{:02x}:{:02x}:{:02x}:{:02x}", o[0], o[1], o[2], o[3]),
+        aliases: aliases.to_vec(),
+    };
+    n.endpoints.insert(container.to_string(), e.clone());
+    save(store, &n)?;
+    Ok(e)
+}
+
+/// Forgets `container`'s endpoint on network `name` (no error if absent).
+pub fn release(store: &Store, name: &str, container: &str) -> Result<()> {
+    let _g = lock(store)?;
+    if let Some(mut n) = read(store, name)? {
+        if n.endpoints.remove(container).is_some() {
+            save(store, &n)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_allocate_remove() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Store::open(t.path()).unwrap();
+        let n = create(
+            &s,
+            "app",
+            &CreateOptions {
+                subnet: Some("10.9.0.0/24".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(n.gateway, Ipv4Addr::new(10, 9, 0, 1));
+        assert!(
+            create(&s, "app", &CreateOptions::default()).is_err(),
+            "duplicate name"
+        );
+        assert!(
+            create(
+                &s,
+                "other",
+                &CreateOptions {
+                    subnet: Some("10.9.0.128/25".into()),
+                    ..Default::default()
+                }
+            )
+            .is_err(),
+            "overlap"
+        );
+        let auto = create(&s, "auto", &CreateOptions::default()).unwrap();
+        assert_eq!(auto.subnet.to_string(), "172.18.0.0/16");
+        let e1 = allocate(&s, "app", "c1", "web", None, &[]).unwrap();
+        let e2 = allocate(&s, "app", "c2", "db", None, &["database".into()]).unwrap();
+        assert_eq!(
+            (e1.ip, e2.ip),
+            (Ipv4Addr::new(10, 9, 0, 2), Ipv4Addr::new(10, 9, 0, 3))
+        );
+        assert!(remove(&s, "app").is_err(), "in use");
+        release(&s, "app", "c1").unwrap();
+        release(&s, "app", "c2").unwrap();
+        remove(&s, "app").unwrap();
+        assert!(remove(&s, "bridge").is_err());
+        let b = allocate(&s, "bridge", "c3", "x", None, &[]).unwrap();
+        assert_eq!(b.ip, Ipv4Addr::new(172, 17, 0, 2));
+        assert_eq!(
+            list(&s)
+                .unwrap()
+                .iter()
+                .map(|n| n.name.as_str())
+                .collect::<Vec<_>>(),
+            ["bridge", "auto"]
+        );
+    }
+}

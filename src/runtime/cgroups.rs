@@ -1,0 +1,239 @@
+//! Resource limits through cgroups, on v2 (unified) and v1 hosts — including
+//! "hybrid" ones such as this build machine, where v1 controllers are mounted
+//! under /sys/fs/cgroup/<controller> beside a v2 mount holding only hugetlb
+//! (crun refuses to start there; tug uses the v1 controllers).
+//!
+//! Root puts each container in `tug/<id>` under every writable controller it
+//! uses (memory, pids, cpu, freezer). Rootless, limits need a delegated v2
+//! subtree; otherwise they are not applied and one warning says why.
+
+use std::path::{Path, PathBuf};
+
+use oci_spec::runtime::LinuxResources;
+
+use crate::error::{Error, IoContext, Result};
+
+const CGROUP_ROOT: &str = "/sys/fs/cgroup";
+const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
+
+/// The controllers a container joins on a v1 host.
+const V1_CONTROLLERS: &[&str] = &["memory", "pids", "cpu", "freezer"];
+
+/// A container's cgroup directories (one on v2, one per controller on v1).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct Cgroup {
+    pub dirs: Vec<PathBuf>,
+}
+
+fn is_unified(root: &Path) -> bool {
+    rustix::fs::statfs(root).is_ok_and(|s| s.f_type == CGROUP2_SUPER_MAGIC)
+}
+
+fn has_limits(r: Option<&LinuxResources>) -> bool {
+    r.is_some_and(|r| r.memory().is_some() || r.pids().is_some() || r.cpu().is_some())
+}
+
+fn write(dir: &Path, file: &str, value: &str) -> Result<()> {
+    let p = dir.join(file);
+    std::fs::write(&p, value).map_err(|e| {
+        Error::Invalid(format!(
+            "setting cgroup {}: {e} (value {value:?})",
+            p.display()
+        ))
+    })
+}
+
+/// This process's own v2 cgroup (the `0::` line of /proc/self/cgroup).
+fn own_v2_cgroup() -> Option<PathBuf> {
+    let text = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let rel = text.lines().find_map(|l| l.strip_prefix("0::"))?;
+    Some(Path::new(CGROUP_ROOT).join(rel.trim_start_matches('/')))
+}
+
+impl Cgroup {
+    /// Creates the container's cgroup(s) and applies limits. Returns an empty
+    /// Cgroup (and the reason, for a warning) when none can be used.
+    pub fn create(
+        id: &str,
+        resources: Option<&LinuxResources>,
+    ) -> Result<(Cgroup, Option<String>)> {
+        let root = Path::new(CGROUP_ROOT);
+        let rootless = crate::paths::is_rootless();
+        if is_unified(root) {
+            let base = if rootless {
+                match own_v2_cgroup() {
+                    Some(p) if rustix::fs::access(&p, rustix::fs::Access::WRITE_OK).is_ok() => p,
+                    _ => {
+                        return Ok((
+                            Cgroup::default(),
+                            limits_warning(resources, "cgroup v2 is not delegated to this user"),
+                        ))
+                    }
+                }
+            } else {
+                root.join("tug")
+            };
+            let dir = base.join(id);
+            std::fs::create_dir_all(&dir).at(&dir)?;
+            let cg = Cgroup {
+                dirs: vec![dir.clone()],
+            };
+            if let Err(e) = cg.apply_v2(&dir, resources) {
+                cg.remove();
+                return Err(e);
+            }
+            return Ok((cg, None));
+        }
+        if rootless {
+            return Ok((
+                Cgroup::default(),
+                limits_warning(
+                    resources,
+                    "rootless containers need cgroup v2 with delegation; this host uses cgroup v1",
+                ),
+            ));
+        }
+        let mut cg = Cgroup::default();
+        for c in V1_CONTROLLERS {
+            let ctrl = root.join(c);
+            if !ctrl.join("cgroup.procs").exists() {
+                continue;
+            }
+            let dir = ctrl.join("tug").join(id);
+            if std::fs::create_dir_all(&dir).is_err() {
+                continue;
+            }
+            cg.dirs.push(dir);
+        }
+        if let Err(e) = cg.apply_v1(resources) {
+            cg.remove();
+            return Err(e);
+        }
+        Ok((cg, None))
+    }
+
+    fn apply_v2(&self, dir: &Path, r: Option<&LinuxResources>) -> Result<()> {
+        let Some(r) = r else { return Ok(()) };
+        if let Some(parent) = dir.parent() {
+            // Enable the controllers for the children of tug/ (best effort).
+            let _ = std::fs::write(parent.join("cgroup.subtree_control"), "+memory +pids +cpu");
+        }
+        if let Some(l) = r.memory().as_ref().and_then(|m| m.limit()) {
+            write(dir, "memory.max", &l.to_string())?;
+            let _ = std::fs::write(dir.join("memory.swap.max"), "0");
+        }
+        if let Some(p) = r.pids().as_ref().map(|p| p.limit()) {
+            write(
+                dir,
+                "pids.max",
+                &if p <= 0 { "max".into() } else { p.to_string() },
+            )?;
+        }
+        if let Some(c) = r.cpu() {
+            if let (Some(q), Some(p)) = (c.quota(), c.period()) {
+                write(dir, "cpu.max", &format!("{q} {p}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn dir_of(&self, controller: &str) -> Option<&Path> {
+        self.dirs
+            .iter()
+            .find(|d| d.components().any(|c| c.as_os_str() == controller))
+            .map(PathBuf::as_path)
+    }
+
+    fn apply_v1(&self, r: Option<&LinuxResources>) -> Result<()> {
+        let Some(r) = r else { return Ok(()) };
+        let need = |c: &str| {
+            self.dir_of(c).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "cgroup v1 controller {c} is not available on this host"
+                ))
+            })
+        };
+        if let Some(l) = r.memory().as_ref().and_then(|m| m.limit()) {
+            let d = need("memory")?;
+            write(d, "memory.limit_in_bytes", &l.to_string())?;
+            // No swap beyond the limit, when the kernel accounts swap.
+            let _ = std::fs::write(d.join("memory.memsw.limit_in_bytes"), l.to_string());
+        }
+        if let Some(p) = r.pids().as_ref().map(|p| p.limit()) {
+            write(
+                need("pids")?,
+                "pids.max",
+                &if p <= 0 { "max".into() } else { p.to_string() },
+            )?;
+        }
+        if let Some(c) = r.cpu() {
+            if let (Some(q), Some(p)) = (c.quota(), c.period()) {
+                let d = need("cpu")?;
+                write(d, "cpu.cfs_period_us", &p.to_string())?;
+                write(d, "cpu.cfs_quota_us", &q.to_string())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves process `pid` into every directory.
+    pub fn join(&self, pid: i32) -> Result<()> {
+        for d in &self.dirs {
+            write(d, "cgroup.procs", &pid.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// True if the memory controller recorded an OOM kill.
+    pub fn oom_killed(&self) -> bool {
+        self.dirs.iter().any(|d| {
+            let v1 = std::fs::read_to_string(d.join("memory.oom_control"))
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok())
+                });
+            let v2 = std::fs::read_to_string(d.join("memory.events"))
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("oom_kill ")?.trim().parse::<u64>().ok())
+                });
+            v1.or(v2).unwrap_or(0) > 0
+        })
+    }
+
+    /// Removes the directories (they must be empty of processes).
+    pub fn remove(&self) {
+        for d in &self.dirs {
+            for _ in 0..50 {
+                match std::fs::remove_dir(d) {
+                    Ok(()) => break,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
+                }
+            }
+        }
+    }
+
+    /// The directories a container `id` would have (for cleanup after a
+    /// `kill -9` of the command that created them).
+    pub fn existing(id: &str) -> Cgroup {
+        let root = Path::new(CGROUP_ROOT);
+        let mut dirs: Vec<PathBuf> = V1_CONTROLLERS
+            .iter()
+            .map(|c| root.join(c).join("tug").join(id))
+            .collect();
+        dirs.push(root.join("tug").join(id));
+        if let Some(own) = own_v2_cgroup() {
+            dirs.push(own.join(id));
+        }
+        Cgroup {
+            dirs: dirs.into_iter().filter(|d| d.is_dir()).collect(),
+        }
+    }
+}
+
+fn limits_warning(r: Option<&LinuxResources>, why: &str) -> Option<String> {
+    has_limits(r).then(|| format!("resource limits are not applied: {why}"))
+}

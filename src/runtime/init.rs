@@ -1,0 +1,305 @@
+//! The container's init: the child of the clone, already in the new
+//! namespaces. It waits for the main process's `Go` (id maps written),
+//! builds the filesystem, sets hostname, rlimits, the syscall filter,
+//! credentials and capabilities, waits for `Joined` (cgroups joined), then
+//! execs the command.
+//! Any failure is reported to the main process as a typed message; the
+//! init never returns.
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use oci_spec::runtime::Spec;
+use seccompiler::BpfProgram;
+
+use crate::runtime::message::{Channel, Message};
+use crate::runtime::rootfs::{self, RootfsSource};
+
+/// Everything the init needs, prepared by the main process before the clone.
+pub struct InitContext<'a> {
+    pub spec: &'a Spec,
+    pub rootfs: &'a RootfsSource,
+    pub seccomp: &'a [BpfProgram],
+    /// Supplementary groups cannot be set under a single-id mapping
+    /// (setgroups is denied there).
+    pub can_setgroups: bool,
+    pub new_netns: bool,
+    /// The pty peer to make the controlling terminal (`-t`).
+    pub tty: Option<std::os::fd::RawFd>,
+}
+
+type R<T = ()> = std::result::Result<T, String>;
+
+/// Runs the init side; never returns.
+pub fn run(ctx: &InitContext, mut go: Channel, mut report: Channel) -> ! {
+    match go.recv() {
+        Ok(Some(Message::Go)) => {}
+        // The main process died or gave up: nothing to report to.
+        _ => exit(1),
+    }
+    let failure = match prepare(ctx) {
+        Ok(()) => match go.recv() {
+            Ok(Some(Message::Joined)) => {
+                drop(go);
+                exec(ctx.spec)
+            }
+            _ => exit(1),
+        },
+        Err(why) => Message::SetupFailed(why),
+    };
+    let _ = report.send(&failure);
+    exit(match failure {
+        Message::ExecFailed { errno, .. } if errno == libc::ENOENT => 127,
+        Message::ExecFailed { .. } => 126,
+        _ => 125,
+    })
+}
+
+fn exit(code: i32) -> ! {
+    // SAFETY: _exit ends this process at once; the clone child must not run
+    // the parent's atexit handlers or flush its copied stdio buffers.
+    unsafe { libc::_exit(code) }
+}
+
+fn io<T>(r: std::io::Result<T>, what: &str) -> R<T> {
+    r.map_err(|e| format!("{what}: {e}"))
+}
+
+fn prepare(ctx: &InitContext) -> R {
+    let spec = ctx.spec;
+    if let Some(peer) = ctx.tty {
+        crate::runtime::tty::attach(peer)?;
+    }
+    if let Some(h) = spec.hostname() {
+        io(
+            rustix::system::sethostname(h.as_bytes()).map_err(Into::into),
+            "setting the hostname",
+        )?;
+    }
+    if ctx.new_netns {
+        loopback_up()?;
+    }
+    rootfs::setup(spec, ctx.rootfs)?;
+    let process = spec.process().as_ref().ok_or("the spec has no process")?;
+    for r in process.rlimits().iter().flatten() {
+        set_rlimit(r)?;
+    }
+    become_process(process, ctx.seccomp, ctx.can_setgroups)
+}
+
+/// Turns the calling process into the container's process: seccomp, cwd,
+/// bounding set, credentials, capabilities, no_new_privs, parent-death
+/// signal. Shared by the init and `exec`.
+pub fn become_process(
+    process: &oci_spec::runtime::Process,
+    seccomp: &[BpfProgram],
+    can_setgroups: bool,
+) -> R {
+    for prog in seccomp {
+        io(
+            crate::runtime::seccomp::install(prog),
+            "installing the seccomp filter",
+        )?;
+    }
+    let cwd = process.cwd();
+    if !cwd.is_dir() {
+        let _ = std::fs::create_dir_all(cwd);
+    }
+    io(
+        std::env::set_current_dir(cwd),
+        &format!("entering {}", cwd.display()),
+    )?;
+    if let Some(c) = process.capabilities() {
+        crate::runtime::caps::drop_bounding(c)?;
+    }
+    let user = process.user();
+    io(
+        rustix::thread::set_keep_capabilities(true).map_err(Into::into),
+        "keeping capabilities",
+    )?;
+    if can_setgroups {
+        let groups: Vec<libc::gid_t> = user.additional_gids().clone().unwrap_or_default();
+        // SAFETY: setgroups reads `groups.len()` gids from a live slice.
+        if unsafe { libc::setgroups(groups.len(), groups.as_ptr()) } != 0 {
+            return Err(format!("setgroups: {}", std::io::Error::last_os_error()));
+        }
+    }
+    // SAFETY: plain credential syscalls with integer arguments.
+    if unsafe { libc::setresgid(user.gid(), user.gid(), user.gid()) } != 0 {
+        return Err(format!(
+            "setting gid {}: {}",
+            user.gid(),
+            std::io::Error::last_os_error()
+        ));
+    }
+    // SAFETY: as above.
+    if unsafe { libc::setresuid(user.uid(), user.uid(), user.uid()) } != 0 {
+        return Err(format!(
+            "setting uid {}: {}",
+            user.uid(),
+            std::io::Error::last_os_error()
+        ));
+    }
+    if let Some(c) = process.capabilities() {
+        crate::runtime::caps::apply(c)?;
+    }
+    if process.no_new_privileges().unwrap_or(false) {
+        io(
+            rustix::thread::set_no_new_privs(true).map_err(Into::into),
+            "setting no_new_privs",
+        )?;
+    }
+    // The container dies with the process that waits for it (tug run or its
+    // monitor), so a killed tug never leaves an orphan running. Set after
+    // the credential change, which clears it.
+    // SAFETY: prctl with integer arguments.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    Ok(())
+}
+
+fn set_rlimit(r: &oci_spec::runtime::PosixRlimit) -> R {
+    let name = serde_json::to_value(r.typ())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let res = match name.as_str() {
+        "RLIMIT_CORE" => libc::RLIMIT_CORE,
+        "RLIMIT_CPU" => libc::RLIMIT_CPU,
+        "RLIMIT_DATA" => libc::RLIMIT_DATA,
+        "RLIMIT_FSIZE" => libc::RLIMIT_FSIZE,
+        "RLIMIT_LOCKS" => libc::RLIMIT_LOCKS,
+        "RLIMIT_MEMLOCK" => libc::RLIMIT_MEMLOCK,
+        "RLIMIT_MSGQUEUE" => libc::RLIMIT_MSGQUEUE,
+        "RLIMIT_NICE" => libc::RLIMIT_NICE,
+        "RLIMIT_NOFILE" => libc::RLIMIT_NOFILE,
+        "RLIMIT_NPROC" => libc::RLIMIT_NPROC,
+        "RLIMIT_RSS" => libc::RLIMIT_RSS,
+        "RLIMIT_RTPRIO" => libc::RLIMIT_RTPRIO,
+        "RLIMIT_RTTIME" => libc::RLIMIT_RTTIME,
+        "RLIMIT_SIGPENDING" => libc::RLIMIT_SIGPENDING,
+        "RLIMIT_STACK" => libc::RLIMIT_STACK,
+        _ => return Err(format!("unknown rlimit {name}")),
+    };
+    let lim = libc::rlimit {
+        rlim_cur: r.soft(),
+        rlim_max: r.hard(),
+    };
+    // SAFETY: setrlimit reads one rlimit struct we own.
+    if unsafe { libc::setrlimit(res, &lim) } != 0 {
+        return Err(format!(
+            "setting {name}: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(())
+}
+
+/// Brings up `lo` in a new network namespace (Docker's `none` has it up).
+fn loopback_up() -> R {
+    #[repr(C)]
+    struct IfReq {
+        name: [u8; 16],
+        flags: libc::c_short,
+        _pad: [u8; 22],
+    }
+    let fd = io(
+        rustix::net::socket(
+            rustix::net::AddressFamily::INET,
+            rustix::net::SocketType::DGRAM,
+            None,
+        )
+        .map_err(Into::into),
+        "opening a socket",
+    )?;
+    let mut req = IfReq {
+        name: [0; 16],
+        flags: 0,
+        _pad: [0; 22],
+    };
+    req.name[..2].copy_from_slice(b"lo");
+    use std::os::fd::AsRawFd;
+    // SAFETY: SIOCGIFFLAGS/SIOCSIFFLAGS read and write one ifreq-sized struct we own.
+    unsafe {
+        if libc::ioctl(fd.as_raw_fd(), libc::SIOCGIFFLAGS, &mut req) != 0 {
+            return Err(format!(
+                "reading lo's flags: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        req.flags |= libc::IFF_UP as libc::c_short;
+        if libc::ioctl(fd.as_raw_fd(), libc::SIOCSIFFLAGS, &mut req) != 0 {
+            return Err(format!(
+                "bringing lo up: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn env_path(env: &[String]) -> String {
+    env.iter()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .unwrap_or(crate::runtime::spec::DEFAULT_PATH)
+        .to_string()
+}
+
+/// Finds `cmd` as execvp would, in the container's PATH.
+fn find_program(cmd: &str, env: &[String]) -> Option<PathBuf> {
+    if cmd.contains('/') {
+        return Some(PathBuf::from(cmd));
+    }
+    env_path(env)
+        .split(':')
+        .filter(|d| !d.is_empty())
+        .map(|d| Path::new(d).join(cmd))
+        .find(|p| p.metadata().is_ok_and(|m| !m.is_dir()))
+}
+
+/// Execs the container's command; returns only the failure to report.
+fn exec(spec: &Spec) -> Message {
+    match spec.process() {
+        Some(p) => exec_process(p),
+        None => Message::SetupFailed("the spec has no process".into()),
+    }
+}
+
+/// Execs the process's command; returns only the failure to report.
+pub fn exec_process(process: &oci_spec::runtime::Process) -> Message {
+    let process = Some(process);
+    let args: Vec<String> = process.and_then(|p| p.args().clone()).unwrap_or_default();
+    let env: Vec<String> = process.and_then(|p| p.env().clone()).unwrap_or_default();
+    let cmd = args.first().cloned().unwrap_or_default();
+    let fail = |errno: i32| Message::ExecFailed {
+        errno,
+        command: cmd.clone(),
+    };
+    let Some(program) = find_program(&cmd, &env) else {
+        return fail(libc::ENOENT);
+    };
+    let to_c = |s: &[u8]| CString::new(s).ok();
+    let (Some(prog), Some(argv), Some(envp)) = (
+        to_c(program.as_os_str().as_bytes()),
+        args.iter()
+            .map(|a| to_c(a.as_bytes()))
+            .collect::<Option<Vec<_>>>(),
+        env.iter()
+            .map(|e| to_c(e.as_bytes()))
+            .collect::<Option<Vec<_>>>(),
+    ) else {
+        return fail(libc::EINVAL);
+    };
+    let mut argv_p: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
+    argv_p.push(std::ptr::null());
+    let mut envp_p: Vec<*const libc::c_char> = envp.iter().map(|e| e.as_ptr()).collect();
+    envp_p.push(std::ptr::null());
+    // SAFETY: NUL-terminated strings and NULL-terminated pointer arrays that
+    // live until execve returns (it only returns on failure).
+    unsafe { libc::execve(prog.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
+    fail(
+        std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EINVAL),
+    )
+}

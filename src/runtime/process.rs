@@ -1,0 +1,205 @@
+//! The main side of starting a container: clone the init into new
+//! namespaces, write its id maps (rootless), put it in its cgroups, send
+//! `Go`, and learn from the report pipe whether the command started. Then
+//! wait for it, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2.
+//!
+//! The clone is a raw `clone(2)` without a new stack (fork semantics), so
+//! the caller must be single-threaded: `run` starts no thread before it.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use oci_spec::runtime::{LinuxNamespaceType, Spec};
+use seccompiler::BpfProgram;
+
+use crate::error::{Error, Result};
+use crate::runtime::cgroups::Cgroup;
+use crate::runtime::init::{self, InitContext};
+use crate::runtime::message::{self, Message};
+use crate::runtime::rootfs::RootfsSource;
+use crate::userns::IdMapping;
+
+/// What the main process prepares before the clone.
+pub struct Launch<'a> {
+    pub spec: &'a Spec,
+    pub rootfs: &'a RootfsSource,
+    pub seccomp: &'a [BpfProgram],
+    pub mapping: &'a IdMapping,
+    pub cgroup: &'a Cgroup,
+    /// The pty peer for `-t`.
+    pub tty: Option<std::os::fd::RawFd>,
+}
+
+/// The clone(2) namespace flags a spec asks for.
+pub fn clone_flags(spec: &Spec) -> libc::c_ulong {
+    let mut flags: libc::c_ulong = 0;
+    for ns in spec
+        .linux()
+        .as_ref()
+        .and_then(|l| l.namespaces().clone())
+        .unwrap_or_default()
+    {
+        flags |= match ns.typ() {
+            LinuxNamespaceType::Pid => libc::CLONE_NEWPID,
+            LinuxNamespaceType::Mount => libc::CLONE_NEWNS,
+            LinuxNamespaceType::Uts => libc::CLONE_NEWUTS,
+            LinuxNamespaceType::Ipc => libc::CLONE_NEWIPC,
+            LinuxNamespaceType::Network => libc::CLONE_NEWNET,
+            LinuxNamespaceType::Cgroup => libc::CLONE_NEWCGROUP,
+            LinuxNamespaceType::User => libc::CLONE_NEWUSER,
+            LinuxNamespaceType::Time => 0x80,
+        } as libc::c_ulong;
+    }
+    flags
+}
+
+/// Starts the container's init and returns its host pid once its command
+/// runs. Errors: CommandNotFound / CommandNotRunnable when the exec failed,
+/// Invalid with the init's reason when setting up failed.
+pub fn start(l: &Launch) -> Result<i32> {
+    let flags = clone_flags(l.spec);
+    let (go_r, mut go_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
+    let (mut rep_r, rep_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
+    let ctx = InitContext {
+        spec: l.spec,
+        rootfs: l.rootfs,
+        seccomp: l.seccomp,
+        can_setgroups: !l.mapping.is_single(),
+        new_netns: flags & libc::CLONE_NEWNET as libc::c_ulong != 0,
+        tty: l.tty,
+    };
+    // SAFETY: clone without a new stack behaves as fork; this process is
+    // single-threaded (see the module doc), so the child may run Rust code.
+    let pid = unsafe {
+        libc::syscall(
+            libc::SYS_clone,
+            flags | libc::SIGCHLD as libc::c_ulong,
+            0usize,
+            0usize,
+            0usize,
+            0usize,
+        )
+    };
+    if pid < 0 {
+        let e = std::io::Error::last_os_error();
+        return Err(Error::Invalid(format!(
+            "creating the container's namespaces: {e}{}",
+            if flags & libc::CLONE_NEWUSER as libc::c_ulong != 0 {
+                " (are unprivileged user namespaces enabled?)"
+            } else {
+                ""
+            }
+        )));
+    }
+    if pid == 0 {
+        drop(go_w);
+        drop(rep_r);
+        init::run(&ctx, go_r, rep_w);
+    }
+    let pid = pid as i32;
+    drop(go_r);
+    drop(rep_w);
+    let abort = |e: Error| -> Error {
+        kill_and_reap(pid);
+        e
+    };
+    if flags & libc::CLONE_NEWUSER as libc::c_ulong != 0 {
+        l.mapping.apply_to(pid).map_err(abort)?;
+    }
+    // The init builds its filesystem while we move it into its cgroups.
+    go_w.send(&Message::Go)
+        .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
+    l.cgroup.join(pid).map_err(abort)?;
+    // An init that failed its setup has stopped reading: ignore EPIPE here,
+    // its report says why.
+    let _ = go_w.send(&Message::Joined);
+    drop(go_w);
+    match rep_r.recv() {
+        Ok(None) => Ok(pid),
+        Ok(Some(Message::ExecFailed { errno, command })) => {
+            reap(pid);
+            Err(match errno {
+                libc::ENOENT => Error::CommandNotFound(command),
+                libc::EACCES | libc::ENOEXEC | libc::EISDIR => Error::CommandNotRunnable(command),
+                e => Error::Invalid(format!(
+                    "exec {command}: {}",
+                    std::io::Error::from_raw_os_error(e)
+                )),
+            })
+        }
+        Ok(Some(Message::SetupFailed(why))) => {
+            reap(pid);
+            Err(Error::Invalid(format!("starting the container: {why}")))
+        }
+        Ok(Some(Message::Go | Message::Joined)) | Err(_) => Err(abort(Error::Invalid(
+            "the container's init sent garbage".into(),
+        ))),
+    }
+}
+
+fn kill_and_reap(pid: i32) {
+    // SAFETY: signalling our own child, not yet reaped, so the pid is ours.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    reap(pid);
+}
+
+/// Waits for child `pid`; its exit code (128+N when killed by signal N).
+pub fn reap(pid: i32) -> i32 {
+    let mut status = 0;
+    loop {
+        // SAFETY: waitpid writes one int we own.
+        let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if r == pid {
+            break;
+        }
+        if r < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return 125;
+        }
+    }
+    if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else if libc::WIFSIGNALED(status) {
+        128 + libc::WTERMSIG(status)
+    } else {
+        125
+    }
+}
+
+static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn forward(sig: libc::c_int) {
+    let pid = FORWARD_TO.load(Ordering::Relaxed);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe { libc::kill(pid, sig) };
+    }
+}
+
+/// Signals forwarded to a waited-for container.
+pub const FORWARDED: &[libc::c_int] = &[
+    libc::SIGINT,
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGUSR1,
+    libc::SIGUSR2,
+];
+
+/// Waits for the container's init, forwarding signals to it; returns its
+/// exit code (128+N when killed by signal N).
+pub fn wait_forwarding(pid: i32) -> i32 {
+    FORWARD_TO.store(pid, Ordering::Relaxed);
+    for sig in FORWARDED {
+        // SAFETY: installs a handler that only calls kill(2); the sigaction
+        // struct is fully initialised.
+        unsafe {
+            let mut sa: libc::sigaction = std::mem::zeroed();
+            sa.sa_sigaction = forward as *const () as usize;
+            sa.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigaction(*sig, &sa, std::ptr::null_mut());
+        }
+    }
+    let code = reap(pid);
+    FORWARD_TO.store(0, Ordering::Relaxed);
+    code
+}

@@ -1,0 +1,382 @@
+//! The container's filesystem, assembled inside its mount namespace by the
+//! init: the rootfs (an overlay of layer snapshots plus the container's upper
+//! dir, or a bind of a plain directory for `--rootfs`), the spec's mounts
+//! (/proc, a minimal /dev, /sys read-only, /dev/pts, /dev/shm, /dev/mqueue,
+//! the per-container /etc files, volumes, tmpfs), pivot_root, then the masked
+//! and read-only paths. Nothing is mounted in the host's namespace, so a
+//! killed container leaves no mounts behind.
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use oci_spec::runtime::{Mount, Spec};
+
+/// Where the root filesystem comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RootfsSource {
+    /// A plain directory (`--rootfs DIR`), used in place.
+    Dir(PathBuf),
+    /// Layer snapshots (topmost first) under an upper/work pair.
+    Overlay {
+        lower: Vec<PathBuf>,
+        upper: PathBuf,
+        work: PathBuf,
+    },
+}
+
+type R<T = ()> = std::result::Result<T, String>;
+
+/// mount(2) with the C-level flags.
+pub fn mount(
+    src: Option<&Path>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> std::io::Result<()> {
+    let to_c =
+        |s: &[u8]| CString::new(s).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL));
+    let src = src.map(|s| to_c(s.as_os_str().as_bytes())).transpose()?;
+    let target = to_c(target.as_os_str().as_bytes())?;
+    let fstype = fstype.map(|s| to_c(s.as_bytes())).transpose()?;
+    let data = data.map(|s| to_c(s.as_bytes())).transpose()?;
+    let p = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+    // SAFETY: every pointer is null or a NUL-terminated string that lives
+    // until the call returns.
+    let rc = unsafe {
+        libc::mount(
+            p(&src),
+            target.as_ptr(),
+            p(&fstype),
+            flags,
+            p(&data) as *const libc::c_void,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+fn ctx<T>(r: std::io::Result<T>, what: impl FnOnce() -> String) -> R<T> {
+    r.map_err(|e| format!("{}: {e}", what()))
+}
+
+/// Splits OCI mount options into mount(2) flags and filesystem data.
+fn parse_options(opts: &[String]) -> (libc::c_ulong, Vec<String>, bool) {
+    let mut flags: libc::c_ulong = 0;
+    let mut data = Vec::new();
+    let mut bind = false;
+    for o in opts {
+        match o.as_str() {
+            "ro" => flags |= libc::MS_RDONLY,
+            "rw" => flags &= !libc::MS_RDONLY,
+            "nosuid" => flags |= libc::MS_NOSUID,
+            "nodev" => flags |= libc::MS_NODEV,
+            "noexec" => flags |= libc::MS_NOEXEC,
+            "strictatime" => flags |= libc::MS_STRICTATIME,
+            "relatime" => flags |= libc::MS_RELATIME,
+            "noatime" => flags |= libc::MS_NOATIME,
+            "bind" => bind = true,
+            "rbind" => {
+                bind = true;
+                flags |= libc::MS_REC;
+            }
+            "rprivate" | "private" | "suid" | "dev" | "exec" => {}
+            other => data.push(other.to_string()),
+        }
+    }
+    (flags, data, bind)
+}
+
+/// Creates the mount point for `src` at `dest` (a file for a file).
+fn make_target(dest: &Path, file: bool) -> R {
+    if file {
+        if let Some(p) = dest.parent() {
+            ctx(std::fs::create_dir_all(p), || {
+                format!("creating {}", p.display())
+            })?;
+        }
+        if dest.symlink_metadata().is_err() {
+            ctx(std::fs::File::create(dest), || {
+                format!("creating {}", dest.display())
+            })?;
+        }
+        Ok(())
+    } else {
+        ctx(std::fs::create_dir_all(dest), || {
+            format!("creating {}", dest.display())
+        })
+    }
+}
+
+/// The mount flags a path's filesystem carries now (to keep the locked ones
+/// — nosuid, nodev, noexec — when remounting read-only in a user namespace).
+fn current_flags(p: &Path) -> libc::c_ulong {
+    let Ok(s) = rustix::fs::statvfs(p) else {
+        return 0;
+    };
+    let f = s.f_flag;
+    let mut out = 0;
+    for (st, ms) in [
+        (rustix::fs::StatVfsMountFlags::NOSUID, libc::MS_NOSUID),
+        (rustix::fs::StatVfsMountFlags::NODEV, libc::MS_NODEV),
+        (rustix::fs::StatVfsMountFlags::NOEXEC, libc::MS_NOEXEC),
+        (rustix::fs::StatVfsMountFlags::NOATIME, libc::MS_NOATIME),
+        (
+            rustix::fs::StatVfsMountFlags::NODIRATIME,
+            libc::MS_NODIRATIME,
+        ),
+        (rustix::fs::StatVfsMountFlags::RELATIME, libc::MS_RELATIME),
+    ] {
+        if f.contains(st) {
+            out |= ms;
+        }
+    }
+    out
+}
+
+fn remount_readonly(p: &Path) -> std::io::Result<()> {
+    let flags = libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | current_flags(p);
+    mount(None, p, None, flags, None)
+}
+
+/// Joins a container path onto the rootfs, refusing to leave it.
+fn under(root: &Path, dest: &Path) -> PathBuf {
+    let rel: PathBuf = dest
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .collect();
+    root.join(rel)
+}
+
+/// Mounts the rootfs at `merged`.
+fn mount_root(src: &RootfsSource, merged: &Path) -> R {
+    ctx(std::fs::create_dir_all(merged), || {
+        format!("creating {}", merged.display())
+    })?;
+    match src {
+        RootfsSource::Dir(d) => ctx(
+            mount(Some(d), merged, None, libc::MS_BIND | libc::MS_REC, None),
+            || format!("binding rootfs {}", d.display()),
+        ),
+        RootfsSource::Overlay { lower, upper, work } => {
+            let lowers: Vec<String> = lower.iter().map(|l| l.display().to_string()).collect();
+            let mut data = format!(
+                "lowerdir={},upperdir={},workdir={}",
+                lowers.join(":"),
+                upper.display(),
+                work.display()
+            );
+            if crate::paths::is_rootless() {
+                data.push_str(",userxattr");
+            }
+            ctx(
+                mount(
+                    Some(Path::new("overlay")),
+                    merged,
+                    Some("overlay"),
+                    0,
+                    Some(&data),
+                ),
+                || "mounting the overlay rootfs".into(),
+            )
+        }
+    }
+}
+
+fn mount_one(root: &Path, m: &Mount) -> R {
+    let dest = under(root, m.destination());
+    let typ = m.typ().clone().unwrap_or_default();
+    let opts = m.options().clone().unwrap_or_default();
+    let (flags, data, bind) = parse_options(&opts);
+    if bind || typ == "bind" {
+        let src = m.source().clone().unwrap_or_default();
+        let is_file = !src.is_dir();
+        make_target(&dest, is_file)?;
+        ctx(
+            mount(
+                Some(&src),
+                &dest,
+                None,
+                libc::MS_BIND | (flags & libc::MS_REC),
+                None,
+            ),
+            || {
+                format!(
+                    "bind-mounting {} on {}",
+                    src.display(),
+                    m.destination().display()
+                )
+            },
+        )?;
+        if flags & libc::MS_RDONLY != 0 {
+            ctx(remount_readonly(&dest), || {
+                format!("making {} read-only", m.destination().display())
+            })?;
+        }
+        return Ok(());
+    }
+    make_target(&dest, false)?;
+    let data = (!data.is_empty()).then(|| data.join(","));
+    let src = m.source().clone().unwrap_or_else(|| PathBuf::from(&typ));
+    match mount(Some(&src), &dest, Some(&typ), flags, data.as_deref()) {
+        Ok(()) => Ok(()),
+        // Rootless without an owned network namespace, sysfs is refused:
+        // bind the host's /sys read-only instead.
+        Err(e)
+            if typ == "sysfs" && matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) =>
+        {
+            ctx(
+                mount(
+                    Some(Path::new("/sys")),
+                    &dest,
+                    None,
+                    libc::MS_BIND | libc::MS_REC,
+                    None,
+                ),
+                || "binding /sys".into(),
+            )?;
+            if flags & libc::MS_RDONLY != 0 {
+                ctx(remount_readonly(&dest), || "making /sys read-only".into())?;
+            }
+            Ok(())
+        }
+        // mqueue needs an owned IPC namespace; skip it rather than fail.
+        Err(_) if typ == "mqueue" => Ok(()),
+        Err(e) => Err(format!(
+            "mounting {typ} on {}: {e}",
+            m.destination().display()
+        )),
+    }
+}
+
+/// Device nodes: mknod as root; bind-mounts of the host's nodes where mknod
+/// is not allowed (user namespaces).
+fn make_devices(root: &Path) -> R {
+    for (path, major, minor) in crate::runtime::spec::DEVICES {
+        let dest = under(root, Path::new(path));
+        let made = rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &dest,
+            rustix::fs::FileType::CharacterDevice,
+            rustix::fs::Mode::from_raw_mode(0o666),
+            rustix::fs::makedev(*major as u32, *minor as u32),
+        );
+        if made.is_ok() {
+            let _ = rustix::fs::chmod(&dest, rustix::fs::Mode::from_raw_mode(0o666));
+            continue;
+        }
+        make_target(&dest, true)?;
+        ctx(
+            mount(Some(Path::new(path)), &dest, None, libc::MS_BIND, None),
+            || format!("binding {path}"),
+        )?;
+    }
+    for (link, target) in [
+        ("dev/ptmx", "pts/ptmx"),
+        ("dev/fd", "/proc/self/fd"),
+        ("dev/stdin", "/proc/self/fd/0"),
+        ("dev/stdout", "/proc/self/fd/1"),
+        ("dev/stderr", "/proc/self/fd/2"),
+        ("dev/core", "/proc/kcore"),
+    ] {
+        let _ = std::os::unix::fs::symlink(target, root.join(link));
+    }
+    Ok(())
+}
+
+/// Makes `root` the process's root and drops the old one.
+fn pivot(root: &Path) -> R {
+    ctx(std::env::set_current_dir(root), || {
+        format!("entering {}", root.display())
+    })?;
+    ctx(
+        rustix::process::pivot_root(".", ".").map_err(Into::into),
+        || "pivot_root".into(),
+    )?;
+    ctx(
+        rustix::mount::unmount(".", rustix::mount::UnmountFlags::DETACH).map_err(Into::into),
+        || "detaching the old root".into(),
+    )?;
+    ctx(std::env::set_current_dir("/"), || "entering /".into())
+}
+
+fn mask(paths: &[String]) -> R {
+    for p in paths {
+        let path = Path::new(p);
+        let Ok(meta) = path.symlink_metadata() else {
+            continue;
+        };
+        let r = if meta.is_dir() {
+            mount(
+                Some(Path::new("tmpfs")),
+                path,
+                Some("tmpfs"),
+                libc::MS_RDONLY,
+                None,
+            )
+        } else {
+            mount(
+                Some(Path::new("/dev/null")),
+                path,
+                None,
+                libc::MS_BIND,
+                None,
+            )
+        };
+        ctx(r, || format!("masking {p}"))?;
+    }
+    Ok(())
+}
+
+fn make_readonly(paths: &[String]) -> R {
+    for p in paths {
+        let path = Path::new(p);
+        if path.symlink_metadata().is_err() {
+            continue;
+        }
+        ctx(
+            mount(Some(path), path, None, libc::MS_BIND | libc::MS_REC, None),
+            || format!("binding {p}"),
+        )?;
+        ctx(remount_readonly(path), || format!("making {p} read-only"))?;
+    }
+    Ok(())
+}
+
+/// Builds the whole filesystem view and pivots into it. Runs in the init,
+/// in the container's mount namespace.
+pub fn setup(spec: &Spec, src: &RootfsSource) -> R {
+    ctx(
+        mount(
+            None,
+            Path::new("/"),
+            None,
+            libc::MS_REC | libc::MS_PRIVATE,
+            None,
+        ),
+        || "making / private".into(),
+    )?;
+    let root_cfg = spec.root().as_ref().ok_or("the spec has no root")?;
+    let merged = root_cfg.path().clone();
+    mount_root(src, &merged)?;
+    for m in spec.mounts().iter().flatten() {
+        mount_one(&merged, m)?;
+        if m.destination() == Path::new("/dev") {
+            make_devices(&merged)?;
+        }
+    }
+    pivot(&merged)?;
+    if let Some(linux) = spec.linux() {
+        mask(linux.masked_paths().as_deref().unwrap_or_default())?;
+        make_readonly(linux.readonly_paths().as_deref().unwrap_or_default())?;
+    }
+    if root_cfg.readonly().unwrap_or(false) {
+        ctx(remount_readonly(Path::new("/")), || {
+            "making / read-only".into()
+        })?;
+    }
+    Ok(())
+}

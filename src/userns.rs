@@ -1,0 +1,260 @@
+//! User-namespace id mappings for rootless operation.
+//!
+//! Root uses the identity mapping. A rootless user maps container root to
+//! their own uid and, when /etc/subuid and /etc/subgid grant them ranges and
+//! `newuidmap`/`newgidmap` exist, container ids 1..=N to those ranges, so an
+//! image's files of several owners (0, 33, 999) keep distinct owners. Without
+//! subordinate ids the mapping is a single id: every file appears owned by
+//! root inside, and images needing other ids are refused with a message
+//! naming /etc/subuid.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::error::{Error, Result};
+
+/// `count` ids starting at `inside` in the namespace map to `outside`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdRange {
+    pub inside: u32,
+    pub outside: u32,
+    pub count: u32,
+}
+
+/// The uid and gid maps a user namespace gets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdMapping {
+    pub uids: Vec<IdRange>,
+    pub gids: Vec<IdRange>,
+}
+
+impl IdMapping {
+    /// Root's mapping: every id to itself.
+    pub fn identity() -> IdMapping {
+        let all = vec![IdRange {
+            inside: 0,
+            outside: 0,
+            count: u32::MAX,
+        }];
+        IdMapping {
+            uids: all.clone(),
+            gids: all,
+        }
+    }
+
+    /// The mapping for this process: identity for root; for a rootless user
+    /// 0 → their uid/gid plus their subordinate ranges when usable.
+    pub fn for_current_user() -> IdMapping {
+        let uid = rustix::process::geteuid().as_raw();
+        let gid = rustix::process::getegid().as_raw();
+        if uid == 0 {
+            return IdMapping::identity();
+        }
+        let name = user_name(uid);
+        let helpers = which("newuidmap") && which("newgidmap");
+        let sub = |file: &str, own: u32| -> Vec<IdRange> {
+            let mut v = vec![IdRange {
+                inside: 0,
+                outside: own,
+                count: 1,
+            }];
+            if helpers {
+                if let Some((start, count)) =
+                    subordinate_range(Path::new(file), name.as_deref(), uid)
+                {
+                    v.push(IdRange {
+                        inside: 1,
+                        outside: start,
+                        count,
+                    });
+                }
+            }
+            v
+        };
+        let uids = sub("/etc/subuid", uid);
+        let gids = sub("/etc/subgid", gid);
+        // Use subordinate ids only when both maps have them.
+        if uids.len() != gids.len() {
+            return IdMapping {
+                uids: uids[..1].to_vec(),
+                gids: gids[..1].to_vec(),
+            };
+        }
+        IdMapping { uids, gids }
+    }
+
+    /// True when only one id is mapped (no subordinate ids).
+    pub fn is_single(&self) -> bool {
+        self.uids.len() == 1 && self.uids[0].count == 1
+    }
+
+    pub fn is_identity(&self) -> bool {
+        *self == IdMapping::identity()
+    }
+
+    /// How many uids the namespace has.
+    pub fn uid_count(&self) -> u64 {
+        self.uids.iter().map(|r| r.count as u64).sum()
+    }
+
+    /// The host uid of a namespace uid, if mapped.
+    pub fn host_uid(&self, inside: u32) -> Option<u32> {
+        lookup(&self.uids, inside)
+    }
+
+    /// The host gid of a namespace gid, if mapped.
+    pub fn host_gid(&self, inside: u32) -> Option<u32> {
+        lookup(&self.gids, inside)
+    }
+
+    /// Human-readable form for `tug info`: `0:1000:1,1:300000:65536`.
+    pub fn describe(ranges: &[IdRange]) -> String {
+        ranges
+            .iter()
+            .map(|r| format!("{}:{}:{}", r.inside, r.outside, r.count))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Writes the maps of the user namespace of process `pid` (which must be
+    /// waiting, unmapped). A single-id map is written directly (allowed for
+    /// one's own id after denying setgroups); subordinate ranges go through
+    /// the setuid helpers newuidmap/newgidmap.
+    pub fn apply_to(&self, pid: i32) -> Result<()> {
+        if self.is_identity() {
+            return Ok(());
+        }
+        if self.is_single() {
+            let proc = format!("/proc/{pid}");
+            write_proc(&format!("{proc}/setgroups"), "deny")?;
+            write_proc(&format!("{proc}/uid_map"), &map_text(&self.uids))?;
+            write_proc(&format!("{proc}/gid_map"), &map_text(&self.gids))?;
+            return Ok(());
+        }
+        // Both helpers run at once: each is a setuid exec of a few ms.
+        let uid_helper = spawn_map_helper("newuidmap", pid, &self.uids)?;
+        let gid_helper = spawn_map_helper("newgidmap", pid, &self.gids);
+        let uid_result = finish_map_helper("newuidmap", uid_helper);
+        let gid_result = gid_helper.and_then(|c| finish_map_helper("newgidmap", c));
+        uid_result.and(gid_result)
+    }
+}
+
+fn lookup(ranges: &[IdRange], inside: u32) -> Option<u32> {
+    ranges
+        .iter()
+        .find(|r| inside >= r.inside && (inside - r.inside) < r.count)
+        .map(|r| r.outside + (inside - r.inside))
+}
+
+fn map_text(ranges: &[IdRange]) -> String {
+    ranges
+        .iter()
+        .map(|r| format!("{} {} {}\n", r.inside, r.outside, r.count))
+        .collect()
+}
+
+fn write_proc(path: &str, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|e| Error::io(path, e))
+}
+
+fn spawn_map_helper(helper: &str, pid: i32, ranges: &[IdRange]) -> Result<std::process::Child> {
+    let mut cmd = Command::new(helper);
+    cmd.arg(pid.to_string());
+    for r in ranges {
+        cmd.args([
+            r.inside.to_string(),
+            r.outside.to_string(),
+            r.count.to_string(),
+        ]);
+    }
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Invalid(format!("running {helper}: {e}")))
+}
+
+fn finish_map_helper(helper: &str, child: std::process::Child) -> Result<()> {
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::Invalid(format!("running {helper}: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::Invalid(format!(
+            "{helper} failed: {} (check /etc/subuid and /etc/subgid)",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
+/// The user's name from /etc/passwd (a static binary has no NSS).
+pub fn user_name(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() > 2 && f[2] == uid.to_string()).then(|| f[0].to_string())
+    })
+}
+
+/// The first range for the user (by name or uid) in a subuid/subgid file.
+pub fn subordinate_range(file: &Path, name: Option<&str>, uid: u32) -> Option<(u32, u32)> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().find_map(|l| {
+        let f: Vec<&str> = l.trim().split(':').collect();
+        if f.len() != 3 || !(Some(f[0]) == name || f[0] == uid.to_string()) {
+            return None;
+        }
+        Some((f[1].parse().ok()?, f[2].parse().ok()?))
+    })
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+        .unwrap_or(false)
+        || ["/usr/bin", "/bin", "/usr/sbin", "/sbin"]
+            .iter()
+            .any(|d| Path::new(d).join(program).is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_and_ranges() {
+        let m = IdMapping {
+            uids: vec![
+                IdRange {
+                    inside: 0,
+                    outside: 1000,
+                    count: 1,
+                },
+                IdRange {
+                    inside: 1,
+                    outside: 300000,
+                    count: 65536,
+                },
+            ],
+            gids: vec![IdRange {
+                inside: 0,
+                outside: 1000,
+                count: 1,
+            }],
+        };
+        assert_eq!(m.host_uid(0), Some(1000));
+        assert_eq!(m.host_uid(33), Some(300032));
+        assert_eq!(m.host_uid(65537), None);
+        assert!(!m.is_single());
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("subuid");
+        std::fs::write(&f, "alice:100000:65536\n1001:200000:1000\n").unwrap();
+        assert_eq!(
+            subordinate_range(&f, Some("alice"), 5),
+            Some((100000, 65536))
+        );
+        assert_eq!(subordinate_range(&f, None, 1001), Some((200000, 1000)));
+        assert_eq!(subordinate_range(&f, Some("bob"), 7), None);
+    }
+}

@@ -1,0 +1,1177 @@
+//! `run`: containers in the foreground, as root and rootless (the `tugtest`
+//! user), on the busybox rootfs through `--rootfs DIR`.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Docker's default capability set as /proc/self/status prints it.
+const DOCKER_CAPEFF: &str = "00000000a80425fb";
+
+/// Root and rootless scenarios with an extracted busybox rootfs.
+fn scenarios() -> Vec<(Scenario, PathBuf)> {
+    let mut out = Vec::new();
+    if !is_root() {
+        eprintln!("SKIPPED: container tests need root (and switch to {TEST_USER} for rootless)");
+        return out;
+    }
+    for s in [Some(Scenario::new()), Scenario::unprivileged()]
+        .into_iter()
+        .flatten()
+    {
+        match busybox_rootfs_dir(&s) {
+            Some(d) => out.push((s, d)),
+            None => eprintln!("SKIPPED: busybox-static is not installed"),
+        }
+    }
+    out
+}
+
+fn run_args<'a>(rootfs: &'a std::path::Path, extra: &[&'a str]) -> Vec<String> {
+    let mut v = vec!["run".to_string(), "--rm".into()];
+    v.extend(
+        extra
+            .iter()
+            .take_while(|a| **a != "--")
+            .map(|s| s.to_string()),
+    );
+    v.push("--rootfs".into());
+    v.push(rootfs.display().to_string());
+    let after: Vec<String> = extra
+        .iter()
+        .skip_while(|a| **a != "--")
+        .skip(1)
+        .map(|s| s.to_string())
+        .collect();
+    v.extend(after);
+    v
+}
+
+fn containers_left(s: &Scenario) -> usize {
+    std::fs::read_dir(s.store().join("containers"))
+        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn run_rm_echo_hi() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(&rootfs, &["--", "echo", "hi"]))
+            .succeeds()
+            .stdout_is("hi\n");
+        assert_eq!(containers_left(&s), 0, "--rm left a container behind");
+    }
+}
+
+#[test]
+fn exit_codes_follow_docker() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(&rootfs, &["--", "true"])).run().code_is(0);
+        s.tug(run_args(&rootfs, &["--", "sh", "-c", "exit 3"]))
+            .run()
+            .code_is(3);
+        s.tug(run_args(&rootfs, &["--", "no-such-command"]))
+            .fails()
+            .code_is(127)
+            .one_line_error()
+            .stderr_contains("no-such-command");
+        // Exists but is not executable.
+        s.tug(run_args(&rootfs, &["--", "/etc/passwd"]))
+            .fails()
+            .code_is(126)
+            .one_line_error();
+        s.tug(run_args(&rootfs, &["--memory", "lots", "--", "true"]))
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn env_workdir_user_hostname() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "-e",
+                    "FOO=bar",
+                    "-w",
+                    "/tmp/work",
+                    "-u",
+                    "33",
+                    "-h",
+                    "boxhost",
+                    "--",
+                    "sh",
+                    "-c",
+                    "echo $FOO; pwd; id -u; id -g; hostname; echo $PATH",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines[..5],
+            ["bar", "/tmp/work", "33", "33", "boxhost"],
+            "{out}"
+        );
+        assert!(lines[5].contains("/usr/bin"), "default PATH: {out}");
+        // A name is looked up in the rootfs's /etc/passwd.
+        s.tug(run_args(&rootfs, &["-u", "svc", "--", "id", "-u"]))
+            .succeeds()
+            .stdout_is("999\n");
+    }
+}
+
+#[test]
+fn env_file_and_passthrough() {
+    for (s, rootfs) in scenarios() {
+        let f = s.path().join("env.list");
+        std::fs::write(&f, "# comment\nA=1\n\nB=two words\n").unwrap();
+        common::chown_r(&f, 0, 0);
+        let _ = std::fs::set_permissions(&f, std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        s.tug(run_args(
+            &rootfs,
+            &[
+                "--env-file",
+                f.to_str().unwrap(),
+                "-e",
+                "A=3",
+                "--",
+                "sh",
+                "-c",
+                "echo $A-$B",
+            ],
+        ))
+        .succeeds()
+        .stdout_is("3-two words\n");
+    }
+}
+
+#[test]
+fn capabilities_are_dockers_default_set() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &["--", "grep", "CapEff", "/proc/self/status"],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains(DOCKER_CAPEFF), "{out}");
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--cap-drop",
+                    "ALL",
+                    "--",
+                    "grep",
+                    "CapEff",
+                    "/proc/self/status",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("0000000000000000"), "{out}");
+        // A non-root user has no effective capabilities, as in Docker.
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &["-u", "33", "--", "grep", "CapEff", "/proc/self/status"],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("0000000000000000"), "{out}");
+    }
+}
+
+#[test]
+fn seccomp_refuses_unshare() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(&rootfs, &["--", "unshare", "-U", "true"]))
+            .fails()
+            .stderr_contains("Operation not permitted");
+        s.tug(run_args(
+            &rootfs,
+            &["--", "sh", "-c", "keyctl show 2>&1 || echo refused"],
+        ))
+        .run();
+        if !s.is_rootless() {
+            // Without the filter the same call works (user namespaces need no capability).
+            s.tug(run_args(
+                &rootfs,
+                &[
+                    "--security-opt",
+                    "seccomp=unconfined",
+                    "--",
+                    "unshare",
+                    "-U",
+                    "true",
+                ],
+            ))
+            .succeeds();
+        }
+    }
+}
+
+#[test]
+fn proc_paths_masked_and_readonly() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &["--", "sh", "-c", "wc -c < /proc/keys; grep -E ' /proc/(sys|keys) ' /proc/mounts; touch /sys/x 2>&1; echo done"],
+            ))
+            .succeeds()
+            .stdout();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0].trim(), "0", "/proc/keys is masked: {out}");
+        assert!(
+            out.lines()
+                .any(|l| l.contains(" /proc/sys ") && l.contains(" ro,")),
+            "/proc/sys is read-only: {out}"
+        );
+        assert!(
+            out.contains("Read-only file system"),
+            "/sys is read-only: {out}"
+        );
+        if std::path::Path::new("/proc/kcore").exists() {
+            s.tug(run_args(
+                &rootfs,
+                &["--", "sh", "-c", "wc -c < /proc/kcore"],
+            ))
+            .succeeds()
+            .stdout_is("0\n");
+        }
+    }
+}
+
+#[test]
+fn image_owners_show_inside() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--",
+                    "sh",
+                    "-c",
+                    "stat -c %u /bin/busybox /var/www/data /home/svc/note",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert_eq!(out, "0\n33\n999\n", "owners inside");
+    }
+}
+
+#[test]
+fn read_only_rootfs_and_tmpfs() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--read-only",
+                    "--tmpfs",
+                    "/run",
+                    "--",
+                    "sh",
+                    "-c",
+                    "touch /x 2>&1; touch /run/y && echo tmpfs-ok",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.contains("Read-only file system"), "{out}");
+        assert!(out.contains("tmpfs-ok"), "{out}");
+    }
+}
+
+#[test]
+fn bind_volume_read_only() {
+    for (s, rootfs) in scenarios() {
+        let host = s.path().join("shared");
+        std::fs::create_dir_all(&host).unwrap();
+        std::fs::write(host.join("f"), "from host\n").unwrap();
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&host, u, g);
+        }
+        let v = format!("{}:/data:ro", host.display());
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "-v",
+                    &v,
+                    "--",
+                    "sh",
+                    "-c",
+                    "cat /data/f; touch /data/g 2>&1; echo end",
+                ],
+            ))
+            .succeeds()
+            .stdout();
+        assert!(out.starts_with("from host\n"), "{out}");
+        assert!(out.contains("Read-only file system"), "{out}");
+        assert!(!host.join("g").exists());
+    }
+}
+
+#[test]
+fn bad_input_is_one_line_125_and_leaves_nothing() {
+    for (s, rootfs) in scenarios() {
+        for extra in [
+            vec!["-v", "/nonexistent-tug-path:/x:ro"],
+            vec!["-u", "no-such-user"],
+            vec!["--ulimit", "nofile=bogus"],
+            vec!["--cap-add", "NOT_A_CAP"],
+            vec!["--network", "weird"],
+            vec!["-w", "relative/dir"],
+        ] {
+            let mut args = extra.clone();
+            args.extend(["--", "true"]);
+            s.tug(run_args(&rootfs, &args))
+                .fails()
+                .code_is(125)
+                .one_line_error();
+        }
+        s.tug(["run", "--rm", "no-such-image:latest", "true"])
+            .fails()
+            .code_is(125)
+            .one_line_error()
+            .stderr_contains("no such image");
+        assert_eq!(containers_left(&s), 0, "bad input left a container");
+    }
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for t in tasks.flatten() {
+            if let Ok(c) = std::fs::read_to_string(t.path().join("children")) {
+                out.extend(c.split_whitespace().filter_map(|p| p.parse::<u32>().ok()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn init_is_a_child_of_tug_run_and_signals_are_forwarded() {
+    for (s, rootfs) in scenarios() {
+        let mut run = s.tug(run_args(
+            &rootfs,
+            &[
+                "--",
+                "sh",
+                "-c",
+                "trap 'exit 7' TERM; echo ready; while true; do sleep 0.05; done",
+            ],
+        ));
+        run.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let init = loop {
+            let kids: Vec<u32> = children_of(tug_pid)
+                .into_iter()
+                .filter(|k| {
+                    std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                        .is_ok_and(|c| c.starts_with("sh\0-c"))
+                })
+                .collect();
+            if let Some(k) = kids.first() {
+                break *k;
+            }
+            assert!(Instant::now() < deadline, "no container init under tug run");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let status = std::fs::read_to_string(format!("/proc/{init}/status")).unwrap();
+        let ppid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))
+            .unwrap()
+            .trim()
+            .to_string();
+        assert_eq!(ppid, tug_pid.to_string(), "the init's parent is tug run");
+        // Let the trap be installed, then signal tug run: it forwards.
+        std::thread::sleep(Duration::from_millis(300));
+        // SAFETY: signalling the child this test spawned.
+        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(7), "{out:?}");
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn memory_limit_kills_a_hog_as_root() {
+    if !is_root() {
+        skip!("needs root");
+    }
+    if !std::path::Path::new("/sys/fs/cgroup/memory/cgroup.procs").exists()
+        && !std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists()
+    {
+        skip!("no memory cgroup controller");
+    }
+    let s = Scenario::new();
+    let Some(rootfs) = busybox_rootfs_dir(&s) else {
+        skip!("busybox-static missing")
+    };
+    // Writing 64 MiB into a tmpfs charged to a 32 MiB cgroup gets OOM-killed.
+    s.tug(run_args(
+        &rootfs,
+        &[
+            "-m",
+            "32m",
+            "--tmpfs",
+            "/big:size=128m",
+            "--",
+            "dd",
+            "if=/dev/zero",
+            "of=/big/f",
+            "bs=1M",
+            "count=64",
+        ],
+    ))
+    .run()
+    .code_is(137);
+}
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn detached_ps_logs_stop_start_rm() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let id = s
+            .tug([
+                "run", "-d", "--name", "web", "--rootfs", &r, "sh", "-c",
+                "echo started; echo oops >&2; trap 'echo bye; exit 0' TERM; while true; do sleep 0.05; done",
+            ])
+            .succeeds()
+            .stdout();
+        let id = id.trim().to_string();
+        assert_eq!(id.len(), 64, "run -d prints the full ID: {id}");
+        wait_for("the log", || {
+            s.tug(["logs", "web"])
+                .succeeds()
+                .stdout()
+                .contains("started")
+        });
+        let ps = s.tug(["ps"]).succeeds().stdout();
+        let header = ps.lines().next().unwrap();
+        for col in [
+            "CONTAINER ID",
+            "IMAGE",
+            "COMMAND",
+            "CREATED",
+            "STATUS",
+            "PORTS",
+            "NAMES",
+        ] {
+            assert!(header.contains(col), "{ps}");
+        }
+        assert!(
+            ps.contains(&id[..12]) && ps.contains("Up ") && ps.contains("web"),
+            "{ps}"
+        );
+        let logs = s.tug(["logs", "web"]).succeeds();
+        assert_eq!(logs.stdout(), "started\n");
+        assert_eq!(logs.stderr(), "oops\n");
+        s.tug(["stop", "web"]).succeeds().stdout_is("web\n");
+        s.tug(["logs", "--tail", "1", "web"])
+            .succeeds()
+            .stdout_is("bye\n");
+        let ps = s.tug(["ps", "-a"]).succeeds().stdout();
+        assert!(ps.contains("Exited (0)"), "{ps}");
+        assert!(!s.tug(["ps", "-q"]).succeeds().stdout().contains(&id[..12]));
+        s.tug([
+            "container",
+            "inspect",
+            "-f",
+            "{{.State.Status}} {{.State.ExitCode}}",
+            "web",
+        ])
+        .succeeds()
+        .stdout_is("exited 0\n");
+        // Started again, then killed: 137, and it is still listed until rm.
+        s.tug(["start", "web"]).succeeds();
+        wait_for("running", || {
+            s.tug(["ps", "-q"]).succeeds().stdout().contains(&id[..12])
+        });
+        s.tug(["kill", "web"]).succeeds();
+        s.tug(["wait", "web"]).succeeds().stdout_is("137\n");
+        s.tug(["rm", "web"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+        assert!(!s.store().join("refs/containers").join(&id).exists());
+    }
+}
+
+#[test]
+fn rm_force_kills_a_running_container() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run", "-d", "--name", "sleeper", "--rootfs", &r, "sleep", "60",
+        ])
+        .succeeds();
+        s.tug(["rm", "sleeper"]).run().code_is(1);
+        s.tug(["rm", "-f", "sleeper"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn restart_on_failure_counts_restarts() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "flaky",
+            "--restart",
+            "on-failure:2",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo try; exit 3",
+        ])
+        .succeeds();
+        wait_for("two restarts", || {
+            s.tug([
+                "container",
+                "inspect",
+                "-f",
+                "{{.RestartCount}} {{.State.Status}}",
+                "flaky",
+            ])
+            .succeeds()
+            .stdout()
+                == "2 exited\n"
+        });
+        let logs = s.tug(["logs", "flaky"]).succeeds().stdout();
+        assert_eq!(logs, "try\ntry\ntry\n");
+        s.tug(["rm", "flaky"]).succeeds();
+    }
+}
+
+#[test]
+fn detached_exec_failure_is_127_and_run_rm_d_leaves_nothing() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug(["run", "-d", "--rm", "--rootfs", &r, "no-such-command"])
+            .fails()
+            .code_is(127)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn killed_foreground_run_is_seen_and_cleaned_by_ps_and_rm() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let mut run = s.tug(["run", "--name", "victim", "--rootfs", &r, "sleep", "60"]);
+        run.cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .stdin(Stdio::null());
+        let mut child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        wait_for("the container", || {
+            s.tug(["ps"]).succeeds().stdout().contains("Up ")
+        });
+        let init = children_of(tug_pid)[0];
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // The init dies with its tug (parent-death signal)...
+        wait_for("the init to die", || {
+            std::fs::read_to_string(format!("/proc/{init}/stat"))
+                .map(|s| s.contains(") Z "))
+                .unwrap_or(true)
+        });
+        // ...and ps shows the container exited; rm -f cleans it all.
+        let ps = s.tug(["ps", "-a"]).succeeds().stdout();
+        assert!(ps.contains("victim") && ps.contains("Exited"), "{ps}");
+        s.tug(["rm", "-f", "victim"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+        assert!(s.tug(["ps", "-aq"]).succeeds().stdout().is_empty());
+    }
+}
+
+#[test]
+fn many_concurrent_run_rm() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let kids: Vec<_> = (0..50)
+            .map(|i| {
+                let mut run = s.tug(["run", "--rm", "--rootfs", &r, "echo", &format!("n{i}")]);
+                run.cmd
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .stdin(Stdio::null());
+                run.cmd.spawn().unwrap()
+            })
+            .collect();
+        for (i, k) in kids.into_iter().enumerate() {
+            let out = k.wait_with_output().unwrap();
+            assert!(out.status.success(), "{out:?}");
+            assert_eq!(String::from_utf8_lossy(&out.stdout), format!("n{i}\n"));
+        }
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn exec_joins_the_containers_namespaces() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run", "-d", "--name", "box", "-h", "inside", "--rootfs", &r, "sleep", "30",
+        ])
+        .succeeds();
+        // The container's pid namespace: its init (sleep) is pid 1.
+        let ps = s
+            .tug(["exec", "box", "cat", "/proc/1/cmdline"])
+            .succeeds()
+            .stdout();
+        assert!(ps.starts_with("sleep"), "{ps}");
+        s.tug(["exec", "box", "hostname"])
+            .succeeds()
+            .stdout_is("inside\n");
+        s.tug([
+            "exec",
+            "-u",
+            "33",
+            "-w",
+            "/tmp",
+            "-e",
+            "A=b",
+            "box",
+            "sh",
+            "-c",
+            "echo $(id -u) $(pwd) $A",
+        ])
+        .succeeds()
+        .stdout_is("33 /tmp b\n");
+        let caps = s
+            .tug(["exec", "box", "grep", "CapEff", "/proc/self/status"])
+            .succeeds()
+            .stdout();
+        assert!(caps.contains(DOCKER_CAPEFF), "{caps}");
+        s.tug(["exec", "box", "unshare", "-U", "true"]).fails();
+        s.tug(["exec", "box", "sh", "-c", "exit 4"])
+            .run()
+            .code_is(4);
+        s.tug(["exec", "box", "no-such-command"])
+            .fails()
+            .code_is(127)
+            .one_line_error();
+        s.tug(["rm", "-f", "box"]).succeeds();
+        s.tug(["exec", "box", "true"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+    }
+}
+
+#[test]
+fn failing_health_cmd_turns_ps_unhealthy() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "sick",
+            "--health-cmd",
+            "echo probing; test -e /tmp/ok",
+            "--health-interval",
+            "100ms",
+            "--health-retries",
+            "2",
+            "--rootfs",
+            &r,
+            "sleep",
+            "30",
+        ])
+        .succeeds();
+        wait_for("unhealthy", || {
+            s.tug(["ps"]).succeeds().stdout().contains("(unhealthy)")
+        });
+        let h = s
+            .tug([
+                "container",
+                "inspect",
+                "-f",
+                "{{json .State.Health}}",
+                "sick",
+            ])
+            .succeeds()
+            .stdout();
+        assert!(
+            h.contains("\"FailingStreak\"") && h.contains("probing"),
+            "{h}"
+        );
+        // The check sees the container's filesystem: once the file exists it passes.
+        s.tug(["exec", "sick", "touch", "/tmp/ok"]).succeeds();
+        wait_for("healthy", || {
+            s.tug(["ps"]).succeeds().stdout().contains("(healthy)")
+        });
+        s.tug(["rm", "-f", "sick"]).succeeds();
+    }
+}
+
+/// Drives `tug run -it` through a pty (util-linux `script`): prompt, input,
+/// ctrl-c interrupting a command, exit code.
+#[test]
+fn interactive_tty_through_a_pty() {
+    if !have("script") {
+        skip!("script (util-linux) is missing");
+    }
+    for (s, rootfs) in scenarios() {
+        let cmd = format!("{TUG} run -it --rm --rootfs {} sh", rootfs.display());
+        let mut run = s.command_at(std::path::Path::new("script"), ["-qec", &cmd, "/dev/null"]);
+        run.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = run.cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        use std::io::Write;
+        let steps: [&[u8]; 4] = [
+            b"echo hi-$((2+3))\n",
+            b"sleep 20\n",
+            b"\x03",
+            b"echo after-$?; exit 5\n",
+        ];
+        for step in steps {
+            std::thread::sleep(Duration::from_millis(400));
+            stdin.write_all(step).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("# "), "a prompt: {text}");
+        assert!(text.contains("hi-5"), "{text}");
+        assert!(
+            text.contains("after-130"),
+            "ctrl-c interrupted sleep: {text}"
+        );
+        assert_eq!(out.status.code(), Some(5), "{text}");
+    }
+}
+
+#[test]
+fn top_pause_rename_restart_prune() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "a",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo tick; sleep 30",
+        ])
+        .succeeds();
+        let top = s.tug(["top", "a"]).succeeds().stdout();
+        assert!(top.contains("PID") && top.contains("sleep 30"), "{top}");
+        if !s.is_rootless() {
+            s.tug(["pause", "a"]).succeeds();
+            assert!(s.tug(["ps"]).succeeds().stdout().contains("(Paused)"));
+            s.tug(["unpause", "a"]).succeeds();
+        } else {
+            // Rootless on a v1 host there is no freezer: a clear error.
+            s.tug(["pause", "a"]).fails().code_is(125).one_line_error();
+        }
+        s.tug(["rename", "a", "b"]).succeeds();
+        s.tug(["restart", "-t", "1", "b"]).succeeds();
+        wait_for("two runs logged", || {
+            s.tug(["logs", "b"]).succeeds().stdout() == "tick\ntick\n"
+        });
+        s.tug(["stop", "-t", "0", "b"]).succeeds();
+        s.tug(["container", "prune", "-f"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn init_forwards_signals_to_the_command() {
+    for (s, rootfs) in scenarios() {
+        let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
+        run.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .stdin(Stdio::null());
+        let child = run.cmd.spawn().unwrap();
+        let tug_pid = child.id();
+        wait_for("the init", || {
+            children_of(tug_pid).iter().any(|k| {
+                std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                    .is_ok_and(|c| c.starts_with("/dev/tug-init"))
+                    && !children_of(*k).is_empty()
+            })
+        });
+        // SAFETY: signalling the child this test spawned.
+        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+        let out = child.wait_with_output().unwrap();
+        // sleep has no handler: SIGTERM kills it, as without an init it would not.
+        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        s.tug(run_args(&rootfs, &["--init", "--", "sh", "-c", "exit 6"]))
+            .run()
+            .code_is(6);
+    }
+}
+
+#[test]
+fn seccomp_profile_from_a_file() {
+    for (s, rootfs) in scenarios() {
+        let p = s.path().join("profile.json");
+        std::fs::write(
+            &p,
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}"#,
+        )
+        .unwrap();
+        let opt = format!("seccomp={}", p.display());
+        let out = s
+            .tug(run_args(
+                &rootfs,
+                &[
+                    "--security-opt",
+                    &opt,
+                    "--",
+                    "sh",
+                    "-c",
+                    "mkdir /tmp/x 2>&1; unshare -U true && echo unshare-allowed",
+                ],
+            ))
+            .run()
+            .stdout();
+        assert!(out.contains("Permission denied"), "{out}");
+        std::fs::write(&p, "{not json").unwrap();
+        s.tug(run_args(&rootfs, &["--security-opt", &opt, "--", "true"]))
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+/// An image imported from the busybox rootfs tar (config from --change).
+fn imported_image(s: &Scenario) -> Option<&'static str> {
+    let tar = busybox_rootfs_tar()?;
+    let copy = s.path().join("rootfs.tar");
+    std::fs::copy(&tar, &copy).ok()?;
+    if s.is_rootless() {
+        let (u, g) = user_ids(TEST_USER)?;
+        chown_r(&copy, u, g);
+    }
+    s.tug([
+        "import",
+        "--change",
+        r#"CMD ["sh","-c","echo $FOO $(pwd) $(id -u)"]"#,
+        "--change",
+        "ENV FOO=bar",
+        "--change",
+        "WORKDIR /tmp",
+        "--change",
+        "USER www-data",
+        copy.to_str()?,
+        "bb:test",
+    ])
+    .succeeds();
+    Some("bb:test")
+}
+
+#[test]
+fn run_an_imported_image() {
+    for (s, _) in scenarios() {
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        // The image's CMD, ENV, WORKDIR and USER apply.
+        s.tug(["run", "--rm", img])
+            .succeeds()
+            .stdout_is("bar /tmp 33\n");
+        s.tug(["run", "--rm", img, "echo", "hi"])
+            .succeeds()
+            .stdout_is("hi\n");
+        s.tug(["run", "--rm", "-u", "0", img, "id", "-u"])
+            .succeeds()
+            .stdout_is("0\n");
+        if !s.is_rootless() {
+            s.tug([
+                "run",
+                "--rm",
+                "-u",
+                "0",
+                img,
+                "stat",
+                "-c",
+                "%u",
+                "/var/www/data",
+                "/home/svc/note",
+            ])
+            .succeeds()
+            .stdout_is("33\n999\n");
+        }
+        // A container pins its image's manifest while it exists.
+        let id = s
+            .tug(["create", "--name", "pin", img, "true"])
+            .succeeds()
+            .stdout();
+        let pin = s.store().join("refs/containers").join(id.trim());
+        assert!(std::fs::read_to_string(&pin)
+            .unwrap()
+            .starts_with("sha256:"));
+        s.tug(["start", "-a", "pin"]).succeeds();
+        s.tug(["rm", "pin"]).succeeds();
+        assert!(!pin.exists());
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn log_rotation_stop_signal_and_labels() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "chatty",
+            "--log-opt",
+            "max-size=1k",
+            "--log-opt",
+            "max-file=2",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); done",
+        ])
+        .succeeds();
+        s.tug(["wait", "chatty"]).succeeds().stdout_is("0\n");
+        let logs = s.tug(["logs", "chatty"]).succeeds().stdout();
+        assert!(
+            logs.ends_with("line-99\n") && !logs.contains("line-0\n"),
+            "rotated: {logs}"
+        );
+        let dir = s.store().join("containers");
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .flat_map(|c| std::fs::read_dir(c.path()).into_iter().flatten().flatten())
+            .filter(|f| f.file_name().to_string_lossy().contains("-json.log"))
+            .collect();
+        assert_eq!(files.len(), 2, "max-file=2 keeps two files");
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "polite",
+            "--stop-signal",
+            "USR1",
+            "-l",
+            "team=db",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "trap 'exit 9' USR1; while true; do sleep 0.05; done",
+        ])
+        .succeeds();
+        std::thread::sleep(Duration::from_millis(300));
+        let ps = s
+            .tug(["ps", "--filter", "label=team=db", "--format", "{{.Names}}"])
+            .succeeds()
+            .stdout();
+        assert_eq!(ps, "polite\n");
+        s.tug(["stop", "polite"]).succeeds();
+        s.tug(["wait", "polite"]).succeeds().stdout_is("9\n");
+        s.tug(["rm", "chatty", "polite"]).succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--stop-signal",
+            "NOPE",
+            "--rootfs",
+            &r,
+            "true",
+        ])
+        .fails()
+        .code_is(125);
+    }
+}
+
+#[test]
+fn named_volume_outlives_its_containers_and_copies_up() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "data:/d",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo kept > /d/f",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "data:/d:ro",
+            "--rootfs",
+            &r,
+            "cat",
+            "/d/f",
+        ])
+        .succeeds()
+        .stdout_is("kept\n");
+        assert!(s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .contains("data"));
+        // An empty named volume gets the image's content at its path.
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "web:/var/www/data",
+            "--rootfs",
+            &r,
+            "cat",
+            "/var/www/data/index.html",
+        ])
+        .succeeds()
+        .stdout_is("hello from www-data\n");
+        s.tug(["volume", "inspect", "-f", "{{.Name}} {{.Driver}}", "web"])
+            .succeeds()
+            .stdout_is("web local\n");
+        s.tug(["volume", "rm", "data", "web"]).succeeds();
+        s.tug(["volume", "inspect", "data"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+    }
+}
+
+/// The seed's backup and restore with --volumes-from, as Docker's docs
+/// write it (tar with busybox).
+#[test]
+fn volume_backup_and_restore_with_volumes_from() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let backup = s.path().join("backup");
+        std::fs::create_dir_all(&backup).unwrap();
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&backup, u, g);
+        }
+        let b = format!("{}:/backup", backup.display());
+        s.tug([
+            "run",
+            "--name",
+            "dbdata",
+            "-v",
+            "/dbdata",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo precious > /dbdata/file",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbdata",
+            "-v",
+            &b,
+            "--rootfs",
+            &r,
+            "tar",
+            "cvf",
+            "/backup/backup.tar",
+            "/dbdata",
+        ])
+        .succeeds();
+        assert!(backup.join("backup.tar").is_file());
+        s.tug([
+            "run", "--name", "dbstore2", "-v", "/dbdata", "--rootfs", &r, "true",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbstore2",
+            "-v",
+            &b,
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "cd / && tar xvf /backup/backup.tar",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "dbstore2:ro",
+            "--rootfs",
+            &r,
+            "cat",
+            "/dbdata/file",
+        ])
+        .succeeds()
+        .stdout_is("precious\n");
+        // rm -v takes the anonymous volumes with the container.
+        let before = s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .lines()
+            .count();
+        s.tug(["rm", "-v", "dbdata", "dbstore2"]).succeeds();
+        let after = s
+            .tug(["volume", "ls", "-q"])
+            .succeeds()
+            .stdout()
+            .lines()
+            .count();
+        assert_eq!(before, 2);
+        assert_eq!(after, 0);
+    }
+}
