@@ -1,15 +1,21 @@
 //! `tug info`, `tug version`, `tug system df|prune`.
 
+use std::path::Path;
+
 use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+use tug::format::{human_size, tabwrite, time_ago, Listing};
+use tug::sysinfo;
 
 use crate::cli::Global;
+use crate::common::open_store;
 
 /// `tug system ...`
 #[derive(Debug, Subcommand, Clone)]
 pub enum SystemCommand {
     /// Show disk usage by images, containers and volumes
     Df(DfArgs),
-    /// Remove unused data
+    /// Remove unused data (dangling images, and with -a every unused image)
     Prune(PruneArgs),
     /// Display system-wide information
     Info(InfoArgs),
@@ -18,17 +24,26 @@ pub enum SystemCommand {
 /// Arguments of `system df`.
 #[derive(Debug, Args, Clone)]
 pub struct DfArgs {
-    /// Arguments (not interpreted yet)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    /// Show detailed information on space usage
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Format output: 'table', 'table TEMPLATE', 'json', or a Go template
+    #[arg(long)]
+    pub format: Option<String>,
 }
 
 /// Arguments of `system prune`.
 #[derive(Debug, Args, Clone)]
 pub struct PruneArgs {
-    /// Arguments (not interpreted yet)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    /// Remove all unused images, not just dangling ones
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Prune anonymous volumes too
+    #[arg(long)]
+    pub volumes: bool,
 }
 
 /// Arguments of `info`.
@@ -42,13 +57,315 @@ pub struct InfoArgs {
 pub fn run(cmd: SystemCommand, g: &Global) -> anyhow::Result<i32> {
     match cmd {
         SystemCommand::Info(a) => info(a, g),
-        SystemCommand::Df(_) => crate::pending::run("system df"),
-        SystemCommand::Prune(_) => crate::pending::run("system prune"),
+        SystemCommand::Df(a) => df(a, g),
+        SystemCommand::Prune(a) => prune(a, g),
     }
 }
 
-pub fn info(_a: InfoArgs, _g: &Global) -> anyhow::Result<i32> {
-    crate::pending::run("info")
+/// Entries (directories) directly under `dir`.
+fn count_dirs(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).count())
+        .unwrap_or(0)
+}
+
+/// Bytes used by the files under `p` (not following symlinks).
+fn du(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(md) = std::fs::symlink_metadata(p) else {
+        return 0;
+    };
+    if !md.is_dir() {
+        return md.blocks() * 512;
+    }
+    let own = md.blocks() * 512;
+    own + std::fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| du(&e.path())).sum::<u64>())
+        .unwrap_or(0)
+}
+
+pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let rootless = tug::paths::is_rootless();
+    let images = tug::image::list(&store)?;
+    let overlay = sysinfo::overlay_support(rootless);
+    let cgroup = sysinfo::cgroup_version();
+    let ids = sysinfo::id_mapping(rootless);
+    let kernel = sysinfo::kernel_release();
+    let os = std::fs::read_to_string("/etc/os-release")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("PRETTY_NAME=")
+                .map(|v| v.trim_matches('"').to_string())
+        })
+        .unwrap_or_else(|| "Linux".to_string());
+    let root = std::fs::canonicalize(store.root()).unwrap_or_else(|_| store.root().to_path_buf());
+    let v = json!({
+        "ServerVersion": env!("CARGO_PKG_VERSION"),
+        "Containers": count_dirs(&store.containers_dir()),
+        "Images": images.len(),
+        "StoreRoot": root.display().to_string(),
+        "DockerRootDir": root.display().to_string(),
+        "Rootless": rootless,
+        "Driver": if overlay.supported { "overlay" } else { "copy" },
+        "Overlay": overlay,
+        "CgroupVersion": cgroup.as_str(),
+        "CgroupLayout": cgroup.layout(),
+        "IDMapping": ids,
+        "KernelVersion": kernel,
+        "OperatingSystem": os,
+        "OSType": "linux",
+        "Architecture": std::env::consts::ARCH,
+        "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+    });
+    if let Some(f) = &a.format {
+        if f.trim() == "json" {
+            println!("{v}");
+        } else {
+            let t = tug::format::template::unescape(f);
+            println!("{}", tug::format::render(&t, &v)?);
+        }
+        return Ok(0);
+    }
+    let ranges = |rs: &Value| -> String {
+        rs.as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|r| format!("{}+{}", r["Start"], r["Count"]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    let mapping = match v["IDMapping"]["Kind"].as_str() {
+        Some("subordinate") => format!(
+            "subordinate ids (uids {}; gids {})",
+            ranges(&v["IDMapping"]["Uids"]),
+            ranges(&v["IDMapping"]["Gids"])
+        ),
+        Some("host") => "host ids (root)".to_string(),
+        _ => "single id (no /etc/subuid and /etc/subgid ranges for this user)".to_string(),
+    };
+    println!("Client: tug");
+    println!(" Version:    {}", env!("CARGO_PKG_VERSION"));
+    println!();
+    println!("Server:");
+    println!(" Containers: {}", v["Containers"]);
+    println!(" Images: {}", v["Images"]);
+    println!(" Storage Root: {}", root.display());
+    println!(" Rootless: {rootless}");
+    println!(" Storage Driver: {}", v["Driver"].as_str().unwrap_or(""));
+    println!(
+        "  Overlay: {}",
+        v["Overlay"]["Reason"].as_str().unwrap_or("")
+    );
+    println!(
+        " Cgroup Version: {} ({})",
+        cgroup.as_str(),
+        match cgroup {
+            sysinfo::CgroupVersion::Hybrid => "hybrid: v1 controllers and a v2 mount",
+            other => other.layout(),
+        }
+    );
+    println!(" ID Mapping: {mapping}");
+    println!(
+        " Kernel Version: {}",
+        v["KernelVersion"].as_str().unwrap_or("")
+    );
+    println!(
+        " Operating System: {}",
+        v["OperatingSystem"].as_str().unwrap_or("")
+    );
+    println!(" OSType: linux");
+    println!(" Architecture: {}", std::env::consts::ARCH);
+    println!(" CPUs: {}", v["NCPU"]);
+    Ok(0)
+}
+
+fn reclaim(size: u64, reclaimable: u64) -> String {
+    if size == 0 {
+        return human_size(reclaimable);
+    }
+    format!(
+        "{} ({}%)",
+        human_size(reclaimable),
+        reclaimable * 100 / size
+    )
+}
+
+const DF_HEADERS: &[(&str, &str)] = &[
+    ("Type", "TYPE"),
+    ("TotalCount", "TOTAL"),
+    ("Active", "ACTIVE"),
+    ("Size", "SIZE"),
+    ("Reclaimable", "RECLAIMABLE"),
+];
+
+/// Aligned rows, Docker's way.
+fn table(rows: &[Vec<String>]) -> String {
+    let text: String = rows.iter().map(|r| format!("{}\n", r.join("\t"))).collect();
+    tabwrite(&text)
+}
+
+pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    let images = tug::image::list(&store)?;
+    let (usage, images_total) = tug::image::usage::image_usage(&store, &images);
+    let in_use: Vec<bool> = images
+        .iter()
+        .map(|i| !tug::image::remove::containers_using(&store, &i.manifest_digest).is_empty())
+        .collect();
+    let active_images = in_use.iter().filter(|u| **u).count();
+    let reclaimable_images: u64 = usage
+        .iter()
+        .zip(&in_use)
+        .filter(|(_, used)| !**used)
+        .map(|(u, _)| u.unique)
+        .sum();
+    let containers = count_dirs(&store.containers_dir());
+    let containers_size =
+        du(&store.containers_dir()).saturating_sub(du_self(&store.containers_dir()));
+    let volumes = count_dirs(&store.volumes_dir());
+    let volumes_size = du(&store.volumes_dir()).saturating_sub(du_self(&store.volumes_dir()));
+    let row = |kind: &str, total: usize, active: usize, size: u64, reclaimable: u64| {
+        json!({
+            "Type": kind,
+            "TotalCount": total.to_string(),
+            "Active": active.to_string(),
+            "Size": human_size(size),
+            "Reclaimable": reclaim(size, reclaimable),
+        })
+    };
+    let rows = vec![
+        row(
+            "Images",
+            images.len(),
+            active_images,
+            images_total,
+            reclaimable_images,
+        ),
+        row("Containers", containers, 0, containers_size, 0),
+        row("Local Volumes", volumes, 0, volumes_size, 0),
+        row("Build Cache", 0, 0, 0, 0),
+    ];
+    if !a.verbose || a.format.is_some() {
+        let listing = Listing {
+            default: "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}",
+            headers: DF_HEADERS,
+        };
+        print!("{}", listing.render(a.format.as_deref(), &rows)?);
+        return Ok(0);
+    }
+    println!("Images space usage:\n");
+    let mut t: Vec<Vec<String>> = vec![[
+        "REPOSITORY",
+        "TAG",
+        "IMAGE ID",
+        "CREATED",
+        "SIZE",
+        "SHARED SIZE",
+        "UNIQUE SIZE",
+        "CONTAINERS",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for (img, u) in images.iter().zip(&usage) {
+        let created = time_ago(img.created());
+        let users = tug::image::remove::containers_using(&store, &img.manifest_digest).len();
+        let mut names: Vec<(String, String)> = img
+            .names
+            .iter()
+            .map(|n| {
+                (
+                    n.familiar_repository(),
+                    n.tag.clone().unwrap_or_else(|| "<none>".into()),
+                )
+            })
+            .collect();
+        if names.is_empty() {
+            names.push(("<none>".into(), "<none>".into()));
+        }
+        for (repo, tag) in names {
+            t.push(vec![
+                repo,
+                tag,
+                img.short_id(),
+                created.clone(),
+                human_size(u.size),
+                human_size(u.shared),
+                human_size(u.unique),
+                users.to_string(),
+            ]);
+        }
+    }
+    print!("{}", table(&t));
+    println!("\nContainers space usage:\n");
+    let mut t = vec![vec!["CONTAINER ID".to_string(), "SIZE".to_string()]];
+    for (name, size) in dir_sizes(&store.containers_dir()) {
+        t.push(vec![name, human_size(size)]);
+    }
+    print!("{}", table(&t));
+    println!("\nLocal Volumes space usage:\n");
+    let mut t = vec![vec!["VOLUME NAME".to_string(), "SIZE".to_string()]];
+    for (name, size) in dir_sizes(&store.volumes_dir()) {
+        t.push(vec![name, human_size(size)]);
+    }
+    print!("{}", table(&t));
+    println!("\nBuild cache usage: 0B");
+    Ok(0)
+}
+
+/// The directory's own blocks (so an empty directory counts 0).
+fn du_self(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(p)
+        .map(|m| m.blocks() * 512)
+        .unwrap_or(0)
+}
+
+fn dir_sizes(dir: &Path) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), du(&e.path())))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
+    if !a.force {
+        let mut what = String::from("WARNING! This will remove:\n");
+        what.push_str(if a.all {
+            "  - all images without at least one container associated to them\n"
+        } else {
+            "  - all dangling images\n"
+        });
+        what.push_str(
+            "  - all blobs no image or pin references\n\nAre you sure you want to continue?",
+        );
+        if !crate::image::prune::confirm(&what) {
+            return Ok(0);
+        }
+    }
+    if a.volumes {
+        eprintln!("tug: system prune --volumes: use `tug volume prune` for volumes; skipping them");
+    }
+    let store = open_store(g)?;
+    let (lines, freed) = tug::image::remove::prune(&store, a.all)?;
+    if !lines.is_empty() {
+        println!("Deleted Images:");
+        for l in &lines {
+            println!("{}", l.to_string().to_lowercase());
+        }
+        println!();
+    }
+    println!("Total reclaimed space: {}", human_size(freed));
+    Ok(0)
 }
 
 pub fn version() -> anyhow::Result<i32> {

@@ -4325,12 +4325,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__system__subcmd__df)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-v -D -h -V --verbose --format --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4439,7 +4443,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__system__subcmd__prune)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-a -f -D -h -V --all --force --volumes --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

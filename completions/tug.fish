@@ -666,14 +666,19 @@ complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subc
 complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -f -a "df" -d 'Show disk usage by images, containers and volumes'
-complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -f -a "prune" -d 'Remove unused data'
+complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -f -a "prune" -d 'Remove unused data (dangling images, and with -a every unused image)'
 complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -f -a "info" -d 'Display system-wide information'
 complete -c tug -n "__fish_tug_using_subcommand system; and not __fish_seen_subcommand_from df prune info help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from df" -l format -d 'Format output: \'table\', \'table TEMPLATE\', \'json\', or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from df" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from df" -s v -l verbose -d 'Show detailed information on space usage'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from df" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from df" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from df" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove all unused images, not just dangling ones'
+complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not prompt for confirmation'
+complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -l volumes -d 'Prune anonymous volumes too'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
@@ -683,7 +688,7 @@ complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcomma
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from info" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "df" -d 'Show disk usage by images, containers and volumes'
-complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused data'
+complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused data (dangling images, and with -a every unused image)'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "info" -d 'Display system-wide information'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand install-links" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
@@ -788,5 +793,5 @@ complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "connect" -d 'Connect a container to a network'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show disk usage by images, containers and volumes'
-complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "prune" -d 'Remove unused data'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "prune" -d 'Remove unused data (dangling images, and with -a every unused image)'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "info" -d 'Display system-wide information'

@@ -18,6 +18,7 @@ pub mod progress;
 pub mod reference;
 pub mod runtime;
 pub mod store;
+pub mod sysinfo;
 pub mod userns;
 
 pub use error::{Error, Result};

@@ -129,3 +129,16 @@ fn runs_in_an_empty_root() {
         );
     }
 }
+
+/// Scripts that call `docker` work through a symlink: `docker images` lists
+/// what `tug import` stored.
+#[test]
+fn docker_symlink_lists_images() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let s = Scenario::new();
+    s.tug(["import", tar.to_str().unwrap(), "bb:1"]).succeeds();
+    s.applet("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"]).succeeds().stdout_is("bb:1\n");
+    s.applet("docker", ["image", "ls", "-q"]).succeeds();
+}

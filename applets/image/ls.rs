@@ -76,6 +76,9 @@ fn parse_filters(raw: &[String], images: &[Image]) -> anyhow::Result<Filters> {
         labels: vec![],
     };
     let find = |what: &str| -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+        if what.is_empty() {
+            anyhow::bail!("invalid filter: an image name or ID is required");
+        }
         let r = tug::reference::Reference::parse(what).ok();
         images
             .iter()

@@ -24,6 +24,8 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
         );
     }
     let store = open_store(g)?;
+    // Keep garbage collection away between resolving the source and naming it.
+    let _lock = store.lock_shared()?;
     let img = tug::image::resolve(&store, &a.source)?;
     let entries = store.image_entries()?;
     let desc = entries

@@ -756,3 +756,74 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod docker_subset_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn r(t: &str, v: &Value) -> String {
+        render(t, v).unwrap_or_else(|e| panic!("{t}: {e}"))
+    }
+
+    #[test]
+    fn fields_json_and_dot() {
+        let v = json!({"A": {"B": "x"}, "N": 3, "L": ["a", "b"], "M": {"k": "v"}});
+        assert_eq!(r("{{.A.B}}-{{.N}}", &v), "x-3");
+        assert_eq!(r("{{json .A}}", &v), r#"{"B":"x"}"#);
+        assert_eq!(r("{{.A | json}}", &v), r#"{"B":"x"}"#);
+        assert_eq!(r("{{.L}} {{.M}}", &v), "[a b] map[k:v]");
+        assert_eq!(r("{{.}}", &json!("s")), "s");
+        assert_eq!(r("{{$.N}}", &v), "3");
+    }
+
+    #[test]
+    fn range_if_with() {
+        let v = json!({"L": ["a", "b"], "M": {"x": "1", "y": "2"}, "E": [], "T": true});
+        assert_eq!(r("{{range .L}}<{{.}}>{{end}}", &v), "<a><b>");
+        assert_eq!(
+            r("{{range $i, $e := .L}}{{$i}}={{$e}} {{end}}", &v),
+            "0=a 1=b "
+        );
+        assert_eq!(
+            r("{{range $k, $v := .M}}{{$k}}:{{$v}};{{end}}", &v),
+            "x:1;y:2;"
+        );
+        assert_eq!(r("{{range .E}}x{{else}}empty{{end}}", &v), "empty");
+        assert_eq!(r("{{if .T}}yes{{else}}no{{end}}", &v), "yes");
+        assert_eq!(r("{{if .E}}yes{{else if .T}}elif{{end}}", &v), "elif");
+        assert_eq!(r("{{with .M}}{{.x}}{{end}}", &v), "1");
+        assert_eq!(r("a {{- \" b \" -}} c", &v), "a b c");
+    }
+
+    #[test]
+    fn functions() {
+        let v = json!({"M": {"k.e": "v"}, "L": ["a", "b"], "S": "hello world", "N": 5});
+        assert_eq!(r(r#"{{index .M "k.e"}}"#, &v), "v");
+        assert_eq!(r(r#"{{join .L ","}}"#, &v), "a,b");
+        assert_eq!(
+            r("{{upper .S}} {{lower \"AB\"}} {{title .S}}", &v),
+            "HELLO WORLD ab Hello World"
+        );
+        assert_eq!(
+            r(r#"{{printf "%-6s|%3d|%q" "ab" .N "x"}}"#, &v),
+            "ab    |  5|\"x\""
+        );
+        assert_eq!(r("{{println .N}}", &v), "5\n");
+        assert_eq!(r("{{len .L}} {{len .S}}", &v), "2 11");
+        assert_eq!(r("{{if eq .N 5}}five{{end}}", &v), "five");
+        assert_eq!(r("{{truncate .S 5}}", &v), "hello");
+        assert_eq!(
+            r(r#"{{(split .S " ") | json}}"#, &v),
+            r#"["hello","world"]"#
+        );
+    }
+
+    #[test]
+    fn bad_templates_are_one_line_errors() {
+        for t in ["{{.A", "{{if .A}}x", "{{end}}", "{{nosuch .A}}", "{{\"x}}"] {
+            let e = render(t, &json!({})).unwrap_err().to_string();
+            assert!(!e.contains('\n'), "{t}: {e}");
+        }
+    }
+}

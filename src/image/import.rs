@@ -67,16 +67,24 @@ impl<R: Read> Read for Tee<'_, R> {
     }
 }
 
-/// Hashes what is read through it.
+/// Hashes what is read through it, and counts the zero bytes that end what
+/// was read so far (a tar archive ends with a zero block; a stream cut at an
+/// entry boundary does not).
 struct Hashing<R> {
     inner: R,
     hasher: Sha256,
+    trailing_zeros: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        let chunk = &buf[..n];
+        self.hasher.update(chunk);
+        match chunk.iter().rposition(|b| *b != 0) {
+            Some(i) => self.trailing_zeros = (n - i - 1) as u64,
+            None => self.trailing_zeros += n as u64,
+        }
         Ok(n)
     }
 }
@@ -103,19 +111,28 @@ pub fn store_layer(
         let mut hashing = Hashing {
             inner: plain,
             hasher: Sha256::new(),
+            trailing_zeros: 0,
         };
         {
             let mut archive = tar::Archive::new(&mut hashing);
             let mut count = 0usize;
             for entry in archive.entries().map_err(not_a_tar)? {
                 let mut entry = entry.map_err(not_a_tar)?;
-                io::copy(&mut entry, &mut io::sink()).map_err(not_a_tar)?;
+                let want = entry.size();
+                let got = io::copy(&mut entry, &mut io::sink()).map_err(not_a_tar)?;
+                if got != want {
+                    return Err(not_a_tar("truncated (an entry is cut short)"));
+                }
                 count += 1;
             }
             if count == 0 {
                 return Err(Error::Invalid("not a valid tar archive: no entries".into()));
             }
         }
+        if hashing.trailing_zeros < 512 {
+            return Err(not_a_tar("truncated (no end-of-archive marker)"));
+        }
+        {}
         // The tar ends before the stream does (padding): hash all of it.
         io::copy(&mut hashing, &mut io::sink()).map_err(not_a_tar)?;
         let diff: Digest = format!("sha256:{}", hex::encode(hashing.hasher.finalize()))

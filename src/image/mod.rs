@@ -7,6 +7,7 @@ pub mod import;
 pub mod inspect;
 pub mod remove;
 pub mod summary;
+pub mod usage;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
 
@@ -62,10 +63,26 @@ pub fn list(store: &Store) -> Result<Vec<Image>> {
             groups[i].1.push(n);
         }
     }
-    groups
-        .into_iter()
-        .map(|(d, names)| Image::load(store, &d, names))
-        .collect()
+    let mut out = Vec::new();
+    for (d, names) in groups {
+        match Image::load(store, &d, names) {
+            Ok(img) => out.push(img),
+            // A concurrent rmi may have removed the entry and its blobs since
+            // index.json was read: skip it then, but report real damage.
+            Err(Error::BlobUnknown(b)) => {
+                let still_listed = store
+                    .read_index()?
+                    .manifests()
+                    .iter()
+                    .any(|m| *m.digest() == d);
+                if still_listed {
+                    return Err(Error::BlobUnknown(b));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
 }
 
 /// Resolves what a user typed to one image, as Docker does: a name (with the

@@ -87,7 +87,22 @@ pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
 /// Drops every entry of `img` and collects what nothing else reaches.
 fn delete(store: &Store, img: &Image) -> Result<Vec<Removal>> {
     let _lock = store.lock_exclusive()?;
-    store.remove_image_entries(img.manifest_digest.as_ref())?;
+    // Only the names seen when the image was resolved (and its unnamed
+    // entry) go: a name a concurrent `tag` added since keeps the image.
+    let seen: Vec<String> = img.names.iter().map(|n| n.to_string()).collect();
+    let gone = store.update_index(|ms| {
+        ms.retain(|d| {
+            d.digest() != &img.manifest_digest
+                || d.annotations()
+                    .as_ref()
+                    .and_then(|a| a.get(crate::store::REF_NAME_ANNOTATION))
+                    .is_some_and(|n| !seen.contains(n))
+        });
+        Ok(!ms.iter().any(|d| d.digest() == &img.manifest_digest))
+    })?;
+    if !gone {
+        return Ok(Vec::new());
+    }
     let report = store.gc_locked()?;
     let mut out = vec![Removal::Deleted(img.id.clone())];
     out.extend(

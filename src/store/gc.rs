@@ -52,6 +52,24 @@ impl Store {
         Ok(roots)
     }
 
+    /// A blob parsed as JSON when it is small and starts like a document;
+    /// layers (large, or not starting with `{`) are never read whole.
+    fn read_document(&self, d: &Digest) -> Option<serde_json::Value> {
+        use std::io::Read;
+        const MAX_DOCUMENT: u64 = 4 * 1024 * 1024;
+        let f = self.open_blob(d).ok()?;
+        let len = f.metadata().ok()?.len();
+        if len > MAX_DOCUMENT {
+            return None;
+        }
+        let mut data = Vec::with_capacity(len as usize);
+        f.take(MAX_DOCUMENT).read_to_end(&mut data).ok()?;
+        if data.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return None;
+        }
+        serde_json::from_slice(&data).ok()
+    }
+
     /// Every blob reachable from the roots.
     pub fn reachable(&self) -> Result<HashSet<String>> {
         let mut seen = HashSet::new();
@@ -60,7 +78,7 @@ impl Store {
             if !seen.insert(d.to_string()) {
                 continue;
             }
-            let Ok(v) = self.read_json::<serde_json::Value>(&d) else {
+            let Some(v) = self.read_document(&d) else {
                 continue; // a layer, or a missing blob
             };
             let mut push = |desc: &serde_json::Value| {
@@ -74,6 +92,9 @@ impl Store {
             };
             if let Some(c) = v.get("config") {
                 push(c);
+            }
+            if let Some(subject) = v.get("subject") {
+                push(subject);
             }
             for key in ["layers", "manifests", "blobs"] {
                 if let Some(list) = v.get(key).and_then(|l| l.as_array()) {
