@@ -139,6 +139,8 @@ fn docker_symlink_lists_images() {
     };
     let s = Scenario::new();
     s.tug(["import", tar.to_str().unwrap(), "bb:1"]).succeeds();
-    s.applet("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"]).succeeds().stdout_is("bb:1\n");
+    s.applet("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"])
+        .succeeds()
+        .stdout_is("bb:1\n");
     s.applet("docker", ["image", "ls", "-q"]).succeeds();
 }

@@ -30,53 +30,13 @@ pub struct Request {
     pub healthcheck: Option<crate::container::health::HealthConfig>,
 }
 
-/// Stopgap until layer snapshots land: the image's layers unpacked, in
-/// order, into the container's own `rootfs/` (overlay whiteouts applied),
-/// used as a plain directory. Rootless, files cannot be given subordinate
-/// owners from outside the user namespace, so they all belong to the user
-/// (root inside).
+/// The container's private copy of the image's files: every layer applied
+/// in order with the store's safe extraction (descriptor-relative, nothing
+/// written outside `dest`). Overlay of shared snapshots
+/// (`store::snapshots::prepare`) replaces this once `cp`/`export`/`commit`
+/// read an overlay container's merged view.
 fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Result<()> {
-    std::fs::create_dir_all(dest).at(dest)?;
-    let rootless = crate::paths::is_rootless();
-    for layer in image.manifest.layers() {
-        let blob = store.open_blob(layer.digest())?;
-        let (_, reader) = crate::layer::decompress(blob).map_err(|e| Error::io(dest, e))?;
-        let mut ar = tar::Archive::new(reader);
-        ar.set_preserve_permissions(true);
-        // Owners are applied below: headers with empty id fields mean 0.
-        ar.set_preserve_ownerships(false);
-        ar.set_unpack_xattrs(false);
-        ar.set_overwrite(true);
-        for entry in ar.entries().at(dest)? {
-            let mut entry = entry.at(dest)?;
-            let path = entry.path().at(dest)?.into_owned();
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            if let Some(name) = name.as_deref().filter(|n| n.starts_with(".wh.")) {
-                let parent = dest.join(path.parent().unwrap_or(Path::new("")));
-                if name == ".wh..wh..opq" {
-                    for e in std::fs::read_dir(&parent).into_iter().flatten().flatten() {
-                        crate::store::remove_tree(&e.path());
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                } else {
-                    let victim = parent.join(&name[4..]);
-                    crate::store::remove_tree(&victim);
-                    let _ = std::fs::remove_file(&victim);
-                }
-                continue;
-            }
-            let (uid, gid) = (
-                entry.header().uid().unwrap_or(0) as u32,
-                entry.header().gid().unwrap_or(0) as u32,
-            );
-            entry.unpack_in(dest).at(dest)?;
-            if !rootless {
-                let target = dest.join(&path);
-                std::os::unix::fs::lchown(&target, Some(uid), Some(gid)).at(&target)?;
-            }
-        }
-    }
-    Ok(())
+    crate::store::snapshots::flatten_into(store, image, dest)
 }
 
 fn write_etc_files(dir: &Path, hostname: &str, o: &RunOptions) -> Result<()> {

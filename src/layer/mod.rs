@@ -1,6 +1,8 @@
 //! Layers: tar streams (plain, gzip, zstd) and their application onto a
 //! directory with OCI whiteouts.
 
+pub mod apply;
 pub mod compression;
 
+pub use apply::{apply, ApplyMode, ApplyOptions};
 pub use compression::{decompress, Compression};

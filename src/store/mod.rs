@@ -26,6 +26,7 @@ pub mod blobs;
 mod gc;
 mod index;
 mod lock;
+pub mod snapshots;
 
 use std::fs;
 use std::path::{Path, PathBuf};

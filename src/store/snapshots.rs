@@ -1,0 +1,172 @@
+//! Layer snapshots: each layer unpacked once, into an immutable directory
+//! keyed by its chain ID, shared by every image and container that uses it.
+//!
+//! ```text
+//! snapshots/<chainid-hex>/fs     the layer's diff in overlayfs form
+//! snapshots/<chainid-hex>.lock   taken while the snapshot is being made
+//! ```
+//!
+//! ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " +
+//! DiffID(Ln)) (OCI image spec). A snapshot is unpacked into `tmp/`, its
+//! DiffID verified while it streams, and renamed into place whole; a killed
+//! unpack leaves only a temp directory that the next command removes.
+
+use std::collections::HashSet;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+use super::lock::{LockGuard, LockMode};
+use super::Store;
+use crate::error::{Error, IoContext, Result};
+use crate::image::Image;
+use crate::layer::{apply, decompress, ApplyMode, ApplyOptions};
+
+/// The chain IDs (hex, without `sha256:`) of an image's layers, bottom first.
+pub fn chain_ids(image: &Image) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for diff in image.config.rootfs().diff_ids() {
+        let id = match out.last() {
+            None => diff.clone(),
+            Some(prev) => format!(
+                "sha256:{}",
+                hex::encode(Sha256::digest(format!("sha256:{prev} {diff}")))
+            ),
+        };
+        out.push(id.trim_start_matches("sha256:").to_string());
+    }
+    out
+}
+
+struct Hashing<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Applies layer blob `digest` onto `dest`, checking its DiffID.
+pub fn apply_layer(
+    store: &Store,
+    layer: &crate::store::Digest,
+    diff_id: &str,
+    dest: &Path,
+    opts: ApplyOptions,
+) -> Result<()> {
+    let blob = store.open_blob(layer)?;
+    let (_, plain) = decompress(blob).at(store.blob_path(layer))?;
+    let mut h = Hashing {
+        inner: plain,
+        hasher: Sha256::new(),
+    };
+    apply(&mut h, dest, opts)?;
+    io::copy(&mut h, &mut io::sink()).at(store.blob_path(layer))?;
+    let got = format!("sha256:{}", hex::encode(h.hasher.finalize()));
+    if got != diff_id {
+        return Err(Error::DigestMismatch {
+            expected: diff_id.to_string(),
+            actual: got,
+        });
+    }
+    Ok(())
+}
+
+fn snapshot_dir(store: &Store, chain: &str) -> PathBuf {
+    store.snapshots_dir().join(chain)
+}
+
+/// The image's snapshot directories in overlayfs `lowerdir` order (topmost
+/// first), unpacking those that are missing.
+pub fn prepare(store: &Store, image: &Image) -> Result<Vec<PathBuf>> {
+    let chains = chain_ids(image);
+    let diffs = image.config.rootfs().diff_ids();
+    let layers = image.manifest.layers();
+    if chains.len() != layers.len() {
+        return Err(Error::Invalid(format!(
+            "image {} has {} layers but {} diff IDs",
+            image.short_id(),
+            layers.len(),
+            chains.len()
+        )));
+    }
+    let mut out = Vec::new();
+    for (i, chain) in chains.iter().enumerate() {
+        let dir = snapshot_dir(store, chain);
+        let fs = dir.join("fs");
+        if !fs.is_dir() {
+            let _shared = store.lock_shared()?;
+            let _g = LockGuard::acquire(
+                &store.snapshots_dir().join(format!("{chain}.lock")),
+                LockMode::Exclusive,
+            )?;
+            if !fs.is_dir() {
+                let tmp = store.tmp_path("snapshot");
+                let tmp_fs = tmp.join("fs");
+                std::fs::create_dir_all(&tmp_fs).at(&tmp_fs)?;
+                let made = apply_layer(
+                    store,
+                    layers[i].digest(),
+                    &diffs[i],
+                    &tmp_fs,
+                    ApplyOptions::for_current_user(ApplyMode::Overlay),
+                )
+                .and_then(|_| std::fs::rename(&tmp, &dir).at(&dir));
+                if let Err(e) = made {
+                    super::remove_tree(&tmp);
+                    return Err(e);
+                }
+            }
+        }
+        out.push(fs);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Applies all of the image's layers, in order, onto one plain directory
+/// (for hosts or users without overlayfs).
+pub fn flatten_into(store: &Store, image: &Image, dest: &Path) -> Result<()> {
+    std::fs::create_dir_all(dest).at(dest)?;
+    let diffs = image.config.rootfs().diff_ids();
+    for (i, layer) in image.manifest.layers().iter().enumerate() {
+        let diff = diffs
+            .get(i)
+            .ok_or_else(|| Error::Invalid("more layers than diff IDs".into()))?;
+        apply_layer(
+            store,
+            layer.digest(),
+            diff,
+            dest,
+            ApplyOptions::for_current_user(ApplyMode::Flatten),
+        )?;
+    }
+    Ok(())
+}
+
+/// Removes snapshots whose chain ID is not in `live`.
+pub fn prune(store: &Store, live: &HashSet<String>) -> Result<u64> {
+    let dir = store.snapshots_dir();
+    let mut removed = 0;
+    for e in std::fs::read_dir(&dir).at(&dir)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".lock") || live.contains(&name) {
+            continue;
+        }
+        let Some(_g) =
+            LockGuard::try_acquire(&dir.join(format!("{name}.lock")), LockMode::Exclusive)?
+        else {
+            continue;
+        };
+        super::remove_tree(&e.path());
+        let _ = std::fs::remove_file(dir.join(format!("{name}.lock")));
+        removed += 1;
+    }
+    Ok(removed)
+}
