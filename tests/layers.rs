@@ -1,0 +1,347 @@
+//! Layer extraction against hostile tars, whiteouts in overlay form, and
+//! snapshots unpacked once per chain ID.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use tug::layer::{apply, ApplyMode, ApplyOptions};
+
+/// A tar entry written with raw name bytes, so names the tar crate would
+/// refuse (`../x`, absolute paths) can be built.
+fn raw(b: &mut tar::Builder<Vec<u8>>, name: &str, kind: tar::EntryType, link: &str, data: &[u8]) {
+    let mut h = tar::Header::new_gnu();
+    {
+        let old = h.as_old_mut();
+        old.name[..name.len()].copy_from_slice(name.as_bytes());
+        old.linkname[..link.len()].copy_from_slice(link.as_bytes());
+    }
+    h.set_entry_type(kind);
+    h.set_mode(0o644);
+    h.set_size(data.len() as u64);
+    h.set_cksum();
+    b.append(&h, data).unwrap();
+}
+
+fn file(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) {
+    raw(b, name, tar::EntryType::Regular, "", data)
+}
+
+/// A world with a snapshot dir and, beside it, a sentinel tree that no
+/// layer may touch.
+struct World {
+    _t: tempfile::TempDir,
+    root: PathBuf,
+    outside: PathBuf,
+}
+
+impl World {
+    fn new() -> World {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("snapshot");
+        let outside = t.path().join("outside");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(outside.join("dir")).unwrap();
+        std::fs::write(outside.join("secret"), b"secret").unwrap();
+        std::fs::write(outside.join("dir/keep"), b"keep").unwrap();
+        World {
+            _t: t,
+            root,
+            outside,
+        }
+    }
+
+    /// Every path outside with its content, mode and link count.
+    fn sentinel(&self) -> BTreeMap<String, (Vec<u8>, u32, u64)> {
+        fn walk(p: &Path, base: &Path, out: &mut BTreeMap<String, (Vec<u8>, u32, u64)>) {
+            for e in std::fs::read_dir(p).unwrap().flatten() {
+                let md = e.path().symlink_metadata().unwrap();
+                let data = if md.is_file() {
+                    std::fs::read(e.path()).unwrap()
+                } else {
+                    vec![]
+                };
+                out.insert(
+                    e.path().strip_prefix(base).unwrap().display().to_string(),
+                    (data, md.mode(), md.nlink()),
+                );
+                if md.is_dir() {
+                    walk(&e.path(), base, out);
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.outside, &self.outside, &mut out);
+        out
+    }
+
+    /// Applies the layer; returns whether it was accepted, and checks that
+    /// nothing outside the snapshot changed either way.
+    fn apply(&self, layer: Vec<u8>, mode: ApplyMode) -> bool {
+        let before = self.sentinel();
+        let ok = apply(&layer[..], &self.root, ApplyOptions::for_current_user(mode)).is_ok();
+        assert_eq!(
+            before,
+            self.sentinel(),
+            "something outside the snapshot changed"
+        );
+        ok
+    }
+}
+
+fn tar_of(f: impl FnOnce(&mut tar::Builder<Vec<u8>>)) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    f(&mut b);
+    b.into_inner().unwrap()
+}
+
+#[test]
+fn absolute_names_land_inside() {
+    let w = World::new();
+    let target = format!("{}/secret", w.outside.display());
+    assert!(w.apply(tar_of(|b| file(b, &target, b"pwned")), ApplyMode::Flatten));
+    assert_eq!(
+        std::fs::read(w.root.join(target.trim_start_matches('/'))).unwrap(),
+        b"pwned"
+    );
+}
+
+#[test]
+fn dotdot_names_are_refused() {
+    let w = World::new();
+    assert!(!w.apply(
+        tar_of(|b| file(b, "../outside/secret", b"pwned")),
+        ApplyMode::Flatten
+    ));
+    assert!(!w.apply(
+        tar_of(|b| file(b, "a/../../outside/x", b"pwned")),
+        ApplyMode::Flatten
+    ));
+}
+
+#[test]
+fn symlinked_parent_stays_inside() {
+    let w = World::new();
+    let out = w.outside.display().to_string();
+    let layer = tar_of(|b| {
+        raw(b, "evil", tar::EntryType::Symlink, &out, b"");
+        file(b, "evil/pwned", b"pwned");
+        raw(
+            b,
+            "rel",
+            tar::EntryType::Symlink,
+            "../../../../../../../outside",
+            b"",
+        );
+        file(b, "rel/secret", b"pwned");
+    });
+    w.apply(layer, ApplyMode::Flatten);
+    assert!(!w.outside.join("pwned").exists());
+}
+
+#[test]
+fn symlink_then_file_does_not_write_through() {
+    let w = World::new();
+    let secret = format!("{}/secret", w.outside.display());
+    let layer = tar_of(|b| {
+        raw(b, "f", tar::EntryType::Symlink, &secret, b"");
+        file(b, "f", b"pwned");
+    });
+    assert!(w.apply(layer, ApplyMode::Flatten));
+    assert_eq!(std::fs::read(w.root.join("f")).unwrap(), b"pwned");
+}
+
+#[test]
+fn hardlinks_cannot_reach_outside() {
+    let w = World::new();
+    let secret = format!("{}/secret", w.outside.display());
+    // An absolute target resolves inside the root, where it does not exist.
+    assert!(!w.apply(
+        tar_of(|b| raw(b, "h", tar::EntryType::Link, &secret, b"")),
+        ApplyMode::Flatten
+    ));
+    assert!(!w.apply(
+        tar_of(|b| raw(b, "h", tar::EntryType::Link, "../outside/secret", b"")),
+        ApplyMode::Flatten
+    ));
+    // Through a symlinked directory, likewise.
+    let out = w.outside.display().to_string();
+    w.apply(
+        tar_of(|b| {
+            raw(b, "d", tar::EntryType::Symlink, &out, b"");
+            raw(b, "h2", tar::EntryType::Link, "d/secret", b"");
+        }),
+        ApplyMode::Flatten,
+    );
+    // A link inside the root is fine.
+    assert!(w.apply(
+        tar_of(|b| {
+            file(b, "a", b"x");
+            raw(b, "b", tar::EntryType::Link, "a", b"");
+        }),
+        ApplyMode::Flatten
+    ));
+    assert_eq!(std::fs::metadata(w.root.join("b")).unwrap().nlink(), 2);
+}
+
+#[test]
+fn whiteouts_cannot_delete_outside() {
+    let w = World::new();
+    assert!(!w.apply(
+        tar_of(|b| file(b, "../outside/.wh.secret", b"")),
+        ApplyMode::Flatten
+    ));
+    let out = w.outside.display().to_string();
+    w.apply(
+        tar_of(|b| {
+            raw(b, "d", tar::EntryType::Symlink, &out, b"");
+            file(b, "d/.wh.secret", b"");
+            file(b, "d/dir/.wh..wh..opq", b"");
+        }),
+        ApplyMode::Flatten,
+    );
+    w.apply(
+        tar_of(|b| {
+            raw(b, "d2", tar::EntryType::Symlink, &out, b"");
+            file(b, "d2/.wh.secret", b"");
+        }),
+        ApplyMode::Overlay,
+    );
+}
+
+#[test]
+fn flatten_applies_whiteouts_and_opaque_dirs() {
+    let w = World::new();
+    w.apply(
+        tar_of(|b| {
+            file(b, "gone", b"1");
+            file(b, "dir/old", b"1");
+            file(b, "keep", b"1");
+        }),
+        ApplyMode::Flatten,
+    );
+    w.apply(
+        tar_of(|b| {
+            file(b, ".wh.gone", b"");
+            file(b, "dir/new", b"2");
+            file(b, "dir/.wh..wh..opq", b"");
+        }),
+        ApplyMode::Flatten,
+    );
+    assert!(!w.root.join("gone").exists());
+    assert!(w.root.join("keep").exists());
+    assert!(!w.root.join("dir/old").exists());
+    assert!(
+        w.root.join("dir/new").exists(),
+        "the layer's own files survive its opaque marker"
+    );
+}
+
+/// As root: whiteouts in overlay form, owners kept, and a real overlay mount
+/// of two snapshots hides what the upper one deleted.
+#[test]
+fn overlay_form_mounts_right() {
+    if !is_root() {
+        skip!("overlay whiteouts and owners need root");
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (l1, l2, m) = (t.path().join("l1"), t.path().join("l2"), t.path().join("m"));
+    for d in [&l1, &l2, &m] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let opts = ApplyOptions::for_current_user(ApplyMode::Overlay);
+    let base = tar_of(|b| {
+        file(b, "gone", b"1");
+        file(b, "dir/old", b"1");
+        let mut h = tar::Header::new_gnu();
+        h.set_path("www").unwrap();
+        h.set_mode(0o640);
+        h.set_uid(33);
+        h.set_gid(33);
+        h.set_size(2);
+        h.set_cksum();
+        b.append(&h, &b"hi"[..]).unwrap();
+    });
+    apply(&base[..], &l1, opts).unwrap();
+    apply(
+        &tar_of(|b| {
+            file(b, ".wh.gone", b"");
+            file(b, "dir/.wh..wh..opq", b"");
+            file(b, "dir/new", b"2");
+        })[..],
+        &l2,
+        opts,
+    )
+    .unwrap();
+    let md = std::fs::metadata(l1.join("www")).unwrap();
+    assert_eq!((md.uid(), md.gid(), md.mode() & 0o7777), (33, 33, 0o640));
+    let wh = std::fs::symlink_metadata(l2.join("gone")).unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(&wh.file_type()) && wh.rdev() == 0);
+    let script = format!(
+        "mount -t overlay overlay -o lowerdir={}:{} {} && ls -A {} {}/dir",
+        l2.display(),
+        l1.display(),
+        m.display(),
+        m.display(),
+        m.display()
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("gone") && !text.contains("old"), "{text}");
+    assert!(text.contains("www") && text.contains("new"), "{text}");
+}
+
+/// Snapshots are unpacked once per chain ID, shared by images with the same
+/// layer, and a wrong DiffID keeps nothing.
+#[test]
+fn snapshots_once_per_chain_id() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let t = tempfile::tempdir().unwrap();
+    let store = tug::store::Store::open(t.path()).unwrap();
+    let opts = tug::image::import::ImportOptions::default();
+    for name in ["a", "b"] {
+        let r = tug::reference::Reference::parse(name).unwrap();
+        tug::image::import::import(&store, &mut std::fs::File::open(&tar).unwrap(), &[r], &opts)
+            .unwrap();
+    }
+    let a = tug::image::resolve(&store, "a").unwrap();
+    let b = tug::image::resolve(&store, "b").unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let (s, a) = (store.clone(), a.clone());
+            std::thread::spawn(move || tug::store::snapshots::prepare(&s, &a).unwrap())
+        })
+        .collect();
+    let dirs: Vec<Vec<PathBuf>> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(dirs.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(tug::store::snapshots::prepare(&store, &b).unwrap(), dirs[0]);
+    assert!(dirs[0][0].join("bin/busybox").is_file());
+    let snaps = std::fs::read_dir(store.snapshots_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
+    assert_eq!(snaps, 1);
+    // A DiffID that does not match the layer: refused, nothing kept.
+    let mut bad = a.clone();
+    let mut rootfs = bad.config.rootfs().clone();
+    rootfs.set_diff_ids(vec![format!("sha256:{}", "0".repeat(64))]);
+    bad.config.set_rootfs(rootfs);
+    assert!(tug::store::snapshots::prepare(&store, &bad).is_err());
+    let snaps = std::fs::read_dir(store.snapshots_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count();
+    assert_eq!(snaps, 1);
+    assert_eq!(std::fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
+}
