@@ -172,6 +172,9 @@ pub enum Command {
     /// Write completions/ and man/ (for maintainers)
     #[command(name = "gen-docs", hide = true)]
     GenDocs(crate::docs::GenDocsArgs),
+    /// Work as root of a mapped user namespace (internal)
+    #[command(name = "_userns", hide = true)]
+    Userns(crate::internal::UsernsArgs),
     /// The per-container monitor of a detached container (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(crate::container::monitor::Args),
@@ -297,6 +300,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
         C::Container(ContainerCommand::Prune(a)) => crate::container::misc::prune(a, g),
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
+        C::Userns(a) => crate::internal::run(a, g),
         C::Volume(v) => {
             use crate::container::volume as vol;
             match v {

@@ -8,6 +8,7 @@ mod container;
 mod docs;
 mod exit;
 mod image;
+mod internal;
 mod links;
 mod network;
 mod pending;

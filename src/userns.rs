@@ -292,3 +292,86 @@ mod tests {
         assert_eq!(subordinate_range(&f, Some("bob"), 7), None);
     }
 }
+
+/// Runs `tug _userns ARGS...` (the same binary) in a new user namespace with
+/// this user's mapping, so it can create and remove files owned by
+/// subordinate ids. The child unshares, says "ready", waits while the maps
+/// are written, then works as root of the namespace.
+pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let exe = std::env::current_exe().map_err(|e| Error::io("/proc/self/exe", e))?;
+    let mut child = std::process::Command::new(exe)
+        .arg("--root")
+        .arg(store_root)
+        .arg("_userns")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::Invalid(format!("starting the user-namespace helper: {e}")))?;
+    let mut ready = String::new();
+    let stdout = child.stdout.take().expect("piped");
+    let _ = BufReader::new(stdout).read_line(&mut ready);
+    let mapped = if ready.trim() == "ready" {
+        mapping.apply_to(child.id() as i32)
+    } else {
+        Err(Error::Invalid(
+            "the user-namespace helper did not start".into(),
+        ))
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(if mapped.is_ok() { b"go\n" } else { b"stop\n" });
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::Invalid(format!("waiting for the user-namespace helper: {e}")))?;
+    mapped?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let msg = err.trim().trim_start_matches("tug: ");
+        return Err(Error::Invalid(format!("in the user namespace: {msg}")));
+    }
+    Ok(())
+}
+
+/// The child side of `run_mapped`: leave for a new user namespace and wait
+/// until the parent has written its maps.
+pub fn enter_mapped() -> Result<()> {
+    use std::io::{BufRead, Write};
+    // SAFETY: unshare takes no pointers; this runs at the start of a fresh
+    // single-threaded process (the `_userns` helper), as CLONE_NEWUSER requires.
+    let rc = unsafe { libc::unshare(libc::CLONE_NEWUSER) };
+    if rc != 0 {
+        return Err(Error::io(
+            "unshare(CLONE_NEWUSER)",
+            std::io::Error::last_os_error(),
+        ));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "ready");
+    let _ = out.flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    if line.trim() != "go" {
+        return Err(Error::Invalid(
+            "user namespace maps were not written".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Removes a tree that may hold files of subordinate ids: directly when
+/// possible, else from inside a mapped user namespace.
+pub fn remove_tree_mapped(store_root: &Path, path: &Path) {
+    crate::store::remove_tree(path);
+    if path.exists() && crate::paths::is_rootless() {
+        let m = IdMapping::for_current_user();
+        if !m.is_single() {
+            if let Some(p) = path.to_str() {
+                let _ = run_mapped(store_root, &m, &["rmtree", p]);
+            }
+        }
+    }
+}

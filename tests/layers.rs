@@ -345,3 +345,40 @@ fn snapshots_once_per_chain_id() {
     assert_eq!(snaps, 1);
     assert_eq!(std::fs::read_dir(store.tmp_dir()).unwrap().count(), 0);
 }
+
+/// Rootless, an image's files of owners 0, 33 and 999 keep those owners
+/// inside the container (layers are applied inside a user namespace with the
+/// subordinate-id mapping), and `rm` removes them again.
+#[test]
+fn rootless_image_keeps_owners() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    let local = s.path().join("bb.tar");
+    std::fs::copy(&tar, &local).unwrap();
+    s.tug(["import", "bb.tar", "bb"]).succeeds();
+    s.tug([
+        "run",
+        "--rm",
+        "bb",
+        "stat",
+        "-c",
+        "%u:%g %n",
+        "/bin/busybox",
+        "/var/www/data/index.html",
+        "/home/svc/note",
+    ])
+    .succeeds()
+    .stdout_is("0:0 /bin/busybox\n33:33 /var/www/data/index.html\n999:999 /home/svc/note\n");
+    s.tug(["create", "--name", "c", "bb", "true"]).succeeds();
+    s.tug(["rm", "c"]).succeeds();
+    assert_eq!(
+        std::fs::read_dir(s.store().join("containers"))
+            .unwrap()
+            .count(),
+        0
+    );
+}

@@ -1,6 +1,5 @@
 //! `tug export` and `tug cp`.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
@@ -24,8 +23,11 @@ pub fn export(args: ExportArgs, g: &Global) -> anyhow::Result<i32> {
     match &args.output {
         Some(p) => {
             let tmp = p.with_extension("tmp-export");
-            let f = std::fs::File::create(&tmp).map_err(|e| tug::Error::io(&tmp, e))?;
-            files::export(&r, std::io::BufWriter::new(f))?;
+            let r2 = files::export_file(&store, &r, &tmp);
+            if r2.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            r2?;
             std::fs::rename(&tmp, p).map_err(|e| tug::Error::io(p, e))?;
         }
         None => {
@@ -36,10 +38,15 @@ pub fn export(args: ExportArgs, g: &Global) -> anyhow::Result<i32> {
                 )
                 .into());
             }
-            let out = std::io::stdout().lock();
-            let mut w = std::io::BufWriter::new(out);
-            files::export(&r, &mut w)?;
-            w.flush()?;
+            let tmp = store.tmp_path("export");
+            let done = files::export_file(&store, &r, &tmp).and_then(|_| {
+                let mut f = std::fs::File::open(&tmp).map_err(|e| tug::Error::io(&tmp, e))?;
+                std::io::copy(&mut f, &mut std::io::stdout().lock())
+                    .map_err(|e| tug::Error::io("stdout", e))?;
+                Ok(())
+            });
+            let _ = std::fs::remove_file(&tmp);
+            done?;
         }
     }
     Ok(0)

@@ -46,6 +46,26 @@ pub fn host_path(r: &Record, container_path: &str) -> Result<PathBuf> {
     }
 }
 
+/// Writes the container's filesystem as a tar archive to the file `dest`.
+/// Rootless with subordinate ids, the files (some owned by those ids, some
+/// unreadable to the user) are read inside the mapped user namespace.
+pub fn export_file(store: &crate::store::Store, r: &Record, dest: &Path) -> Result<()> {
+    let mapping = crate::userns::IdMapping::for_current_user();
+    if crate::paths::is_rootless()
+        && !mapping.is_single()
+        && matches!(r.rootfs, RootfsSource::Dir(_))
+    {
+        let d = dest
+            .to_str()
+            .ok_or_else(|| Error::Invalid("non-UTF-8 path".into()))?;
+        return crate::userns::run_mapped(store.root(), &mapping, &["export", &r.id, d]);
+    }
+    let f = std::fs::File::create(dest).at(dest)?;
+    let mut w = std::io::BufWriter::new(f);
+    export(r, &mut w)?;
+    w.flush().at(dest)
+}
+
 /// Writes the container's filesystem as a tar archive.
 pub fn export(r: &Record, out: impl Write) -> Result<()> {
     let root = rootfs_dir(r)?;
@@ -123,8 +143,7 @@ pub fn commit(
     all.extend(changes.iter().cloned());
     let tmp = store.tmp_path("commit");
     let result = (|| {
-        let f = std::fs::File::create(&tmp).at(&tmp)?;
-        export(r, std::io::BufWriter::new(f))?;
+        export_file(store, r, &tmp)?;
         let mut f = std::fs::File::open(&tmp).at(&tmp)?;
         crate::image::import::import(
             store,

@@ -35,7 +35,22 @@ pub struct Request {
 /// written outside `dest`). Overlay of shared snapshots
 /// (`store::snapshots::prepare`) replaces this once `cp`/`export`/`commit`
 /// read an overlay container's merged view.
+/// Rootless with subordinate ids, the layers are applied inside a user
+/// namespace with the container's mapping, so files of uid 33 or 999 keep
+/// those owners inside.
 fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Result<()> {
+    let mapping = IdMapping::for_current_user();
+    if crate::paths::is_rootless() && !mapping.is_single() {
+        std::fs::create_dir_all(dest).at(dest)?;
+        let dest_str = dest
+            .to_str()
+            .ok_or_else(|| Error::Invalid("non-UTF-8 container path".into()))?;
+        return crate::userns::run_mapped(
+            store.root(),
+            &mapping,
+            &["unpack", image.id.as_ref(), dest_str],
+        );
+    }
     crate::store::snapshots::flatten_into(store, image, dest)
 }
 

@@ -338,7 +338,7 @@ pub fn create(
     let record = match fill(id.clone(), name, d.clone()) {
         Ok(r) => r,
         Err(e) => {
-            crate::store::remove_tree(&d);
+            crate::userns::remove_tree_mapped(store.root(), &d);
             return Err(e);
         }
     };
@@ -363,7 +363,7 @@ pub fn remove(store: &Store, r: &Record) {
     r.cgroup.remove();
     Cgroup::existing(&r.id).remove();
     let _ = std::fs::remove_file(pin_path(store, &r.id));
-    crate::store::remove_tree(&dir(store, &r.id));
+    crate::userns::remove_tree_mapped(store.root(), &dir(store, &r.id));
 }
 
 /// Removes the anonymous volumes a (removed) container used (`rm -v`, `--rm`).
