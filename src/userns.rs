@@ -252,46 +252,6 @@ fn which(program: &str) -> bool {
             .any(|d| Path::new(d).join(program).is_file())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lookups_and_ranges() {
-        let m = IdMapping {
-            uids: vec![
-                IdRange {
-                    inside: 0,
-                    outside: 1000,
-                    count: 1,
-                },
-                IdRange {
-                    inside: 1,
-                    outside: 300000,
-                    count: 65536,
-                },
-            ],
-            gids: vec![IdRange {
-                inside: 0,
-                outside: 1000,
-                count: 1,
-            }],
-        };
-        assert_eq!(m.host_uid(0), Some(1000));
-        assert_eq!(m.host_uid(33), Some(300032));
-        assert_eq!(m.host_uid(65537), None);
-        assert!(!m.is_single());
-        let d = tempfile::tempdir().unwrap();
-        let f = d.path().join("subuid");
-        std::fs::write(&f, "alice:100000:65536\n1001:200000:1000\n").unwrap();
-        assert_eq!(
-            subordinate_range(&f, Some("alice"), 5),
-            Some((100000, 65536))
-        );
-        assert_eq!(subordinate_range(&f, None, 1001), Some((200000, 1000)));
-        assert_eq!(subordinate_range(&f, Some("bob"), 7), None);
-    }
-}
 
 /// Runs `tug _userns ARGS...` (the same binary) in a new user namespace with
 /// this user's mapping, so it can create and remove files owned by
@@ -373,5 +333,46 @@ pub fn remove_tree_mapped(store_root: &Path, path: &Path) {
                 let _ = run_mapped(store_root, &m, &["rmtree", p]);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_and_ranges() {
+        let m = IdMapping {
+            uids: vec![
+                IdRange {
+                    inside: 0,
+                    outside: 1000,
+                    count: 1,
+                },
+                IdRange {
+                    inside: 1,
+                    outside: 300000,
+                    count: 65536,
+                },
+            ],
+            gids: vec![IdRange {
+                inside: 0,
+                outside: 1000,
+                count: 1,
+            }],
+        };
+        assert_eq!(m.host_uid(0), Some(1000));
+        assert_eq!(m.host_uid(33), Some(300032));
+        assert_eq!(m.host_uid(65537), None);
+        assert!(!m.is_single());
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("subuid");
+        std::fs::write(&f, "alice:100000:65536\n1001:200000:1000\n").unwrap();
+        assert_eq!(
+            subordinate_range(&f, Some("alice"), 5),
+            Some((100000, 65536))
+        );
+        assert_eq!(subordinate_range(&f, None, 1001), Some((200000, 1000)));
+        assert_eq!(subordinate_range(&f, Some("bob"), 7), None);
     }
 }
