@@ -561,7 +561,10 @@ complete -c tug -n "__fish_tug_using_subcommand search" -l root -d 'Store root (
 complete -c tug -n "__fish_tug_using_subcommand search" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand search" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand search" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l read-only -d 'Refuse pushes and deletes'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s q -l quiet -d 'Do not log each request on stderr'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s V -l version -d 'Print version'
@@ -572,7 +575,10 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_su
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "serve" -d 'Serve an OCI distribution registry over the store'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "gc" -d 'Delete blobs no manifest references, safely while pushes go on'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l read-only -d 'Refuse pushes and deletes'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Do not log each request on stderr'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'

@@ -16,6 +16,7 @@ pub mod net;
 pub mod paths;
 pub mod progress;
 pub mod reference;
+pub mod registry;
 pub mod runtime;
 pub mod store;
 pub mod sysinfo;

@@ -1,17 +1,39 @@
-//! `tug serve`.
+//! `registry-serve` / `tug registry serve`: an OCI Distribution registry
+//! over the store.
 
+use anyhow::Context;
 use clap::Args as ClapArgs;
 
 use crate::cli::Global;
+use crate::common::open_store;
 
-/// Arguments of `serve`.
+/// Arguments of `registry-serve`.
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
-    /// Arguments (not interpreted yet)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    /// Address to listen on (port 0 picks a free port, printed on stderr)
+    #[arg(long, default_value = "0.0.0.0:5000")]
+    pub addr: String,
+    /// Refuse pushes and deletes
+    #[arg(long)]
+    pub read_only: bool,
+    /// Do not log each request on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
-pub fn run(_args: Args, _g: &Global) -> anyhow::Result<i32> {
-    crate::pending::run("serve")
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
+    let addr = a
+        .addr
+        .parse()
+        .with_context(|| format!("invalid --addr {:?}: expected HOST:PORT", a.addr))?;
+    let store = open_store(g)?;
+    tug::registry::server::serve(
+        store,
+        tug::registry::server::ServeOptions {
+            addr,
+            read_only: a.read_only,
+            access_log: !a.quiet,
+        },
+    )?;
+    Ok(0)
 }

@@ -1,0 +1,4 @@
+//! Registries: the OCI Distribution server (`registry-serve`) over the
+//! shared store.
+
+pub mod server;

@@ -1,0 +1,230 @@
+//! `registry-serve`: the OCI Distribution Specification over the shared
+//! store. Blobs live in the store's `blobs/` (a pushed layer the store
+//! already has is not written twice); repository metadata lives under
+//! `refs/registry/` (see `repo.rs`); upload sessions under
+//! `registry/uploads/<uuid>`.
+
+mod blobs;
+mod errors;
+mod manifests;
+pub mod repo;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+pub use errors::{ApiError, ApiResult};
+use repo::{valid_name, Repos};
+
+/// How the server was asked to run.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub read_only: bool,
+    /// Print one line per request on stderr.
+    pub access_log: bool,
+}
+
+pub(crate) struct Shared {
+    pub repos: Repos,
+    pub read_only: bool,
+    pub access_log: bool,
+}
+
+pub(crate) type App = Arc<Shared>;
+
+/// Serves until the process is killed. Prints the bound address first (so
+/// `--addr 127.0.0.1:0` is usable).
+pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Invalid(format!("starting the server runtime: {e}")))?;
+    rt.block_on(async move {
+        let uploads = store.root().join("registry/uploads");
+        std::fs::create_dir_all(&uploads).map_err(|e| Error::io(&uploads, e))?;
+        blobs::expire_sessions(&uploads);
+        let app: App = Arc::new(Shared {
+            repos: Repos { store },
+            read_only: o.read_only,
+            access_log: o.access_log,
+        });
+        let router = Router::new()
+            .route("/v2/", get(base))
+            .route("/v2", get(base))
+            .route("/v2/{*rest}", any(dispatch))
+            .with_state(app);
+        let listener = tokio::net::TcpListener::bind(o.addr)
+            .await
+            .map_err(|e| Error::Invalid(format!("listening on {}: {e}", o.addr)))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::Invalid(e.to_string()))?;
+        eprintln!("tug registry-serve: listening on {local}");
+        axum::serve(listener, router)
+            .await
+            .map_err(|e| Error::Invalid(format!("serving: {e}")))
+    })
+}
+
+async fn base() -> Response {
+    (
+        StatusCode::OK,
+        [
+            ("content-type", "application/json"),
+            ("docker-distribution-api-version", "registry/2.0"),
+        ],
+        "{}",
+    )
+        .into_response()
+}
+
+/// What a `/v2/<name>/...` path asks for.
+enum Route {
+    Blob(String, String),
+    UploadStart(String),
+    Upload(String, String),
+    Manifest(String, String),
+    Tags(String),
+    Referrers(String, String),
+    Catalog,
+}
+
+fn route(rest: &str) -> Option<Route> {
+    if rest == "_catalog" {
+        return Some(Route::Catalog);
+    }
+    if let Some(name) = rest.strip_suffix("/tags/list") {
+        return Some(Route::Tags(name.into()));
+    }
+    if let Some(name) = rest
+        .strip_suffix("/blobs/uploads/")
+        .or_else(|| rest.strip_suffix("/blobs/uploads"))
+    {
+        return Some(Route::UploadStart(name.into()));
+    }
+    for (sep, f) in [
+        (
+            "/blobs/uploads/",
+            Route::Upload as fn(String, String) -> Route,
+        ),
+        ("/blobs/", Route::Blob),
+        ("/manifests/", Route::Manifest),
+        ("/referrers/", Route::Referrers),
+    ] {
+        if let Some(i) = rest.rfind(sep) {
+            let (name, tail) = (&rest[..i], &rest[i + sep.len()..]);
+            if !tail.is_empty() && !tail.contains('/') {
+                return Some(f(name.into(), tail.into()));
+            }
+        }
+    }
+    None
+}
+
+async fn dispatch(
+    State(app): State<App>,
+    method: Method,
+    Path(rest): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let log = app.access_log.then(|| format!("{method} /v2/{rest}"));
+    let resp = handle(app, method, &rest, q, headers, body)
+        .await
+        .unwrap_or_else(|e| e.into_response());
+    if let Some(l) = log {
+        eprintln!("{l} {}", resp.status().as_u16());
+    }
+    resp
+}
+
+async fn handle(
+    app: App,
+    method: Method,
+    rest: &str,
+    q: HashMap<String, String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult {
+    let Some(r) = route(rest) else {
+        return Err(ApiError::new(
+            "NAME_INVALID",
+            format!("no such endpoint /v2/{rest}"),
+        ));
+    };
+    let name = match &r {
+        Route::Catalog => None,
+        Route::Blob(n, _)
+        | Route::UploadStart(n)
+        | Route::Upload(n, _)
+        | Route::Manifest(n, _)
+        | Route::Tags(n)
+        | Route::Referrers(n, _) => Some(n.as_str()),
+    };
+    if let Some(n) = name {
+        if !valid_name(n) {
+            return Err(ApiError::new(
+                "NAME_INVALID",
+                format!("invalid repository name {n:?}"),
+            ));
+        }
+    }
+    let writes = !matches!(method, Method::GET | Method::HEAD);
+    if writes && app.read_only {
+        return Err(ApiError::new("DENIED", "the registry is read-only"));
+    }
+    match (r, method) {
+        (Route::Catalog, Method::GET) => Ok(manifests::list(
+            app.repos.catalog(),
+            &q,
+            "/v2/_catalog",
+            "repositories",
+            None,
+        )),
+        (Route::Tags(n), Method::GET) => {
+            if !app.repos.exists(&n) {
+                return Err(ApiError::new(
+                    "NAME_UNKNOWN",
+                    format!("repository {n} is not known"),
+                ));
+            }
+            Ok(manifests::list(
+                app.repos.tags(&n),
+                &q,
+                &format!("/v2/{n}/tags/list"),
+                "tags",
+                Some(&n),
+            ))
+        }
+        (Route::Blob(n, d), m @ (Method::GET | Method::HEAD)) => {
+            blobs::get(&app, &n, &d, m == Method::HEAD, &headers).await
+        }
+        (Route::Blob(_, _), Method::DELETE) => Err(ApiError::new(
+            "UNSUPPORTED",
+            "blobs are deleted by garbage collection (tug registry gc)",
+        )),
+        (Route::UploadStart(n), Method::POST) => blobs::start(&app, &n, &q, body).await,
+        (Route::Upload(n, id), Method::PATCH) => blobs::patch(&app, &n, &id, &headers, body).await,
+        (Route::Upload(n, id), Method::PUT) => blobs::finish(&app, &n, &id, &q, body).await,
+        (Route::Upload(n, id), Method::GET) => blobs::status(&app, &n, &id),
+        (Route::Upload(_, id), Method::DELETE) => blobs::cancel(&app, &id),
+        (Route::Manifest(n, r), m @ (Method::GET | Method::HEAD)) => {
+            manifests::get(&app, &n, &r, m == Method::HEAD)
+        }
+        (Route::Manifest(n, r), Method::PUT) => manifests::put(&app, &n, &r, &headers, body).await,
+        (Route::Manifest(n, r), Method::DELETE) => manifests::delete(&app, &n, &r),
+        (Route::Referrers(n, d), Method::GET) => manifests::referrers(&app, &n, &d, &q),
+        _ => Err(ApiError::new("UNSUPPORTED", "method not allowed here")),
+    }
+}

@@ -1,0 +1,154 @@
+//! Repository metadata kept beside the shared store, as small files under
+//! `<root>/refs/registry/<name>/`: `tags/<tag>` and `manifests/<alg>-<hex>`
+//! hold the manifest digest (and, on a second line, its media type). Every
+//! digest under `refs/` is a garbage-collection root, so what the registry
+//! serves is never collected. Completed uploads not yet referenced by a
+//! manifest are pinned by `refs/uploads/<alg>-<hex>` until one is.
+
+use std::path::PathBuf;
+
+use crate::error::{IoContext, Result};
+use crate::store::{Digest, Store};
+
+/// `<name>` per the spec: `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/...)*`.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name.split('/').all(|c| {
+            let b = c.as_bytes();
+            !b.is_empty()
+                && b[0].is_ascii_lowercase() | b[0].is_ascii_digit()
+                && b[b.len() - 1].is_ascii_lowercase() | b[b.len() - 1].is_ascii_digit()
+                && c.chars()
+                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch))
+                && !c.contains("..")
+                && !c.contains("___")
+        })
+}
+
+/// A tag per the spec: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`.
+pub fn valid_tag(t: &str) -> bool {
+    let mut cs = t.chars();
+    cs.next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && t.len() <= 128
+        && cs.all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
+pub struct Repos {
+    pub store: Store,
+}
+
+fn key(d: &Digest) -> String {
+    format!("{}-{}", d.algorithm().as_ref(), d.digest())
+}
+
+impl Repos {
+    fn dir(&self, name: &str) -> PathBuf {
+        self.store.root().join("refs/registry").join(name)
+    }
+
+    fn write(&self, path: PathBuf, text: &str) -> Result<()> {
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).at(p)?;
+        }
+        self.store.write_atomic(&path, text.as_bytes())
+    }
+
+    /// Records a manifest (and a tag for it, if given).
+    pub fn put_manifest(
+        &self,
+        name: &str,
+        d: &Digest,
+        media: &str,
+        tag: Option<&str>,
+    ) -> Result<()> {
+        let text = format!("{d}\n{media}\n");
+        self.write(self.dir(name).join("manifests").join(key(d)), &text)?;
+        if let Some(t) = tag {
+            self.write(self.dir(name).join("tags").join(t), &text)?;
+        }
+        Ok(())
+    }
+
+    /// (digest, media type) of a tag or digest reference in a repository.
+    pub fn resolve(&self, name: &str, reference: &str) -> Option<(Digest, String)> {
+        let path = match reference.parse::<Digest>() {
+            Ok(d) => self.dir(name).join("manifests").join(key(&d)),
+            Err(_) => self.dir(name).join("tags").join(reference),
+        };
+        let text = std::fs::read_to_string(path).ok()?;
+        let mut lines = text.lines();
+        let d = lines.next()?.parse().ok()?;
+        Some((d, lines.next().unwrap_or_default().to_string()))
+    }
+
+    pub fn delete_manifest(&self, name: &str, reference: &str) -> bool {
+        let Some((d, _)) = self.resolve(name, reference) else {
+            return false;
+        };
+        if reference.parse::<Digest>().is_err() {
+            return std::fs::remove_file(self.dir(name).join("tags").join(reference)).is_ok();
+        }
+        let _ = std::fs::remove_file(self.dir(name).join("manifests").join(key(&d)));
+        for t in self.tags(name) {
+            if self.resolve(name, &t).is_some_and(|(x, _)| x == d) {
+                let _ = std::fs::remove_file(self.dir(name).join("tags").join(&t));
+            }
+        }
+        true
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.dir(name).join("manifests").is_dir()
+    }
+
+    pub fn tags(&self, name: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.dir(name).join("tags"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with("tmp-"))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Every repository name, sorted.
+    pub fn catalog(&self) -> Vec<String> {
+        fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if !e.path().is_dir() || n == "tags" || n == "manifests" {
+                    continue;
+                }
+                let full = if prefix.is_empty() {
+                    n.clone()
+                } else {
+                    format!("{prefix}/{n}")
+                };
+                if e.path().join("manifests").is_dir() {
+                    out.push(full.clone());
+                }
+                walk(&e.path(), &full, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.store.root().join("refs/registry"), "", &mut out);
+        out.sort();
+        out
+    }
+
+    /// Pins a blob whose upload completed until a manifest names it.
+    pub fn pin_upload(&self, d: &Digest) -> Result<()> {
+        self.write(
+            self.store.root().join("refs/uploads").join(key(d)),
+            &format!("{d}\n"),
+        )
+    }
+
+    pub fn unpin_upload(&self, d: &Digest) {
+        let _ = std::fs::remove_file(self.store.root().join("refs/uploads").join(key(d)));
+    }
+}
