@@ -441,3 +441,63 @@ pub fn busybox_rootfs_dir(s: &Scenario) -> Option<PathBuf> {
     }
     Some(dir)
 }
+
+/// A `tug registry-serve` on a free loopback port, killed on drop.
+pub struct Registry {
+    pub child: std::process::Child,
+    pub addr: String,
+}
+
+impl Registry {
+    /// Starts the server over `s`'s store and waits until it listens.
+    pub fn start(s: &Scenario, extra: &[&str]) -> Registry {
+        use std::io::BufRead;
+        let mut run = s.tug(
+            ["registry-serve", "--addr", "127.0.0.1:0"]
+                .iter()
+                .chain(extra.iter()),
+        );
+        run.cmd.stderr(Stdio::piped()).stdout(Stdio::null());
+        let mut child = run.cmd.spawn().expect("starting registry-serve");
+        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        err.read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        assert!(addr.contains(':'), "registry-serve did not start: {line}");
+        // Keep draining the access log so the server never blocks on it.
+        std::thread::spawn(move || for _ in err.lines() {});
+        Registry { child, addr }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `curl -s` with extra arguments: (HTTP status, body, headers).
+pub fn curl(args: &[&str]) -> (u16, String, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-D", "/dev/stderr", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("running curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (
+        code.trim().parse().unwrap_or(0),
+        body.to_string(),
+        String::from_utf8_lossy(&out.stderr).to_lowercase(),
+    )
+}
