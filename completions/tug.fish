@@ -406,10 +406,15 @@ complete -c tug -n "__fish_tug_using_subcommand import" -l root -d 'Store root (
 complete -c tug -n "__fish_tug_using_subcommand import" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand import" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand import" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand load" -s i -l input -d 'Read from this archive instead of STDIN (docker-archive or oci-archive, maybe gzip/zstd)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand load" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand load" -s q -l quiet -d 'Suppress the load output'
 complete -c tug -n "__fish_tug_using_subcommand load" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand load" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand load" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand save" -s o -l output -d 'Write to a file instead of STDOUT' -r -F
+complete -c tug -n "__fish_tug_using_subcommand save" -l format -d 'Archive format' -r -f -a "docker-archive\t''
+oci-archive\t''"
 complete -c tug -n "__fish_tug_using_subcommand save" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand save" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand save" -s h -l help -d 'Print help'
@@ -467,10 +472,15 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from import" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read from this archive instead of STDIN (docker-archive or oci-archive, maybe gzip/zstd)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from load" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Suppress the load output'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from load" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from load" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to a file instead of STDOUT' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from save" -l format -d 'Archive format' -r -f -a "docker-archive\t''
+oci-archive\t''"
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from save" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from save" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'

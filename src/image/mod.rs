@@ -2,6 +2,7 @@
 //! resolution of what a user typed (`busybox`, `3f2a`, `sha256:...`,
 //! `name@sha256:...`) to one image.
 
+pub mod archive;
 pub mod changes;
 pub mod import;
 pub mod inspect;
