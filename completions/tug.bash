@@ -3266,12 +3266,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__image__subcmd__pull)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-q -D -h -V --quiet --platform --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3284,7 +3288,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__image__subcmd__push)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-q -D -h -V --quiet --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4028,12 +4032,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__pull)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-q -D -h -V --quiet --platform --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -4046,7 +4054,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__push)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-q -D -h -V --quiet --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -518,11 +518,14 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Pick this platform from a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Only print the image\'s full reference'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from push" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Only print the manifest digest line'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from push" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
@@ -551,11 +554,14 @@ complete -c tug -n "__fish_tug_using_subcommand image-build" -l root -d 'Store r
 complete -c tug -n "__fish_tug_using_subcommand image-build" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image-build" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image-build" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand pull" -l platform -d 'Pick this platform from a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand pull" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand pull" -s q -l quiet -d 'Only print the image\'s full reference'
 complete -c tug -n "__fish_tug_using_subcommand pull" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand pull" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand pull" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand push" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand push" -s q -l quiet -d 'Only print the manifest digest line'
 complete -c tug -n "__fish_tug_using_subcommand push" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand push" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand push" -s V -l version -d 'Print version'

@@ -1,4 +1,5 @@
 //! Registries: the OCI Distribution server (`registry-serve`) over the
 //! shared store.
 
+pub mod client;
 pub mod server;

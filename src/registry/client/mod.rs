@@ -1,0 +1,19 @@
+//! The registry client: `pull` and `push` over the distribution API, with
+//! Docker Hub's token flow and basic auth (credentials from
+//! `~/.docker/config.json`). Plain HTTP is used for loopback registries
+//! and those listed as insecure in `~/.config/tug/registries.toml`.
+
+pub mod pull;
+pub mod push;
+pub mod transport;
+
+pub use pull::pull;
+pub use push::push;
+
+/// The manifest media types a pull accepts, best first.
+pub const MANIFEST_TYPES: &[&str] = &[
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+];

@@ -1,0 +1,168 @@
+//! `pull`: manifest (choosing a platform from an index), config and
+//! layers, each verified against its digest as it streams into the store;
+//! blobs the store already has are skipped.
+
+use oci_spec::image::MediaType;
+use serde_json::Value;
+
+use super::transport::{check, Registry};
+use super::MANIFEST_TYPES;
+use crate::error::{Error, Result};
+use crate::image::import::{descriptor, host_platform};
+use crate::reference::Reference;
+use crate::store::{Digest, Store};
+
+fn err(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+/// Fetches a manifest; returns (bytes, media type).
+fn manifest(reg: &mut Registry, r: &Reference, reference: &str) -> Result<(Vec<u8>, String)> {
+    let url = format!("{}/v2/{}/manifests/{reference}", reg.base, r.path);
+    let scope = format!("repository:{}:pull", r.path);
+    let resp = reg.send(&scope, |c| {
+        c.get(&url).header("accept", MANIFEST_TYPES.join(", "))
+    })?;
+    let resp = check(resp, &format!("manifest for {}", r.familiar()))?;
+    let media = resp
+        .headers()
+        .get("content-type")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = resp
+        .bytes()
+        .map_err(|e| err(format!("reading manifest: {e}")))?
+        .to_vec();
+    Ok((bytes, media))
+}
+
+fn parse_platform(p: Option<&str>) -> Result<(String, String, Option<String>)> {
+    let (os, arch) = host_platform();
+    match p {
+        None => Ok((os, arch, None)),
+        Some(p) => {
+            let parts: Vec<&str> = p.split('/').collect();
+            match parts.as_slice() {
+                [o, a] => Ok((o.to_string(), a.to_string(), None)),
+                [o, a, v] => Ok((o.to_string(), a.to_string(), Some(v.to_string()))),
+                _ => Err(err(format!(
+                    "invalid platform {p:?}: expected os/arch[/variant]"
+                ))),
+            }
+        }
+    }
+}
+
+fn blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Result<bool> {
+    if store.has_blob(d) {
+        return Ok(false);
+    }
+    let url = format!("{}/v2/{}/blobs/{d}", reg.base, r.path);
+    let scope = format!("repository:{}:pull", r.path);
+    let mut resp = check(reg.send(&scope, |c| c.get(&url))?, &format!("blob {d}"))?;
+    store.put_blob_from(&mut resp, Some(d))?;
+    Ok(true)
+}
+
+/// Pulls `r`; returns the lines Docker prints.
+pub fn pull(store: &Store, r: &Reference, platform: Option<&str>) -> Result<Vec<String>> {
+    let mut reg = Registry::new(&r.domain)?;
+    let wanted = r
+        .digest
+        .clone()
+        .or_else(|| r.tag.clone())
+        .unwrap_or_else(|| "latest".into());
+    let _lock = store.lock_shared()?;
+    let (mut bytes, mut media) = manifest(&mut reg, r, &wanted)?;
+    if let Some(d) = &r.digest {
+        let got = crate::store::blobs::sha256_digest(&bytes);
+        if got.to_string() != *d {
+            return Err(Error::DigestMismatch {
+                expected: d.clone(),
+                actual: got.to_string(),
+            });
+        }
+    }
+    let mut v: Value = serde_json::from_slice(&bytes).map_err(|e| Error::json("manifest", e))?;
+    if v.get("manifests").is_some() {
+        let (os, arch, variant) = parse_platform(platform)?;
+        let pick = v["manifests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| {
+                let p = &m["platform"];
+                p["os"] == os.as_str()
+                    && p["architecture"] == arch.as_str()
+                    && variant
+                        .as_ref()
+                        .is_none_or(|want| p["variant"] == want.as_str())
+            })
+            .ok_or_else(|| {
+                err(format!(
+                    "no matching manifest for {os}/{arch} in the manifest list of {}",
+                    r.familiar()
+                ))
+            })?;
+        let d = pick["digest"]
+            .as_str()
+            .ok_or_else(|| err("manifest list entry without a digest"))?
+            .to_string();
+        (bytes, media) = manifest(&mut reg, r, &d)?;
+        v = serde_json::from_slice(&bytes).map_err(|e| Error::json("manifest", e))?;
+    }
+    if media.is_empty() {
+        media = v["mediaType"]
+            .as_str()
+            .unwrap_or("application/vnd.oci.image.manifest.v1+json")
+            .to_string();
+    }
+    let mut lines = vec![format!("{}: Pulling from {}", wanted, r.path)];
+    let mut digests = vec![v["config"]["digest"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()];
+    digests.extend(
+        v["layers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["digest"].as_str())
+            .map(String::from),
+    );
+    let mut fetched = false;
+    for (i, d) in digests.iter().enumerate() {
+        let d: Digest = d
+            .parse()
+            .map_err(|_| err(format!("manifest names an invalid digest {d:?}")))?;
+        let new = blob(store, &mut reg, r, &d)?;
+        fetched |= new;
+        if i > 0 {
+            let short = &d.digest()[..12];
+            lines.push(format!(
+                "{short}: {}",
+                if new {
+                    "Pull complete"
+                } else {
+                    "Already exists"
+                }
+            ));
+        }
+    }
+    let (md, size) = store.put_blob_from(&mut &bytes[..], None)?;
+    lines.push(format!("Digest: {md}"));
+    let name = if r.tag.is_some() {
+        vec![r.with_tag(r.tag.as_deref().unwrap_or("latest"))]
+    } else {
+        vec![]
+    };
+    store.tag_image(&descriptor(MediaType::Other(media), &md, size)?, &name)?;
+    lines.push(if fetched {
+        format!("Status: Downloaded newer image for {}", r.familiar())
+    } else {
+        format!("Status: Image is up to date for {}", r.familiar())
+    });
+    lines.push(r.to_string());
+    Ok(lines)
+}

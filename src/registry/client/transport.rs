@@ -1,0 +1,230 @@
+//! HTTP to one registry: scheme choice, credentials, and the bearer-token
+//! dance (`WWW-Authenticate: Bearer realm=...,service=...,scope=...`).
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::StatusCode;
+
+use crate::error::{Error, Result};
+
+fn err(msg: impl Into<String>) -> Error {
+    Error::Invalid(msg.into())
+}
+
+/// Loopback registries speak plain HTTP, as Docker allows.
+fn is_loopback(host: &str) -> bool {
+    let h = host
+        .rsplit_once(':')
+        .map(|(h, _)| h)
+        .unwrap_or(host)
+        .trim_matches(['[', ']']);
+    h == "localhost" || h.starts_with("127.") || h == "::1"
+}
+
+/// Registries marked `insecure = true` in tug's registries.toml files.
+fn insecure(host: &str) -> bool {
+    let files = [
+        crate::paths::home_dir().join(".config/tug/registries.toml"),
+        std::path::PathBuf::from("/etc/tug/registries.toml"),
+    ];
+    files.iter().any(|f| {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            return false;
+        };
+        let Ok(v) = text.parse::<toml::Table>() else {
+            return false;
+        };
+        v.get("registry")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+            .any(|r| {
+                r.get("location").and_then(|l| l.as_str()) == Some(host)
+                    && r.get("insecure").and_then(|i| i.as_bool()) == Some(true)
+            })
+    })
+}
+
+/// `user:password` for `host` from `~/.docker/config.json`.
+pub fn credentials(host: &str) -> Option<(String, String)> {
+    let path = crate::paths::home_dir().join(".docker/config.json");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let auths = v.get("auths")?.as_object()?;
+    let keys = [
+        host.to_string(),
+        format!("https://{host}"),
+        format!("http://{host}"),
+        if host == "docker.io" {
+            "https://index.docker.io/v1/".into()
+        } else {
+            String::new()
+        },
+    ];
+    let entry = keys.iter().find_map(|k| auths.get(k))?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(entry.get("auth")?.as_str()?)
+        .ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (u, p) = text.split_once(':')?;
+    Some((u.to_string(), p.to_string()))
+}
+
+/// A session with one registry.
+pub struct Registry {
+    http: Client,
+    pub base: String,
+    creds: Option<(String, String)>,
+    tokens: HashMap<String, String>,
+}
+
+fn parse_challenge(h: &str) -> (String, HashMap<String, String>) {
+    let (scheme, rest) = h.split_once(' ').unwrap_or((h, ""));
+    let mut params = HashMap::new();
+    let mut rest = rest.trim();
+    while !rest.is_empty() {
+        let Some((k, after)) = rest.split_once('=') else {
+            break;
+        };
+        let (v, next) = if let Some(a) = after.strip_prefix('"') {
+            let end = a.find('"').unwrap_or(a.len());
+            (&a[..end], a.get(end + 1..).unwrap_or(""))
+        } else {
+            let end = after.find(',').unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        params.insert(k.trim().to_lowercase(), v.to_string());
+        rest = next.trim_start_matches(',').trim();
+    }
+    (scheme.to_lowercase(), params)
+}
+
+impl Registry {
+    /// A session with the registry `domain` (`docker.io` → its API host).
+    pub fn new(domain: &str) -> Result<Registry> {
+        let host = if domain == "docker.io" {
+            "registry-1.docker.io"
+        } else {
+            domain
+        };
+        let scheme = if is_loopback(host) || insecure(domain) {
+            "http"
+        } else {
+            "https"
+        };
+        let http = Client::builder()
+            .user_agent(concat!("tug/", env!("CARGO_PKG_VERSION")))
+            .timeout(None)
+            .build()
+            .map_err(|e| err(format!("creating an HTTP client: {e}")))?;
+        Ok(Registry {
+            http,
+            base: format!("{scheme}://{host}"),
+            creds: credentials(domain),
+            tokens: HashMap::new(),
+        })
+    }
+
+    /// Sends a request, answering an auth challenge once. `scope` is the
+    /// token scope (`repository:NAME:pull,push`).
+    pub fn send(
+        &mut self,
+        scope: &str,
+        make: impl Fn(&Client) -> RequestBuilder,
+    ) -> Result<Response> {
+        let with_auth = |me: &Registry, rb: RequestBuilder| match (me.tokens.get(scope), &me.creds)
+        {
+            (Some(t), _) if t.starts_with("Basic ") => rb.header("authorization", t.clone()),
+            (Some(t), _) => rb.bearer_auth(t),
+            _ => rb,
+        };
+        let resp = with_auth(self, make(&self.http))
+            .send()
+            .map_err(|e| err(format!("{}: {e}", self.base)))?;
+        if resp.status() != StatusCode::UNAUTHORIZED {
+            return Ok(resp);
+        }
+        let challenge = resp
+            .headers()
+            .get("www-authenticate")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let (kind, params) = parse_challenge(&challenge);
+        let token = match kind.as_str() {
+            "bearer" => self.fetch_token(&params, scope)?,
+            "basic" => {
+                let (u, p) = self.creds.clone().ok_or_else(|| {
+                    err(format!(
+                        "{}: authentication required (tug login)",
+                        self.base
+                    ))
+                })?;
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+                )
+            }
+            _ => return Err(err(format!("{}: unauthorized", self.base))),
+        };
+        self.tokens.insert(scope.to_string(), token);
+        let resp = with_auth(self, make(&self.http))
+            .send()
+            .map_err(|e| err(format!("{}: {e}", self.base)))?;
+        if resp.status() == StatusCode::UNAUTHORIZED {
+            return Err(err(format!(
+                "{}: unauthorized: check your credentials (tug login)",
+                self.base
+            )));
+        }
+        Ok(resp)
+    }
+
+    fn fetch_token(&self, params: &HashMap<String, String>, scope: &str) -> Result<String> {
+        let realm = params
+            .get("realm")
+            .ok_or_else(|| err("auth challenge without a realm"))?;
+        let mut rb = self.http.get(realm).query(&[(
+            "scope",
+            params.get("scope").map(String::as_str).unwrap_or(scope),
+        )]);
+        if let Some(s) = params.get("service") {
+            rb = rb.query(&[("service", s)]);
+        }
+        if let Some((u, p)) = &self.creds {
+            rb = rb.basic_auth(u, Some(p));
+        }
+        let resp = rb
+            .send()
+            .map_err(|e| err(format!("getting a token from {realm}: {e}")))?;
+        if !resp.status().is_success() {
+            return Err(err(format!(
+                "getting a token from {realm}: {}",
+                resp.status()
+            )));
+        }
+        let v: serde_json::Value = resp
+            .json()
+            .map_err(|e| err(format!("token response: {e}")))?;
+        v.get("token")
+            .or_else(|| v.get("access_token"))
+            .and_then(|t| t.as_str())
+            .map(String::from)
+            .ok_or_else(|| err("token response without a token"))
+    }
+}
+
+/// Turns an error response into a one-line message with the spec's code.
+pub fn check(resp: Response, what: &str) -> Result<Response> {
+    if resp.status().is_success() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let body: serde_json::Value = resp.json().unwrap_or_default();
+    let detail = body["errors"][0]["message"]
+        .as_str()
+        .map(|m| format!(": {m}"))
+        .unwrap_or_default();
+    Err(err(format!("{what}: {status}{detail}")))
+}
