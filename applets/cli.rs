@@ -78,7 +78,7 @@ pub enum Command {
     /// Copy files between a container and the host
     Cp(crate::container::files::CpArgs),
     /// Inspect changes to files on a container's filesystem
-    Diff(Pending),
+    Diff(crate::container::diff::Args),
     /// Create a new image from a container's changes
     Commit(crate::container::files::CommitArgs),
     /// Export a container's filesystem as a tar archive
@@ -287,7 +287,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Wait(a) => crate::container::wait::run(a, g),
         C::Top(a) => crate::container::misc::top(a, g),
         C::Cp(a) => crate::container::files::cp(a, g),
-        C::Diff(_) => crate::pending::run("diff"),
+        C::Diff(a) => crate::container::diff::run(a, g),
         C::Commit(a) => crate::container::files::commit(a, g),
         C::Export(a) => crate::container::files::export(a, g),
         C::Pause(a) => crate::container::misc::pause(a, g, true),

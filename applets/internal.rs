@@ -22,6 +22,8 @@ pub enum UsernsOp {
     Unpack { image: String, dest: PathBuf },
     /// Remove a directory tree
     Rmtree { path: PathBuf },
+    /// Write a container's changes (`diff`) to DEST
+    Diff { container: String, dest: PathBuf },
     /// Write a container's filesystem as a tar archive to DEST
     Export { container: String, dest: PathBuf },
 }
@@ -35,6 +37,15 @@ pub fn run(a: UsernsArgs, g: &Global) -> anyhow::Result<i32> {
             tug::store::snapshots::flatten_into(&store, &img, &dest)?;
         }
         UsernsOp::Rmtree { path } => tug::store::remove_tree(&path),
+        UsernsOp::Diff { container, dest } => {
+            let store = open_store(g)?;
+            let r = tug::container::find(&store, &container)?;
+            let text: String = tug::container::diff::diff_here(&store, &r)?
+                .into_iter()
+                .map(|(k, p)| format!("{k} {p}\n"))
+                .collect();
+            std::fs::write(&dest, text)?;
+        }
         UsernsOp::Export { container, dest } => {
             let store = open_store(g)?;
             let r = tug::container::find(&store, &container)?;

@@ -181,6 +181,9 @@ _tug() {
             tug,wait)
                 cmd="tug__subcmd__wait"
                 ;;
+            tug__subcmd___userns,diff)
+                cmd="tug__subcmd___userns__subcmd__diff"
+                ;;
             tug__subcmd___userns,export)
                 cmd="tug__subcmd___userns__subcmd__export"
                 ;;
@@ -192,6 +195,9 @@ _tug() {
                 ;;
             tug__subcmd___userns,unpack)
                 cmd="tug__subcmd___userns__subcmd__unpack"
+                ;;
+            tug__subcmd___userns__subcmd__help,diff)
+                cmd="tug__subcmd___userns__subcmd__help__subcmd__diff"
                 ;;
             tug__subcmd___userns__subcmd__help,export)
                 cmd="tug__subcmd___userns__subcmd__help__subcmd__export"
@@ -393,6 +399,9 @@ _tug() {
                 ;;
             tug__subcmd__help,wait)
                 cmd="tug__subcmd__help__subcmd__wait"
+                ;;
+            tug__subcmd__help__subcmd___userns,diff)
+                cmd="tug__subcmd__help__subcmd___userns__subcmd__diff"
                 ;;
             tug__subcmd__help__subcmd___userns,export)
                 cmd="tug__subcmd__help__subcmd___userns__subcmd__export"
@@ -728,8 +737,26 @@ _tug() {
             return 0
             ;;
         tug__subcmd___userns)
-            opts="-D -h -V --root --debug --help --version unpack rmtree export help"
+            opts="-D -h -V --root --debug --help --version unpack rmtree diff export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd___userns__subcmd__diff)
+            opts="-D -h -V --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -764,8 +791,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd___userns__subcmd__help)
-            opts="unpack rmtree export help"
+            opts="unpack rmtree diff export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd___userns__subcmd__help__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1554,8 +1595,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd___userns)
-            opts="unpack rmtree export"
+            opts="unpack rmtree diff export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd___userns__subcmd__diff)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

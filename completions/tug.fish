@@ -728,14 +728,15 @@ complete -c tug -n "__fish_tug_using_subcommand gen-docs" -l root -d 'Store root
 complete -c tug -n "__fish_tug_using_subcommand gen-docs" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand gen-docs" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand gen-docs" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -s D -l debug -d 'Print debugging information'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -s h -l help -d 'Print help'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -f -a "unpack" -d 'Apply an image\'s layers onto DEST with their owners'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -f -a "rmtree" -d 'Remove a directory tree'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive to DEST'
-complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -f -a "unpack" -d 'Apply an image\'s layers onto DEST with their owners'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -f -a "rmtree" -d 'Remove a directory tree'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -f -a "diff" -d 'Write a container\'s changes (`diff`) to DEST'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive to DEST'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and not __fish_seen_subcommand_from unpack rmtree diff export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from unpack" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from unpack" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from unpack" -s h -l help -d 'Print help'
@@ -744,12 +745,17 @@ complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from rmtree" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from rmtree" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from rmtree" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from diff" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from diff" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from diff" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from export" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from export" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from help" -f -a "unpack" -d 'Apply an image\'s layers onto DEST with their owners'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from help" -f -a "rmtree" -d 'Remove a directory tree'
+complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Write a container\'s changes (`diff`) to DEST'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write a container\'s filesystem as a tar archive to DEST'
 complete -c tug -n "__fish_tug_using_subcommand _userns; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand container-monitor" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
@@ -845,4 +851,5 @@ complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "info" -d 'Display system-wide information'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from _userns" -f -a "unpack" -d 'Apply an image\'s layers onto DEST with their owners'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from _userns" -f -a "rmtree" -d 'Remove a directory tree'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from _userns" -f -a "diff" -d 'Write a container\'s changes (`diff`) to DEST'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from _userns" -f -a "export" -d 'Write a container\'s filesystem as a tar archive to DEST'

@@ -624,7 +624,7 @@ fn killed_foreground_run_is_seen_and_cleaned_by_ps_and_rm() {
 fn many_concurrent_run_rm() {
     for (s, rootfs) in scenarios() {
         let r = rootfs.display().to_string();
-        let kids: Vec<_> = (0..50)
+        let kids: Vec<_> = (0..100)
             .map(|i| {
                 let mut run = s.tug(["run", "--rm", "--rootfs", &r, "echo", &format!("n{i}")]);
                 run.cmd
@@ -923,22 +923,21 @@ fn run_an_imported_image() {
         s.tug(["run", "--rm", "-u", "0", img, "id", "-u"])
             .succeeds()
             .stdout_is("0\n");
-        if !s.is_rootless() {
-            s.tug([
-                "run",
-                "--rm",
-                "-u",
-                "0",
-                img,
-                "stat",
-                "-c",
-                "%u",
-                "/var/www/data",
-                "/home/svc/note",
-            ])
-            .succeeds()
-            .stdout_is("33\n999\n");
-        }
+        // Root and rootless (layers applied in a mapped user namespace).
+        s.tug([
+            "run",
+            "--rm",
+            "-u",
+            "0",
+            img,
+            "stat",
+            "-c",
+            "%u",
+            "/var/www/data",
+            "/home/svc/note",
+        ])
+        .succeeds()
+        .stdout_is("33\n999\n");
         // A container pins its image's manifest while it exists.
         let id = s
             .tug(["create", "--name", "pin", img, "true"])
@@ -1391,5 +1390,89 @@ fn events_record_the_lifecycle() {
             .succeeds()
             .stdout();
         assert!(json.contains("\"exitCode\":\"2\""), "{json}");
+    }
+}
+
+#[test]
+fn restart_always_restarts_after_success_too() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "loop",
+            "--restart",
+            "always",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo ran; exit 0",
+        ])
+        .succeeds();
+        wait_for("two restarts", || {
+            let out = s
+                .tug(["container", "inspect", "-f", "{{.RestartCount}}", "loop"])
+                .succeeds()
+                .stdout();
+            out.trim().parse::<u32>().unwrap_or(0) >= 2
+        });
+        assert!(
+            s.tug([
+                "ps",
+                "-a",
+                "--filter",
+                "name=loop",
+                "--format",
+                "{{.Status}}"
+            ])
+            .succeeds()
+            .stdout()
+            .len()
+                > 1
+        );
+        s.tug(["rm", "-f", "loop"]).succeeds();
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
+#[test]
+fn diff_reports_added_changed_deleted() {
+    for (s, _) in scenarios() {
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        s.tug([
+            "run",
+            "--name",
+            "d",
+            "-u",
+            "0",
+            img,
+            "sh",
+            "-c",
+            "echo x > /tmp/new && echo y >> /etc/passwd && rm /etc/group && rm -r /home/svc",
+        ])
+        .succeeds();
+        let out = s.tug(["diff", "d"]).succeeds().stdout();
+        for line in [
+            "A /tmp/new",
+            "C /etc/passwd",
+            "D /etc/group",
+            "D /home/svc",
+            "C /tmp",
+        ] {
+            assert!(
+                out.lines().any(|l| l == line),
+                "missing {line:?} in:\n{out}"
+            );
+        }
+        assert!(
+            !out.contains("/home/svc/note"),
+            "only the deleted directory is reported:\n{out}"
+        );
+        assert!(!out.contains("/bin/busybox"), "{out}");
+        s.tug(["rm", "d"]).succeeds();
     }
 }

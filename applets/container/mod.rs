@@ -2,6 +2,7 @@
 //! inspect, and the hidden monitor of detached containers.
 
 pub mod create;
+pub mod diff;
 pub mod events;
 pub mod exec;
 pub mod files;
