@@ -565,7 +565,10 @@ complete -c tug -n "__fish_tug_using_subcommand push" -s q -l quiet -d 'Only pri
 complete -c tug -n "__fish_tug_using_subcommand push" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand push" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand push" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand login" -s u -l username -d 'Username' -r
+complete -c tug -n "__fish_tug_using_subcommand login" -s p -l password -d 'Password (prefer --password-stdin)' -r
 complete -c tug -n "__fish_tug_using_subcommand login" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
 complete -c tug -n "__fish_tug_using_subcommand login" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand login" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand login" -s V -l version -d 'Print version'
@@ -578,6 +581,9 @@ complete -c tug -n "__fish_tug_using_subcommand search" -s D -l debug -d 'Print 
 complete -c tug -n "__fish_tug_using_subcommand search" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand search" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l read-only -d 'Refuse pushes and deletes'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s q -l quiet -d 'Do not log each request on stderr'
@@ -592,6 +598,9 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_su
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "gc" -d 'Delete blobs no manifest references, safely while pushes go on'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l read-only -d 'Refuse pushes and deletes'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Do not log each request on stderr'

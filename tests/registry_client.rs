@@ -181,3 +181,180 @@ fn interop_with_docker_registry_and_skopeo() {
         .succeeds()
         .stdout_is("from-distribution\n");
 }
+
+/// htpasswd auth end to end: 401 with a challenge, login (bad and good
+/// password), push and pull with stored credentials, skopeo with creds,
+/// logout.
+#[test]
+fn htpasswd_login_push_pull_logout() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let server = Scenario::new();
+    let hash = bcrypt::hash("s3cret", 4).unwrap();
+    let htpasswd = server.path().join("htpasswd");
+    std::fs::write(&htpasswd, format!("alice:{hash}\n")).unwrap();
+    let reg = Registry::start(&server, &["--htpasswd", htpasswd.to_str().unwrap()]);
+    let (code, _, h) = curl(&[&reg.url("/v2/")]);
+    assert_eq!(code, 401);
+    assert!(h.contains("www-authenticate: basic realm="), "{h}");
+    let s = Scenario::new();
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let name = format!("{}/bb:1", reg.addr);
+    s.tug(["tag", "bb", &name]).succeeds();
+    s.tug(["push", &name]).fails().code_is(125).one_line_error();
+    s.tug(["login", "-u", "alice", "--password-stdin", &reg.addr])
+        .stdin("wrong\n")
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    assert!(!s.path().join("home/.docker/config.json").exists());
+    s.tug(["login", "-u", "alice", "--password-stdin", &reg.addr])
+        .stdin("s3cret\n")
+        .succeeds()
+        .stdout_is("Login Succeeded\n");
+    let cfg = std::fs::read_to_string(s.path().join("home/.docker/config.json")).unwrap();
+    assert!(cfg.contains(&reg.addr) && cfg.contains("\"auth\""), "{cfg}");
+    s.tug(["push", &name]).succeeds();
+    s.tug(["rmi", &name]).succeeds();
+    s.tug(["pull", &name]).succeeds();
+    if have("skopeo") {
+        let out = std::process::Command::new("skopeo")
+            .args([
+                "inspect",
+                "--tls-verify=false",
+                "--creds",
+                "alice:s3cret",
+                &format!("docker://{name}"),
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    s.tug(["logout", &reg.addr])
+        .succeeds()
+        .stdout_contains("Removing login credentials");
+    s.tug(["pull", &name]).fails().code_is(125).one_line_error();
+}
+
+/// TLS with a self-signed certificate the clients are told to trust.
+#[test]
+fn tls_with_a_self_signed_certificate() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    if !have("openssl") {
+        skip!("openssl is not installed");
+    }
+    let server = Scenario::new();
+    let (cert, key) = (
+        server.path().join("cert.pem"),
+        server.path().join("key.pem"),
+    );
+    // A CA, and a server certificate for 127.0.0.1 signed by it.
+    let ca_key = server.path().join("ca.key");
+    let ca = server.path().join("ca.crt");
+    let csr = server.path().join("server.csr");
+    let ext = server.path().join("ext.cnf");
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let p = |s: &std::path::Path| s.to_str().unwrap().to_string();
+    for args in [
+        vec![
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=tug test CA",
+            "-keyout",
+            &p(&ca_key),
+            "-out",
+            &p(&ca),
+        ],
+        vec![
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            &p(&key),
+            "-out",
+            &p(&csr),
+        ],
+        vec![
+            "x509",
+            "-req",
+            "-in",
+            &p(&csr),
+            "-CA",
+            &p(&ca),
+            "-CAkey",
+            &p(&ca_key),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &p(&ext),
+            "-out",
+            &p(&cert),
+        ],
+    ] {
+        let out = std::process::Command::new("openssl")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    let cert_for_clients = ca.clone();
+    let reg = Registry::start(
+        &server,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    let (code, _, _) = curl(&[
+        "--cacert",
+        cert_for_clients.to_str().unwrap(),
+        &format!("https://{}/v2/", reg.addr),
+    ]);
+    assert_eq!(code, 200);
+    let s = Scenario::new();
+    let certs = s.path().join("home/.config/tug/certs.d").join(&reg.addr);
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(&cert_for_clients, certs.join("ca.crt")).unwrap();
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let name = format!("{}/bb:tls", reg.addr);
+    s.tug(["tag", "bb", &name]).succeeds();
+    s.tug(["push", &name]).succeeds();
+    if have("skopeo") {
+        let dir = s.path().join("skopeo-certs");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&cert_for_clients, dir.join("ca.crt")).unwrap();
+        let out = std::process::Command::new("skopeo")
+            .args(["inspect", "--cert-dir"])
+            .arg(&dir)
+            .arg(format!("docker://{name}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    }
+    // Without the CA the certificate is refused.
+    let other = Scenario::new();
+    other
+        .tug(["pull", &name])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+}

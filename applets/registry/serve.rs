@@ -19,6 +19,15 @@ pub struct Args {
     /// Do not log each request on stderr
     #[arg(short, long)]
     pub quiet: bool,
+    /// Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)
+    #[arg(long, value_name = "FILE")]
+    pub htpasswd: Option<std::path::PathBuf>,
+    /// Serve HTTPS with this certificate (PEM); needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) for --tls-cert
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
@@ -33,6 +42,8 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
             addr,
             read_only: a.read_only,
             access_log: !a.quiet,
+            htpasswd: a.htpasswd,
+            tls: a.tls_cert.zip(a.tls_key),
         },
     )?;
     Ok(0)

@@ -13,6 +13,17 @@ fn err(msg: impl Into<String>) -> Error {
     Error::Invalid(msg.into())
 }
 
+/// An error with its causes on one line (reqwest hides them in `source`).
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(&format!(": {c}"));
+        cur = c.source();
+    }
+    s
+}
+
 /// Loopback registries speak plain HTTP, as Docker allows.
 fn is_loopback(host: &str) -> bool {
     let h = host
@@ -71,6 +82,72 @@ pub fn credentials(host: &str) -> Option<(String, String)> {
     Some((u.to_string(), p.to_string()))
 }
 
+/// Extra CA certificates for `host`: `*.crt` in `~/.config/tug/certs.d/<host>/`,
+/// `/etc/docker/certs.d/<host>/` and `/etc/containers/certs.d/<host>/`.
+fn ca_files(host: &str) -> Vec<std::path::PathBuf> {
+    let dirs = [
+        crate::paths::home_dir()
+            .join(".config/tug/certs.d")
+            .join(host),
+        std::path::Path::new("/etc/docker/certs.d").join(host),
+        std::path::Path::new("/etc/containers/certs.d").join(host),
+    ];
+    dirs.iter()
+        .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().flatten())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+        .collect()
+}
+
+/// Records (or with `None`, forgets) credentials for `host` in
+/// `~/.docker/config.json`, in Docker's format, keeping everything else.
+pub fn save_credentials(host: &str, creds: Option<(&str, &str)>) -> Result<bool> {
+    let dir = crate::paths::home_dir().join(".docker");
+    let path = dir.join("config.json");
+    let mut v: serde_json::Value = match std::fs::read(&path) {
+        Ok(d) => {
+            serde_json::from_slice(&d).map_err(|e| Error::json(path.display().to_string(), e))?
+        }
+        Err(_) => serde_json::json!({}),
+    };
+    if !v.is_object() {
+        v = serde_json::json!({});
+    }
+    let auths = v
+        .as_object_mut()
+        .expect("object")
+        .entry("auths")
+        .or_insert_with(|| serde_json::json!({}));
+    let Some(auths) = auths.as_object_mut() else {
+        return Err(err(format!("{}: auths is not an object", path.display())));
+    };
+    let changed = match creds {
+        Some((u, p)) => {
+            let auth = base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"));
+            auths.insert(host.to_string(), serde_json::json!({ "auth": auth }));
+            true
+        }
+        None => auths.remove(host).is_some(),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let data = serde_json::to_vec_pretty(&v).map_err(|e| Error::json("config.json", e))?;
+    let tmp = dir.join(format!(".config.json.tmp-{}", std::process::id()));
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)
+            .map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(&data).map_err(|e| Error::io(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+    Ok(changed)
+}
+
 /// A session with one registry.
 pub struct Registry {
     http: Client,
@@ -101,6 +178,19 @@ fn parse_challenge(h: &str) -> (String, HashMap<String, String>) {
 }
 
 impl Registry {
+    /// Replaces the credentials from config.json (for `login`).
+    pub fn with_credentials(mut self, user: &str, pass: &str) -> Registry {
+        self.creds = Some((user.to_string(), pass.to_string()));
+        self
+    }
+
+    /// Checks the credentials against `/v2/` (token or basic flow).
+    pub fn check_login(&mut self) -> Result<()> {
+        let url = format!("{}/v2/", self.base);
+        let resp = self.send("registry:catalog:*", |c| c.get(&url))?;
+        check(resp, "login").map(|_| ())
+    }
+
     /// A session with the registry `domain` (`docker.io` → its API host).
     pub fn new(domain: &str) -> Result<Registry> {
         let host = if domain == "docker.io" {
@@ -108,14 +198,21 @@ impl Registry {
         } else {
             domain
         };
-        let scheme = if is_loopback(host) || insecure(domain) {
-            "http"
-        } else {
-            "https"
-        };
-        let http = Client::builder()
+        // Loopback registries speak plain HTTP unless a CA is configured
+        // for them (then they are taken to serve TLS).
+        let cas = ca_files(domain);
+        let plain = (is_loopback(host) && cas.is_empty()) || insecure(domain);
+        let scheme = if plain { "http" } else { "https" };
+        let mut builder = Client::builder()
             .user_agent(concat!("tug/", env!("CARGO_PKG_VERSION")))
-            .timeout(None)
+            .timeout(None);
+        for cert in cas {
+            let pem = std::fs::read(&cert).map_err(|e| Error::io(&cert, e))?;
+            let c = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| err(format!("{}: {e}", cert.display())))?;
+            builder = builder.add_root_certificate(c);
+        }
+        let http = builder
             .build()
             .map_err(|e| err(format!("creating an HTTP client: {e}")))?;
         Ok(Registry {

@@ -4,6 +4,7 @@
 //! `refs/registry/` (see `repo.rs`); upload sessions under
 //! `registry/uploads/<uuid>`.
 
+mod auth;
 mod blobs;
 mod errors;
 mod manifests;
@@ -32,12 +33,17 @@ pub struct ServeOptions {
     pub read_only: bool,
     /// Print one line per request on stderr.
     pub access_log: bool,
+    /// Require these bcrypt htpasswd users.
+    pub htpasswd: Option<std::path::PathBuf>,
+    /// Serve HTTPS with this certificate chain and key (PEM).
+    pub tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
 }
 
 pub(crate) struct Shared {
     pub repos: Repos,
     pub read_only: bool,
     pub access_log: bool,
+    pub auth: Option<auth::Htpasswd>,
 }
 
 pub(crate) type App = Arc<Shared>;
@@ -53,10 +59,17 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
         let uploads = store.root().join("registry/uploads");
         std::fs::create_dir_all(&uploads).map_err(|e| Error::io(&uploads, e))?;
         blobs::expire_sessions(&uploads);
+        let auth = o
+            .htpasswd
+            .as_deref()
+            .map(auth::Htpasswd::load)
+            .transpose()?;
+        let tls = o.tls.as_ref().map(|(c, k)| tls_config(c, k)).transpose()?;
         let app: App = Arc::new(Shared {
             repos: Repos { store },
             read_only: o.read_only,
             access_log: o.access_log,
+            auth,
         });
         let router = Router::new()
             .route("/v2/", get(base))
@@ -70,13 +83,70 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
             .local_addr()
             .map_err(|e| Error::Invalid(e.to_string()))?;
         eprintln!("tug registry-serve: listening on {local}");
-        axum::serve(listener, router)
-            .await
-            .map_err(|e| Error::Invalid(format!("serving: {e}")))
+        match tls {
+            None => axum::serve(listener, router)
+                .await
+                .map_err(|e| Error::Invalid(format!("serving: {e}"))),
+            Some(cfg) => serve_tls(listener, router, cfg).await,
+        }
     })
 }
 
-async fn base() -> Response {
+/// A rustls server config from PEM files.
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
+    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let certs = rustls_pemfile::certs(&mut &read(cert)?[..])
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::Invalid(format!("{}: {e}", cert.display())))?;
+    let key = rustls_pemfile::private_key(&mut &read(key)?[..])
+        .map_err(|e| Error::Invalid(format!("{}: {e}", key.display())))?
+        .ok_or_else(|| Error::Invalid(format!("{}: no private key", key.display())))?;
+    rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Invalid(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| Error::Invalid(format!("TLS certificate: {e}")))
+}
+
+/// Accepts TLS connections and serves HTTP/1.1 on each.
+async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    cfg: rustls::ServerConfig,
+) -> Result<()> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        let (acceptor, router) = (acceptor.clone(), router.clone());
+        tokio::spawn(async move {
+            let Ok(tls) = acceptor.accept(tcp).await else {
+                return;
+            };
+            let svc = hyper_util::service::TowerToHyperService::new(router);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
+                .await;
+        });
+    }
+}
+
+/// The 401 a client without valid credentials gets.
+fn unauthorized() -> Response {
+    let mut r = ApiError::new("UNAUTHORIZED", "authentication required").into_response();
+    r.headers_mut().insert(
+        "www-authenticate",
+        "Basic realm=\"tug-registry\"".parse().expect("static"),
+    );
+    r
+}
+
+async fn base(State(app): State<App>, headers: HeaderMap) -> Response {
+    if app.auth.as_ref().is_some_and(|a| !a.allows(&headers)) {
+        return unauthorized();
+    }
     (
         StatusCode::OK,
         [
@@ -140,6 +210,13 @@ async fn dispatch(
     body: Body,
 ) -> Response {
     let log = app.access_log.then(|| format!("{method} /v2/{rest}"));
+    if app.auth.as_ref().is_some_and(|a| !a.allows(&headers)) {
+        let r = unauthorized();
+        if let Some(l) = log {
+            eprintln!("{l} 401");
+        }
+        return r;
+    }
     let resp = handle(app, method, &rest, q, headers, body)
         .await
         .unwrap_or_else(|e| e.into_response());
