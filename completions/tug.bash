@@ -4195,12 +4195,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__gc)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-D -h -V --grace --dry-run --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

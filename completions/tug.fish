@@ -607,7 +607,9 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcom
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -l grace -d 'Upload pins and sessions older than this are dropped first (e.g. 1h, 30m)' -r
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -l dry-run -d 'Only report what would be deleted'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -s V -l version -d 'Print version'

@@ -358,3 +358,113 @@ fn tls_with_a_self_signed_certificate() {
         .code_is(125)
         .one_line_error();
 }
+
+/// podman pushes to registry-serve; tug pulls and runs what it pushed.
+#[test]
+fn podman_push_then_tug_pull_and_run() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    if !have("podman") || !is_root() {
+        skip!("podman is not installed (or not root)");
+    }
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &[]);
+    let pd = server.path().join("podman");
+    let podman = |args: &[&str]| {
+        let out = Command::new("podman")
+            .arg("--root")
+            .arg(pd.join("r"))
+            .arg("--runroot")
+            .arg(pd.join("rr"))
+            .args([
+                "--storage-driver",
+                "vfs",
+                "--cgroup-manager",
+                "cgroupfs",
+                "--events-backend",
+                "file",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "podman {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    podman(&["import", tar.to_str().unwrap(), "localhost/pbb:1"]);
+    let dest = format!("docker://{}/pbb:1", reg.addr);
+    podman(&["push", "--tls-verify=false", "localhost/pbb:1", &dest]);
+    let s = Scenario::new();
+    let name = format!("{}/pbb:1", reg.addr);
+    s.tug(["pull", &name]).succeeds();
+    s.tug(["run", "--rm", &name, "echo", "pushed-by-podman"])
+        .succeeds()
+        .stdout_is("pushed-by-podman\n");
+}
+
+/// `tug registry gc` running again and again while several clients push
+/// loses nothing a manifest references.
+#[test]
+fn gc_during_concurrent_pushes_loses_nothing() {
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &["--quiet"]);
+    let addr = reg.addr.clone();
+    let pushers: Vec<_> = (0..4)
+        .map(|p| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let s = Scenario::new();
+                for round in 0..5 {
+                    let layer = s.path().join(format!("l{round}.tar"));
+                    let mut b = tar::Builder::new(std::fs::File::create(&layer).unwrap());
+                    let data = format!("pusher {p} round {round}\n").repeat(2000);
+                    let mut h = tar::Header::new_gnu();
+                    h.set_size(data.len() as u64);
+                    h.set_mode(0o644);
+                    h.set_cksum();
+                    b.append_data(&mut h, "data.txt", data.as_bytes()).unwrap();
+                    b.finish().unwrap();
+                    drop(b);
+                    let name = format!("{addr}/p{p}:r{round}");
+                    s.tug(["import", layer.to_str().unwrap(), &name]).succeeds();
+                    s.tug(["push", &name]).succeeds();
+                }
+            })
+        })
+        .collect();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let gc = {
+        let stop = stop.clone();
+        let root = server.store();
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || runs == 0 {
+                let out = Command::new(TUG)
+                    .args(["--root", root.to_str().unwrap(), "registry", "gc"])
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{out:?}");
+                runs += 1;
+            }
+            runs
+        })
+    };
+    for p in pushers {
+        p.join().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(gc.join().unwrap() > 0);
+    server.tug(["registry", "gc"]).succeeds();
+    // Every pushed image pulls whole into a fresh store.
+    let check = Scenario::new();
+    for p in 0..4 {
+        for round in 0..5 {
+            check
+                .tug(["pull", "-q", &format!("{addr}/p{p}:r{round}")])
+                .succeeds();
+        }
+    }
+}

@@ -106,6 +106,9 @@ pub async fn put(
         Err(_) => "sha256".into(),
     };
     let store = app.repos.store.clone();
+    // Until the repository names it, the new manifest blob is unreferenced:
+    // hold the shared store lock so a concurrent GC cannot take it.
+    let _lock = store.lock_shared().map_err(ApiError::from)?;
     let d = {
         let mut w = store.blob_writer_with(&algo).map_err(ApiError::from)?;
         std::io::Write::write_all(&mut w, &data).map_err(internal)?;

@@ -152,3 +152,28 @@ impl Repos {
         let _ = std::fs::remove_file(self.store.root().join("refs/uploads").join(key(d)));
     }
 }
+
+/// Drops upload pins and upload sessions older than `grace`; returns how
+/// many pins went.
+pub fn expire_pins(store: &Store, grace: std::time::Duration) -> Result<usize> {
+    let old = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > grace)
+    };
+    let mut n = 0;
+    for dir in ["refs/uploads", "registry/uploads"] {
+        for e in std::fs::read_dir(store.root().join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if old(&e.path()) && std::fs::remove_file(e.path()).is_ok() && dir == "refs/uploads" {
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
