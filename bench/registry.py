@@ -6,6 +6,10 @@
       `tug registry-serve` for 30 s; every pulled blob is verified; prints
       operation counts, errors and the server's peak RSS.
 
+  bench/registry.py big [--mb 300]
+      registry-serve beside docker-registry: monolithic push of one big
+      blob, one pull, 8 parallel pulls, each server's peak RSS; ratios.
+
   bench/registry.py compare [--clients 8] [--seconds 10]
       The same workload against registry-serve and Debian's docker-registry
       (distribution 2.8) side by side, one after the other in one run;
@@ -153,14 +157,73 @@ def rss(pid):
     return int(cur.group(1)) // 1024, int(hwm.group(1)) // 1024
 
 
+def push_big(port, data, digest):
+    """Monolithic upload as both servers take it: POST a session, PUT it all."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("POST", "/v2/big/blob/blobs/uploads/")
+    r = conn.getresponse(); r.read()
+    loc = r.getheader("Location")
+    sep = "&" if "?" in loc else "?"
+    conn.request("PUT", f"{loc}{sep}digest={digest}", body=data, headers={"Content-Type": "application/octet-stream"})
+    r = conn.getresponse(); r.read()
+    if r.status != 201:
+        sys.exit(f"push failed: {r.status}")
+
+
+def pull_big(port, digest, size):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request("GET", f"/v2/big/blob/blobs/{digest}")
+    r = conn.getresponse()
+    n = 0
+    while True:
+        chunk = r.read(1 << 20)
+        if not chunk:
+            break
+        n += len(chunk)
+    if n != size:
+        sys.exit(f"pull returned {n} of {size} bytes")
+
+
+def big(tmp, mb):
+    data = os.urandom(mb << 20)
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    rows = {}
+    for name, start in (("tug registry-serve", start_tug), ("docker-registry", start_distribution)):
+        d = os.path.join(tmp, name.split()[0])
+        os.makedirs(d)
+        p, port = start(d)
+        try:
+            t = time.time(); push_big(port, data, digest); push = time.time() - t
+            t = time.time(); pull_big(port, digest, len(data)); pull = time.time() - t
+            threads = [threading.Thread(target=pull_big, args=(port, digest, len(data))) for _ in range(8)]
+            t = time.time()
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            par = time.time() - t
+            _, peak = rss(p.pid)
+        finally:
+            p.kill(); p.wait()
+        rows[name] = (push, pull, par, peak)
+        print(f"{name:20} push {push:6.2f} s ({mb / push:6.0f} MB/s)  pull {pull * 1000:7.0f} ms  "
+              f"8 parallel pulls {par:6.2f} s  peak RSS {peak} MiB")
+    a, b = rows["tug registry-serve"], rows["docker-registry"]
+    print(f"  docker-registry / registry-serve: push {b[0] / a[0]:.2f}x, pull {b[1] / a[1]:.2f}x, "
+          f"8 pulls {b[2] / a[2]:.2f}x, RSS {b[3] / max(a[3], 1):.2f}x")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["load", "compare"])
+    ap.add_argument("mode", choices=["load", "compare", "big"])
+    ap.add_argument("--mb", type=int, default=300)
     ap.add_argument("--clients", type=int)
     ap.add_argument("--seconds", type=float)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tug-regbench-") as tmp:
-        if a.mode == "load":
+        if a.mode == "big":
+            big(tmp, a.mb)
+        elif a.mode == "load":
             clients, seconds = a.clients or 100, a.seconds or 30
             p, port = start_tug(tmp)
             try:

@@ -216,6 +216,32 @@ async fn commit(app: &App, path: PathBuf, d: Digest) -> Result<(), ApiError> {
     res.map_err(ApiError::from)
 }
 
+/// Streams a request body straight into a store blob, hashing as it goes,
+/// and publishes it if it matches `d` (pinned until a manifest names it).
+async fn stream_into_store(app: &App, body: Body, d: Digest) -> Result<(), ApiError> {
+    let store = app.repos.store.clone();
+    let mut w = store
+        .blob_writer_with(d.algorithm().as_ref())
+        .map_err(ApiError::from)?;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk
+            .map_err(|e| ApiError::new("BLOB_UPLOAD_INVALID", format!("reading the body: {e}")))?;
+        std::io::Write::write_all(&mut w, &chunk).map_err(internal)?;
+    }
+    tokio::task::spawn_blocking(move || -> crate::Result<()> {
+        let _lock = store.lock_shared()?;
+        w.commit(Some(&d))?;
+        super::repo::Repos {
+            store: store.clone(),
+        }
+        .pin_upload(&d)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(ApiError::from)
+}
+
 /// POST .../blobs/uploads/: a mount, a monolithic upload, or a new session.
 pub async fn start(app: &App, name: &str, q: &HashMap<String, String>, body: Body) -> ApiResult {
     if let Some(m) = q.get("mount") {
@@ -228,8 +254,8 @@ pub async fn start(app: &App, name: &str, q: &HashMap<String, String>, body: Bod
     let (id, path) = new_session(app).await?;
     if let Some(dg) = q.get("digest") {
         let d = parse_digest(dg)?;
-        append(&path, body).await?;
-        commit(app, path, d.clone()).await?;
+        let _ = tokio::fs::remove_file(&path).await;
+        stream_into_store(app, body, d.clone()).await?;
         return Ok(created(name, &d));
     }
     Ok(accepted(name, &id, 0))
@@ -284,6 +310,16 @@ pub async fn finish(
 ) -> ApiResult {
     let d = parse_digest(q.get("digest").map(String::as_str).unwrap_or(""))?;
     let path = session_path(app, id)?;
+    let size = tokio::fs::metadata(&path)
+        .await
+        .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?
+        .len();
+    if size == 0 {
+        // A monolithic upload: hash and store in one pass, no second copy.
+        let _ = tokio::fs::remove_file(&path).await;
+        stream_into_store(app, body, d.clone()).await?;
+        return Ok(created(name, &d));
+    }
     append(&path, body).await?;
     commit(app, path, d.clone()).await?;
     Ok(created(name, &d))
