@@ -448,6 +448,35 @@ fn memory_limit_kills_a_hog_as_root() {
     ))
     .run()
     .code_is(137);
+    // A kept container records that the kernel's OOM killer ended it.
+    let r = rootfs.display().to_string();
+    s.tug([
+        "run",
+        "--name",
+        "hog",
+        "-m",
+        "32m",
+        "--tmpfs",
+        "/big:size=128m",
+        "--rootfs",
+        &r,
+        "dd",
+        "if=/dev/zero",
+        "of=/big/f",
+        "bs=1M",
+        "count=64",
+    ])
+    .run()
+    .code_is(137);
+    s.tug([
+        "inspect",
+        "-f",
+        "{{.State.OOMKilled}} {{.State.ExitCode}}",
+        "hog",
+    ])
+    .succeeds()
+    .stdout_is("true 137\n");
+    s.tug(["rm", "hog"]).succeeds();
 }
 
 fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
@@ -550,7 +579,7 @@ fn restart_on_failure_counts_restarts() {
             "--name",
             "flaky",
             "--restart",
-            "on-failure:2",
+            "on-failure:3",
             "--rootfs",
             &r,
             "sh",
@@ -558,7 +587,7 @@ fn restart_on_failure_counts_restarts() {
             "echo try; exit 3",
         ])
         .succeeds();
-        wait_for("two restarts", || {
+        wait_for("three restarts", || {
             s.tug([
                 "container",
                 "inspect",
@@ -568,10 +597,10 @@ fn restart_on_failure_counts_restarts() {
             ])
             .succeeds()
             .stdout()
-                == "2 exited\n"
+                == "3 exited\n"
         });
         let logs = s.tug(["logs", "flaky"]).succeeds().stdout();
-        assert_eq!(logs, "try\ntry\ntry\n");
+        assert_eq!(logs, "try\ntry\ntry\ntry\n");
         s.tug(["rm", "flaky"]).succeeds();
     }
 }
@@ -1474,5 +1503,29 @@ fn diff_reports_added_changed_deleted() {
         );
         assert!(!out.contains("/bin/busybox"), "{out}");
         s.tug(["rm", "d"]).succeeds();
+    }
+}
+
+#[test]
+fn logs_follow_until_the_container_exits() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "talker",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo one; sleep 1; echo two",
+        ])
+        .succeeds();
+        // -f returns when the container ends, having shown what came later too.
+        s.tug(["logs", "-f", "talker"])
+            .succeeds()
+            .stdout_is("one\ntwo\n");
+        s.tug(["rm", "talker"]).succeeds();
     }
 }
