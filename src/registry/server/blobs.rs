@@ -99,7 +99,7 @@ pub async fn get(
         f.seek(std::io::SeekFrom::Start(start))
             .await
             .map_err(internal)?;
-        let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 256 * 1024);
+        let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
         Response::new(Body::from_stream(stream))
     };
     *resp.status_mut() = status;
