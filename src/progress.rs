@@ -33,3 +33,46 @@ pub fn sized_bar(what: &str, total: u64) -> Option<ProgressBar> {
     pb.set_message(what.to_string());
     Some(pb)
 }
+
+/// A reader or writer that advances a progress bar by the bytes it moves.
+pub struct Counted<T> {
+    pub inner: T,
+    pub bar: Option<ProgressBar>,
+}
+
+impl<T> Counted<T> {
+    pub fn new(inner: T, bar: Option<ProgressBar>) -> Counted<T> {
+        Counted { inner, bar }
+    }
+
+    /// Clears the bar (if any) and returns the inner reader or writer.
+    pub fn finish(self) -> T {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+        self.inner
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(b) = &self.bar {
+            b.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(b) = &self.bar {
+            b.inc(n as u64);
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -256,7 +256,10 @@ fn oci_archive(store: &Store, e: &Entries) -> Result<Vec<Loaded>> {
 /// Loads every image in the archive; returns Docker's report lines.
 pub fn load(store: &Store, input: &mut dyn Read) -> Result<Vec<String>> {
     let _lock = store.lock_shared()?;
-    let entries = Entries::read(store, input)?;
+    let mut counted = crate::progress::Counted::new(input, crate::progress::bytes_bar("Loading"));
+    let entries = Entries::read(store, &mut counted);
+    counted.finish();
+    let entries = entries?;
     let images = if entries.has("manifest.json") {
         docker_archive(store, &entries)?
     } else if entries.has("index.json") {

@@ -78,7 +78,10 @@ pub fn save<W: Write>(
     format: ArchiveFormat,
     out: W,
 ) -> Result<W> {
-    let mut b = tar::Builder::new(out);
+    let mut b = tar::Builder::new(crate::progress::Counted::new(
+        out,
+        crate::progress::bytes_bar("Saving"),
+    ));
     let mut seen: HashSet<String> = HashSet::new();
     match format {
         ArchiveFormat::DockerArchive => {
@@ -153,5 +156,7 @@ pub fn save<W: Write>(
             append_bytes(&mut b, "index.json", idx.to_string().as_bytes())?;
         }
     }
-    b.into_inner().map_err(|e| Error::io("archive", e))
+    Ok(b.into_inner()
+        .map_err(|e| Error::io("archive", e))?
+        .finish())
 }
