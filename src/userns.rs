@@ -252,7 +252,6 @@ fn which(program: &str) -> bool {
             .any(|d| Path::new(d).join(program).is_file())
 }
 
-
 /// Runs `tug _userns ARGS...` (the same binary) in a new user namespace with
 /// this user's mapping, so it can create and remove files owned by
 /// subordinate ids. The child unshares, says "ready", waits while the maps
