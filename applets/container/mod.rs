@@ -23,43 +23,7 @@ pub mod wait;
 use chrono::{DateTime, Utc};
 use tug::container::{Record, Status};
 
-/// Docker's HumanDuration (go-units).
-pub fn human_duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds();
-    if s < 1 {
-        return "Less than a second".into();
-    }
-    if s == 1 {
-        return "1 second".into();
-    }
-    if s < 60 {
-        return format!("{s} seconds");
-    }
-    let m = d.num_minutes();
-    if m == 1 {
-        return "About a minute".into();
-    }
-    if m < 60 {
-        return format!("{m} minutes");
-    }
-    let h = d.num_hours();
-    if h == 1 {
-        return "About an hour".into();
-    }
-    if h < 48 {
-        return format!("{h} hours");
-    }
-    if h < 24 * 7 * 2 {
-        return format!("{} days", h / 24);
-    }
-    if h < 24 * 30 * 2 {
-        return format!("{} weeks", h / 24 / 7);
-    }
-    if h < 24 * 365 * 2 {
-        return format!("{} months", h / 24 / 30);
-    }
-    format!("{} years", h / 24 / 365)
-}
+pub use tug::format::human_duration;
 
 pub fn ago(t: DateTime<Utc>) -> String {
     format!("{} ago", human_duration(Utc::now() - t))
