@@ -4161,7 +4161,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --htpasswd --tls-cert --tls-key --root --debug --help --version"
+            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4273,7 +4273,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --htpasswd --tls-cert --tls-key --root --debug --help --version"
+            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4611,12 +4611,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__search)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-D -h -V --limit --no-trunc --format --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -576,7 +576,10 @@ complete -c tug -n "__fish_tug_using_subcommand logout" -l root -d 'Store root (
 complete -c tug -n "__fish_tug_using_subcommand logout" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand search" -l limit -d 'Show at most this many results' -r
+complete -c tug -n "__fish_tug_using_subcommand search" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand search" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand search" -l no-trunc -d 'Don\'t truncate output'
 complete -c tug -n "__fish_tug_using_subcommand search" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand search" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand search" -s V -l version -d 'Print version'
@@ -587,6 +590,7 @@ complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-key -d 'T
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l read-only -d 'Refuse pushes and deletes'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s q -l quiet -d 'Do not log each request on stderr'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l serve-local -d 'Also serve the local images (`tug images`), e.g. busybox as `busybox` and `library/busybox`'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s V -l version -d 'Print version'
@@ -604,6 +608,7 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcom
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l read-only -d 'Refuse pushes and deletes'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Do not log each request on stderr'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l serve-local -d 'Also serve the local images (`tug images`), e.g. busybox as `busybox` and `library/busybox`'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'

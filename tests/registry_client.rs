@@ -468,3 +468,87 @@ fn gc_during_concurrent_pushes_loses_nothing() {
         }
     }
 }
+
+fn big_layer_image(s: &Scenario, name: &str) {
+    let layer = s.path().join("big-layer.tar");
+    let mut b = tar::Builder::new(std::fs::File::create(&layer).unwrap());
+    let mut x: u64 = 0x2545F4914F6CDD1D;
+    let data: Vec<u8> = (0..20 * 1024 * 1024 / 8)
+        .flat_map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x.to_le_bytes()
+        })
+        .collect();
+    let mut h = tar::Header::new_gnu();
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    b.append_data(&mut h, "big.bin", &data[..]).unwrap();
+    b.finish().unwrap();
+    drop(b);
+    s.tug(["import", layer.to_str().unwrap(), name]).succeeds();
+}
+
+/// A 20 MiB layer goes up in chunks, to registry-serve and to distribution,
+/// and comes back whole.
+#[test]
+fn chunked_push_of_a_big_layer() {
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &["--quiet"]);
+    let s = Scenario::new();
+    let mut targets = vec![reg.addr.clone()];
+    let dist = Distribution::start(s.path());
+    if let Some(d) = &dist {
+        targets.push(d.addr.clone());
+    } else {
+        eprintln!("SKIPPED (in part): docker-registry is not installed");
+    }
+    for addr in targets {
+        let name = format!("{addr}/big:1");
+        big_layer_image(&s, &name);
+        s.tug(["push", &name]).succeeds();
+        let fresh = Scenario::new();
+        fresh.tug(["pull", &name]).succeeds();
+        assert_eq!(id(&fresh, &name), id(&s, &name), "{addr}");
+    }
+}
+
+/// `--serve-local` serves the store's own images; `search` lists them.
+#[test]
+fn serve_local_images_and_search() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let server = Scenario::new();
+    server
+        .tug(["import", tar.to_str().unwrap(), "busybox:1.36"])
+        .succeeds();
+    let reg = Registry::start(&server, &["--serve-local", "--quiet"]);
+    let (code, body, _) = curl(&[&reg.url("/v2/busybox/tags/list")]);
+    assert_eq!(
+        (code, body.as_str()),
+        (200, r#"{"name":"busybox","tags":["1.36"]}"#)
+    );
+    let s = Scenario::new();
+    let name = format!("{}/busybox:1.36", reg.addr);
+    s.tug(["pull", &name]).succeeds();
+    assert_eq!(id(&s, &name), id(&server, "busybox:1.36"));
+    s.tug([
+        "search",
+        "--format",
+        "{{.Name}}",
+        &format!("{}/busy", reg.addr),
+    ])
+    .succeeds()
+    .stdout_is(&format!("{0}/busybox\n{0}/library/busybox\n", reg.addr));
+    s.tug([
+        "search",
+        "--format",
+        "{{.Name}}",
+        &format!("{}/nothing", reg.addr),
+    ])
+    .succeeds()
+    .stdout_is("");
+}

@@ -19,6 +19,9 @@ pub struct Args {
     /// Do not log each request on stderr
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also serve the local images (`tug images`), e.g. busybox as `busybox` and `library/busybox`
+    #[arg(long)]
+    pub serve_local: bool,
     /// Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)
     #[arg(long, value_name = "FILE")]
     pub htpasswd: Option<std::path::PathBuf>,
@@ -42,6 +45,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
             addr,
             read_only: a.read_only,
             access_log: !a.quiet,
+            serve_local: a.serve_local,
             htpasswd: a.htpasswd,
             tls: a.tls_cert.zip(a.tls_key),
         },

@@ -60,8 +60,12 @@ fn blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Result<
     }
     let url = format!("{}/v2/{}/blobs/{d}", reg.base, r.path);
     let scope = format!("repository:{}:pull", r.path);
-    let mut resp = check(reg.send(&scope, |c| c.get(&url))?, &format!("blob {d}"))?;
-    store.put_blob_from(&mut resp, Some(d))?;
+    let resp = check(reg.send(&scope, |c| c.get(&url))?, &format!("blob {d}"))?;
+    let bar = crate::progress::sized_bar(&d.digest()[..12], resp.content_length().unwrap_or(0));
+    let mut counted = crate::progress::Counted::new(resp, bar);
+    let stored = store.put_blob_from(&mut counted, Some(d));
+    counted.finish();
+    stored?;
     Ok(true)
 }
 

@@ -12,6 +12,30 @@ fn err(msg: impl Into<String>) -> Error {
     Error::Invalid(msg.into())
 }
 
+/// Blobs larger than this go up in chunks of this size.
+const CHUNK: u64 = 16 * 1024 * 1024;
+
+/// The absolute upload URL from a response's Location.
+fn location(reg: &Registry, resp: &reqwest::blocking::Response) -> Result<String> {
+    let loc = resp
+        .headers()
+        .get("location")
+        .and_then(|h| h.to_str().ok())
+        .ok_or_else(|| err("upload without a Location"))?;
+    Ok(if loc.starts_with("http") {
+        loc.to_string()
+    } else {
+        format!("{}{loc}", reg.base)
+    })
+}
+
+fn with_digest(loc: &str, d: &Digest) -> String {
+    format!(
+        "{loc}{}digest={d}",
+        if loc.contains('?') { '&' } else { '?' }
+    )
+}
+
 fn push_blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Result<bool> {
     let scope = format!("repository:{}:pull,push", r.path);
     let head = format!("{}/v2/{}/blobs/{d}", reg.base, r.path);
@@ -23,33 +47,56 @@ fn push_blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Re
         reg.send(&scope, |c| c.post(&start))?,
         &format!("starting the upload of {d}"),
     )?;
-    let loc = resp
-        .headers()
-        .get("location")
-        .and_then(|h| h.to_str().ok())
-        .ok_or_else(|| err("upload without a Location"))?;
-    let loc = if loc.starts_with("http") {
-        loc.to_string()
-    } else {
-        format!("{}{loc}", reg.base)
-    };
-    let url = format!(
-        "{loc}{}digest={d}",
-        if loc.contains('?') { '&' } else { '?' }
-    );
+    let mut loc = location(reg, &resp)?;
     let size = store.blob_size(d)?;
     let path = store.blob_path(d);
-    let resp = reg.send(&scope, |c| {
-        let body = match std::fs::File::open(&path) {
-            Ok(f) => Body::sized(f, size),
-            Err(_) => Body::from(Vec::new()),
-        };
-        c.put(&url)
-            .header("content-type", "application/octet-stream")
-            .body(body)
-    })?;
-    check(resp, &format!("uploading {d}"))?;
-    let _ = std::fs::metadata(&path).at(&path)?;
+    let bar = crate::progress::sized_bar(&d.digest()[..12], size);
+    if size > CHUNK {
+        // Chunked: PATCH pieces with their Content-Range, then an empty PUT.
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = std::fs::File::open(&path).at(&path)?;
+        let mut offset = 0u64;
+        while offset < size {
+            let n = CHUNK.min(size - offset);
+            let mut buf = vec![0u8; n as usize];
+            f.seek(SeekFrom::Start(offset)).at(&path)?;
+            f.read_exact(&mut buf).at(&path)?;
+            let range = format!("{offset}-{}", offset + n - 1);
+            let url = loc.clone();
+            let resp = reg.send(&scope, |c| {
+                c.patch(&url)
+                    .header("content-type", "application/octet-stream")
+                    .header("content-range", range.clone())
+                    .body(buf.clone())
+            })?;
+            let resp = check(resp, &format!("uploading {d}"))?;
+            loc = location(reg, &resp).unwrap_or(loc);
+            offset += n;
+            if let Some(b) = &bar {
+                b.inc(n);
+            }
+        }
+        let url = with_digest(&loc, d);
+        check(
+            reg.send(&scope, |c| c.put(&url))?,
+            &format!("finishing {d}"),
+        )?;
+    } else {
+        let url = with_digest(&loc, d);
+        let resp = reg.send(&scope, |c| {
+            let body = match std::fs::File::open(&path) {
+                Ok(f) => Body::sized(crate::progress::Counted::new(f, bar.clone()), size),
+                Err(_) => Body::from(Vec::new()),
+            };
+            c.put(&url)
+                .header("content-type", "application/octet-stream")
+                .body(body)
+        })?;
+        check(resp, &format!("uploading {d}"))?;
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     Ok(true)
 }
 

@@ -205,10 +205,7 @@ async fn commit(app: &App, path: PathBuf, d: Digest) -> Result<(), ApiError> {
             let mut f = std::fs::File::open(&p).map_err(|e| crate::Error::io(&p, e))?;
             store.put_blob_from(&mut f, Some(&dd))?;
         }
-        super::repo::Repos {
-            store: store.clone(),
-        }
-        .pin_upload(&dd)
+        super::repo::Repos::new(store.clone()).pin_upload(&dd)
     })
     .await
     .map_err(internal)?;
@@ -232,10 +229,7 @@ async fn stream_into_store(app: &App, body: Body, d: Digest) -> Result<(), ApiEr
     tokio::task::spawn_blocking(move || -> crate::Result<()> {
         let _lock = store.lock_shared()?;
         w.commit(Some(&d))?;
-        super::repo::Repos {
-            store: store.clone(),
-        }
-        .pin_upload(&d)
+        super::repo::Repos::new(store.clone()).pin_upload(&d)
     })
     .await
     .map_err(internal)?

@@ -33,6 +33,8 @@ pub struct ServeOptions {
     pub read_only: bool,
     /// Print one line per request on stderr.
     pub access_log: bool,
+    /// Also serve the images of the local store (index.json).
+    pub serve_local: bool,
     /// Require these bcrypt htpasswd users.
     pub htpasswd: Option<std::path::PathBuf>,
     /// Serve HTTPS with this certificate chain and key (PEM).
@@ -66,7 +68,10 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
             .transpose()?;
         let tls = o.tls.as_ref().map(|(c, k)| tls_config(c, k)).transpose()?;
         let app: App = Arc::new(Shared {
-            repos: Repos { store },
+            repos: Repos {
+                store,
+                local: o.serve_local,
+            },
             read_only: o.read_only,
             access_log: o.access_log,
             auth,

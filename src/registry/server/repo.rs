@@ -37,6 +37,8 @@ pub fn valid_tag(t: &str) -> bool {
 
 pub struct Repos {
     pub store: Store,
+    /// Also serve the local images of index.json (`--serve-local`).
+    pub local: bool,
 }
 
 fn key(d: &Digest) -> String {
@@ -44,6 +46,43 @@ fn key(d: &Digest) -> String {
 }
 
 impl Repos {
+    pub fn new(store: Store) -> Repos {
+        Repos {
+            store,
+            local: false,
+        }
+    }
+
+    /// Local images as (repository, tag, manifest digest, media type):
+    /// `docker.io/library/bb:1` is served as `bb` and `library/bb`, other
+    /// names under their path.
+    fn local_images(&self) -> Vec<(String, String, Digest, String)> {
+        if !self.local {
+            return vec![];
+        }
+        let mut out = Vec::new();
+        for e in self.store.image_entries().unwrap_or_default() {
+            let (Some(n), Some(tag)) = (&e.name, e.name.as_ref().and_then(|n| n.tag.clone()))
+            else {
+                continue;
+            };
+            let media = e.manifest.media_type().to_string();
+            let mut names = vec![n.path.clone()];
+            if n.domain == crate::reference::DEFAULT_DOMAIN {
+                names.push(n.familiar_repository());
+            }
+            names.dedup();
+            for repo in names {
+                out.push((
+                    repo,
+                    tag.clone(),
+                    e.manifest.digest().clone(),
+                    media.clone(),
+                ));
+            }
+        }
+        out
+    }
     fn dir(&self, name: &str) -> PathBuf {
         self.store.root().join("refs/registry").join(name)
     }
@@ -77,10 +116,15 @@ impl Repos {
             Ok(d) => self.dir(name).join("manifests").join(key(&d)),
             Err(_) => self.dir(name).join("tags").join(reference),
         };
-        let text = std::fs::read_to_string(path).ok()?;
-        let mut lines = text.lines();
-        let d = lines.next()?.parse().ok()?;
-        Some((d, lines.next().unwrap_or_default().to_string()))
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let mut lines = text.lines();
+            let d = lines.next()?.parse().ok()?;
+            return Some((d, lines.next().unwrap_or_default().to_string()));
+        }
+        self.local_images()
+            .into_iter()
+            .find(|(r, t, d, _)| r == name && (t == reference || d.to_string() == reference))
+            .map(|(_, _, d, m)| (d, m))
     }
 
     pub fn delete_manifest(&self, name: &str, reference: &str) -> bool {
@@ -101,6 +145,7 @@ impl Repos {
 
     pub fn exists(&self, name: &str) -> bool {
         self.dir(name).join("manifests").is_dir()
+            || self.local_images().iter().any(|(r, ..)| r == name)
     }
 
     pub fn tags(&self, name: &str) -> Vec<String> {
@@ -111,7 +156,14 @@ impl Repos {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| !n.starts_with("tmp-"))
             .collect();
+        v.extend(
+            self.local_images()
+                .into_iter()
+                .filter(|(r, ..)| r == name)
+                .map(|(_, t, ..)| t),
+        );
         v.sort();
+        v.dedup();
         v
     }
 
@@ -136,7 +188,9 @@ impl Repos {
         }
         let mut out = Vec::new();
         walk(&self.store.root().join("refs/registry"), "", &mut out);
+        out.extend(self.local_images().into_iter().map(|(r, ..)| r));
         out.sort();
+        out.dedup();
         out
     }
 
