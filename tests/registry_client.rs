@@ -180,6 +180,14 @@ fn interop_with_docker_registry_and_skopeo() {
         .tug(["run", "--rm", &other, "echo", "from-distribution"])
         .succeeds()
         .stdout_is("from-distribution\n");
+    // Pushing the same layer to a sibling repository mounts it instead.
+    let sibling = format!("{}/team/copy:1", dist.addr);
+    s.tug(["tag", "bb", &sibling]).succeeds();
+    s.tug(["push", &sibling])
+        .succeeds()
+        .stdout_contains("Mounted from team/bb");
+    let fresh = Scenario::new();
+    fresh.tug(["pull", &sibling]).succeeds();
 }
 
 /// htpasswd auth end to end: 401 with a challenge, login (bad and good

@@ -3,6 +3,7 @@
 //! `~/.docker/config.json`). Plain HTTP is used for loopback registries
 //! and those listed as insecure in `~/.config/tug/registries.toml`.
 
+pub mod blobinfo;
 pub mod catalog;
 pub mod pull;
 pub mod push;

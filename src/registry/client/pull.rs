@@ -12,6 +12,9 @@ use crate::image::import::{descriptor, host_platform};
 use crate::reference::Reference;
 use crate::store::{Digest, Store};
 
+/// How many blobs a pull fetches at once.
+const PARALLEL: usize = 3;
+
 fn err(msg: impl Into<String>) -> Error {
     Error::Invalid(msg.into())
 }
@@ -135,23 +138,58 @@ pub fn pull(store: &Store, r: &Reference, platform: Option<&str>) -> Result<Vec<
             .filter_map(|l| l["digest"].as_str())
             .map(String::from),
     );
-    let mut fetched = false;
-    for (i, d) in digests.iter().enumerate() {
-        let d: Digest = d
-            .parse()
-            .map_err(|_| err(format!("manifest names an invalid digest {d:?}")))?;
-        let new = blob(store, &mut reg, r, &d)?;
-        fetched |= new;
-        if i > 0 {
-            let short = &d.digest()[..12];
-            lines.push(format!(
-                "{short}: {}",
-                if new {
-                    "Pull complete"
-                } else {
-                    "Already exists"
+    let digests: Vec<Digest> = digests
+        .iter()
+        .map(|d| {
+            d.parse()
+                .map_err(|_| err(format!("manifest names an invalid digest {d:?}")))
+        })
+        .collect::<Result<_>>()?;
+    // Up to three blobs at once, each thread with its own session.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out: std::sync::Mutex<Vec<Option<Result<bool>>>> =
+        std::sync::Mutex::new((0..digests.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..PARALLEL.min(digests.len()) {
+            scope.spawn(|| {
+                let mut reg = match Registry::new(&r.domain) {
+                    Ok(reg) => reg,
+                    Err(e) => {
+                        out.lock().expect("not poisoned")[0] = Some(Err(e));
+                        return;
+                    }
+                };
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(d) = digests.get(i) else { break };
+                    let res = blob(store, &mut reg, r, d);
+                    let failed = res.is_err();
+                    out.lock().expect("not poisoned")[i] = Some(res);
+                    if failed {
+                        break;
+                    }
                 }
-            ));
+            });
+        }
+    });
+    let results: Vec<Result<bool>> = out
+        .into_inner()
+        .expect("not poisoned")
+        .into_iter()
+        .map(|x| x.unwrap_or_else(|| Err(err("a blob download did not finish"))))
+        .collect();
+    let mut fetched = false;
+    for (i, (d, res)) in digests.iter().zip(results).enumerate() {
+        let new = res?;
+        fetched |= new;
+        super::blobinfo::remember(store, d, &r.domain, &r.path);
+        if i > 0 {
+            let state = if new {
+                "Pull complete"
+            } else {
+                "Already exists"
+            };
+            lines.push(format!("{}: {state}", &d.digest()[..12]));
         }
     }
     let (md, size) = store.put_blob_from(&mut &bytes[..], None)?;

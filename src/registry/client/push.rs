@@ -36,11 +36,23 @@ fn with_digest(loc: &str, d: &Digest) -> String {
     )
 }
 
-fn push_blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Result<bool> {
+fn push_blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Result<String> {
     let scope = format!("repository:{}:pull,push", r.path);
     let head = format!("{}/v2/{}/blobs/{d}", reg.base, r.path);
     if reg.send(&scope, |c| c.head(&head))?.status().is_success() {
-        return Ok(false);
+        super::blobinfo::remember(store, d, &r.domain, &r.path);
+        return Ok("Layer already exists".into());
+    }
+    if let Some(from) = super::blobinfo::sibling(store, d, &r.domain, &r.path) {
+        // The registry has it in another repository: mount instead of upload.
+        let url = format!(
+            "{}/v2/{}/blobs/uploads/?mount={d}&from={from}",
+            reg.base, r.path
+        );
+        if reg.send(&scope, |c| c.post(&url))?.status() == reqwest::StatusCode::CREATED {
+            super::blobinfo::remember(store, d, &r.domain, &r.path);
+            return Ok(format!("Mounted from {from}"));
+        }
     }
     let start = format!("{}/v2/{}/blobs/uploads/", reg.base, r.path);
     let resp = check(
@@ -97,7 +109,8 @@ fn push_blob(store: &Store, reg: &mut Registry, r: &Reference, d: &Digest) -> Re
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    Ok(true)
+    super::blobinfo::remember(store, d, &r.domain, &r.path);
+    Ok("Pushed".into())
 }
 
 /// Pushes `img` as `r`; returns the lines Docker prints.
@@ -115,17 +128,9 @@ pub fn push(store: &Store, img: &Image, r: &Reference) -> Result<Vec<String>> {
         .collect();
     blobs.push(img.id.clone());
     for d in &blobs {
-        let pushed = push_blob(store, &mut reg, r, d)?;
+        let state = push_blob(store, &mut reg, r, d)?;
         if *d != img.id {
-            lines.push(format!(
-                "{}: {}",
-                &d.digest()[..12],
-                if pushed {
-                    "Pushed"
-                } else {
-                    "Layer already exists"
-                }
-            ));
+            lines.push(format!("{}: {state}", &d.digest()[..12]));
         }
     }
     let bytes = store.read_blob(&img.manifest_digest)?;
