@@ -560,3 +560,52 @@ fn serve_local_images_and_search() {
     .succeeds()
     .stdout_is("");
 }
+
+/// Credentials from a Docker credential helper (`credsStore`).
+#[test]
+fn credentials_from_a_credential_helper() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let server = Scenario::new();
+    let htpasswd = server.path().join("htpasswd");
+    std::fs::write(
+        &htpasswd,
+        format!("bob:{}\n", bcrypt::hash("helper-pw", 4).unwrap()),
+    )
+    .unwrap();
+    let reg = Registry::start(
+        &server,
+        &["--htpasswd", htpasswd.to_str().unwrap(), "--quiet"],
+    );
+    let s = Scenario::new();
+    let bin = s.path().join("helpers");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-tugtest");
+    std::fs::write(&helper, "#!/bin/sh\nread host\necho \"{\\\"ServerURL\\\":\\\"$host\\\",\\\"Username\\\":\\\"bob\\\",\\\"Secret\\\":\\\"helper-pw\\\"}\"\n").unwrap();
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(s.path().join("home/.docker")).unwrap();
+    std::fs::write(
+        s.path().join("home/.docker/config.json"),
+        r#"{"credsStore":"tugtest"}"#,
+    )
+    .unwrap();
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let name = format!("{}/bb:1", reg.addr);
+    s.tug(["tag", "bb", &name]).succeeds();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut push = s.tug(["push", &name]);
+    push.cmd.env("PATH", &path);
+    push.succeeds();
+    // Without the helper on PATH there are no credentials.
+    let fresh = Scenario::new();
+    fresh
+        .tug(["pull", &name])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+}

@@ -58,10 +58,45 @@ fn insecure(host: &str) -> bool {
     })
 }
 
-/// `user:password` for `host` from `~/.docker/config.json`.
+/// Asks `docker-credential-<helper> get` (Docker's credential-helper
+/// protocol: the server on stdin, `{"Username","Secret"}` on stdout).
+fn from_helper(helper: &str, host: &str) -> Option<(String, String)> {
+    use std::io::Write;
+    let mut child = std::process::Command::new(format!("docker-credential-{helper}"))
+        .arg("get")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(host.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    Some((
+        v.get("Username")?.as_str()?.to_string(),
+        v.get("Secret")?.as_str()?.to_string(),
+    ))
+}
+
+/// `user:password` for `host` from `~/.docker/config.json` (its credential
+/// helpers first, then `auths`).
 pub fn credentials(host: &str) -> Option<(String, String)> {
     let path = crate::paths::home_dir().join(".docker/config.json");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    // A credential helper named for this registry, or for all, answers first.
+    let helper = v
+        .get("credHelpers")
+        .and_then(|h| h.get(host))
+        .or_else(|| v.get("credsStore"))
+        .and_then(|h| h.as_str());
+    if let Some(h) = helper {
+        if let Some(c) = from_helper(h, host) {
+            return Some(c);
+        }
+    }
     let auths = v.get("auths")?.as_object()?;
     let keys = [
         host.to_string(),
