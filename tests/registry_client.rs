@@ -609,3 +609,48 @@ fn credentials_from_a_credential_helper() {
         .code_is(125)
         .one_line_error();
 }
+
+/// `kill -9` in the middle of a pull: the next pull completes and nothing
+/// partial is left.
+#[test]
+fn killed_pull_restarts_cleanly() {
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &["--quiet"]);
+    let s = Scenario::new();
+    let name = format!("{}/big:2", reg.addr);
+    big_layer_image(&s, &name);
+    s.tug(["push", &name]).succeeds();
+    let target = Scenario::new();
+    for ms in [20, 80] {
+        let mut run = target.tug(["pull", &name]);
+        run.cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let mut child = run.cmd.spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    target.tug(["pull", &name]).succeeds();
+    assert_eq!(id(&target, &name), id(&s, &name));
+    target.tug(["images"]).succeeds();
+    assert_eq!(
+        std::fs::read_dir(target.store().join("tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
+    for e in std::fs::read_dir(target.store().join("blobs/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        let out = Command::new("sha256sum").arg(e.path()).output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .next()
+                .unwrap(),
+            e.file_name().to_string_lossy()
+        );
+    }
+}
