@@ -273,19 +273,7 @@ impl Target {
             .map_err(|e| errno(&path, "chmod", e))?;
         }
         if !kind.is_dir() {
-            let t = rfs::Timespec {
-                tv_sec: h.mtime().unwrap_or(0) as i64,
-                tv_nsec: 0,
-            };
-            let _ = rfs::utimensat(
-                &parent,
-                name.as_str(),
-                &rfs::Timestamps {
-                    last_access: t,
-                    last_modification: t,
-                },
-                AtFlags::SYMLINK_NOFOLLOW,
-            );
+            set_mtime(parent.as_fd(), name, h.mtime().unwrap_or(0) as i64);
         }
         Ok(())
     }
@@ -397,22 +385,23 @@ impl Target {
                 AtFlags::empty(),
             )
             .map_err(|e| errno(&path, "chmod", e))?;
-            let t = rfs::Timespec {
-                tv_sec: mtime,
-                tv_nsec: 0,
-            };
-            let _ = rfs::utimensat(
-                &parent,
-                name.as_str(),
-                &rfs::Timestamps {
-                    last_access: t,
-                    last_modification: t,
-                },
-                AtFlags::SYMLINK_NOFOLLOW,
-            );
+            set_mtime(parent.as_fd(), name, mtime);
         }
         Ok(())
     }
+}
+
+/// Sets an entry's access and modification times (best effort, as tar does).
+fn set_mtime(parent: BorrowedFd<'_>, name: &str, secs: i64) {
+    let t = rfs::Timespec {
+        tv_sec: secs,
+        tv_nsec: 0,
+    };
+    let times = rfs::Timestamps {
+        last_access: t,
+        last_modification: t,
+    };
+    let _ = rfs::utimensat(parent, name, &times, AtFlags::SYMLINK_NOFOLLOW);
 }
 
 fn dir_names(dir: BorrowedFd<'_>) -> Vec<String> {

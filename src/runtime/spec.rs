@@ -276,9 +276,9 @@ fn rlimit_type(name: &str) -> Result<&'static str> {
     })
 }
 
-/// This process's hard limit of an OCI rlimit type.
-pub fn caller_hard_limit(typ: &str) -> u64 {
-    let res = match typ {
+/// The resource number of an OCI rlimit type (`RLIMIT_NOFILE`...).
+pub fn rlimit_resource(typ: &str) -> Option<libc::__rlimit_resource_t> {
+    Some(match typ {
         "RLIMIT_CORE" => libc::RLIMIT_CORE,
         "RLIMIT_CPU" => libc::RLIMIT_CPU,
         "RLIMIT_DATA" => libc::RLIMIT_DATA,
@@ -293,7 +293,15 @@ pub fn caller_hard_limit(typ: &str) -> u64 {
         "RLIMIT_RTPRIO" => libc::RLIMIT_RTPRIO,
         "RLIMIT_RTTIME" => libc::RLIMIT_RTTIME,
         "RLIMIT_SIGPENDING" => libc::RLIMIT_SIGPENDING,
-        _ => libc::RLIMIT_STACK,
+        "RLIMIT_STACK" => libc::RLIMIT_STACK,
+        _ => return None,
+    })
+}
+
+/// This process's hard limit of an OCI rlimit type.
+pub fn caller_hard_limit(typ: &str) -> u64 {
+    let Some(res) = rlimit_resource(typ) else {
+        return u64::MAX;
     };
     let mut r = libc::rlimit {
         rlim_cur: 0,
