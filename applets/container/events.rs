@@ -72,17 +72,7 @@ fn print(e: &Value, format: Option<&str>) -> anyhow::Result<()> {
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let filters: Vec<(String, String)> = args
-        .filter
-        .iter()
-        .map(|f| {
-            f.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| {
-                    tug::Error::Invalid(format!("bad format of filter (expected name=value): {f}"))
-                })
-        })
-        .collect::<Result<_, _>>()?;
+    let filters = crate::common::key_value_filters(&args.filter)?;
     for (k, _) in &filters {
         if !["container", "event", "type", "image"].contains(&k.as_str()) {
             return Err(tug::Error::Invalid(format!("invalid filter {k:?}")).into());

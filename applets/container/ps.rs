@@ -87,17 +87,7 @@ pub fn format_value(r: &Record, trunc: bool) -> serde_json::Value {
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let filters: Vec<(String, String)> = args
-        .filter
-        .iter()
-        .map(|f| {
-            f.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| {
-                    tug::Error::Invalid(format!("bad format of filter (expected name=value): {f}"))
-                })
-        })
-        .collect::<Result<_, _>>()?;
+    let filters = crate::common::key_value_filters(&args.filter)?;
     let mut all: Vec<Record> = container::list(&store)?
         .into_iter()
         .map(|r| container::refresh(&store, r))
