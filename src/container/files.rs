@@ -9,14 +9,61 @@ use crate::container::Record;
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::rootfs::RootfsSource;
 
-/// The host directory holding the container's root filesystem.
+/// The host directory holding the container's root filesystem. For an
+/// overlay container: the running container's own view
+/// (`/proc/<init>/root`), else the overlay mounted at `<dir>/merged` in a
+/// private mount namespace of this (single-threaded, short-lived) command,
+/// so nothing is left mounted on the host when it exits.
 pub fn rootfs_dir(r: &Record) -> Result<PathBuf> {
     match &r.rootfs {
         RootfsSource::Dir(d) => Ok(d.clone()),
-        RootfsSource::Overlay { .. } => Err(Error::NotImplemented(
-            "reading an overlay container's files from the host",
-        )),
+        RootfsSource::Overlay { lower, upper, work } => {
+            if let Some(pid) = r.pid.filter(|_| r.init_alive()) {
+                let p = PathBuf::from(format!("/proc/{pid}/root"));
+                if p.join(".").exists() {
+                    return Ok(p);
+                }
+            }
+            static MOUNTED: std::sync::OnceLock<std::result::Result<PathBuf, String>> =
+                std::sync::OnceLock::new();
+            MOUNTED
+                .get_or_init(|| mount_private(lower, upper, work).map_err(|e| e.to_string()))
+                .clone()
+                .map_err(Error::Invalid)
+        }
     }
+}
+
+/// Mounts the overlay in a new private mount namespace of this process.
+fn mount_private(lower: &[PathBuf], upper: &Path, work: &Path) -> Result<PathBuf> {
+    let merged = upper.with_file_name("merged");
+    std::fs::create_dir_all(&merged).at(&merged)?;
+    // SAFETY: unshare takes no pointers. The commands that get here (cp,
+    // export, commit, diff) start no threads, as CLONE_NEWNS requires.
+    if unsafe { libc::unshare(libc::CLONE_NEWNS) } != 0 {
+        return Err(Error::io(
+            "unshare(CLONE_NEWNS)",
+            std::io::Error::last_os_error(),
+        ));
+    }
+    let private = libc::MS_REC | libc::MS_PRIVATE;
+    crate::runtime::rootfs::mount(None, Path::new("/"), None, private, None).at("/")?;
+    let lowers: Vec<String> = lower.iter().map(|l| l.display().to_string()).collect();
+    let data = format!(
+        "lowerdir={},upperdir={},workdir={}",
+        lowers.join(":"),
+        upper.display(),
+        work.display()
+    );
+    crate::runtime::rootfs::mount(
+        Some(Path::new("overlay")),
+        &merged,
+        Some("overlay"),
+        0,
+        Some(&data),
+    )
+    .at(&merged)?;
+    Ok(merged)
 }
 
 fn normal(p: &str) -> PathBuf {

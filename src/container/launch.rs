@@ -146,6 +146,18 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
                 }
                 (RootfsSource::Dir(d.clone()), vec![d])
             }
+            (None, Some(img)) if !crate::paths::is_rootless() => {
+                // Root: an overlay of the image's shared snapshots under the
+                // container's own upper dir; nothing is copied.
+                let lower = crate::store::snapshots::prepare(store, img)?;
+                let (upper, work) = (dir.join("upper"), dir.join("work"));
+                for d in [&upper, &work] {
+                    std::fs::create_dir_all(d).at(d)?;
+                }
+                let mut layers = vec![upper.clone()];
+                layers.extend(lower.iter().cloned());
+                (RootfsSource::Overlay { lower, upper, work }, layers)
+            }
             (None, Some(img)) => {
                 let flat = dir.join("rootfs");
                 flatten_image(store, img, &flat)?;
@@ -166,8 +178,10 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             )?;
             b.source = volume::data_dir(store, &v.name);
             b.volume = Some(v.name.clone());
-            if let Some(top) = layers.first() {
-                volume::copy_up(&top.join(b.destination.trim_start_matches('/')), &b.source)?;
+            // The topmost layer that has the path seeds the volume.
+            let rel = b.destination.trim_start_matches('/');
+            if let Some(top) = layers.iter().find(|l| l.join(rel).is_dir()) {
+                volume::copy_up(&top.join(rel), &b.source)?;
             }
         }
         let req = &Request {
