@@ -382,3 +382,33 @@ fn rootless_image_keeps_owners() {
         0
     );
 }
+
+fn snapshot_dirs(s: &Scenario) -> usize {
+    std::fs::read_dir(s.store().join("snapshots"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .count()
+}
+
+/// Snapshots live as long as an image or a container needs them.
+#[test]
+fn snapshots_go_with_the_last_image_using_them() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    if !is_root() {
+        skip!("containers use snapshots as root");
+    }
+    let s = Scenario::new();
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    s.tug(["run", "--rm", "bb", "true"]).succeeds();
+    assert_eq!(snapshot_dirs(&s), 1);
+    s.tug(["create", "--name", "keep", "bb", "true"]).succeeds();
+    s.tug(["rmi", "-f", "bb"]).succeeds();
+    assert_eq!(snapshot_dirs(&s), 1, "a container still uses the snapshot");
+    s.tug(["start", "-a", "keep"]).succeeds();
+    s.tug(["rm", "keep"]).succeeds();
+    s.tug(["image", "prune", "-a", "-f"]).succeeds();
+    assert_eq!(snapshot_dirs(&s), 0);
+}

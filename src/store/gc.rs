@@ -19,6 +19,8 @@ use crate::error::Result;
 pub struct GcReport {
     pub removed: Vec<Digest>,
     pub bytes: u64,
+    /// Layer snapshots removed.
+    pub snapshots: u64,
 }
 
 fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
@@ -72,6 +74,12 @@ impl Store {
 
     /// Every blob reachable from the roots.
     pub fn reachable(&self) -> Result<HashSet<String>> {
+        Ok(self.walk()?.0)
+    }
+
+    /// The reachable blobs, and the layer chain IDs their image configs name.
+    fn walk(&self) -> Result<(HashSet<String>, HashSet<String>)> {
+        let mut chains = HashSet::new();
         let mut seen = HashSet::new();
         let mut stack = self.gc_roots()?;
         while let Some(d) = stack.pop() {
@@ -81,6 +89,13 @@ impl Store {
             let Some(v) = self.read_document(&d) else {
                 continue; // a layer, or a missing blob
             };
+            if let Some(diffs) = v.pointer("/rootfs/diff_ids").and_then(|x| x.as_array()) {
+                let diffs: Vec<String> = diffs
+                    .iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect();
+                chains.extend(super::snapshots::chain_ids_of(&diffs));
+            }
             let mut push = |desc: &serde_json::Value| {
                 if let Some(Ok(x)) = desc
                     .get("digest")
@@ -102,7 +117,7 @@ impl Store {
                 }
             }
         }
-        Ok(seen)
+        Ok((seen, chains))
     }
 
     /// Removes every blob no root reaches (under the exclusive store lock).
@@ -113,7 +128,7 @@ impl Store {
 
     /// `gc` for a caller that already holds the exclusive lock.
     pub fn gc_locked(&self) -> Result<GcReport> {
-        let live = self.reachable()?;
+        let (live, chains) = self.walk()?;
         let mut report = GcReport::default();
         for d in self.list_blobs()? {
             if live.contains(&d.to_string()) {
@@ -124,6 +139,8 @@ impl Store {
             report.bytes += size;
             report.removed.push(d);
         }
+        // Snapshots of layer chains no surviving image config names go too.
+        report.snapshots = super::snapshots::prune(self, &chains)?;
         Ok(report)
     }
 }

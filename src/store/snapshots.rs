@@ -25,8 +25,13 @@ use crate::layer::{apply, decompress, ApplyMode, ApplyOptions};
 
 /// The chain IDs (hex, without `sha256:`) of an image's layers, bottom first.
 pub fn chain_ids(image: &Image) -> Vec<String> {
+    chain_ids_of(image.config.rootfs().diff_ids())
+}
+
+/// The chain IDs (hex) of a list of DiffIDs, bottom first.
+pub fn chain_ids_of(diff_ids: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for diff in image.config.rootfs().diff_ids() {
+    for diff in diff_ids {
         let id = match out.last() {
             None => diff.clone(),
             Some(prev) => format!(
