@@ -356,3 +356,62 @@ fn killed_server_keeps_completed_pushes_only() {
         );
     }
 }
+
+/// The referrers API: an artifact whose `subject` is an image shows up
+/// under that image's digest, filtered by `artifactType`.
+#[test]
+fn referrers_list_artifacts_by_subject() {
+    let s = Scenario::new();
+    let reg = Registry::start(&s, &["--quiet"]);
+    let cd = sha256(b"{}");
+    curl(&[
+        "-X",
+        "POST",
+        "--data-binary",
+        "{}",
+        &reg.url(&format!("/v2/r/blobs/uploads/?digest={cd}")),
+    ]);
+    let image = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{cd}","size":2}},"layers":[]}}"#
+    );
+    assert_eq!(
+        curl(&[
+            "-X",
+            "PUT",
+            "--data-binary",
+            &image,
+            &reg.url("/v2/r/manifests/v1")
+        ])
+        .0,
+        201
+    );
+    let subject = sha256(image.as_bytes());
+    let sig = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.example.sig","config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"{cd}","size":2}},"layers":[],"subject":{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{subject}","size":{}}}}}"#,
+        image.len()
+    );
+    let sig_digest = sha256(sig.as_bytes());
+    let (code, _, h) = curl(&[
+        "-X",
+        "PUT",
+        "--data-binary",
+        &sig,
+        &reg.url(&format!("/v2/r/manifests/{sig_digest}")),
+    ]);
+    assert_eq!(code, 201);
+    assert!(h.contains(&format!("oci-subject: {subject}")), "{h}");
+    let (code, body, _) = curl(&[&reg.url(&format!("/v2/r/referrers/{subject}"))]);
+    assert_eq!(code, 200);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["manifests"][0]["digest"], sig_digest.as_str());
+    assert_eq!(
+        v["manifests"][0]["artifactType"],
+        "application/vnd.example.sig"
+    );
+    let (_, body, h) = curl(&[&reg.url(&format!(
+        "/v2/r/referrers/{subject}?artifactType=application/vnd.other"
+    ))]);
+    assert!(h.contains("oci-filters-applied: artifacttype"), "{h}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["manifests"].as_array().unwrap().len(), 0);
+}
