@@ -654,3 +654,79 @@ fn killed_pull_restarts_cleanly() {
         );
     }
 }
+
+/// A pull of a multi-platform index takes the host's platform, and
+/// `--platform` picks another.
+#[test]
+fn manifest_list_picks_the_platform() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &["--quiet"]);
+    let s = Scenario::new();
+    // Two images (amd64, and the same files labelled arm64) pushed by digest.
+    let mut entries = Vec::new();
+    for (arch, tag) in [("amd64", "amd"), ("arm64", "arm")] {
+        let name = format!("{}/multi:{tag}", reg.addr);
+        s.tug([
+            "import",
+            "--platform",
+            &format!("linux/{arch}"),
+            "-c",
+            &format!("LABEL arch={arch}"),
+            tar.to_str().unwrap(),
+            &name,
+        ])
+        .succeeds();
+        let out = s.tug(["push", &name]).succeeds().stdout();
+        let line = out.lines().last().unwrap().to_string();
+        let digest = line.split_whitespace().nth(2).unwrap().to_string();
+        let size: u64 = line.split_whitespace().nth(4).unwrap().parse().unwrap();
+        entries.push(format!(
+            r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{digest}","size":{size},"platform":{{"os":"linux","architecture":"{arch}"}}}}"#
+        ));
+    }
+    let index = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{}]}}"#,
+        entries.join(",")
+    );
+    let ct = "content-type: application/vnd.oci.image.index.v1+json";
+    assert_eq!(
+        curl(&[
+            "-X",
+            "PUT",
+            "-H",
+            ct,
+            "--data-binary",
+            &index,
+            &reg.url("/v2/multi/manifests/latest")
+        ])
+        .0,
+        201
+    );
+    let name = format!("{}/multi:latest", reg.addr);
+    let host = Scenario::new();
+    host.tug(["pull", &name]).succeeds();
+    let arch = if cfg!(target_arch = "x86_64") {
+        "amd64"
+    } else {
+        "arm64"
+    };
+    host.tug(["inspect", "-f", "{{.Architecture}}", &name])
+        .succeeds()
+        .stdout_is(&format!("{arch}\n"));
+    let other = Scenario::new();
+    other
+        .tug(["pull", "--platform", "linux/arm64", &name])
+        .succeeds();
+    other
+        .tug(["inspect", "-f", "{{.Config.Labels.arch}}", &name])
+        .succeeds()
+        .stdout_is("arm64\n");
+    other
+        .tug(["pull", "--platform", "linux/s390x", &name])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+}
