@@ -412,3 +412,25 @@ fn snapshots_go_with_the_last_image_using_them() {
     s.tug(["image", "prune", "-a", "-f"]).succeeds();
     assert_eq!(snapshot_dirs(&s), 0);
 }
+
+/// A directory entry later replaced by a symlink to the outside: the
+/// directory's deferred mode must not be applied through the symlink.
+#[test]
+fn deferred_dir_modes_do_not_follow_symlinks() {
+    let w = World::new();
+    let out = format!("{}/dir", w.outside.display());
+    for mode in [ApplyMode::Flatten, ApplyMode::Overlay] {
+        let layer = tar_of(|b| {
+            let mut h = tar::Header::new_gnu();
+            h.set_path("d").unwrap();
+            h.set_entry_type(tar::EntryType::Directory);
+            h.set_mode(0o777);
+            h.set_size(0);
+            h.set_cksum();
+            b.append(&h, &b""[..]).unwrap();
+            raw(b, "d", tar::EntryType::Symlink, &out, b"");
+        });
+        w.apply(layer, mode);
+        let _ = std::fs::remove_file(w.root.join("d"));
+    }
+}

@@ -378,14 +378,21 @@ impl Target {
             let path = PathBuf::from(parts.join("/"));
             let (name, parent_parts) = parts.split_last().expect("non-empty");
             let parent = self.dir(&path, parent_parts)?;
-            rfs::chmodat(
+            // A later entry may have replaced the directory with a symlink:
+            // open without following, and change only what was opened.
+            let fd = match rfs::openat(
                 &parent,
                 name.as_str(),
-                Mode::from_raw_mode(mode),
-                AtFlags::empty(),
-            )
-            .map_err(|e| errno(&path, "chmod", e))?;
-            set_mtime(parent.as_fd(), name, mtime);
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                Mode::empty(),
+            ) {
+                Ok(fd) => fd,
+                Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR) => continue,
+                Err(rustix::io::Errno::NOENT) => continue,
+                Err(e) => return Err(errno(&path, "opening a directory", e)),
+            };
+            rfs::fchmod(&fd, Mode::from_raw_mode(mode)).map_err(|e| errno(&path, "chmod", e))?;
+            let _ = rfs::futimens(&fd, &times(mtime));
         }
         Ok(())
     }
@@ -393,15 +400,18 @@ impl Target {
 
 /// Sets an entry's access and modification times (best effort, as tar does).
 fn set_mtime(parent: BorrowedFd<'_>, name: &str, secs: i64) {
+    let _ = rfs::utimensat(parent, name, &times(secs), AtFlags::SYMLINK_NOFOLLOW);
+}
+
+fn times(secs: i64) -> rfs::Timestamps {
     let t = rfs::Timespec {
         tv_sec: secs,
         tv_nsec: 0,
     };
-    let times = rfs::Timestamps {
+    rfs::Timestamps {
         last_access: t,
         last_modification: t,
-    };
-    let _ = rfs::utimensat(parent, name, &times, AtFlags::SYMLINK_NOFOLLOW);
+    }
 }
 
 fn dir_names(dir: BorrowedFd<'_>) -> Vec<String> {
