@@ -252,6 +252,16 @@ fn which(program: &str) -> bool {
             .any(|d| Path::new(d).join(program).is_file())
 }
 
+/// True inside a user namespace other than the initial one (whose uid map
+/// is the identity over all ids): root there cannot make devices or set
+/// `trusted.*` xattrs, and overlayfs wants `user.*` xattrs.
+pub fn in_user_namespace() -> bool {
+    match std::fs::read_to_string("/proc/self/uid_map") {
+        Ok(map) => map.split_whitespace().collect::<Vec<_>>() != ["0", "0", "4294967295"],
+        Err(_) => false,
+    }
+}
+
 /// Runs `tug _userns ARGS...` (the same binary) in a new user namespace with
 /// this user's mapping, so it can create and remove files owned by
 /// subordinate ids. The child unshares, says "ready", waits while the maps

@@ -82,7 +82,11 @@ impl World {
     /// nothing outside the snapshot changed either way.
     fn apply(&self, layer: Vec<u8>, mode: ApplyMode) -> bool {
         let before = self.sentinel();
-        let ok = apply(&layer[..], &self.root, ApplyOptions::for_current_user(mode)).is_ok();
+        let made = apply(&layer[..], &self.root, ApplyOptions::for_current_user(mode));
+        if let Err(e) = &made {
+            eprintln!("refused: {e}");
+        }
+        let ok = made.is_ok();
         assert_eq!(
             before,
             self.sentinel(),
@@ -433,4 +437,123 @@ fn deferred_dir_modes_do_not_follow_symlinks() {
         w.apply(layer, mode);
         let _ = std::fs::remove_file(w.root.join("d"));
     }
+}
+
+/// A PAX extended header for the next entry.
+fn pax(b: &mut tar::Builder<Vec<u8>>, records: &[(&str, &[u8])]) {
+    let mut data = Vec::new();
+    for (k, v) in records {
+        let body = k.len() + v.len() + 3; // ' ', '=', '\n'
+        let mut len = body + 1;
+        while len.to_string().len() + body != len {
+            len = body + len.to_string().len();
+        }
+        data.extend_from_slice(format!("{len} {k}=").as_bytes());
+        data.extend_from_slice(v);
+        data.push(b'\n');
+    }
+    let mut h = tar::Header::new_ustar();
+    h.set_path("PaxHeaders/x").unwrap();
+    h.set_entry_type(tar::EntryType::XHeader);
+    h.set_size(data.len() as u64);
+    h.set_cksum();
+    b.append(&h, &data[..]).unwrap();
+}
+
+/// An entry with owner, mode and kind set.
+fn node(
+    b: &mut tar::Builder<Vec<u8>>,
+    name: &str,
+    kind: tar::EntryType,
+    (uid, gid, mode): (u64, u64, u32),
+    data: &[u8],
+) {
+    let mut h = tar::Header::new_gnu();
+    h.set_path(name).unwrap();
+    h.set_entry_type(kind);
+    h.set_uid(uid);
+    h.set_gid(gid);
+    h.set_mode(mode);
+    h.set_mtime(1_000_000_000);
+    h.set_size(data.len() as u64);
+    h.set_cksum();
+    b.append(&h, data).unwrap();
+}
+
+fn xattr(p: &Path, name: &str) -> Option<Vec<u8>> {
+    let mut buf = vec![0u8; 4096];
+    let n = rustix::fs::lgetxattr(p, name, &mut buf[..]).ok()?;
+    buf.truncate(n);
+    Some(buf)
+}
+
+/// As root: owners, modes (set-id bits too), times, xattrs, fifos and
+/// device nodes are kept; a read-only directory still gets its children;
+/// overlay's own xattrs are never taken from a layer.
+#[test]
+fn root_keeps_owners_modes_and_xattrs() {
+    if !is_root() {
+        skip!("owners and devices need root");
+    }
+    let w = World::new();
+    let layer = tar_of(|b| {
+        use tar::EntryType as E;
+        node(b, "bin/su", E::Regular, (0, 0, 0o4755), b"su");
+        pax(
+            b,
+            &[
+                ("SCHILY.xattr.user.note", b"hello"),
+                ("SCHILY.xattr.trusted.overlay.redirect", b"/etc"),
+            ],
+        );
+        node(b, "www/index", E::Regular, (33, 33, 0o640), b"hi");
+        node(b, "ro", E::Directory, (999, 999, 0o555), b"");
+        node(b, "ro/inner", E::Regular, (999, 999, 0o600), b"x");
+        pax(b, &[("uid", b"100000"), ("gid", b"100001")]);
+        node(b, "big", E::Regular, (0, 0, 0o644), b"");
+        node(b, "pipe", E::Fifo, (33, 33, 0o620), b"");
+        let mut h = tar::Header::new_gnu();
+        h.set_path("null").unwrap();
+        h.set_entry_type(E::Char);
+        h.set_device_major(1).unwrap();
+        h.set_device_minor(3).unwrap();
+        h.set_mode(0o666);
+        h.set_size(0);
+        h.set_cksum();
+        pax(b, &[("SCHILY.xattr.trusted.dev", b"yes")]);
+        b.append(&h, &b""[..]).unwrap();
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(E::Symlink);
+        h.set_uid(999);
+        h.set_gid(999);
+        h.set_size(0);
+        b.append_link(&mut h, "link", "www/index").unwrap();
+    });
+    assert!(w.apply(layer, ApplyMode::Overlay));
+    let md = |p: &str| std::fs::symlink_metadata(w.root.join(p)).unwrap();
+    let own = |p: &str| {
+        let m = md(p);
+        (m.uid(), m.gid(), m.mode() & 0o7777)
+    };
+    assert_eq!(own("bin/su"), (0, 0, 0o4755));
+    assert_eq!(own("www/index"), (33, 33, 0o640));
+    assert_eq!(md("www/index").mtime(), 1_000_000_000);
+    assert_eq!(own("ro"), (999, 999, 0o555));
+    assert_eq!(md("ro").mtime(), 1_000_000_000);
+    assert_eq!(own("ro/inner"), (999, 999, 0o600));
+    assert_eq!((md("big").uid(), md("big").gid()), (100000, 100001));
+    assert_eq!(own("pipe"), (33, 33, 0o620));
+    let null = md("null");
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(
+        &null.file_type()
+    ));
+    assert_eq!(null.rdev(), libc::makedev(1, 3));
+    assert_eq!((md("link").uid(), md("link").gid()), (999, 999));
+    let index = w.root.join("www/index");
+    assert_eq!(xattr(&index, "user.note").as_deref(), Some(&b"hello"[..]));
+    assert_eq!(xattr(&index, "trusted.overlay.redirect"), None);
+    assert_eq!(
+        xattr(&w.root.join("null"), "trusted.dev").as_deref(),
+        Some(&b"yes"[..])
+    );
 }

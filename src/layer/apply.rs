@@ -3,14 +3,15 @@
 //! Every entry's parent directory is resolved with
 //! `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)` against a descriptor of
 //! the target directory, and the entry itself is created with `*at` calls
-//! relative to that parent, never following a final symlink. Absolute names,
+//! relative to that parent, never following a final symlink; metadata is
+//! set through the descriptor of what was created. Absolute names,
 //! symlinked parents and symlinks pointing out therefore all resolve inside
 //! the target; names with `..` components are refused outright, as are
 //! hardlinks whose source would be outside (it cannot be named).
 //!
 //! Two modes: `Overlay` writes the layer's diff as an overlayfs lower layer
 //! (OCI whiteouts become 0:0 character devices, opaque markers the
-//! `trusted.overlay.opaque` xattr); `Flatten` applies whiteouts by deleting,
+//! `<prefix>overlay.opaque` xattr); `Flatten` applies whiteouts by deleting,
 //! to build a plain root filesystem from several layers.
 
 use std::collections::HashSet;
@@ -20,6 +21,8 @@ use std::path::{Component, Path, PathBuf};
 
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, ResolveFlags};
 
+use super::fsops::{dir_names, remove_at, set_mtime, set_xattr_unopened, times};
+use super::notice::warn_once;
 use crate::error::{Error, Result};
 
 /// How whiteouts are written.
@@ -42,16 +45,26 @@ pub struct ApplyOptions {
     /// The xattr prefix overlayfs reads: `trusted.` (root) or `user.`
     /// (rootless overlay mounted with `userxattr`).
     pub xattr_prefix: &'static str,
+    /// Device nodes can be made (real root only).
+    pub devices: bool,
+    /// Owners the kernel refuses are fatal (real root), rather than warned
+    /// about once (user namespaces: ids the map lacks).
+    pub strict: bool,
 }
 
 impl ApplyOptions {
-    /// The right defaults for this process: owners and `trusted.` as root.
+    /// The right defaults for this process: real root keeps everything;
+    /// root of a user namespace (the rootless helper) keeps the owners its
+    /// map can express; a rootless user keeps none (files become theirs).
     pub fn for_current_user(mode: ApplyMode) -> ApplyOptions {
-        let root = !crate::paths::is_rootless();
+        let euid_root = !crate::paths::is_rootless();
+        let host_root = euid_root && !crate::userns::in_user_namespace();
         ApplyOptions {
             mode,
-            owners: root,
-            xattr_prefix: if root { "trusted." } else { "user." },
+            owners: euid_root,
+            xattr_prefix: if host_root { "trusted." } else { "user." },
+            devices: host_root,
+            strict: host_root,
         }
     }
 }
@@ -78,6 +91,45 @@ fn clean(path: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// What an entry's PAX records say beyond the header.
+#[derive(Default)]
+struct Pax {
+    uid: Option<u32>,
+    gid: Option<u32>,
+    xattrs: Vec<(String, Vec<u8>)>,
+}
+
+impl Pax {
+    fn read<R: Read>(entry: &mut tar::Entry<'_, R>) -> Pax {
+        let mut pax = Pax::default();
+        let Ok(Some(exts)) = entry.pax_extensions() else {
+            return pax;
+        };
+        for ext in exts.flatten() {
+            let Ok(key) = ext.key() else { continue };
+            let num = || ext.value().ok().and_then(|v| v.trim().parse::<u32>().ok());
+            match key {
+                "uid" => pax.uid = num(),
+                "gid" => pax.gid = num(),
+                _ => {
+                    if let Some(attr) = key.strip_prefix("SCHILY.xattr.") {
+                        // Overlay's own attributes are never taken from a
+                        // layer: they would steer the mount (redirects,
+                        // metacopy), not describe a file.
+                        if !attr.starts_with("trusted.overlay.")
+                            && !attr.starts_with("user.overlay.")
+                        {
+                            pax.xattrs
+                                .push((attr.to_string(), ext.value_bytes().to_vec()));
+                        }
+                    }
+                }
+            }
+        }
+        pax
+    }
+}
+
 struct Target {
     root: OwnedFd,
     opts: ApplyOptions,
@@ -88,27 +140,30 @@ struct Target {
 }
 
 impl Target {
+    fn open_in_root(&self, rel: &str) -> rustix::io::Result<OwnedFd> {
+        loop {
+            match rfs::openat2(
+                &self.root,
+                rel,
+                OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+                ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
+            ) {
+                // The kernel asks for a retry when a rename raced the walk.
+                Err(rustix::io::Errno::AGAIN) => continue,
+                r => return r,
+            }
+        }
+    }
+
     /// Opens (creating as needed) the directory `parts` inside the root.
     fn dir(&self, entry: &Path, parts: &[String]) -> Result<OwnedFd> {
-        let mut cur = rfs::openat(
-            &self.root,
-            ".",
-            OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .map_err(|e| errno(entry, "opening the root", e))?;
+        let mut cur = self
+            .open_in_root(".")
+            .map_err(|e| errno(entry, "opening the root", e))?;
         for (i, _) in parts.iter().enumerate() {
             let rel = parts[..=i].join("/");
-            let open = || {
-                rfs::openat2(
-                    &self.root,
-                    rel.as_str(),
-                    OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                    Mode::empty(),
-                    ResolveFlags::IN_ROOT | ResolveFlags::NO_MAGICLINKS,
-                )
-            };
-            cur = match open() {
+            cur = match self.open_in_root(&rel) {
                 Ok(fd) => fd,
                 Err(rustix::io::Errno::NOENT) => {
                     rfs::mkdirat(&cur, parts[i].as_str(), Mode::from_raw_mode(0o755))
@@ -120,7 +175,8 @@ impl Target {
                             }
                         })
                         .map_err(|e| errno(entry, "creating a parent directory", e))?;
-                    open().map_err(|e| errno(entry, "opening a parent directory", e))?
+                    self.open_in_root(&rel)
+                        .map_err(|e| errno(entry, "opening a parent directory", e))?
                 }
                 Err(e) => return Err(errno(entry, "resolving a parent directory", e)),
             };
@@ -128,19 +184,17 @@ impl Target {
         Ok(cur)
     }
 
-    /// Removes `name` in `parent` (a whole tree if it is a directory).
-    fn remove(&self, parent: BorrowedFd<'_>, name: &str) {
-        if rfs::unlinkat(parent, name, AtFlags::empty()).is_ok() {
-            return;
-        }
-        if let Ok(fd) = rfs::openat(
-            parent,
-            name,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) {
-            remove_children(fd.as_fd());
-            let _ = rfs::unlinkat(parent, name, AtFlags::REMOVEDIR);
+    /// The directory `parts` inside the root if it exists (never creating).
+    fn existing_dir(&self, entry: &Path, parts: &[String]) -> Result<Option<OwnedFd>> {
+        let rel = if parts.is_empty() {
+            ".".to_string()
+        } else {
+            parts.join("/")
+        };
+        match self.open_in_root(&rel) {
+            Ok(fd) => Ok(Some(fd)),
+            Err(rustix::io::Errno::NOENT | rustix::io::Errno::NOTDIR) => Ok(None),
+            Err(e) => Err(errno(entry, "resolving a parent directory", e)),
         }
     }
 
@@ -153,12 +207,14 @@ impl Target {
         let Some((name, parent_parts)) = parts.split_last() else {
             return Ok(()); // the root itself ("./")
         };
-        let parent = self.dir(&path, parent_parts)?;
         if let Some(hidden) = name.strip_prefix(".wh.") {
-            return self.whiteout(&path, parent.as_fd(), parent_parts, hidden);
+            return self.whiteout(&path, parent_parts, hidden);
         }
+        let parent = self.dir(&path, parent_parts)?;
         let h = entry.header().clone();
+        let pax = Pax::read(entry);
         let mode = h.mode().unwrap_or(0o644) & 0o7777;
+        let mtime = h.mtime().unwrap_or(0) as i64;
         let kind = h.entry_type();
         // Replace whatever stands there, except a directory by a directory.
         let existing = rfs::statat(&parent, name.as_str(), AtFlags::SYMLINK_NOFOLLOW).ok();
@@ -166,15 +222,34 @@ impl Target {
             .as_ref()
             .is_some_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Directory);
         if existing.is_some() && !(kind.is_dir() && existing_dir) {
-            self.remove(parent.as_fd(), name);
+            remove_at(parent.as_fd(), name);
         }
+        let owner = (
+            pax.uid.unwrap_or(h.uid().unwrap_or(0) as u32),
+            pax.gid.unwrap_or(h.gid().unwrap_or(0) as u32),
+        );
+        let meta = Meta {
+            path: &path,
+            owner,
+            xattrs: &pax.xattrs,
+        };
         match kind {
             tar::EntryType::Directory => {
                 if !existing_dir {
                     rfs::mkdirat(&parent, name.as_str(), Mode::from_raw_mode(0o700))
                         .map_err(|e| errno(&path, "mkdir", e))?;
                 }
-                let mtime = h.mtime().unwrap_or(0) as i64;
+                let fd = rfs::openat(
+                    &parent,
+                    name.as_str(),
+                    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )
+                .map_err(|e| errno(&path, "opening a directory", e))?;
+                self.chown_fd(&meta, fd.as_fd())?;
+                self.xattrs_fd(&meta, fd.as_fd())?;
+                // Mode and times last: a 0555 directory must still take its
+                // children, and children change its mtime.
                 self.dir_modes.push((parts.clone(), mode, mtime));
             }
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
@@ -192,6 +267,12 @@ impl Target {
                 let mut f = std::fs::File::from(fd);
                 io::copy(entry, &mut f).map_err(|e| bad(&path, e))?;
                 f.flush().map_err(|e| bad(&path, e))?;
+                // Owner, then xattrs (chown drops security.capability), then
+                // mode (chown drops set-id bits), then times.
+                self.chown_fd(&meta, f.as_fd())?;
+                self.xattrs_fd(&meta, f.as_fd())?;
+                rfs::fchmod(&f, Mode::from_raw_mode(mode)).map_err(|e| errno(&path, "chmod", e))?;
+                let _ = rfs::futimens(&f, &times(mtime));
             }
             tar::EntryType::Symlink => {
                 let target = entry
@@ -200,6 +281,8 @@ impl Target {
                     .ok_or_else(|| bad(&path, "symlink without a target"))?;
                 rfs::symlinkat(target.as_ref(), &parent, name.as_str())
                     .map_err(|e| errno(&path, "symlink", e))?;
+                self.chown_at(&meta, parent.as_fd(), name)?;
+                set_mtime(parent.as_fd(), name, mtime);
             }
             tar::EntryType::Link => {
                 let target = entry
@@ -211,7 +294,9 @@ impl Target {
                 let (tname, tparent) = tparts
                     .split_last()
                     .ok_or_else(|| bad(&path, "hardlink to the root"))?;
-                let tdir = self.dir(&path, tparent)?;
+                let tdir = self
+                    .existing_dir(&path, tparent)?
+                    .ok_or_else(|| bad(&path, "hardlink target does not exist"))?;
                 rfs::linkat(
                     &tdir,
                     tname.as_str(),
@@ -220,8 +305,7 @@ impl Target {
                     AtFlags::empty(),
                 )
                 .map_err(|e| errno(&path, "hardlink", e))?;
-                self.written.insert(parts.clone());
-                return Ok(()); // a hardlink shares its target's metadata
+                // A hardlink shares its target's metadata.
             }
             tar::EntryType::Char | tar::EntryType::Block | tar::EntryType::Fifo => {
                 let ft = match kind {
@@ -229,142 +313,186 @@ impl Target {
                     tar::EntryType::Block => FileType::BlockDevice,
                     _ => FileType::Fifo,
                 };
+                if ft != FileType::Fifo && !self.opts.devices {
+                    // Only real root may make device nodes; podman skips
+                    // them too (a container gets its /dev from the runtime).
+                    warn_once("devices", || {
+                        format!(
+                            "device nodes in the image (such as /{}) are skipped without root",
+                            path.display()
+                        )
+                    });
+                    return Ok(());
+                }
                 let dev = rfs::makedev(
                     h.device_major().ok().flatten().unwrap_or(0),
                     h.device_minor().ok().flatten().unwrap_or(0),
                 );
-                if let Err(e) =
-                    rfs::mknodat(&parent, name.as_str(), ft, Mode::from_raw_mode(mode), dev)
-                {
-                    if ft == FileType::Fifo || !crate::paths::is_rootless() {
-                        return Err(errno(&path, "mknod", e));
+                rfs::mknodat(&parent, name.as_str(), ft, Mode::from_raw_mode(0o600), dev)
+                    .map_err(|e| errno(&path, "mknod", e))?;
+                self.chown_at(&meta, parent.as_fd(), name)?;
+                for (attr, value) in meta.xattrs {
+                    if let Err(e) = set_xattr_unopened(parent.as_fd(), name, attr, value) {
+                        self.xattr_failed(&meta, attr, e)?;
                     }
-                    // Rootless cannot make device nodes; podman skips them too.
-                    return Ok(());
                 }
+                // Just made by mknodat, so not a symlink: chmodat is exact.
+                rfs::chmodat(
+                    &parent,
+                    name.as_str(),
+                    Mode::from_raw_mode(mode),
+                    AtFlags::empty(),
+                )
+                .map_err(|e| errno(&path, "chmod", e))?;
+                set_mtime(parent.as_fd(), name, mtime);
             }
             // PAX and GNU long-name headers are folded in by the tar crate;
             // anything else (sockets...) is skipped.
             _ => return Ok(()),
         }
-        self.written.insert(parts.clone());
-        let is_link = kind == tar::EntryType::Symlink;
-        if self.opts.owners {
-            let uid = h.uid().unwrap_or(0) as u32;
-            let gid = h.gid().unwrap_or(0) as u32;
-            rfs::chownat(
-                &parent,
-                name.as_str(),
-                Some(rfs::Uid::from_raw(uid)),
-                Some(rfs::Gid::from_raw(gid)),
-                AtFlags::SYMLINK_NOFOLLOW,
-            )
-            .map_err(|e| errno(&path, "chown", e))?;
-            self.xattrs(entry, &path, parent.as_fd(), name, is_link)?;
-        }
-        if !is_link && !kind.is_dir() {
-            // After chown, which clears set-id bits.
-            rfs::chmodat(
-                &parent,
-                name.as_str(),
-                Mode::from_raw_mode(mode),
-                AtFlags::empty(),
-            )
-            .map_err(|e| errno(&path, "chmod", e))?;
-        }
-        if !kind.is_dir() {
-            set_mtime(parent.as_fd(), name, h.mtime().unwrap_or(0) as i64);
+        // The entry and the directories leading to it are this layer's.
+        for n in 1..=parts.len() {
+            self.written.insert(parts[..n].to_vec());
         }
         Ok(())
     }
 
-    /// PAX `SCHILY.xattr.*` records, as root.
-    fn xattrs<R: Read>(
+    /// Gives a created node its owner: exact as real root; inside a user
+    /// namespace ids the map lacks stay root's; rootless, nothing changes
+    /// and a file of another owner is warned about once.
+    fn chown_with(
         &self,
-        entry: &mut tar::Entry<'_, R>,
-        path: &Path,
-        parent: BorrowedFd<'_>,
-        name: &str,
-        is_link: bool,
+        meta: &Meta<'_>,
+        chown: impl FnOnce(rfs::Uid, rfs::Gid) -> rustix::io::Result<()>,
     ) -> Result<()> {
-        let Ok(Some(exts)) = entry.pax_extensions() else {
-            return Ok(());
-        };
-        for ext in exts.flatten() {
-            let Ok(key) = ext.key() else { continue };
-            let Some(attr) = key.strip_prefix("SCHILY.xattr.") else {
-                continue;
-            };
-            if is_link {
-                continue;
+        let (uid, gid) = meta.owner;
+        if !self.opts.owners {
+            if (uid, gid) != (0, 0) {
+                warn_once("owners", || {
+                    let user = crate::userns::user_name(rustix::process::geteuid().as_raw())
+                        .unwrap_or_else(|| "your user".into());
+                    format!(
+                        "files of other owners (/{} has {uid}:{gid}) become yours: \
+                         give {user} subordinate ids in /etc/subuid and /etc/subgid \
+                         (and install newuidmap) to keep them",
+                        meta.path.display()
+                    )
+                });
             }
-            let fd = rfs::openat(
-                parent,
-                name,
-                OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
-                Mode::empty(),
-            )
-            .map_err(|e| errno(path, "opening for xattrs", e))?;
-            rfs::fsetxattr(&fd, attr, ext.value_bytes(), rfs::XattrFlags::empty())
-                .map_err(|e| errno(path, &format!("setting xattr {attr}"), e))?;
+            return Ok(());
+        }
+        match chown(rfs::Uid::from_raw(uid), rfs::Gid::from_raw(gid)) {
+            Ok(()) => Ok(()),
+            Err(e) if !self.opts.strict => {
+                warn_once("unmapped", || {
+                    format!(
+                        "/{} is owned by {uid}:{gid}, outside this user's subordinate ids \
+                         (/etc/subuid, /etc/subgid); such files stay root's ({})",
+                        meta.path.display(),
+                        io::Error::from(e)
+                    )
+                });
+                Ok(())
+            }
+            Err(e) => Err(errno(meta.path, "chown", e)),
+        }
+    }
+
+    fn chown_fd(&self, meta: &Meta<'_>, fd: BorrowedFd<'_>) -> Result<()> {
+        self.chown_with(meta, |u, g| rfs::fchown(fd, Some(u), Some(g)))
+    }
+
+    fn chown_at(&self, meta: &Meta<'_>, parent: BorrowedFd<'_>, name: &str) -> Result<()> {
+        self.chown_with(meta, |u, g| {
+            rfs::chownat(parent, name, Some(u), Some(g), AtFlags::SYMLINK_NOFOLLOW)
+        })
+    }
+
+    /// PAX `SCHILY.xattr.*` records, set through the node's descriptor.
+    fn xattrs_fd(&self, meta: &Meta<'_>, fd: BorrowedFd<'_>) -> Result<()> {
+        for (attr, value) in meta.xattrs {
+            if let Err(e) = rfs::fsetxattr(fd, attr.as_str(), value, rfs::XattrFlags::empty()) {
+                self.xattr_failed(meta, attr, e)?;
+            }
         }
         Ok(())
     }
 
-    fn whiteout(
-        &mut self,
-        path: &Path,
-        parent: BorrowedFd<'_>,
-        parent_parts: &[String],
-        hidden: &str,
-    ) -> Result<()> {
+    /// An xattr the kernel or file system refuses (`trusted.*` in a user
+    /// namespace, `user.*` on a device node, no xattr support) is warned
+    /// about, not fatal, as containerd does.
+    fn xattr_failed(&self, meta: &Meta<'_>, attr: &str, e: rustix::io::Errno) -> Result<()> {
+        warn_once("xattrs", || {
+            format!(
+                "extended attribute {attr} of /{} is not kept: {}",
+                meta.path.display(),
+                io::Error::from(e)
+            )
+        });
+        Ok(())
+    }
+
+    fn whiteout(&mut self, path: &Path, parent_parts: &[String], hidden: &str) -> Result<()> {
         if hidden == ".wh..opq" {
-            match self.opts.mode {
-                ApplyMode::Overlay => {
-                    let fd = rfs::openat(
-                        parent,
-                        ".",
-                        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                        Mode::empty(),
-                    )
-                    .map_err(|e| errno(path, "opening an opaque directory", e))?;
-                    let attr = format!("{}overlay.opaque", self.opts.xattr_prefix);
-                    rfs::fsetxattr(&fd, attr.as_str(), b"y", rfs::XattrFlags::empty())
-                        .map_err(|e| errno(path, "marking a directory opaque", e))?;
-                }
-                ApplyMode::Flatten => {
-                    // Everything earlier layers put here goes; this layer's stays.
-                    let fd = rfs::openat(
-                        parent,
-                        ".",
-                        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-                        Mode::empty(),
-                    )
-                    .map_err(|e| errno(path, "opening an opaque directory", e))?;
-                    for name in dir_names(fd.as_fd()) {
-                        let mut p = parent_parts.to_vec();
-                        p.push(name.clone());
-                        if !self.written.contains(&p) {
-                            self.remove(parent, &name);
-                        }
-                    }
-                }
-            }
-            return Ok(());
+            return self.opaque(path, parent_parts);
         }
         if hidden.is_empty() || hidden == "." || hidden == ".." || hidden.contains('/') {
             return Err(bad(path, "bad whiteout"));
         }
-        self.remove(parent, hidden);
-        if self.opts.mode == ApplyMode::Overlay {
-            rfs::mknodat(
-                parent,
-                hidden,
-                FileType::CharacterDevice,
+        match self.opts.mode {
+            ApplyMode::Overlay => {
+                let parent = self.dir(path, parent_parts)?;
+                remove_at(parent.as_fd(), hidden);
+                rfs::mknodat(
+                    &parent,
+                    hidden,
+                    FileType::CharacterDevice,
+                    Mode::empty(),
+                    rfs::makedev(0, 0),
+                )
+                .map_err(|e| errno(path, "creating a whiteout", e))?;
+            }
+            ApplyMode::Flatten => {
+                // Nothing to delete where the directory does not exist.
+                if let Some(parent) = self.existing_dir(path, parent_parts)? {
+                    remove_at(parent.as_fd(), hidden);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn opaque(&mut self, path: &Path, parent_parts: &[String]) -> Result<()> {
+        let open = |parent: OwnedFd| {
+            rfs::openat(
+                &parent,
+                ".",
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
                 Mode::empty(),
-                rfs::makedev(0, 0),
             )
-            .map_err(|e| errno(path, "creating a whiteout", e))?;
+            .map_err(|e| errno(path, "opening an opaque directory", e))
+        };
+        match self.opts.mode {
+            ApplyMode::Overlay => {
+                let fd = open(self.dir(path, parent_parts)?)?;
+                let attr = format!("{}overlay.opaque", self.opts.xattr_prefix);
+                rfs::fsetxattr(&fd, attr.as_str(), b"y", rfs::XattrFlags::empty())
+                    .map_err(|e| errno(path, "marking a directory opaque", e))?;
+            }
+            ApplyMode::Flatten => {
+                let Some(parent) = self.existing_dir(path, parent_parts)? else {
+                    return Ok(());
+                };
+                let fd = open(parent)?;
+                // Everything earlier layers put here goes; this layer's stays.
+                for name in dir_names(fd.as_fd()) {
+                    let mut p = parent_parts.to_vec();
+                    p.push(name.clone());
+                    if !self.written.contains(&p) {
+                        remove_at(fd.as_fd(), &name);
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -377,7 +505,9 @@ impl Target {
         for (parts, mode, mtime) in std::mem::take(&mut self.dir_modes) {
             let path = PathBuf::from(parts.join("/"));
             let (name, parent_parts) = parts.split_last().expect("non-empty");
-            let parent = self.dir(&path, parent_parts)?;
+            let Some(parent) = self.existing_dir(&path, parent_parts)? else {
+                continue;
+            };
             // A later entry may have replaced the directory with a symlink:
             // open without following, and change only what was opened.
             let fd = match rfs::openat(
@@ -398,57 +528,11 @@ impl Target {
     }
 }
 
-/// Sets an entry's access and modification times (best effort, as tar does).
-fn set_mtime(parent: BorrowedFd<'_>, name: &str, secs: i64) {
-    let _ = rfs::utimensat(parent, name, &times(secs), AtFlags::SYMLINK_NOFOLLOW);
-}
-
-fn times(secs: i64) -> rfs::Timestamps {
-    let t = rfs::Timespec {
-        tv_sec: secs,
-        tv_nsec: 0,
-    };
-    rfs::Timestamps {
-        last_access: t,
-        last_modification: t,
-    }
-}
-
-fn dir_names(dir: BorrowedFd<'_>) -> Vec<String> {
-    let Ok(fd) = rfs::openat(
-        dir,
-        ".",
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    ) else {
-        return vec![];
-    };
-    let Ok(d) = rfs::Dir::read_from(&fd) else {
-        return vec![];
-    };
-    d.flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "." && n != "..")
-        .collect()
-}
-
-/// Removes everything inside `dir`, never following symlinks.
-fn remove_children(dir: BorrowedFd<'_>) {
-    for name in dir_names(dir) {
-        if rfs::unlinkat(dir, name.as_str(), AtFlags::empty()).is_ok() {
-            continue;
-        }
-        if let Ok(sub) = rfs::openat(
-            dir,
-            name.as_str(),
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::empty(),
-        ) {
-            let _ = rfs::fchmod(&sub, Mode::from_raw_mode(0o700));
-            remove_children(sub.as_fd());
-            let _ = rfs::unlinkat(dir, name.as_str(), AtFlags::REMOVEDIR);
-        }
-    }
+/// The metadata an entry asks for.
+struct Meta<'a> {
+    path: &'a Path,
+    owner: (u32, u32),
+    xattrs: &'a [(String, Vec<u8>)],
 }
 
 /// Applies the plain tar stream `tar` onto `dest` (which must exist).

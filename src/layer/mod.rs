@@ -3,6 +3,8 @@
 
 pub mod apply;
 pub mod compression;
+mod fsops;
+mod notice;
 
 pub use apply::{apply, ApplyMode, ApplyOptions};
 pub use compression::{decompress, Compression};
