@@ -175,6 +175,9 @@ pub enum Command {
     /// Work as root of a mapped user namespace (internal)
     #[command(name = "_userns", hide = true)]
     Userns(crate::internal::UsernsArgs),
+    /// Unpack an image's layer snapshots and print them (internal)
+    #[command(name = "_prepare", hide = true)]
+    Prepare(crate::internal_unpack::PrepareArgs),
     /// The per-container monitor of a detached container (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(crate::container::monitor::Args),
@@ -301,6 +304,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Container(ContainerCommand::Prune(a)) => crate::container::misc::prune(a, g),
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
         C::Userns(a) => crate::internal::run(a, g),
+        C::Prepare(a) => crate::internal_unpack::run(a, g),
         C::Volume(v) => {
             use crate::container::volume as vol;
             match v {

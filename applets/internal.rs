@@ -20,6 +20,12 @@ pub struct UsernsArgs {
 pub enum UsernsOp {
     /// Apply an image's layers onto DEST with their owners
     Unpack { image: String, dest: PathBuf },
+    /// Unpack layer blob BLOB into DEST in overlay form, checking DIFF_ID
+    Layer {
+        blob: String,
+        diff_id: String,
+        dest: PathBuf,
+    },
     /// Remove a directory tree
     Rmtree { path: PathBuf },
     /// Write a container's changes (`diff`) to DEST
@@ -35,6 +41,21 @@ pub fn run(a: UsernsArgs, g: &Global) -> anyhow::Result<i32> {
             let store = open_store(g)?;
             let img = tug::image::resolve(&store, &image)?;
             tug::store::snapshots::flatten_into(&store, &img, &dest)?;
+        }
+        UsernsOp::Layer {
+            blob,
+            diff_id,
+            dest,
+        } => {
+            let store = open_store(g)?;
+            let blob: tug::store::Digest = blob.parse()?;
+            tug::store::snapshots::apply_layer(
+                &store,
+                &blob,
+                &diff_id,
+                &dest,
+                tug::layer::ApplyOptions::for_current_user(tug::layer::ApplyMode::Overlay),
+            )?;
         }
         UsernsOp::Rmtree { path } => tug::store::remove_tree(&path),
         UsernsOp::Diff { container, dest } => {

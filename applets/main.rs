@@ -9,6 +9,7 @@ mod docs;
 mod exit;
 mod image;
 mod internal;
+mod internal_unpack;
 mod links;
 mod network;
 mod pending;

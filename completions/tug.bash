@@ -16,6 +16,9 @@ _tug() {
             ",$1")
                 cmd="tug"
                 ;;
+            tug,_prepare)
+                cmd="tug__subcmd___prepare"
+                ;;
             tug,_userns)
                 cmd="tug__subcmd___userns"
                 ;;
@@ -190,6 +193,9 @@ _tug() {
             tug__subcmd___userns,help)
                 cmd="tug__subcmd___userns__subcmd__help"
                 ;;
+            tug__subcmd___userns,layer)
+                cmd="tug__subcmd___userns__subcmd__layer"
+                ;;
             tug__subcmd___userns,rmtree)
                 cmd="tug__subcmd___userns__subcmd__rmtree"
                 ;;
@@ -204,6 +210,9 @@ _tug() {
                 ;;
             tug__subcmd___userns__subcmd__help,help)
                 cmd="tug__subcmd___userns__subcmd__help__subcmd__help"
+                ;;
+            tug__subcmd___userns__subcmd__help,layer)
+                cmd="tug__subcmd___userns__subcmd__help__subcmd__layer"
                 ;;
             tug__subcmd___userns__subcmd__help,rmtree)
                 cmd="tug__subcmd___userns__subcmd__help__subcmd__rmtree"
@@ -234,6 +243,9 @@ _tug() {
                 ;;
             tug__subcmd__container__subcmd__help,prune)
                 cmd="tug__subcmd__container__subcmd__help__subcmd__prune"
+                ;;
+            tug__subcmd__help,_prepare)
+                cmd="tug__subcmd__help__subcmd___prepare"
                 ;;
             tug__subcmd__help,_userns)
                 cmd="tug__subcmd__help__subcmd___userns"
@@ -405,6 +417,9 @@ _tug() {
                 ;;
             tug__subcmd__help__subcmd___userns,export)
                 cmd="tug__subcmd__help__subcmd___userns__subcmd__export"
+                ;;
+            tug__subcmd__help__subcmd___userns,layer)
+                cmd="tug__subcmd__help__subcmd___userns__subcmd__layer"
                 ;;
             tug__subcmd__help__subcmd___userns,rmtree)
                 cmd="tug__subcmd__help__subcmd___userns__subcmd__rmtree"
@@ -719,7 +734,7 @@ _tug() {
 
     case "${cmd}" in
         tug)
-            opts="-D -h -V --root --debug --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns container-monitor help"
+            opts="-D -h -V --root --debug --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,8 +751,26 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd___prepare)
+            opts="-D -h -V --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd___userns)
-            opts="-D -h -V --root --debug --help --version unpack rmtree diff export help"
+            opts="-D -h -V --root --debug --help --version unpack layer rmtree diff export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -791,7 +824,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd___userns__subcmd__help)
-            opts="unpack rmtree diff export help"
+            opts="unpack layer rmtree diff export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,6 +879,20 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd___userns__subcmd__help__subcmd__layer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd___userns__subcmd__help__subcmd__rmtree)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -867,6 +914,24 @@ _tug() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd___userns__subcmd__layer)
+            opts="-D -h -V --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1581,7 +1646,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help)
-            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns container-monitor help"
+            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1594,8 +1659,22 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd__help__subcmd___prepare)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd__help__subcmd___userns)
-            opts="unpack rmtree diff export"
+            opts="unpack layer rmtree diff export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1623,6 +1702,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd___userns__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd___userns__subcmd__layer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

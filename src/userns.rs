@@ -302,6 +302,13 @@ pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Resu
         let msg = err.trim().trim_start_matches("tug: ");
         return Err(Error::Invalid(format!("in the user namespace: {msg}")));
     }
+    // The helper's warnings (files it could not keep as they were) are the
+    // caller's to see.
+    for line in String::from_utf8_lossy(&out.stderr).lines() {
+        if line.starts_with("tug: warning:") {
+            eprintln!("{line}");
+        }
+    }
     Ok(())
 }
 

@@ -557,3 +557,59 @@ fn root_keeps_owners_modes_and_xattrs() {
         Some(&b"yes"[..])
     );
 }
+
+/// The first subordinate id of `TEST_USER` in /etc/subuid or /etc/subgid.
+fn subordinate_start(file: &str) -> Option<u32> {
+    std::fs::read_to_string(file).ok()?.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        (f.len() == 3 && f[0] == TEST_USER).then(|| f[1].parse().ok())?
+    })
+}
+
+/// Rootless with subordinate ids, snapshots are unpacked inside a user
+/// namespace: files of uid 33 and 999 land on host ids subuid_start+32 and
+/// +998, and removing the image removes them again.
+#[test]
+fn rootless_snapshots_map_owners_to_subordinate_ids() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    let (Some(sub_uid), Some(sub_gid)) = (
+        subordinate_start("/etc/subuid"),
+        subordinate_start("/etc/subgid"),
+    ) else {
+        skip!("{TEST_USER} has no subordinate ids");
+    };
+    if !have("newuidmap") {
+        skip!("newuidmap (uidmap) is not installed");
+    }
+    let (uid, gid) = user_ids(TEST_USER).unwrap();
+    std::fs::copy(&tar, s.path().join("bb.tar")).unwrap();
+    s.tug(["import", "bb.tar", "bb"]).succeeds();
+    let out = s.tug(["_prepare", "bb"]).succeeds();
+    let dirs: Vec<PathBuf> = out.stdout().lines().map(PathBuf::from).collect();
+    assert_eq!(dirs.len(), 1, "{}", out.dump());
+    let owner = |p: &str| {
+        let m = std::fs::symlink_metadata(dirs[0].join(p)).unwrap();
+        (m.uid(), m.gid())
+    };
+    assert_eq!(owner("bin/busybox"), (uid, gid));
+    assert_eq!(
+        owner("var/www/data/index.html"),
+        (sub_uid + 32, sub_gid + 32)
+    );
+    assert_eq!(owner("home/svc/note"), (sub_uid + 998, sub_gid + 998));
+    assert_eq!(snapshot_dirs(&s), 1);
+    // Prepared once: a second prepare reuses it.
+    s.tug(["_prepare", "bb"])
+        .succeeds()
+        .stdout_is(&out.stdout());
+    assert_eq!(snapshot_dirs(&s), 1);
+    s.tug(["rmi", "bb"]).succeeds();
+    s.tug(["image", "prune", "-a", "-f"]).succeeds();
+    assert_eq!(snapshot_dirs(&s), 0);
+    assert!(!dirs[0].exists());
+}

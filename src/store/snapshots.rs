@@ -22,6 +22,7 @@ use super::Store;
 use crate::error::{Error, IoContext, Result};
 use crate::image::Image;
 use crate::layer::{apply, decompress, ApplyMode, ApplyOptions};
+use crate::userns::IdMapping;
 
 /// The chain IDs (hex, without `sha256:`) of an image's layers, bottom first.
 pub fn chain_ids(image: &Image) -> Vec<String> {
@@ -89,6 +90,13 @@ fn snapshot_dir(store: &Store, chain: &str) -> PathBuf {
 
 /// The image's snapshot directories in overlayfs `lowerdir` order (topmost
 /// first), unpacking those that are missing.
+///
+/// Rootless with subordinate ids, each layer is unpacked by `tug _userns
+/// layer` inside a user namespace with the user's mapping, so files of
+/// uid 33 land on host uid subuid_start+32 and look right in a container
+/// with the same mapping; opaque directories carry `user.overlay.opaque`
+/// (mount with `userxattr`). Without subordinate ids the layer is unpacked
+/// here and every file is the user's (a warning names /etc/subuid).
 pub fn prepare(store: &Store, image: &Image) -> Result<Vec<PathBuf>> {
     let chains = chain_ids(image);
     let diffs = image.config.rootfs().diff_ids();
@@ -112,27 +120,67 @@ pub fn prepare(store: &Store, image: &Image) -> Result<Vec<PathBuf>> {
                 LockMode::Exclusive,
             )?;
             if !fs.is_dir() {
-                let tmp = store.tmp_path("snapshot");
-                let tmp_fs = tmp.join("fs");
-                std::fs::create_dir_all(&tmp_fs).at(&tmp_fs)?;
-                let made = apply_layer(
-                    store,
-                    layers[i].digest(),
-                    &diffs[i],
-                    &tmp_fs,
-                    ApplyOptions::for_current_user(ApplyMode::Overlay),
-                )
-                .and_then(|_| std::fs::rename(&tmp, &dir).at(&dir));
-                if let Err(e) = made {
-                    super::remove_tree(&tmp);
-                    return Err(e);
-                }
+                unpack_snapshot(store, layers[i].digest(), &diffs[i], &dir)?;
             }
         }
         out.push(fs);
     }
     out.reverse();
     Ok(out)
+}
+
+/// Unpacks one layer into `tmp/`, verifies it, syncs it and renames it to
+/// `dir`; on any failure nothing is kept.
+fn unpack_snapshot(
+    store: &Store,
+    layer: &crate::store::Digest,
+    diff_id: &str,
+    dir: &Path,
+) -> Result<()> {
+    let tmp = store.tmp_path("snapshot");
+    let tmp_fs = tmp.join("fs");
+    std::fs::create_dir_all(&tmp_fs).at(&tmp_fs)?;
+    let mapping = IdMapping::for_current_user();
+    let made = if crate::paths::is_rootless() && !mapping.is_single() {
+        let dest = tmp_fs
+            .to_str()
+            .ok_or_else(|| Error::Invalid("non-UTF-8 store path".into()));
+        dest.and_then(|dest| {
+            crate::userns::run_mapped(
+                store.root(),
+                &mapping,
+                &["layer", layer.as_ref(), diff_id, dest],
+            )
+        })
+    } else {
+        apply_layer(
+            store,
+            layer,
+            diff_id,
+            &tmp_fs,
+            ApplyOptions::for_current_user(ApplyMode::Overlay),
+        )
+    };
+    let made = made
+        .and_then(|_| sync_tree(&tmp))
+        .and_then(|_| std::fs::rename(&tmp, dir).at(dir));
+    if let Err(e) = made {
+        crate::userns::remove_tree_mapped(store.root(), &tmp);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Flushes a new snapshot to disk before it becomes visible, so a crash
+/// never leaves a snapshot that looks whole but is not.
+fn sync_tree(dir: &Path) -> Result<()> {
+    let fd = rustix::fs::open(
+        dir,
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .map_err(|e| Error::io(dir, e.into()))?;
+    rustix::fs::syncfs(&fd).map_err(|e| Error::io(dir, e.into()))
 }
 
 /// Applies all of the image's layers, in order, onto one plain directory
@@ -169,7 +217,7 @@ pub fn prune(store: &Store, live: &HashSet<String>) -> Result<u64> {
         else {
             continue;
         };
-        super::remove_tree(&e.path());
+        crate::userns::remove_tree_mapped(store.root(), &e.path());
         let _ = std::fs::remove_file(dir.join(format!("{name}.lock")));
         removed += 1;
     }
