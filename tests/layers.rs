@@ -613,3 +613,196 @@ fn rootless_snapshots_map_owners_to_subordinate_ids() {
     assert_eq!(snapshot_dirs(&s), 0);
     assert!(!dirs[0].exists());
 }
+
+/// Stores an image made of `layers` (plain tars; every other one stored
+/// gzipped, to exercise decompression) under `name`.
+fn store_image(store: &tug::store::Store, name: &str, layers: &[Vec<u8>]) {
+    use sha2::Digest as _;
+    use std::io::Write as _;
+    let mut diff_ids = Vec::new();
+    let mut descs = Vec::new();
+    for (i, l) in layers.iter().enumerate() {
+        diff_ids.push(format!("sha256:{}", hex::encode(sha2::Sha256::digest(l))));
+        let blob = if i % 2 == 1 {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(l).unwrap();
+            gz.finish().unwrap()
+        } else {
+            l.clone()
+        };
+        let d = store.put_blob(&blob).unwrap();
+        descs.push(serde_json::json!({
+            "mediaType": "application/vnd.oci.image.layer.v1.tar",
+            "digest": d.to_string(),
+            "size": blob.len(),
+        }));
+    }
+    let config = serde_json::to_vec(&serde_json::json!({
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+    }))
+    .unwrap();
+    let c = store.put_blob(&config).unwrap();
+    let manifest = serde_json::to_vec(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {
+            "mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": c.to_string(),
+            "size": config.len(),
+        },
+        "layers": descs,
+    }))
+    .unwrap();
+    let m = store.put_blob(&manifest).unwrap();
+    let desc: oci_spec::image::Descriptor = serde_json::from_value(serde_json::json!({
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": m.to_string(),
+        "size": manifest.len(),
+    }))
+    .unwrap();
+    let r = tug::reference::Reference::parse(name).unwrap();
+    store.tag_image(&desc, &[r]).unwrap();
+}
+
+/// Three layers: a base, one deleting a file and making a directory opaque,
+/// one adding a file.
+fn three_layers() -> Vec<Vec<u8>> {
+    vec![
+        tar_of(|b| {
+            file(b, "gone", b"1");
+            file(b, "dir/old", b"1");
+            file(b, "keep", b"1");
+        }),
+        tar_of(|b| {
+            file(b, ".wh.gone", b"");
+            file(b, "dir/.wh..wh..opq", b"");
+            file(b, "dir/new", b"2");
+        }),
+        tar_of(|b| file(b, "top", b"3")),
+    ]
+}
+
+/// `ls -A` of the merged view of `lower` (overlay, in a private mount
+/// namespace; `userns` adds a user namespace and `userxattr`).
+fn merged_listing(s: &Scenario, lower: &[&str], userns: bool) -> Outcome {
+    let m = s.path().join("merged");
+    std::fs::create_dir_all(&m).unwrap();
+    let script = format!(
+        "mount -t overlay overlay -o lowerdir={}{} {m} && ls -A {m} {m}/dir",
+        lower.join(":"),
+        if userns { ",userxattr" } else { "" },
+        m = m.display()
+    );
+    let mut args = vec!["unshare", "-m"];
+    if userns {
+        args = vec!["unshare", "-Urm"];
+    }
+    args.extend(["sh", "-c", &script]);
+    let mut run = s.tug(["version"]);
+    if s.is_rootless() {
+        run.cmd = std::process::Command::new("setpriv");
+        run.cmd.args([
+            "--reuid",
+            TEST_USER,
+            "--regid",
+            TEST_USER,
+            "--init-groups",
+            "--",
+        ]);
+        run.cmd.args(&args);
+    } else {
+        run.cmd = std::process::Command::new(args[0]);
+        run.cmd.args(&args[1..]);
+    }
+    run.run()
+}
+
+/// Several processes preparing one image at once end with one snapshot per
+/// chain ID, all reporting the same directories; as root, an overlay of
+/// them shows the image as its layers describe it.
+#[test]
+fn concurrent_prepare_makes_one_snapshot_per_chain_id() {
+    let s = Scenario::new();
+    store_image(
+        &tug::store::Store::open(s.store()).unwrap(),
+        "three",
+        &three_layers(),
+    );
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            let mut run = s.tug(["_prepare", "three"]);
+            run.cmd
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            run.cmd.spawn().unwrap()
+        })
+        .collect();
+    let outs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for o in &outs {
+        assert!(o.status.success(), "{o:?}");
+        assert_eq!(o.stdout, outs[0].stdout);
+    }
+    let text = String::from_utf8(outs[0].stdout.clone()).unwrap();
+    let dirs: Vec<&str> = text.lines().collect();
+    assert_eq!(dirs.len(), 3);
+    assert!(Path::new(dirs[0]).join("top").is_file(), "topmost first");
+    assert_eq!(snapshot_dirs(&s), 3);
+    assert_eq!(std::fs::read_dir(s.store().join("tmp")).unwrap().count(), 0);
+    if is_root() {
+        let out = merged_listing(&s, &dirs, false).success();
+        let listing = out.stdout();
+        assert!(
+            !listing.contains("gone") && !listing.contains("old"),
+            "{listing}"
+        );
+        assert!(
+            listing.contains("keep") && listing.contains("new"),
+            "{listing}"
+        );
+    }
+}
+
+/// Rootless snapshots carry overlay whiteouts and `user.overlay.opaque`,
+/// and a `userxattr` overlay of them (in the user's own namespace) hides
+/// what the upper layers deleted.
+#[test]
+fn rootless_snapshots_are_overlay_ready() {
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    store_image(
+        &tug::store::Store::open(s.store()).unwrap(),
+        "three",
+        &three_layers(),
+    );
+    let (uid, gid) = user_ids(TEST_USER).unwrap();
+    chown_r(&s.store(), uid, gid);
+    let out = s.tug(["_prepare", "three"]).succeeds();
+    let text = out.stdout();
+    let dirs: Vec<&str> = text.lines().collect();
+    assert_eq!(dirs.len(), 3, "{}", out.dump());
+    let middle = Path::new(dirs[1]);
+    let wh = std::fs::symlink_metadata(middle.join("gone")).unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(&wh.file_type()) && wh.rdev() == 0);
+    assert_eq!(
+        xattr(&middle.join("dir"), "user.overlay.opaque").as_deref(),
+        Some(&b"y"[..])
+    );
+    assert_eq!(xattr(&middle.join("dir"), "trusted.overlay.opaque"), None);
+    let out = merged_listing(&s, &dirs, true).success();
+    let listing = out.stdout();
+    assert!(
+        !listing.contains("gone") && !listing.contains("old"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("keep") && listing.contains("new"),
+        "{listing}"
+    );
+}
