@@ -144,6 +144,30 @@ fn symlinked_parent_stays_inside() {
     });
     w.apply(layer, ApplyMode::Flatten);
     assert!(!w.outside.join("pwned").exists());
+    // A symlink to the host's /etc, then a file through it: refused (the
+    // root has no etc/) or written inside, never into the host's /etc.
+    let name = format!("tug-escape-{}", std::process::id());
+    for with_etc in [false, true] {
+        let accepted = w.apply(
+            tar_of(|b| {
+                if with_etc {
+                    file(b, "real-etc/x", b"");
+                    raw(b, "etc2", tar::EntryType::Symlink, "/real-etc", b"");
+                } else {
+                    raw(b, "etc2", tar::EntryType::Symlink, "/etc", b"");
+                }
+                file(b, &format!("etc2/{name}"), b"pwned");
+            }),
+            ApplyMode::Flatten,
+        );
+        assert!(
+            !Path::new("/etc").join(&name).exists(),
+            "wrote into the host's /etc"
+        );
+        assert_eq!(accepted, with_etc);
+        let _ = std::fs::remove_file(w.root.join("etc2"));
+    }
+    assert!(w.root.join("real-etc").join(&name).is_file(), "contained");
 }
 
 #[test]
@@ -177,6 +201,16 @@ fn hardlinks_cannot_reach_outside() {
         tar_of(|b| {
             raw(b, "d", tar::EntryType::Symlink, &out, b"");
             raw(b, "h2", tar::EntryType::Link, "d/secret", b"");
+        }),
+        ApplyMode::Flatten,
+    );
+    // To a symlink that points out: the link names the symlink itself, and
+    // writing the link's name later replaces it rather than writing out.
+    w.apply(
+        tar_of(|b| {
+            raw(b, "s", tar::EntryType::Symlink, &secret, b"");
+            raw(b, "h3", tar::EntryType::Link, "s", b"");
+            file(b, "h3", b"pwned");
         }),
         ApplyMode::Flatten,
     );

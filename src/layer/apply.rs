@@ -158,6 +158,13 @@ impl Target {
 
     /// Opens (creating as needed) the directory `parts` inside the root.
     fn dir(&self, entry: &Path, parts: &[String]) -> Result<OwnedFd> {
+        // Usually the directory exists: one walk. Else go component by
+        // component, creating what is missing.
+        if !parts.is_empty() {
+            if let Ok(fd) = self.open_in_root(&parts.join("/")) {
+                return Ok(fd);
+            }
+        }
         let mut cur = self
             .open_in_root(".")
             .map_err(|e| errno(entry, "opening the root", e))?;
