@@ -13,10 +13,20 @@ use tug::layer::{apply, ApplyMode, ApplyOptions};
 /// A tar entry written with raw name bytes, so names the tar crate would
 /// refuse (`../x`, absolute paths) can be built.
 fn raw(b: &mut tar::Builder<Vec<u8>>, name: &str, kind: tar::EntryType, link: &str, data: &[u8]) {
+    raw_bytes(b, name.as_bytes(), kind, link, data)
+}
+
+fn raw_bytes(
+    b: &mut tar::Builder<Vec<u8>>,
+    name: &[u8],
+    kind: tar::EntryType,
+    link: &str,
+    data: &[u8],
+) {
     let mut h = tar::Header::new_gnu();
     {
         let old = h.as_old_mut();
-        old.name[..name.len()].copy_from_slice(name.as_bytes());
+        old.name[..name.len()].copy_from_slice(name);
         old.linkname[..link.len()].copy_from_slice(link.as_bytes());
     }
     h.set_entry_type(kind);
@@ -839,4 +849,32 @@ fn rootless_snapshots_are_overlay_ready() {
         listing.contains("keep") && listing.contains("new"),
         "{listing}"
     );
+}
+
+/// Names that are not UTF-8 are kept byte for byte, and whiteouts and
+/// opaque markers find them.
+#[test]
+fn non_utf8_names_are_kept_and_whited_out() {
+    use std::os::unix::ffi::OsStrExt;
+    let w = World::new();
+    let name = |b: &[u8]| w.root.join(std::ffi::OsStr::from_bytes(b));
+    assert!(w.apply(
+        tar_of(|b| {
+            raw_bytes(b, b"caf\xe9", tar::EntryType::Regular, "", b"1");
+            raw_bytes(b, b"keep\xff", tar::EntryType::Regular, "", b"1");
+            raw_bytes(b, b"d/old\xfe", tar::EntryType::Regular, "", b"1");
+        }),
+        ApplyMode::Flatten
+    ));
+    assert!(name(b"caf\xe9").is_file() && name(b"d/old\xfe").is_file());
+    assert!(w.apply(
+        tar_of(|b| {
+            raw_bytes(b, b".wh.caf\xe9", tar::EntryType::Regular, "", b"");
+            raw_bytes(b, b"d/.wh..wh..opq", tar::EntryType::Regular, "", b"");
+        }),
+        ApplyMode::Flatten
+    ));
+    assert!(!name(b"caf\xe9").exists());
+    assert!(!name(b"d/old\xfe").exists());
+    assert!(name(b"keep\xff").is_file());
 }

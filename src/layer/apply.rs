@@ -15,8 +15,10 @@
 //! to build a plain root filesystem from several layers.
 
 use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags, ResolveFlags};
@@ -78,17 +80,26 @@ fn errno(entry: &Path, what: &str, e: rustix::io::Errno) -> Error {
 }
 
 /// The entry's path as plain components, refusing `..`.
-fn clean(path: &Path) -> Result<Vec<String>> {
+fn clean(path: &Path) -> Result<Vec<OsString>> {
     let mut out = Vec::new();
     for c in path.components() {
         match c {
-            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::Normal(s) => out.push(s.to_os_string()),
             Component::RootDir | Component::CurDir => {}
             Component::ParentDir => return Err(bad(path, "refusing a name with `..`")),
             Component::Prefix(_) => return Err(bad(path, "bad name")),
         }
     }
     Ok(out)
+}
+
+/// The path of `parts` relative to the root (`.` for the root itself).
+fn relative(parts: &[OsString]) -> PathBuf {
+    if parts.is_empty() {
+        PathBuf::from(".")
+    } else {
+        parts.iter().collect()
+    }
 }
 
 /// What an entry's PAX records say beyond the header.
@@ -134,13 +145,13 @@ struct Target {
     root: OwnedFd,
     opts: ApplyOptions,
     /// Directories whose final mode is set after their children are written.
-    dir_modes: Vec<(Vec<String>, u32, i64)>,
+    dir_modes: Vec<(Vec<OsString>, u32, i64)>,
     /// What this layer wrote (for opaque directories in flatten mode).
-    written: HashSet<Vec<String>>,
+    written: HashSet<Vec<OsString>>,
 }
 
 impl Target {
-    fn open_in_root(&self, rel: &str) -> rustix::io::Result<OwnedFd> {
+    fn open_in_root(&self, rel: &Path) -> rustix::io::Result<OwnedFd> {
         loop {
             match rfs::openat2(
                 &self.root,
@@ -157,23 +168,23 @@ impl Target {
     }
 
     /// Opens (creating as needed) the directory `parts` inside the root.
-    fn dir(&self, entry: &Path, parts: &[String]) -> Result<OwnedFd> {
+    fn dir(&self, entry: &Path, parts: &[OsString]) -> Result<OwnedFd> {
         // Usually the directory exists: one walk. Else go component by
         // component, creating what is missing.
         if !parts.is_empty() {
-            if let Ok(fd) = self.open_in_root(&parts.join("/")) {
+            if let Ok(fd) = self.open_in_root(&relative(parts)) {
                 return Ok(fd);
             }
         }
         let mut cur = self
-            .open_in_root(".")
+            .open_in_root(Path::new("."))
             .map_err(|e| errno(entry, "opening the root", e))?;
         for (i, _) in parts.iter().enumerate() {
-            let rel = parts[..=i].join("/");
+            let rel = relative(&parts[..=i]);
             cur = match self.open_in_root(&rel) {
                 Ok(fd) => fd,
                 Err(rustix::io::Errno::NOENT) => {
-                    rfs::mkdirat(&cur, parts[i].as_str(), Mode::from_raw_mode(0o755))
+                    rfs::mkdirat(&cur, parts[i].as_os_str(), Mode::from_raw_mode(0o755))
                         .or_else(|e| {
                             if e == rustix::io::Errno::EXIST {
                                 Ok(())
@@ -192,12 +203,8 @@ impl Target {
     }
 
     /// The directory `parts` inside the root if it exists (never creating).
-    fn existing_dir(&self, entry: &Path, parts: &[String]) -> Result<Option<OwnedFd>> {
-        let rel = if parts.is_empty() {
-            ".".to_string()
-        } else {
-            parts.join("/")
-        };
+    fn existing_dir(&self, entry: &Path, parts: &[OsString]) -> Result<Option<OwnedFd>> {
+        let rel = relative(parts);
         match self.open_in_root(&rel) {
             Ok(fd) => Ok(Some(fd)),
             Err(rustix::io::Errno::NOENT | rustix::io::Errno::NOTDIR) => Ok(None),
@@ -214,8 +221,8 @@ impl Target {
         let Some((name, parent_parts)) = parts.split_last() else {
             return Ok(()); // the root itself ("./")
         };
-        if let Some(hidden) = name.strip_prefix(".wh.") {
-            return self.whiteout(&path, parent_parts, hidden);
+        if let Some(hidden) = name.as_bytes().strip_prefix(b".wh.") {
+            return self.whiteout(&path, parent_parts, OsStr::from_bytes(hidden));
         }
         let parent = self.dir(&path, parent_parts)?;
         let h = entry.header().clone();
@@ -224,7 +231,7 @@ impl Target {
         let mtime = h.mtime().unwrap_or(0) as i64;
         let kind = h.entry_type();
         // Replace whatever stands there, except a directory by a directory.
-        let existing = rfs::statat(&parent, name.as_str(), AtFlags::SYMLINK_NOFOLLOW).ok();
+        let existing = rfs::statat(&parent, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW).ok();
         let existing_dir = existing
             .as_ref()
             .is_some_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Directory);
@@ -243,12 +250,12 @@ impl Target {
         match kind {
             tar::EntryType::Directory => {
                 if !existing_dir {
-                    rfs::mkdirat(&parent, name.as_str(), Mode::from_raw_mode(0o700))
+                    rfs::mkdirat(&parent, name.as_os_str(), Mode::from_raw_mode(0o700))
                         .map_err(|e| errno(&path, "mkdir", e))?;
                 }
                 let fd = rfs::openat(
                     &parent,
-                    name.as_str(),
+                    name.as_os_str(),
                     OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                     Mode::empty(),
                 )
@@ -262,7 +269,7 @@ impl Target {
             tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
                 let fd = rfs::openat(
                     &parent,
-                    name.as_str(),
+                    name.as_os_str(),
                     OFlags::WRONLY
                         | OFlags::CREATE
                         | OFlags::EXCL
@@ -286,7 +293,7 @@ impl Target {
                     .link_name()
                     .map_err(|e| bad(&path, e))?
                     .ok_or_else(|| bad(&path, "symlink without a target"))?;
-                rfs::symlinkat(target.as_ref(), &parent, name.as_str())
+                rfs::symlinkat(target.as_ref(), &parent, name.as_os_str())
                     .map_err(|e| errno(&path, "symlink", e))?;
                 self.chown_at(&meta, parent.as_fd(), name)?;
                 set_mtime(parent.as_fd(), name, mtime);
@@ -306,9 +313,9 @@ impl Target {
                     .ok_or_else(|| bad(&path, "hardlink target does not exist"))?;
                 rfs::linkat(
                     &tdir,
-                    tname.as_str(),
+                    tname.as_os_str(),
                     &parent,
-                    name.as_str(),
+                    name.as_os_str(),
                     AtFlags::empty(),
                 )
                 .map_err(|e| errno(&path, "hardlink", e))?;
@@ -335,8 +342,14 @@ impl Target {
                     h.device_major().ok().flatten().unwrap_or(0),
                     h.device_minor().ok().flatten().unwrap_or(0),
                 );
-                rfs::mknodat(&parent, name.as_str(), ft, Mode::from_raw_mode(0o600), dev)
-                    .map_err(|e| errno(&path, "mknod", e))?;
+                rfs::mknodat(
+                    &parent,
+                    name.as_os_str(),
+                    ft,
+                    Mode::from_raw_mode(0o600),
+                    dev,
+                )
+                .map_err(|e| errno(&path, "mknod", e))?;
                 self.chown_at(&meta, parent.as_fd(), name)?;
                 for (attr, value) in meta.xattrs {
                     if let Err(e) = set_xattr_unopened(parent.as_fd(), name, attr, value) {
@@ -346,7 +359,7 @@ impl Target {
                 // Just made by mknodat, so not a symlink: chmodat is exact.
                 rfs::chmodat(
                     &parent,
-                    name.as_str(),
+                    name.as_os_str(),
                     Mode::from_raw_mode(mode),
                     AtFlags::empty(),
                 )
@@ -409,7 +422,7 @@ impl Target {
         self.chown_with(meta, |u, g| rfs::fchown(fd, Some(u), Some(g)))
     }
 
-    fn chown_at(&self, meta: &Meta<'_>, parent: BorrowedFd<'_>, name: &str) -> Result<()> {
+    fn chown_at(&self, meta: &Meta<'_>, parent: BorrowedFd<'_>, name: &OsStr) -> Result<()> {
         self.chown_with(meta, |u, g| {
             rfs::chownat(parent, name, Some(u), Some(g), AtFlags::SYMLINK_NOFOLLOW)
         })
@@ -439,11 +452,12 @@ impl Target {
         Ok(())
     }
 
-    fn whiteout(&mut self, path: &Path, parent_parts: &[String], hidden: &str) -> Result<()> {
+    fn whiteout(&mut self, path: &Path, parent_parts: &[OsString], hidden: &OsStr) -> Result<()> {
         if hidden == ".wh..opq" {
             return self.opaque(path, parent_parts);
         }
-        if hidden.is_empty() || hidden == "." || hidden == ".." || hidden.contains('/') {
+        if hidden.is_empty() || hidden == "." || hidden == ".." || hidden.as_bytes().contains(&b'/')
+        {
             return Err(bad(path, "bad whiteout"));
         }
         match self.opts.mode {
@@ -469,7 +483,7 @@ impl Target {
         Ok(())
     }
 
-    fn opaque(&mut self, path: &Path, parent_parts: &[String]) -> Result<()> {
+    fn opaque(&mut self, path: &Path, parent_parts: &[OsString]) -> Result<()> {
         let open = |parent: OwnedFd| {
             rfs::openat(
                 &parent,
@@ -510,7 +524,7 @@ impl Target {
         self.dir_modes
             .sort_by_key(|(p, _, _)| std::cmp::Reverse(p.len()));
         for (parts, mode, mtime) in std::mem::take(&mut self.dir_modes) {
-            let path = PathBuf::from(parts.join("/"));
+            let path = relative(&parts);
             let (name, parent_parts) = parts.split_last().expect("non-empty");
             let Some(parent) = self.existing_dir(&path, parent_parts)? else {
                 continue;
@@ -519,7 +533,7 @@ impl Target {
             // open without following, and change only what was opened.
             let fd = match rfs::openat(
                 &parent,
-                name.as_str(),
+                name.as_os_str(),
                 OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
                 Mode::empty(),
             ) {

@@ -2,7 +2,10 @@
 //! removing trees without following symlinks, times, and xattrs on nodes
 //! that must not be opened (devices, fifos).
 
+use std::ffi::{OsStr, OsString};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+
+use std::os::unix::ffi::OsStrExt;
 
 use rustix::fs::{self as rfs, AtFlags, Mode, OFlags};
 
@@ -19,12 +22,12 @@ pub(crate) fn times(secs: i64) -> rfs::Timestamps {
 }
 
 /// Sets an entry's times without following a symlink (best effort, as tar).
-pub(crate) fn set_mtime(parent: BorrowedFd<'_>, name: &str, secs: i64) {
+pub(crate) fn set_mtime(parent: BorrowedFd<'_>, name: &OsStr, secs: i64) {
     let _ = rfs::utimensat(parent, name, &times(secs), AtFlags::SYMLINK_NOFOLLOW);
 }
 
 /// The names in directory `dir` (without `.` and `..`).
-pub(crate) fn dir_names(dir: BorrowedFd<'_>) -> Vec<String> {
+pub(crate) fn dir_names(dir: BorrowedFd<'_>) -> Vec<OsString> {
     let Ok(fd) = rfs::openat(
         dir,
         ".",
@@ -37,14 +40,14 @@ pub(crate) fn dir_names(dir: BorrowedFd<'_>) -> Vec<String> {
         return vec![];
     };
     d.flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .map(|e| OsStr::from_bytes(e.file_name().to_bytes()).to_os_string())
         .filter(|n| n != "." && n != "..")
         .collect()
 }
 
 /// Removes `name` in `parent`: a whole tree if it is a directory, never
 /// following symlinks.
-pub(crate) fn remove_at(parent: BorrowedFd<'_>, name: &str) {
+pub(crate) fn remove_at(parent: BorrowedFd<'_>, name: &OsStr) {
     if rfs::unlinkat(parent, name, AtFlags::empty()).is_ok() {
         return;
     }
@@ -72,7 +75,7 @@ pub(crate) fn remove_children(dir: BorrowedFd<'_>) {
 /// descriptor and its `/proc/self/fd` link, which names exactly that inode.
 pub(crate) fn set_xattr_unopened(
     parent: BorrowedFd<'_>,
-    name: &str,
+    name: &OsStr,
     attr: &str,
     value: &[u8],
 ) -> rustix::io::Result<()> {
