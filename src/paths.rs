@@ -2,9 +2,23 @@
 
 use std::path::PathBuf;
 
-/// True when this process runs without root's powers (euid != 0).
+static JOINED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when this process runs without root's powers: euid != 0, or root
+/// only of the rootless session's user namespace (see `net::session`).
 pub fn is_rootless() -> bool {
-    !rustix::process::geteuid().is_root()
+    JOINED.load(std::sync::atomic::Ordering::Relaxed) || !rustix::process::geteuid().is_root()
+}
+
+/// Records that this process joined the rootless session's user namespace,
+/// where it is uid 0 but still a rootless user's process.
+pub fn mark_joined() {
+    JOINED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// True once this process joined the rootless session's user namespace.
+pub fn joined() -> bool {
+    JOINED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The default store root: `/var/lib/tug` for root, else

@@ -44,6 +44,11 @@ impl IdMapping {
     /// The mapping for this process: identity for root; for a rootless user
     /// 0 → their uid/gid plus their subordinate ranges when usable.
     pub fn for_current_user() -> IdMapping {
+        static CACHED: std::sync::OnceLock<IdMapping> = std::sync::OnceLock::new();
+        CACHED.get_or_init(Self::compute_for_current_user).clone()
+    }
+
+    fn compute_for_current_user() -> IdMapping {
         let uid = rustix::process::geteuid().as_raw();
         let gid = rustix::process::getegid().as_raw();
         if uid == 0 {
@@ -262,6 +267,9 @@ pub fn in_user_namespace() -> bool {
     }
 }
 
+/// Set for a `_userns` helper started from inside the session's namespace.
+const SESSION_ENV: &str = "TUG_USERNS_JOINED";
+
 /// Runs `tug _userns ARGS...` (the same binary) in a new user namespace with
 /// this user's mapping, so it can create and remove files owned by
 /// subordinate ids. The child unshares, says "ready", waits while the maps
@@ -270,7 +278,13 @@ pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Resu
     use std::io::{BufRead, BufReader, Write};
     use std::process::Stdio;
     let exe = std::env::current_exe().map_err(|e| Error::io("/proc/self/exe", e))?;
-    let mut child = std::process::Command::new(exe)
+    let joined = crate::paths::joined();
+    let mut child = std::process::Command::new(exe);
+    if joined {
+        // Already root of the session's namespace, which the child inherits.
+        child.env(SESSION_ENV, "1");
+    }
+    let mut child = child
         .arg("--root")
         .arg(store_root)
         .arg("_userns")
@@ -283,7 +297,9 @@ pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Resu
     let mut ready = String::new();
     let stdout = child.stdout.take().expect("piped");
     let _ = BufReader::new(stdout).read_line(&mut ready);
-    let mapped = if ready.trim() == "ready" {
+    let mapped = if ready.trim() == "ready" && joined {
+        Ok(())
+    } else if ready.trim() == "ready" {
         mapping.apply_to(child.id() as i32)
     } else {
         Err(Error::Invalid(
@@ -316,9 +332,15 @@ pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Resu
 /// until the parent has written its maps.
 pub fn enter_mapped() -> Result<()> {
     use std::io::{BufRead, Write};
-    // SAFETY: unshare takes no pointers; this runs at the start of a fresh
-    // single-threaded process (the `_userns` helper), as CLONE_NEWUSER requires.
-    let rc = unsafe { libc::unshare(libc::CLONE_NEWUSER) };
+    let joined = std::env::var_os(SESSION_ENV).is_some();
+    std::env::remove_var(SESSION_ENV);
+    let rc = if joined {
+        0
+    } else {
+        // SAFETY: unshare takes no pointers; this runs at the start of a fresh
+        // single-threaded process (the `_userns` helper), as CLONE_NEWUSER requires.
+        unsafe { libc::unshare(libc::CLONE_NEWUSER) }
+    };
     if rc != 0 {
         return Err(Error::io(
             "unshare(CLONE_NEWUSER)",
@@ -342,7 +364,7 @@ pub fn enter_mapped() -> Result<()> {
 /// possible, else from inside a mapped user namespace.
 pub fn remove_tree_mapped(store_root: &Path, path: &Path) {
     crate::store::remove_tree(path);
-    if path.exists() && crate::paths::is_rootless() {
+    if path.exists() && crate::paths::is_rootless() && !crate::paths::joined() {
         let m = IdMapping::for_current_user();
         if !m.is_single() {
             if let Some(p) = path.to_str() {

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Args as ClapArgs;
 use tug::container::health::HealthConfig;
 use tug::container::launch::{self, Request};
-use tug::runtime::spec::{BindMount, NetworkMode, RunOptions, SeccompChoice, Ulimit};
+use tug::runtime::spec::{
+    BindMount, NetworkMode, NetworkRequest, RunOptions, SeccompChoice, Ulimit,
+};
 use tug::Error;
 
 use crate::cli::Global;
@@ -55,14 +57,35 @@ pub struct Args {
     /// Container host name (default: the short container ID)
     #[arg(short = 'h', long)]
     pub hostname: Option<String>,
-    /// Network mode: none (a namespace with loopback only; the default until bridge networks exist) or host
+    /// Connect to a network: bridge (the default), none, host, or a network's name
     #[arg(
         long = "network",
         alias = "net",
-        default_value = "none",
-        value_name = "MODE"
+        default_value = "bridge",
+        value_name = "NETWORK"
     )]
     pub network: String,
+    /// Add a network-scoped alias for the container
+    #[arg(long = "network-alias", alias = "net-alias", value_name = "ALIAS")]
+    pub network_alias: Vec<String>,
+    /// IPv4 address on the network (user-defined networks only)
+    #[arg(long)]
+    pub ip: Option<std::net::Ipv4Addr>,
+    /// Publish a container's port(s) to the host ([IP:][HOST:]CTR[/PROTO])
+    #[arg(short = 'p', long = "publish", value_name = "SPEC")]
+    pub publish: Vec<String>,
+    /// Publish all exposed ports to random host ports
+    #[arg(short = 'P', long = "publish-all")]
+    pub publish_all: bool,
+    /// Expose a port or a range of ports
+    #[arg(long, value_name = "PORT")]
+    pub expose: Vec<String>,
+    /// Add a link to another container (NAME[:ALIAS])
+    #[arg(long, value_name = "NAME[:ALIAS]")]
+    pub link: Vec<String>,
+    /// Set custom DNS search domains
+    #[arg(long = "dns-search", value_name = "DOMAIN")]
+    pub dns_search: Vec<String>,
     /// Give extended privileges to the container
     #[arg(long)]
     pub privileged: bool,
@@ -300,20 +323,56 @@ impl Args {
             }
             env.extend(env_entry(e));
         }
-        let network = match self.network.as_str() {
-            "none" => NetworkMode::None,
-            "host" => NetworkMode::Host,
-            "bridge" | "default" => {
-                return Err(
-                    Error::NotImplemented("bridge networks (use --network none or host)").into(),
-                )
+        let (network, networks) = match self.network.as_str() {
+            "none" => (NetworkMode::None, Vec::new()),
+            "host" => (NetworkMode::Host, Vec::new()),
+            m if m.starts_with("container:") => {
+                return Err(Error::NotImplemented("--network container:NAME").into())
             }
-            other => {
-                return Err(invalid(format!(
-                    "invalid network mode {other:?}: want none or host"
-                )))
-            }
+            "" => return Err(invalid("invalid network mode \"\"".into())),
+            name => (
+                NetworkMode::Bridge,
+                vec![NetworkRequest {
+                    name: if name == "default" { "bridge" } else { name }.to_string(),
+                    aliases: self.network_alias.clone(),
+                    ip: self.ip,
+                }],
+            ),
         };
+        if network != NetworkMode::Bridge
+            && (!self.publish.is_empty() || self.publish_all || !self.link.is_empty())
+        {
+            return Err(invalid(format!(
+                "published ports and links need a bridge network, not --network {}",
+                self.network
+            )));
+        }
+        if (!self.network_alias.is_empty() || self.ip.is_some())
+            && matches!(self.network.as_str(), "bridge" | "default")
+        {
+            return Err(invalid(
+                "network-scoped aliases and --ip are supported for user-defined networks only"
+                    .into(),
+            ));
+        }
+        let mut publish = Vec::new();
+        for p in &self.publish {
+            publish.extend(tug::net::ports::parse_publish(p)?);
+        }
+        for e in &self.expose {
+            tug::net::ports::parse_container_ports(e)?;
+        }
+        let links = self
+            .link
+            .iter()
+            .map(|l| {
+                let (name, alias) = l.split_once(':').unwrap_or((l, l));
+                if name.is_empty() || alias.is_empty() {
+                    return Err(invalid(format!("invalid --link {l:?}: want NAME[:ALIAS]")));
+                }
+                Ok((name.trim_start_matches('/').to_string(), alias.to_string()))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let mut no_new_privileges = true;
         let mut seccomp = SeccompChoice::Default;
         for o in &self.security_opt {
@@ -368,6 +427,12 @@ impl Args {
             user: self.user.clone(),
             hostname: self.hostname.clone(),
             network,
+            networks,
+            publish,
+            publish_all: self.publish_all,
+            expose: self.expose.clone(),
+            links,
+            dns_search: self.dns_search.clone(),
             privileged: self.privileged,
             cap_add: self.cap_add.clone(),
             cap_drop: self.cap_drop.clone(),

@@ -9,16 +9,17 @@ use std::os::fd::AsRawFd;
 
 use chrono::Utc;
 
-use crate::container::{self, volume, Record, Status};
+use crate::container::{self, network, volume, Record, Status};
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::cgroups::Cgroup;
 use crate::runtime::rootfs::RootfsSource;
-use crate::runtime::spec::{self, NetworkMode, RunOptions, SeccompChoice, SpecInput};
+use crate::runtime::spec::{self, RunOptions, SeccompChoice, SpecInput};
 use crate::runtime::{process, seccomp};
 use crate::store::Store;
 use crate::userns::IdMapping;
 
 /// What `run`/`create` ask for.
+#[derive(Clone)]
 pub struct Request {
     /// The image as typed; None with `rootfs_dir`.
     pub image: Option<String>,
@@ -52,32 +53,6 @@ fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Res
         );
     }
     crate::store::snapshots::flatten_into(store, image, dest)
-}
-
-fn write_etc_files(dir: &Path, hostname: &str, o: &RunOptions) -> Result<()> {
-    let mut hosts = match o.network {
-        NetworkMode::Host => std::fs::read_to_string("/etc/hosts").unwrap_or_default(),
-        NetworkMode::None => format!(
-            "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t{hostname}\n"
-        ),
-    };
-    for (name, ip) in &o.add_hosts {
-        hosts.push_str(&format!("{ip}\t{name}\n"));
-    }
-    let resolv = if o.dns.is_empty() {
-        std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default()
-    } else {
-        o.dns.iter().map(|d| format!("nameserver {d}\n")).collect()
-    };
-    for (f, data) in [
-        ("hosts", hosts),
-        ("hostname", format!("{hostname}\n")),
-        ("resolv.conf", resolv),
-    ] {
-        let p = dir.join(f);
-        std::fs::write(&p, data).at(&p)?;
-    }
-    Ok(())
 }
 
 /// Creates the container (status created) without starting it.
@@ -195,6 +170,9 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         };
         let merged = dir.join("merged");
         let config = image.as_ref().map(|i| &i.config);
+        let mut req = req.clone();
+        let link_hosts = network::prepare_options(store, &name, config, &mut req.options)?;
+        let req = &req;
         let spec = spec::build(
             &SpecInput {
                 id: &id,
@@ -216,7 +194,15 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             spec.set_annotations(Some(a));
         }
         let hostname = spec.hostname().clone().unwrap_or_default();
-        write_etc_files(&dir, &hostname, &req.options)?;
+        network::allocate(
+            store,
+            &id,
+            &name,
+            &dir,
+            &hostname,
+            &req.options,
+            &link_hosts,
+        )?;
         let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
         container::write_doc(&dir.join("config.json"), &data)?;
         let args = spec
@@ -306,6 +292,10 @@ pub fn start(
             seccomp::profile_filters(&cache, Path::new(profile), &caps)?
         }
     };
+    if crate::paths::is_rootless() && !r.mapping.is_identity() {
+        // Containers and rootless bridges share the session's namespaces.
+        crate::net::session::join(store.root())?;
+    }
     let resources = spec.linux().as_ref().and_then(|l| l.resources().clone());
     let (cgroup, warning) = Cgroup::create(&r.id, resources.as_ref())?;
     if let Some(w) = warning {
@@ -319,10 +309,12 @@ pub fn start(
         mapping: &r.mapping,
         cgroup: &r.cgroup,
         tty,
+        network: &|pid| network::attach(store, r, pid),
     });
     let pid = match started {
         Ok(pid) => pid,
         Err(e) => {
+            network::stopped(store, r);
             r.cgroup.remove();
             r.cgroup = Cgroup::default();
             return Err(e);
@@ -364,6 +356,7 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
             process::wait_forwarding(pid)
         }
     };
+    network::stopped(store, r);
     r.status = Status::Exited;
     r.pid = None;
     r.monitor_pid = None;

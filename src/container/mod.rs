@@ -21,6 +21,7 @@ pub mod health;
 pub mod launch;
 pub mod logs;
 pub mod monitor;
+pub mod network;
 pub mod ops;
 pub mod signal;
 pub mod volume;
@@ -184,6 +185,8 @@ pub fn refresh(store: &Store, mut r: Record) -> Record {
         r.finished_at = r.finished_at.or_else(|| Some(Utc::now()));
         r.pid = None;
         let _ = save(store, &r);
+        // Its tug was killed: let its networks go too.
+        let _ = crate::net::attach::sync(store);
     }
     r
 }
@@ -361,6 +364,7 @@ pub fn create(
 /// Removes a (stopped) container: cgroups, directory, image pin.
 pub fn remove(store: &Store, r: &Record) {
     events::emit(store, r, "destroy", &[]);
+    network::forget(store, r);
     r.cgroup.remove();
     Cgroup::existing(&r.id).remove();
     let _ = std::fs::remove_file(pin_path(store, &r.id));

@@ -294,6 +294,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
         pump(store, id, out_r, err_r, &mut log);
         let code = process::reap(pid);
         let mut r = container::load(store, id).unwrap_or(r);
+        container::network::stopped(store, &r);
         r.status = Status::Exited;
         r.pid = None;
         r.exit_code = Some(code);

@@ -1,14 +1,36 @@
 //! Networks: user-defined bridge networks and the default `bridge`, their
-//! address management, and (as the runtime learns to attach containers) the
-//! links that join containers to them.
+//! address management, and the data path that joins containers to them.
 //!
-//! Each network is one JSON document, `networks/<name>.json`, replaced
-//! atomically under `networks/.lock`. The default network `bridge`
-//! (172.17.0.0/16, gateway 172.17.0.1) always exists and cannot be removed;
-//! `host` and `none` are modes, listed as Docker lists them.
+//! - `record.rs`   — network documents `networks/<name>.json` and their
+//!   endpoints (container addresses), replaced atomically under
+//!   `networks/.lock`; the default `bridge` (172.17.0.0/16) always exists
+//! - `ipam.rs`     — subnets and address allocation
+//! - `netlink.rs`  — a small synchronous rtnetlink client
+//! - `attach.rs`   — bridges and veth pairs for starting containers, and
+//!   tidying up when they stop
+//! - `firewall.rs` — root's NAT and isolation rules (one nftables table)
+//! - `ports.rs`    — `-p` specs and host port choice
+//! - `hosts.rs`    — each container's /etc/hosts: names on its networks, links
+//! - `session.rs`  — rootless: the pause process holding the user and
+//!   network namespaces that rootless containers and bridges live in
+//! - `forward.rs`  — rootless: published ports forwarded from the host
+//!   into the session's namespace
 
+pub mod attach;
+pub mod firewall;
+pub mod forward;
+pub mod hosts;
 pub mod ipam;
+pub mod netlink;
+pub mod ports;
 pub mod record;
+pub mod session;
 
 pub use ipam::Subnet;
 pub use record::{CreateOptions, Endpoint, Network};
+
+/// Prints a warning once per process.
+pub fn warn_once(msg: &str) {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| eprintln!("tug: warning: {msg}"));
+}

@@ -28,6 +28,25 @@ pub struct Endpoint {
     pub mac: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The container's init while it runs on this network (with its start
+    /// time, so a reused pid is not mistaken for it).
+    #[serde(default)]
+    pub pid: Option<i32>,
+    #[serde(default)]
+    pub pid_start: Option<u64>,
+    /// Host ports published to this endpoint while it runs.
+    #[serde(default)]
+    pub ports: Vec<super::ports::PortBinding>,
+}
+
+impl Endpoint {
+    /// True while the container that owns the endpoint runs.
+    pub fn live(&self) -> bool {
+        match (self.pid, self.pid_start) {
+            (Some(pid), Some(start)) => crate::container::proc_start_time(pid) == Some(start),
+            _ => false,
+        }
+    }
 }
 
 /// A network document.
@@ -91,7 +110,7 @@ fn path(store: &Store, name: &str) -> PathBuf {
     store.networks_dir().join(format!("{name}.json"))
 }
 
-fn lock(store: &Store) -> Result<LockGuard> {
+pub(super) fn lock(store: &Store) -> Result<LockGuard> {
     LockGuard::acquire(&store.networks_dir().join(".lock"), LockMode::Exclusive)
 }
 
@@ -107,12 +126,12 @@ fn random_id() -> String {
     hex::encode(bytes)
 }
 
-fn save(store: &Store, n: &Network) -> Result<()> {
+pub(super) fn save(store: &Store, n: &Network) -> Result<()> {
     let data = serde_json::to_vec_pretty(n).map_err(|e| Error::json("network", e))?;
     store.write_atomic(&path(store, &n.name), &data)
 }
 
-fn read(store: &Store, name: &str) -> Result<Option<Network>> {
+pub(super) fn read(store: &Store, name: &str) -> Result<Option<Network>> {
     let p = path(store, name);
     match std::fs::read(&p) {
         Ok(d) => serde_json::from_slice(&d)
@@ -149,6 +168,11 @@ fn default_bridge(store: &Store) -> Result<Network> {
 /// Every network, the default bridge first, then by name.
 pub fn list(store: &Store) -> Result<Vec<Network>> {
     let _g = lock(store)?;
+    list_locked(store)
+}
+
+/// [`list`] for a caller that holds the networks lock.
+pub(super) fn list_locked(store: &Store) -> Result<Vec<Network>> {
     let mut out = vec![default_bridge(store)?];
     let dir = store.networks_dir();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -202,20 +226,7 @@ pub fn create(store: &Store, name: &str, o: &CreateOptions) -> Result<Network> {
         )));
     }
     let _g = lock(store)?;
-    let existing = {
-        let mut v = vec![default_bridge(store)?];
-        let dir = store.networks_dir();
-        for e in std::fs::read_dir(&dir).at(&dir)?.flatten() {
-            if let Some(n) = e.file_name().to_string_lossy().strip_suffix(".json") {
-                if n != "bridge" {
-                    if let Some(net) = read(store, n)? {
-                        v.push(net);
-                    }
-                }
-            }
-        }
-        v
-    };
+    let existing = list_locked(store)?;
     if PREDEFINED.contains(&name) || existing.iter().any(|n| n.name == name) {
         return Err(invalid(format!("network with name {name} already exists")));
     }
@@ -351,6 +362,9 @@ pub fn allocate(
         // Docker derives the MAC from the address: 02:42:a.b.c.d.
         mac: format!("02:42:{:02x}:{:02x}:{:02x}:{:02x}", o[0], o[1], o[2], o[3]),
         aliases: aliases.to_vec(),
+        pid: None,
+        pid_start: None,
+        ports: Vec::new(),
     };
     n.endpoints.insert(container.to_string(), e.clone());
     save(store, &n)?;

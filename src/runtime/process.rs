@@ -27,6 +27,9 @@ pub struct Launch<'a> {
     pub cgroup: &'a Cgroup,
     /// The pty peer for `-t`.
     pub tty: Option<std::os::fd::RawFd>,
+    /// Wires the container's network namespace (given the init's pid)
+    /// before its command runs.
+    pub network: &'a dyn Fn(i32) -> Result<()>,
 }
 
 /// The clone(2) namespace flags a spec asks for.
@@ -56,7 +59,11 @@ pub fn clone_flags(spec: &Spec) -> libc::c_ulong {
 /// runs. Errors: CommandNotFound / CommandNotRunnable when the exec failed,
 /// Invalid with the init's reason when setting up failed.
 pub fn start(l: &Launch) -> Result<i32> {
-    let flags = clone_flags(l.spec);
+    let mut flags = clone_flags(l.spec);
+    if crate::paths::joined() {
+        // Already in the rootless session's user namespace.
+        flags &= !(libc::CLONE_NEWUSER as libc::c_ulong);
+    }
     let (go_r, mut go_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     let (mut rep_r, rep_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     let ctx = InitContext {
@@ -105,6 +112,7 @@ pub fn start(l: &Launch) -> Result<i32> {
     if flags & libc::CLONE_NEWUSER as libc::c_ulong != 0 {
         l.mapping.apply_to(pid).map_err(abort)?;
     }
+    (l.network)(pid).map_err(abort)?;
     // The init builds its filesystem while we move it into its cgroups.
     go_w.send(&Message::Go)
         .map_err(|e| abort(Error::io("signalling the container's init", e)))?;

@@ -61,11 +61,24 @@ pub const READONLY_PATHS: &[&str] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NetworkMode {
-    /// A network namespace with only loopback (the default until bridge networks exist).
+    /// A network namespace with only loopback.
     #[default]
     None,
     /// The host's network namespace.
     Host,
+    /// A network namespace joined to the bridge networks in `networks`
+    /// (the default `bridge` unless `--network NAME` says otherwise).
+    Bridge,
+}
+
+/// One network a container joins (`--network NAME`, `--network-alias`, `--ip`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NetworkRequest {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub ip: Option<std::net::Ipv4Addr>,
 }
 
 /// The syscall filter a container runs under.
@@ -167,6 +180,24 @@ pub struct RunOptions {
     /// `--sig-proxy=false`: signals to `tug run` are not passed on.
     #[serde(default)]
     pub no_sig_proxy: bool,
+    /// The networks to join, in order (bridge mode).
+    #[serde(default)]
+    pub networks: Vec<NetworkRequest>,
+    /// `-p`: ports published on the host (host port 0: chosen at start).
+    #[serde(default)]
+    pub publish: Vec<crate::net::ports::PortBinding>,
+    /// `-P`: every exposed port on a free host port.
+    #[serde(default)]
+    pub publish_all: bool,
+    /// `--expose PORT[/PROTO]`, beside the image's EXPOSE.
+    #[serde(default)]
+    pub expose: Vec<String>,
+    /// `--link NAME[:ALIAS]`, as (name, alias).
+    #[serde(default)]
+    pub links: Vec<(String, String)>,
+    /// `--dns-search` domains.
+    #[serde(default)]
+    pub dns_search: Vec<String>,
 }
 
 /// What the spec is built from besides the flags.
@@ -476,7 +507,7 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         json!({"type": "mount"}),
         json!({"type": "cgroup"}),
     ];
-    if opts.network == NetworkMode::None {
+    if opts.network != NetworkMode::Host {
         namespaces.push(json!({"type": "network"}));
     }
     let maps = |r: &[crate::userns::IdRange]| -> Vec<Value> {

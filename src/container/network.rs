@@ -1,0 +1,364 @@
+//! A container's networking over its life: addresses and /etc files at
+//! create, links, the bridge attachment and published ports at start
+//! (with the rootless port relay), and letting go at stop and removal.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use crate::container::Record;
+use crate::error::{Error, Result};
+use crate::net::ports::{parse_container_ports, PortBinding};
+use crate::net::{attach, hosts, record as netrec, Endpoint};
+use crate::runtime::spec::{NetworkMode, RunOptions};
+use crate::store::Store;
+
+/// The rootless port relay of the container this process started.
+static RELAY: AtomicI32 = AtomicI32::new(0);
+
+/// Ports a container exposes: the image's EXPOSE and `--expose`, as
+/// `PORT/proto` keys.
+pub fn exposed(image: Option<&oci_spec::image::ImageConfiguration>, o: &RunOptions) -> Vec<String> {
+    let mut out: Vec<String> = image
+        .and_then(|c| c.config().as_ref())
+        .and_then(|c| c.exposed_ports().clone())
+        .unwrap_or_default();
+    for e in &o.expose {
+        if let Ok((lo, hi, proto)) = parse_container_ports(e) {
+            out.extend((lo..=hi).map(|p| format!("{p}/{proto}")));
+        }
+    }
+    for e in out.iter_mut() {
+        if !e.contains('/') {
+            e.push_str("/tcp");
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Adds `-P`'s bindings: every exposed port not already published.
+pub fn publish_all(o: &mut RunOptions, exposed: &[String]) {
+    if !o.publish_all {
+        return;
+    }
+    for e in exposed {
+        if let Ok((port, _, proto)) = parse_container_ports(e) {
+            if !o
+                .publish
+                .iter()
+                .any(|p| p.container_port == port && p.proto == proto)
+            {
+                o.publish.push(PortBinding {
+                    host_ip: std::net::Ipv4Addr::UNSPECIFIED,
+                    host_port: 0,
+                    container_port: port,
+                    proto,
+                });
+            }
+        }
+    }
+}
+
+/// A linked container's address, ports and env, for `--link`.
+struct LinkTarget {
+    name: String,
+    ip: std::net::Ipv4Addr,
+    short_id: String,
+    ports: Vec<String>,
+    env: Vec<String>,
+}
+
+fn link_target(store: &Store, name: &str) -> Result<LinkTarget> {
+    let r = crate::container::find(store, name)
+        .map_err(|_| Error::Invalid(format!("could not get container for {name}")))?;
+    let net = netrec::find(store, "bridge")?;
+    let e = net.endpoints.get(&r.id).ok_or_else(|| {
+        Error::Invalid(format!(
+            "cannot link to {name}: it is not on the default bridge network"
+        ))
+    })?;
+    let spec = crate::container::launch::load_spec(store, &r.id)?;
+    let env = spec
+        .process()
+        .as_ref()
+        .and_then(|p| p.env().clone())
+        .unwrap_or_default();
+    let image = r
+        .image_id
+        .as_deref()
+        .and_then(|id| crate::image::resolve(store, id).ok());
+    Ok(LinkTarget {
+        name: r.name.clone(),
+        ip: e.ip,
+        short_id: r.short_id().to_string(),
+        ports: exposed(image.as_ref().map(|i| &i.config), &r.options),
+        env,
+    })
+}
+
+/// Docker's link environment for target `t` under `alias`, seen from `me`.
+fn link_env(me: &str, alias: &str, t: &LinkTarget) -> Vec<String> {
+    let prefix: String = alias
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut env = vec![format!("{prefix}_NAME=/{me}/{alias}")];
+    let mut ports: Vec<(u16, String)> = t
+        .ports
+        .iter()
+        .filter_map(|p| {
+            let (port, proto) = p.split_once('/')?;
+            Some((port.parse().ok()?, proto.to_string()))
+        })
+        .collect();
+    ports.sort();
+    if let Some((port, proto)) = ports.first() {
+        env.push(format!("{prefix}_PORT={proto}://{}:{port}", t.ip));
+    }
+    for (port, proto) in &ports {
+        let p = format!("{prefix}_PORT_{port}_{}", proto.to_uppercase());
+        env.push(format!("{p}={proto}://{}:{port}", t.ip));
+        env.push(format!("{p}_ADDR={}", t.ip));
+        env.push(format!("{p}_PORT={port}"));
+        env.push(format!("{p}_PROTO={proto}"));
+    }
+    for kv in &t.env {
+        let key = kv.split('=').next().unwrap_or_default();
+        if !["HOME", "PATH", "HOSTNAME"].contains(&key) {
+            env.push(format!("{prefix}_ENV_{kv}"));
+        }
+    }
+    env
+}
+
+/// At create, before the spec: link environment and `-P` bindings.
+/// Returns the hosts entries the links add.
+pub fn prepare_options(
+    store: &Store,
+    name: &str,
+    image: Option<&oci_spec::image::ImageConfiguration>,
+    o: &mut RunOptions,
+) -> Result<Vec<(String, String)>> {
+    let mut entries = Vec::new();
+    for (target, alias) in o.links.clone() {
+        let t = link_target(store, &target)?;
+        let mut env = link_env(name, &alias, &t);
+        env.append(&mut o.env);
+        o.env = env;
+        let mut names = vec![alias.clone()];
+        if t.name != alias {
+            names.push(t.name.clone());
+        }
+        names.push(t.short_id.clone());
+        entries.push((names.join(" "), t.ip.to_string()));
+    }
+    let exposed = exposed(image, o);
+    publish_all(o, &exposed);
+    Ok(entries)
+}
+
+/// At create: an address on each network, then the container's /etc
+/// files. Undone by [`forget`] if the create fails later.
+pub fn allocate(
+    store: &Store,
+    id: &str,
+    name: &str,
+    dir: &Path,
+    hostname: &str,
+    o: &RunOptions,
+    link_hosts: &[(String, String)],
+) -> Result<()> {
+    let mut own = None;
+    for req in &o.networks {
+        let e: Endpoint = netrec::allocate(store, &req.name, id, name, req.ip, &req.aliases)
+            .inspect_err(|_| {
+                let _ = attach::forget(store, id);
+            })?;
+        own.get_or_insert(e.ip);
+    }
+    let mut extra = link_hosts.to_vec();
+    extra.extend(o.add_hosts.iter().cloned());
+    let hosts_base = match o.network {
+        NetworkMode::Host => {
+            std::fs::read_to_string("/etc/hosts").unwrap_or_default()
+                + &hosts::base(None, &extra)[hosts::base(None, &[]).len()..]
+        }
+        NetworkMode::None => {
+            hosts::base(None, &extra).replacen("\n", &format!("\n127.0.1.1\t{hostname}\n"), 1)
+        }
+        NetworkMode::Bridge => hosts::base(own.map(|ip| (ip, hostname)), &extra),
+    };
+    let write = |f: &str, data: String| -> Result<()> {
+        let p = dir.join(f);
+        std::fs::write(&p, data).map_err(|e| Error::io(p, e))
+    };
+    write("hosts.base", hosts_base.clone())?;
+    write("hosts", hosts_base)?;
+    write("hostname", format!("{hostname}\n"))?;
+    let mut resolv = if o.dns.is_empty() {
+        std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default()
+    } else {
+        o.dns.iter().map(|d| format!("nameserver {d}\n")).collect()
+    };
+    if !o.dns_search.is_empty() {
+        resolv = resolv
+            .lines()
+            .filter(|l| !l.starts_with("search "))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            + &format!("search {}\n", o.dns_search.join(" "));
+    }
+    write("resolv.conf", resolv)?;
+    if !o.networks.is_empty() {
+        let all = netrec::list(store)?;
+        let names: Vec<String> = o.networks.iter().map(|n| n.name.clone()).collect();
+        hosts::refresh(store, &all, &names);
+    }
+    Ok(())
+}
+
+/// At start, between clone and exec: joins the networks and publishes ports.
+pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<()> {
+    if r.options.network != NetworkMode::Bridge {
+        return Ok(());
+    }
+    let names: Vec<String> = r.options.networks.iter().map(|n| n.name.clone()).collect();
+    let ports = attach::attach(store, &r.id, pid, &names, &r.options.publish)?;
+    if !ports.is_empty() && crate::paths::is_rootless() {
+        let net = netrec::find(store, &names[0])?;
+        let ip = net
+            .endpoints
+            .get(&r.id)
+            .map(|e| e.ip)
+            .ok_or_else(|| Error::Invalid("the container lost its address".into()))?;
+        let listeners = crate::net::forward::bind(&ports, ip)?;
+        if let Some(relay) = crate::net::forward::spawn(listeners)? {
+            RELAY.store(relay, Ordering::Relaxed);
+        }
+    }
+    Ok(())
+}
+
+/// When the container stopped: the relay goes, its endpoints go idle.
+pub fn stopped(store: &Store, r: &Record) {
+    let relay = RELAY.swap(0, Ordering::Relaxed);
+    if relay > 0 {
+        crate::net::forward::stop(relay);
+    }
+    if r.options.network == NetworkMode::Bridge {
+        let _ = attach::detach(store, &r.id);
+    }
+}
+
+/// When the container is removed: its addresses are freed and the others
+/// on its networks forget its name.
+pub fn forget(store: &Store, r: &Record) {
+    if r.options.networks.is_empty() {
+        return;
+    }
+    if let Ok(left) = attach::forget(store, &r.id) {
+        if let Ok(all) = netrec::list(store) {
+            hosts::refresh(store, &all, &left);
+        }
+    }
+}
+
+/// `NetworkSettings` for inspect: per-network endpoints and ports.
+pub fn settings(store: &Store, r: &Record) -> serde_json::Value {
+    use serde_json::json;
+    let all = netrec::list(store).unwrap_or_default();
+    let mut networks = serde_json::Map::new();
+    let mut ports: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+    let running = r.status == crate::container::Status::Running;
+    let mut top = json!({"IPAddress": "", "Gateway": "", "MacAddress": "", "IPPrefixLen": 0});
+    for (i, req) in r.options.networks.iter().enumerate() {
+        let Some(n) = all.iter().find(|n| n.name == req.name) else {
+            continue;
+        };
+        let Some(e) = n.endpoints.get(&r.id) else {
+            continue;
+        };
+        let mut aliases = e.aliases.clone();
+        if n.name != "bridge" {
+            aliases.push(r.short_id().to_string());
+        }
+        networks.insert(
+            n.name.clone(),
+            json!({
+                "Aliases": if n.name == "bridge" { serde_json::Value::Null } else { json!(aliases) },
+                "NetworkID": n.id,
+                "EndpointID": format!("{:x}", sha_of(&format!("{}{}", n.id, r.id))),
+                "Gateway": n.gateway.to_string(),
+                "IPAddress": e.ip.to_string(),
+                "IPPrefixLen": n.subnet.prefix,
+                "MacAddress": e.mac,
+                "DNSNames": if n.name == "bridge" { serde_json::Value::Null } else { json!([&[r.name.clone()], &aliases[..]].concat()) },
+            }),
+        );
+        if i == 0 {
+            if n.name == "bridge" {
+                top = json!({
+                    "IPAddress": e.ip.to_string(),
+                    "Gateway": n.gateway.to_string(),
+                    "MacAddress": e.mac,
+                    "IPPrefixLen": n.subnet.prefix,
+                });
+            }
+            for p in e.ports.iter().filter(|_| running) {
+                let list = ports.entry(p.key()).or_insert_with(|| json!([]));
+                if let Some(a) = list.as_array_mut() {
+                    a.push(json!({"HostIp": p.host_ip.to_string(), "HostPort": p.host_port.to_string()}));
+                }
+            }
+        }
+    }
+    let mut keys: Vec<String> = r.options.publish.iter().map(PortBinding::key).collect();
+    keys.extend(r.options.expose.iter().map(|k| {
+        if k.contains('/') {
+            k.clone()
+        } else {
+            format!("{k}/tcp")
+        }
+    }));
+    for key in keys {
+        ports.entry(key).or_insert(serde_json::Value::Null);
+    }
+    json!({
+        "Bridge": "",
+        "SandboxID": "",
+        "SandboxKey": r.pid.filter(|_| running).map(|p| format!("/proc/{p}/ns/net")).unwrap_or_default(),
+        "Ports": ports,
+        "IPAddress": top["IPAddress"],
+        "Gateway": top["Gateway"],
+        "MacAddress": top["MacAddress"],
+        "IPPrefixLen": top["IPPrefixLen"],
+        "Networks": networks,
+    })
+}
+
+fn sha_of(s: &str) -> u128 {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(s.as_bytes());
+    u128::from_be_bytes(d[..16].try_into().unwrap_or([0; 16]))
+}
+
+/// The published ports of a running container (for `ps` and `port`).
+pub fn published(store: &Store, r: &Record) -> Vec<PortBinding> {
+    let Some(first) = r.options.networks.first() else {
+        return Vec::new();
+    };
+    netrec::find(store, &first.name)
+        .ok()
+        .and_then(|n| n.endpoints.get(&r.id).cloned())
+        .filter(|e| e.live())
+        .map(|e| e.ports)
+        .unwrap_or_default()
+}

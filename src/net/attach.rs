@@ -1,0 +1,208 @@
+//! Joining running containers to their networks and letting them go.
+//!
+//! - [`attach`] runs between the container's clone and its exec: it marks
+//!   the container's endpoints live, creates the network's bridge if this
+//!   is its first container, makes a veth pair whose peer is created
+//!   directly inside the container's namespace as `eth0` (`eth1`... for
+//!   further networks), gives it its address and default route, and (as
+//!   root) rebuilds the NAT rules.
+//! - [`detach`] runs when the container stops; [`forget`] when it is
+//!   removed. Both end in [`sync`], which deletes the bridges of networks
+//!   no running container uses and rebuilds the rules, so a crashed
+//!   command's leftovers are cleaned by the next one.
+//!
+//! Bridges live in the host's network namespace as root, and in the
+//! rootless session's namespace otherwise (see `session`). The caller of
+//! these functions must be in a user namespace that owns both sides:
+//! the initial one as root, the session's when rootless.
+
+use std::os::fd::{AsFd, OwnedFd};
+
+use crate::error::{Error, Result};
+use crate::net::firewall;
+use crate::net::netlink::{parse_mac, Netlink};
+use crate::net::ports::{assign_host_ports, PortBinding};
+use crate::net::record::{list_locked, lock, save};
+use crate::net::Network;
+use crate::store::Store;
+
+/// A netlink socket where the bridges are.
+fn bridge_side() -> Result<Netlink> {
+    if crate::paths::is_rootless() || crate::net::session::joined() {
+        let ns = crate::net::session::netns()?;
+        Netlink::open_in(ns.as_fd())
+    } else {
+        Netlink::open()
+    }
+}
+
+fn uses_firewall() -> bool {
+    !crate::paths::is_rootless() && !crate::net::session::joined()
+}
+
+/// The host side of container `cid`'s veth on its `i`th network.
+fn host_ifname(cid: &str, i: usize) -> String {
+    format!("veth{}{i}", &cid[..7])
+}
+
+fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<u32> {
+    let br = n.bridge_name();
+    if let Some(i) = nl.link_index(&br)? {
+        return Ok(i);
+    }
+    nl.add_bridge(&br)?;
+    let index = nl
+        .link_index(&br)?
+        .ok_or_else(|| Error::Invalid(format!("bridge {br} vanished after creation")))?;
+    nl.add_address(index, n.gateway, n.subnet.prefix)?;
+    nl.set_up(index)?;
+    if uses_firewall() {
+        // Published ports answer on 127.0.0.1 through DNAT to the bridge.
+        firewall::sysctl(&format!("net/ipv4/conf/{br}/route_localnet"), "1")?;
+        if !n.internal {
+            firewall::sysctl("net/ipv4/ip_forward", "1")?;
+        }
+    }
+    Ok(index)
+}
+
+/// Puts container `cid` (its init is `pid`, not yet exec'd) on `networks`,
+/// in order, publishing `publish` on the first. Returns the host ports
+/// chosen.
+pub fn attach(
+    store: &Store,
+    cid: &str,
+    pid: i32,
+    networks: &[String],
+    publish: &[PortBinding],
+) -> Result<Vec<PortBinding>> {
+    let _g = lock(store)?;
+    let ns: OwnedFd = std::fs::File::open(format!("/proc/{pid}/ns/net"))
+        .map_err(|e| Error::io(format!("/proc/{pid}/ns/net"), e))?
+        .into();
+    let mut all = list_locked(store)?;
+    let taken: Vec<PortBinding> = all
+        .iter()
+        .flat_map(|n| n.endpoints.values())
+        .filter(|e| e.container != cid && e.live())
+        .flat_map(|e| e.ports.iter().copied())
+        .collect();
+    let mut host = bridge_side()?;
+    let mut inside = Netlink::open_in(ns.as_fd())?;
+    let mut routed = false;
+    let mut chosen = Vec::new();
+    for (i, name) in networks.iter().enumerate() {
+        let n = all
+            .iter_mut()
+            .find(|n| &n.name == name)
+            .ok_or_else(|| Error::Invalid(format!("network {name} not found")))?;
+        let e = n.endpoints.get_mut(cid).ok_or_else(|| {
+            Error::Invalid(format!("the container has no endpoint on network {name}"))
+        })?;
+        e.pid = Some(pid);
+        e.pid_start = crate::container::proc_start_time(pid);
+        if i == 0 {
+            let mut ports = publish.to_vec();
+            assign_host_ports(&mut ports, &taken)?;
+            e.ports = ports.clone();
+            chosen = ports;
+        }
+        let (ip, mac) = (e.ip, e.mac.clone());
+        let n = n.clone();
+        save(store, &n)?;
+        let master = ensure_bridge(&mut host, &n)?;
+        let host_if = host_ifname(cid, i);
+        host.delete_link(&host_if)?;
+        let peer = format!("eth{i}");
+        let mac = parse_mac(&mac).ok_or_else(|| Error::Invalid(format!("bad MAC {mac}")))?;
+        host.add_veth(&host_if, master, &peer, ns.as_fd(), mac)?;
+        let index = inside
+            .link_index(&peer)?
+            .ok_or_else(|| Error::Invalid(format!("{peer} missing in the container")))?;
+        inside.add_address(index, ip, n.subnet.prefix)?;
+        inside.set_up(index)?;
+        if !routed && !n.internal {
+            inside.add_default_route(n.gateway)?;
+            routed = true;
+        }
+    }
+    sync_locked(store, &mut host, &all)?;
+    Ok(chosen)
+}
+
+/// Marks container `cid`'s endpoints stopped and tidies up.
+pub fn detach(store: &Store, cid: &str) -> Result<()> {
+    let _g = lock(store)?;
+    let mut all = list_locked(store)?;
+    for n in all.iter_mut() {
+        if let Some(e) = n.endpoints.get_mut(cid) {
+            e.pid = None;
+            e.pid_start = None;
+            e.ports.clear();
+            save(store, n)?;
+        }
+    }
+    let mut host = match bridge_side() {
+        Ok(h) => h,
+        // Rootless with no session left: nothing to tidy.
+        Err(_) => return Ok(()),
+    };
+    sync_locked(store, &mut host, &all)
+}
+
+/// Tidies up after crashed commands: bridges without running containers
+/// go, and the rules match what runs.
+pub fn sync(store: &Store) -> Result<()> {
+    let _g = lock(store)?;
+    let all = list_locked(store)?;
+    let mut host = match bridge_side() {
+        Ok(h) => h,
+        Err(_) => return Ok(()),
+    };
+    sync_locked(store, &mut host, &all)
+}
+
+fn sync_locked(_store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()> {
+    let links = host.link_names()?;
+    let mut active = Vec::new();
+    for n in all {
+        if n.endpoints.values().any(|e| e.live()) {
+            active.push(n);
+        } else if links.contains(&n.bridge_name()) {
+            host.delete_link(&n.bridge_name())?;
+        }
+    }
+    if uses_firewall() {
+        let script = firewall::script(&active);
+        if let Err(e) = firewall::apply(&script) {
+            if active
+                .iter()
+                .any(|n| n.endpoints.values().any(|e| !e.ports.is_empty()))
+            {
+                return Err(e);
+            }
+            // Without nft, containers still reach each other; say why
+            // nothing else works.
+            crate::net::warn_once(&format!("{e}: no outbound NAT for containers"));
+        }
+    }
+    Ok(())
+}
+
+/// Forgets container `cid` on every network (at `rm`), then tidies up.
+pub fn forget(store: &Store, cid: &str) -> Result<Vec<String>> {
+    let mut left = Vec::new();
+    {
+        let _g = lock(store)?;
+        for n in list_locked(store)? {
+            if n.endpoints.contains_key(cid) {
+                let mut n = n;
+                n.endpoints.remove(cid);
+                save(store, &n)?;
+                left.push(n.name.clone());
+            }
+        }
+    }
+    sync(store)?;
+    Ok(left)
+}

@@ -1,0 +1,177 @@
+//! Rootless published ports: listen on the host, connect inside the
+//! session's network namespace, relay.
+//!
+//! The listeners are bound by the container's own tug process (foreground
+//! `run` or the monitor) before anything else, so a taken port fails the
+//! start with a clear error. A forked child then moves its threads into the
+//! session's network namespace — it is root of the session's user
+//! namespace, so it may — and relays each connection to the container's
+//! address with `std::io::copy`, which splices socket to socket on Linux.
+//! The child dies with its parent (parent-death signal) and is killed when
+//! the container stops.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsFd;
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::net::ports::{PortBinding, Proto};
+
+enum Listener {
+    Tcp(TcpListener),
+    Udp(UdpSocket),
+}
+
+/// Host sockets bound for a container's published ports.
+pub struct Listeners {
+    items: Vec<(Listener, SocketAddr)>,
+}
+
+/// Binds every published port on the host (the caller's network namespace).
+pub fn bind(ports: &[PortBinding], container_ip: Ipv4Addr) -> Result<Listeners> {
+    let mut items = Vec::new();
+    for p in ports {
+        let addr = (p.host_ip, p.host_port);
+        let target = SocketAddr::from((container_ip, p.container_port));
+        let l = match p.proto {
+            Proto::Tcp => TcpListener::bind(addr).map(Listener::Tcp),
+            Proto::Udp => UdpSocket::bind(addr).map(Listener::Udp),
+        }
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "Bind for {}:{} failed: {e}",
+                p.host_ip, p.host_port
+            ))
+        })?;
+        items.push((l, target));
+    }
+    Ok(Listeners { items })
+}
+
+/// Starts the relay process for `listeners`; returns its pid (None when
+/// there is nothing to forward). Call while single-threaded.
+pub fn spawn(listeners: Listeners) -> Result<Option<i32>> {
+    if listeners.items.is_empty() {
+        return Ok(None);
+    }
+    let ns = crate::net::session::netns()?;
+    // SAFETY: fork while single-threaded (the caller's contract); the child
+    // runs only its relay and exits.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(Error::io("fork", std::io::Error::last_os_error()));
+    }
+    if pid > 0 {
+        return Ok(Some(pid));
+    }
+    // SAFETY: prctl with an integer argument; dies when the parent does.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    let code = match relay(listeners, ns) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    };
+    // SAFETY: _exit ends the forked child without running the parent's
+    // atexit handlers.
+    unsafe { libc::_exit(code) }
+}
+
+fn enter(ns: std::os::fd::BorrowedFd) -> Result<()> {
+    rustix::thread::move_into_link_name_space(ns, Some(rustix::thread::LinkNameSpaceType::Network))
+        .map_err(|e| Error::Invalid(format!("entering the session's network namespace: {e}")))
+}
+
+fn relay(listeners: Listeners, ns: std::os::fd::BorrowedFd<'static>) -> Result<()> {
+    let mut threads = Vec::new();
+    for (l, target) in listeners.items {
+        threads.push(std::thread::spawn(move || {
+            if enter(ns).is_err() {
+                return;
+            }
+            match l {
+                Listener::Tcp(l) => tcp(l, target, ns),
+                Listener::Udp(s) => udp(s, target, ns),
+            }
+        }));
+    }
+    for t in threads {
+        let _ = t.join();
+    }
+    Ok(())
+}
+
+fn tcp(l: TcpListener, target: SocketAddr, ns: std::os::fd::BorrowedFd<'static>) {
+    for client in l.incoming().flatten() {
+        std::thread::spawn(move || {
+            if enter(ns).is_err() {
+                return;
+            }
+            let Ok(server) = TcpStream::connect(target) else {
+                return;
+            };
+            let _ = client.set_nodelay(true);
+            let _ = server.set_nodelay(true);
+            let (Ok(mut c2), Ok(mut s2)) = (client.try_clone(), server.try_clone()) else {
+                return;
+            };
+            let up = std::thread::spawn(move || {
+                let mut client = client;
+                let mut server = server;
+                let _ = std::io::copy(&mut client, &mut server);
+                let _ = server.shutdown(Shutdown::Write);
+            });
+            let _ = std::io::copy(&mut s2, &mut c2);
+            let _ = c2.shutdown(Shutdown::Write);
+            let _ = up.join();
+        });
+    }
+}
+
+fn udp(host: UdpSocket, target: SocketAddr, ns: std::os::fd::BorrowedFd<'static>) {
+    let host = Arc::new(host);
+    let flows: Arc<Mutex<HashMap<SocketAddr, Arc<UdpSocket>>>> = Arc::default();
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let Ok((n, from)) = host.recv_from(&mut buf) else {
+            return;
+        };
+        let existing = flows.lock().ok().and_then(|f| f.get(&from).cloned());
+        let sock = match existing {
+            Some(s) => s,
+            None => {
+                let Ok(s) = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)) else {
+                    continue;
+                };
+                if s.connect(target).is_err() {
+                    continue;
+                }
+                let s = Arc::new(s);
+                if let Ok(mut f) = flows.lock() {
+                    f.insert(from, s.clone());
+                }
+                let (back, host) = (s.clone(), host.clone());
+                let flows = flows.clone();
+                std::thread::spawn(move || {
+                    let _ = back.set_read_timeout(Some(std::time::Duration::from_secs(120)));
+                    let mut buf = vec![0u8; 65536];
+                    while let Ok(n) = back.recv(&mut buf) {
+                        let _ = host.send_to(&buf[..n], from);
+                    }
+                    if let Ok(mut f) = flows.lock() {
+                        f.remove(&from);
+                    }
+                });
+                let _ = ns.as_fd();
+                s
+            }
+        };
+        let _ = sock.send(&buf[..n]);
+    }
+}
+
+/// Stops a relay process.
+pub fn stop(pid: i32) {
+    // SAFETY: `pid` is our own unreaped child, so the signal reaches it.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    crate::runtime::process::reap(pid);
+}

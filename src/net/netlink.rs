@@ -1,0 +1,313 @@
+//! A small synchronous rtnetlink client: the handful of link, address and
+//! route requests networking needs (bridges, veth pairs, addresses, the
+//! default route), built with `netlink-packet-route` and sent over a plain
+//! `netlink-sys` socket. No async runtime: `run` must stay single-threaded
+//! until its clone, and each request is one round trip.
+//!
+//! A netlink socket acts on the network namespace it was created in, so
+//! [`Netlink::open_in`] enters a namespace only long enough to create the
+//! socket and then returns the calling thread to where it was.
+
+use std::net::Ipv4Addr;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+
+use netlink_packet_core::{
+    NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
+    NLM_F_REQUEST,
+};
+use netlink_packet_route::address::{AddressAttribute, AddressMessage};
+use netlink_packet_route::link::{
+    InfoData, InfoKind, InfoVeth, LinkAttribute, LinkFlags, LinkInfo, LinkMessage,
+};
+use netlink_packet_route::route::{
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+use netlink_sys::{protocols::NETLINK_ROUTE, Socket, SocketAddr};
+
+use crate::error::{Error, Result};
+
+/// A connected rtnetlink socket in one network namespace.
+pub struct Netlink {
+    socket: Socket,
+    seq: u32,
+}
+
+fn nl_err(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!("netlink: {what}: {e}"))
+}
+
+impl Netlink {
+    /// A socket in the caller's network namespace.
+    pub fn open() -> Result<Self> {
+        let mut socket = Socket::new(NETLINK_ROUTE).map_err(|e| nl_err("socket", e))?;
+        socket
+            .bind_auto()
+            .map_err(|e| nl_err("binding the socket", e))?;
+        socket
+            .connect(&SocketAddr::new(0, 0))
+            .map_err(|e| nl_err("connecting the socket", e))?;
+        Ok(Netlink { socket, seq: 1 })
+    }
+
+    /// A socket in the network namespace `ns` (an open `/proc/PID/ns/net`
+    /// or a bind-mounted namespace file). The calling thread enters `ns`
+    /// for the socket(2) call only.
+    pub fn open_in(ns: BorrowedFd) -> Result<Self> {
+        in_netns(ns, Self::open)?
+    }
+
+    /// Sends one request and collects the replies (for dumps) until the
+    /// kernel's ack or done.
+    fn request(
+        &mut self,
+        msg: RouteNetlinkMessage,
+        flags: u16,
+    ) -> Result<Vec<RouteNetlinkMessage>> {
+        let mut header = NetlinkHeader::default();
+        header.flags = NLM_F_REQUEST | flags;
+        self.seq = self.seq.wrapping_add(1);
+        header.sequence_number = self.seq;
+        let mut packet = NetlinkMessage::new(header, NetlinkPayload::from(msg));
+        packet.finalize();
+        let mut buf = vec![0u8; packet.buffer_len()];
+        packet.serialize(&mut buf);
+        self.socket
+            .send(&buf, 0)
+            .map_err(|e| nl_err("sending a request", e))?;
+        let mut replies = Vec::new();
+        let mut rbuf = vec![0u8; 64 * 1024];
+        loop {
+            let n = self
+                .socket
+                .recv(&mut &mut rbuf[..], 0)
+                .map_err(|e| nl_err("receiving a reply", e))?;
+            let mut off = 0;
+            while off < n {
+                let m = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&rbuf[off..n])
+                    .map_err(|e| nl_err("decoding a reply", e))?;
+                let len = m.header.length as usize;
+                if m.header.sequence_number == self.seq {
+                    match m.payload {
+                        NetlinkPayload::Done(_) => return Ok(replies),
+                        NetlinkPayload::Error(e) => {
+                            return match e.code {
+                                None => Ok(replies),
+                                Some(_) => Err(Error::Io {
+                                    path: "netlink".into(),
+                                    source: e.to_io(),
+                                }),
+                            };
+                        }
+                        NetlinkPayload::InnerMessage(inner) => {
+                            replies.push(inner);
+                            if flags & NLM_F_DUMP == 0 && flags & NLM_F_ACK == 0 {
+                                return Ok(replies);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if len == 0 {
+                    break;
+                }
+                off += (len + 3) & !3;
+            }
+        }
+    }
+
+    fn ack(&mut self, msg: RouteNetlinkMessage, what: &str) -> Result<()> {
+        self.request(msg, NLM_F_ACK)
+            .map(|_| ())
+            .map_err(|e| with_context(e, what))
+    }
+
+    /// The index of the link called `name`, if there is one.
+    pub fn link_index(&mut self, name: &str) -> Result<Option<u32>> {
+        let mut m = LinkMessage::default();
+        m.attributes.push(LinkAttribute::IfName(name.into()));
+        match self.request(RouteNetlinkMessage::GetLink(m), NLM_F_ACK) {
+            Ok(replies) => Ok(replies.into_iter().find_map(|r| match r {
+                RouteNetlinkMessage::NewLink(l) => Some(l.header.index),
+                _ => None,
+            })),
+            Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::ENODEV) => {
+                Ok(None)
+            }
+            Err(e) => Err(with_context(e, &format!("looking up link {name}"))),
+        }
+    }
+
+    /// Every link's name (a dump).
+    pub fn link_names(&mut self) -> Result<Vec<String>> {
+        let replies = self.request(
+            RouteNetlinkMessage::GetLink(LinkMessage::default()),
+            NLM_F_DUMP,
+        )?;
+        Ok(replies
+            .into_iter()
+            .filter_map(|r| match r {
+                RouteNetlinkMessage::NewLink(l) => l.attributes.into_iter().find_map(|a| match a {
+                    LinkAttribute::IfName(n) => Some(n),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Creates a bridge called `name` (down, no address yet).
+    pub fn add_bridge(&mut self, name: &str) -> Result<()> {
+        let mut m = LinkMessage::default();
+        m.attributes.push(LinkAttribute::IfName(name.into()));
+        m.attributes
+            .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
+                InfoKind::Bridge,
+            )]));
+        self.ack_create(
+            RouteNetlinkMessage::NewLink(m),
+            &format!("creating bridge {name}"),
+        )
+    }
+
+    /// Creates a veth pair: `host` here, attached to bridge `master` and up;
+    /// its peer `peer` created directly in the namespace `peer_ns` with MAC
+    /// `peer_mac`.
+    pub fn add_veth(
+        &mut self,
+        host: &str,
+        master: u32,
+        peer: &str,
+        peer_ns: BorrowedFd,
+        peer_mac: [u8; 6],
+    ) -> Result<()> {
+        let mut p = LinkMessage::default();
+        p.attributes.push(LinkAttribute::IfName(peer.into()));
+        p.attributes.push(LinkAttribute::Address(peer_mac.to_vec()));
+        p.attributes
+            .push(LinkAttribute::NetNsFd(peer_ns.as_raw_fd()));
+        let mut m = LinkMessage::default();
+        m.header.flags = LinkFlags::Up;
+        m.header.change_mask = LinkFlags::Up;
+        m.attributes.push(LinkAttribute::IfName(host.into()));
+        m.attributes.push(LinkAttribute::Controller(master));
+        m.attributes.push(LinkAttribute::LinkInfo(vec![
+            LinkInfo::Kind(InfoKind::Veth),
+            LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(p))),
+        ]));
+        self.ack_create(
+            RouteNetlinkMessage::NewLink(m),
+            &format!("creating veth pair {host}"),
+        )
+    }
+
+    fn ack_create(&mut self, msg: RouteNetlinkMessage, what: &str) -> Result<()> {
+        self.request(msg, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)
+            .map(|_| ())
+            .map_err(|e| with_context(e, what))
+    }
+
+    /// Brings link `index` up.
+    pub fn set_up(&mut self, index: u32) -> Result<()> {
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        m.header.flags = LinkFlags::Up;
+        m.header.change_mask = LinkFlags::Up;
+        self.ack(RouteNetlinkMessage::SetLink(m), "bringing a link up")
+    }
+
+    /// Deletes the link called `name` (no error when it is already gone).
+    pub fn delete_link(&mut self, name: &str) -> Result<()> {
+        let Some(index) = self.link_index(name)? else {
+            return Ok(());
+        };
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        match self.request(RouteNetlinkMessage::DelLink(m), NLM_F_ACK) {
+            Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::ENODEV) => Ok(()),
+            r => r
+                .map(|_| ())
+                .map_err(|e| with_context(e, &format!("deleting link {name}"))),
+        }
+    }
+
+    /// Adds `addr/prefix` to link `index` (no error if it is there already).
+    pub fn add_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
+        let mut m = AddressMessage::default();
+        m.header.family = AddressFamily::Inet;
+        m.header.prefix_len = prefix;
+        m.header.index = index;
+        m.attributes.push(AddressAttribute::Local(addr.into()));
+        m.attributes.push(AddressAttribute::Address(addr.into()));
+        let bits = if prefix == 0 {
+            0
+        } else {
+            u32::MAX >> prefix.min(32)
+        };
+        m.attributes
+            .push(AddressAttribute::Broadcast(Ipv4Addr::from(
+                u32::from(addr) | bits,
+            )));
+        match self.request(
+            RouteNetlinkMessage::NewAddress(m),
+            NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        ) {
+            Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::EEXIST) => Ok(()),
+            r => r
+                .map(|_| ())
+                .map_err(|e| with_context(e, &format!("adding address {addr}/{prefix}"))),
+        }
+    }
+
+    /// Adds the default route through `gateway`.
+    pub fn add_default_route(&mut self, gateway: Ipv4Addr) -> Result<()> {
+        let mut m = RouteMessage::default();
+        m.header = RouteHeader {
+            address_family: AddressFamily::Inet,
+            table: RouteHeader::RT_TABLE_MAIN,
+            protocol: RouteProtocol::Boot,
+            scope: RouteScope::Universe,
+            kind: RouteType::Unicast,
+            ..m.header
+        };
+        m.attributes
+            .push(RouteAttribute::Gateway(RouteAddress::Inet(gateway)));
+        self.ack_create(
+            RouteNetlinkMessage::NewRoute(m),
+            &format!("adding the default route via {gateway}"),
+        )
+    }
+}
+
+fn with_context(e: Error, what: &str) -> Error {
+    match e {
+        Error::Io { source, .. } => Error::Invalid(format!("{what}: {source}")),
+        e => e,
+    }
+}
+
+/// Runs `f` with the calling thread in network namespace `ns`, then moves
+/// the thread back to the namespace it was in.
+pub fn in_netns<T>(ns: BorrowedFd, f: impl FnOnce() -> T) -> Result<T> {
+    let here = std::fs::File::open("/proc/thread-self/ns/net")
+        .map_err(|e| Error::io("/proc/thread-self/ns/net", e))?;
+    rustix::thread::move_into_link_name_space(ns, Some(rustix::thread::LinkNameSpaceType::Network))
+        .map_err(|e| Error::Invalid(format!("entering a network namespace: {e}")))?;
+    let out = f();
+    rustix::thread::move_into_link_name_space(
+        here.as_fd(),
+        Some(rustix::thread::LinkNameSpaceType::Network),
+    )
+    .map_err(|e| Error::Invalid(format!("leaving a network namespace: {e}")))?;
+    Ok(out)
+}
+
+/// A MAC address parsed from `02:42:..` text.
+pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
+    let mut out = [0u8; 6];
+    let mut parts = s.split(':');
+    for b in out.iter_mut() {
+        *b = u8::from_str_radix(parts.next()?, 16).ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}

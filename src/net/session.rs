@@ -1,0 +1,187 @@
+//! The rootless session: one small pause process per store that holds a
+//! user namespace (the user's subordinate-id mapping, written once) and a
+//! network namespace where rootless networks' bridges live.
+//!
+//! `tug run` (or a container's monitor) joins the session's user namespace
+//! before it clones a container, so the container's namespaces belong to
+//! the session: the same process may then wire a veth between the bridge
+//! namespace and the container's, and no `newuidmap` runs per container.
+//! The pause process answers nothing; it sleeps, and leaves once no other
+//! process is in its user namespace for a while. Its pid and start time
+//! are in `<root>/session`, so a reused pid is never mistaken for it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+use crate::store::{LockGuard, LockMode};
+use crate::userns::IdMapping;
+
+static NETNS: OnceLock<OwnedFd> = OnceLock::new();
+
+/// True once this process joined the session (it is then uid 0 of the
+/// session's user namespace).
+pub fn joined() -> bool {
+    crate::paths::joined()
+}
+
+/// The session's network namespace, once joined.
+pub fn netns() -> Result<BorrowedFd<'static>> {
+    NETNS
+        .get()
+        .map(|f| f.as_fd())
+        .ok_or_else(|| Error::Invalid("not in the rootless network session".into()))
+}
+
+fn session_file(root: &Path) -> std::path::PathBuf {
+    root.join("session")
+}
+
+/// The running pause process of the session, started if needed.
+fn ensure(root: &Path, mapping: &IdMapping) -> Result<i32> {
+    let _g = LockGuard::acquire(&root.join("session.lock"), LockMode::Exclusive)?;
+    let file = session_file(root);
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        let mut it = text.split_whitespace().map(|v| v.parse::<u64>().ok());
+        if let (Some(Some(pid)), Some(Some(start))) = (it.next(), it.next()) {
+            if crate::container::proc_start_time(pid as i32) == Some(start) {
+                return Ok(pid as i32);
+            }
+        }
+    }
+    let exe = std::env::current_exe().map_err(|e| Error::io("/proc/self/exe", e))?;
+    let mut child = Command::new(exe)
+        .arg("--root")
+        .arg(root)
+        .arg("_pause")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| Error::Invalid(format!("starting the rootless session: {e}")))?;
+    let mut out = BufReader::new(child.stdout.take().expect("piped"));
+    let mut line = String::new();
+    let _ = out.read_line(&mut line);
+    let mapped = if line.trim() == "ready" {
+        mapping.apply_to(child.id() as i32)
+    } else {
+        Err(Error::Invalid("the rootless session did not start".into()))
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(if mapped.is_ok() { b"go\n" } else { b"stop\n" });
+    }
+    line.clear();
+    let _ = out.read_line(&mut line);
+    let _ = child.wait();
+    mapped?;
+    let pid: i32 = line
+        .trim()
+        .strip_prefix("pid ")
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| Error::Invalid("the rootless session did not start".into()))?;
+    let start = crate::container::proc_start_time(pid)
+        .ok_or_else(|| Error::Invalid("the rootless session exited at once".into()))?;
+    crate::store::write_atomic_in(root, &file, format!("{pid} {start}\n").as_bytes())?;
+    Ok(pid)
+}
+
+/// Joins the session's user namespace (starting the session if needed) and
+/// keeps its network namespace at hand. The process must be
+/// single-threaded: setns(2) into a user namespace requires it.
+pub fn join(root: &Path) -> Result<()> {
+    if joined() {
+        return Ok(());
+    }
+    // Computed now, while the real ids are still visible.
+    let mapping = IdMapping::for_current_user();
+    let pid = ensure(root, &mapping)?;
+    let open = |what: &str| -> Result<OwnedFd> {
+        let p = format!("/proc/{pid}/ns/{what}");
+        std::fs::File::open(&p)
+            .map(Into::into)
+            .map_err(|e| Error::io(p, e))
+    };
+    let user = open("user")?;
+    let net = open("net")?;
+    rustix::thread::move_into_link_name_space(
+        user.as_fd(),
+        Some(rustix::thread::LinkNameSpaceType::User),
+    )
+    .map_err(|e| Error::Invalid(format!("joining the rootless session: {e}")))?;
+    crate::paths::mark_joined();
+    let _ = NETNS.set(net);
+    Ok(())
+}
+
+/// The pause process itself (`tug _pause`): a new user namespace (mapped by
+/// the parent), a new network namespace with loopback up, then a detached
+/// child that sleeps until the session is idle.
+pub fn pause_main() -> Result<()> {
+    crate::userns::enter_mapped()?;
+    // SAFETY: unshare takes no pointers; this process is single-threaded.
+    if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+        return Err(Error::io(
+            "unshare(CLONE_NEWNET)",
+            std::io::Error::last_os_error(),
+        ));
+    }
+    let mut nl = crate::net::netlink::Netlink::open()?;
+    if let Some(lo) = nl.link_index("lo")? {
+        nl.set_up(lo)?;
+    }
+    drop(nl);
+    // SAFETY: fork in a single-threaded process; the child only calls
+    // async-signal-safe functions and plain Rust without locks held.
+    let child = unsafe { libc::fork() };
+    if child < 0 {
+        return Err(Error::io("fork", std::io::Error::last_os_error()));
+    }
+    if child > 0 {
+        println!("pid {child}");
+        return Ok(());
+    }
+    let _ = rustix::process::setsid();
+    if let Ok(null) = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for fd in 0..3 {
+            // SAFETY: dup2 onto the standard descriptors, which this
+            // process owns; `null` stays open across the call.
+            unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), fd) };
+        }
+    }
+    let _ = std::env::set_current_dir("/");
+    let mut idle = 0;
+    loop {
+        std::thread::sleep(Duration::from_secs(20));
+        idle = if others_in_namespace() { 0 } else { idle + 1 };
+        if idle >= 3 {
+            // SAFETY: _exit ends this process; nothing needs flushing.
+            unsafe { libc::_exit(0) };
+        }
+    }
+}
+
+/// True if any process but this one is in this process's user namespace.
+fn others_in_namespace() -> bool {
+    let me = std::process::id().to_string();
+    let Ok(own) = std::fs::read_link("/proc/self/ns/user") else {
+        return true;
+    };
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return true;
+    };
+    dir.flatten().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        name.bytes().all(|b| b.is_ascii_digit())
+            && name != me
+            && std::fs::read_link(e.path().join("ns/user")).is_ok_and(|l| l == own)
+    })
+}
