@@ -92,7 +92,7 @@ pub enum Command {
     /// Display a live stream of container resource usage
     Stats(crate::container::stats::Args),
     /// List port mappings of a container
-    Port(Pending),
+    Port(crate::container::port::Args),
     /// Get real time events
     Events(crate::container::events::Args),
     /// Manage containers
@@ -178,6 +178,9 @@ pub enum Command {
     /// Unpack an image's layer snapshots and print them (internal)
     #[command(name = "_prepare", hide = true)]
     Prepare(crate::internal_unpack::PrepareArgs),
+    /// Hold the rootless session's user and network namespaces (internal)
+    #[command(name = "_pause", hide = true)]
+    Pause_,
     /// The per-container monitor of a detached container (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(crate::container::monitor::Args),
@@ -297,7 +300,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Unpause(a) => crate::container::misc::pause(a, g, false),
         C::Rename(a) => crate::container::misc::rename(a, g),
         C::Stats(a) => crate::container::stats::run(a, g),
-        C::Port(_) => crate::pending::run("port"),
+        C::Port(a) => crate::container::port::run(a, g),
         C::Events(a) => crate::container::events::run(a, g),
         C::Container(ContainerCommand::Ls(a)) => crate::container::ps::run(a, g),
         C::Container(ContainerCommand::Inspect(a)) => crate::container::inspect::run(a, g),
@@ -305,6 +308,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
         C::Userns(a) => crate::internal::run(a, g),
         C::Prepare(a) => crate::internal_unpack::run(a, g),
+        C::Pause_ => tug::net::session::pause_main()
+            .map(|()| 0)
+            .map_err(Into::into),
         C::Volume(v) => {
             use crate::container::volume as vol;
             match v {

@@ -68,7 +68,15 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "ReadonlyRootfs": o.read_only,
             "CapAdd": o.cap_add,
             "CapDrop": o.cap_drop,
-            "NetworkMode": format!("{:?}", o.network).to_lowercase(),
+            "NetworkMode": match o.network {
+                tug::runtime::spec::NetworkMode::Bridge => o.networks.first().map(|n| n.name.clone()).unwrap_or_default(),
+                m => format!("{m:?}").to_lowercase(),
+            },
+            "PortBindings": port_bindings(&o.publish),
+            "Links": o.links.iter().map(|(n, a)| format!("/{n}:/{}/{a}", r.name)).collect::<Vec<_>>(),
+            "Dns": o.dns,
+            "DnsSearch": o.dns_search,
+            "ExtraHosts": o.add_hosts.iter().map(|(n, ip)| format!("{n}:{ip}")).collect::<Vec<_>>(),
             "Memory": o.memory.unwrap_or(0),
             "PidsLimit": o.pids_limit,
             "NanoCpus": o.cpus.map(|c| (c * 1e9) as i64).unwrap_or(0),
@@ -96,8 +104,23 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "StopSignal": o.stop_signal.clone().unwrap_or_else(|| "SIGTERM".into()),
             "StopTimeout": o.stop_timeout,
         },
-        "NetworkSettings": {"Networks": {}},
+        "NetworkSettings": tug::container::network::settings(store, r),
     })
+}
+
+/// HostConfig.PortBindings: what `-p` asked for (host port "" when any).
+fn port_bindings(ports: &[tug::net::ports::PortBinding]) -> Value {
+    let mut m = serde_json::Map::new();
+    for p in ports {
+        let e = m.entry(p.key()).or_insert_with(|| json!([]));
+        if let Some(a) = e.as_array_mut() {
+            a.push(json!({
+                "HostIp": if p.host_ip.is_unspecified() { String::new() } else { p.host_ip.to_string() },
+                "HostPort": if p.host_port == 0 { String::new() } else { p.host_port.to_string() },
+            }));
+        }
+    }
+    Value::Object(m)
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {

@@ -11,6 +11,7 @@ pub mod kill;
 pub mod logs;
 pub mod misc;
 pub mod monitor;
+pub mod port;
 pub mod ps;
 pub mod rm;
 pub mod run;

@@ -5,6 +5,7 @@
 use clap::Args as ClapArgs;
 use serde_json::json;
 use tug::container::{self, Record, Status};
+use tug::store::Store;
 
 use crate::cli::Global;
 use crate::common::open_store;
@@ -68,7 +69,7 @@ fn matches(r: &Record, filters: &[(String, String)]) -> anyhow::Result<bool> {
 }
 
 /// The fields `--format` sees (Docker's names).
-pub fn format_value(r: &Record, trunc: bool) -> serde_json::Value {
+pub fn format_value(store: &Store, all: &[Record], r: &Record, trunc: bool) -> serde_json::Value {
     json!({
         "ID": if trunc { r.short_id().to_string() } else { r.id.clone() },
         "Image": r.image,
@@ -77,12 +78,53 @@ pub fn format_value(r: &Record, trunc: bool) -> serde_json::Value {
         "RunningFor": super::human_duration(chrono::Utc::now() - r.created),
         "Status": super::status_text(r),
         "State": super::state_name(r.status),
-        "Ports": "",
-        "Names": r.name,
+        "Ports": ports_text(store, r),
+        "Names": names_text(all, r),
         "Labels": r.options.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
         "Mounts": "",
-        "Networks": format!("{:?}", r.options.network).to_lowercase(),
+        "Networks": networks_text(r),
     })
+}
+
+/// Docker's PORTS column: published ports while running, then exposed ones.
+fn ports_text(store: &Store, r: &Record) -> String {
+    let published = if r.status == Status::Running {
+        tug::container::network::published(store, r)
+    } else {
+        Vec::new()
+    };
+    let image = r
+        .image_id
+        .as_deref()
+        .and_then(|i| tug::image::resolve(store, i).ok());
+    let exposed = tug::container::network::exposed(image.as_ref().map(|i| &i.config), &r.options);
+    tug::net::ports::ps_column(&published, &exposed)
+}
+
+/// The container's name, plus `other/alias` for each container linking to it.
+fn names_text(all: &[Record], r: &Record) -> String {
+    let mut names = vec![r.name.clone()];
+    for o in all {
+        for (target, alias) in &o.options.links {
+            if target == &r.name || r.id.starts_with(target.as_str()) {
+                names.push(format!("{}/{alias}", o.name));
+            }
+        }
+    }
+    names.join(",")
+}
+
+fn networks_text(r: &Record) -> String {
+    match r.options.network {
+        tug::runtime::spec::NetworkMode::Bridge => r
+            .options
+            .networks
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        m => format!("{m:?}").to_lowercase(),
+    }
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
@@ -92,6 +134,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         .into_iter()
         .map(|r| container::refresh(&store, r))
         .collect();
+    let everyone = all.clone();
     let limit = if args.latest { Some(1) } else { args.last };
     if limit.is_none() && !args.all && !filters.iter().any(|(k, _)| k == "status" || k == "exited")
     {
@@ -116,7 +159,10 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     if let Some(f) = &args.format {
         let tmpl = f.strip_prefix("table ").unwrap_or(f);
         for r in &shown {
-            println!("{}", tug::format::render(tmpl, &format_value(r, trunc))?);
+            println!(
+                "{}",
+                tug::format::render(tmpl, &format_value(&store, &everyone, r, trunc))?
+            );
         }
         return Ok(0);
     }
@@ -142,8 +188,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
                 command_text(r, trunc),
                 super::ago(r.created),
                 super::status_text(r),
-                String::new(),
-                r.name.clone(),
+                ports_text(&store, r),
+                names_text(&everyone, r),
             ]
         })
         .collect();

@@ -67,6 +67,7 @@ pub fn spawn(listeners: Listeners) -> Result<Option<i32>> {
     }
     // SAFETY: prctl with an integer argument; dies when the parent does.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    release_inherited_fds(&listeners, ns);
     let code = match relay(listeners, ns) {
         Ok(()) => 0,
         Err(_) => 1,
@@ -74,6 +75,45 @@ pub fn spawn(listeners: Listeners) -> Result<Option<i32>> {
     // SAFETY: _exit ends the forked child without running the parent's
     // atexit handlers.
     unsafe { libc::_exit(code) }
+}
+
+/// Points stdio at /dev/null and closes every other inherited descriptor
+/// but the listeners and the namespace: the parent's pipes (a monitor's
+/// report pipe, a container's log pipes) must see EOF when the parent
+/// closes them.
+fn release_inherited_fds(listeners: &Listeners, ns: std::os::fd::BorrowedFd) {
+    use std::os::fd::AsRawFd;
+    let mut keep: Vec<i32> = listeners
+        .items
+        .iter()
+        .map(|(l, _)| match l {
+            Listener::Tcp(t) => t.as_raw_fd(),
+            Listener::Udp(u) => u.as_raw_fd(),
+        })
+        .collect();
+    keep.push(ns.as_raw_fd());
+    if let Ok(null) = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for fd in 0..3 {
+            // SAFETY: dup2 onto this process's own standard descriptors.
+            unsafe { libc::dup2(null.as_raw_fd(), fd) };
+        }
+    }
+    let fds: Vec<i32> = std::fs::read_dir("/proc/self/fd")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for fd in fds.into_iter().filter(|fd| *fd > 2 && !keep.contains(fd)) {
+        // SAFETY: closing a descriptor this forked child inherited and
+        // will not use; nothing else in the child refers to it.
+        unsafe { libc::close(fd) };
+    }
 }
 
 fn enter(ns: std::os::fd::BorrowedFd) -> Result<()> {

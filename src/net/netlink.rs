@@ -9,7 +9,7 @@
 //! socket and then returns the calling thread to where it was.
 
 use std::net::Ipv4Addr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsRawFd, BorrowedFd};
 
 use netlink_packet_core::{
     NetlinkHeader, NetlinkMessage, NetlinkPayload, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
@@ -51,8 +51,8 @@ impl Netlink {
     }
 
     /// A socket in the network namespace `ns` (an open `/proc/PID/ns/net`
-    /// or a bind-mounted namespace file). The calling thread enters `ns`
-    /// for the socket(2) call only.
+    /// or a bind-mounted namespace file); the calling thread stays where
+    /// it is.
     pub fn open_in(ns: BorrowedFd) -> Result<Self> {
         in_netns(ns, Self::open)?
     }
@@ -286,20 +286,22 @@ fn with_context(e: Error, what: &str) -> Error {
     }
 }
 
-/// Runs `f` with the calling thread in network namespace `ns`, then moves
-/// the thread back to the namespace it was in.
-pub fn in_netns<T>(ns: BorrowedFd, f: impl FnOnce() -> T) -> Result<T> {
-    let here = std::fs::File::open("/proc/thread-self/ns/net")
-        .map_err(|e| Error::io("/proc/thread-self/ns/net", e))?;
-    rustix::thread::move_into_link_name_space(ns, Some(rustix::thread::LinkNameSpaceType::Network))
-        .map_err(|e| Error::Invalid(format!("entering a network namespace: {e}")))?;
-    let out = f();
-    rustix::thread::move_into_link_name_space(
-        here.as_fd(),
-        Some(rustix::thread::LinkNameSpaceType::Network),
-    )
-    .map_err(|e| Error::Invalid(format!("leaving a network namespace: {e}")))?;
-    Ok(out)
+/// Runs `f` on a short-lived thread that first enters network namespace
+/// `ns`. A thread, because a rootless process may enter the session's
+/// namespace but never return to the host's; the calling thread stays put.
+pub fn in_netns<T: Send>(ns: BorrowedFd, f: impl FnOnce() -> T + Send) -> Result<T> {
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            rustix::thread::move_into_link_name_space(
+                ns,
+                Some(rustix::thread::LinkNameSpaceType::Network),
+            )
+            .map_err(|e| Error::Invalid(format!("entering a network namespace: {e}")))?;
+            Ok(f())
+        })
+        .join()
+        .map_err(|_| Error::Invalid("a network helper thread panicked".into()))?
+    })
 }
 
 /// A MAC address parsed from `02:42:..` text.
