@@ -176,7 +176,12 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     };
     let pid = exec::spawn(&exec::ExecRequest {
         init: &pidfd,
-        namespaces: process::clone_flags(&s),
+        namespaces: if crate::paths::joined() {
+            // Already in the session's user namespace, the container's own.
+            process::clone_flags(&s) & !(libc::CLONE_NEWUSER as libc::c_ulong)
+        } else {
+            process::clone_flags(&s)
+        },
         process: &p,
         seccomp: &filters,
         can_setgroups: !r.mapping.is_single(),

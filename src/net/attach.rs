@@ -26,6 +26,19 @@ use crate::net::record::{list_locked, lock, save};
 use crate::net::Network;
 use crate::store::Store;
 
+/// Root's bridges are shared by every store on the host: one host-wide
+/// lock orders their creation, use and removal. (Rootless bridges live in
+/// the store's own session namespace.)
+fn host_lock() -> Result<Option<crate::store::LockGuard>> {
+    if !uses_firewall() {
+        return Ok(None);
+    }
+    let dir = std::path::Path::new("/run/tug");
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    crate::store::LockGuard::acquire(&dir.join("network.lock"), crate::store::LockMode::Exclusive)
+        .map(Some)
+}
+
 /// A netlink socket where the bridges are.
 fn bridge_side() -> Result<Netlink> {
     if crate::paths::is_rootless() || crate::net::session::joined() {
@@ -50,7 +63,12 @@ fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<u32> {
     if let Some(i) = nl.link_index(&br)? {
         return Ok(i);
     }
-    nl.add_bridge(&br)?;
+    if let Err(e) = nl.add_bridge(&br) {
+        // Another store made it first (the default bridge is shared).
+        if nl.link_index(&br)?.is_none() {
+            return Err(e);
+        }
+    }
     let index = nl
         .link_index(&br)?
         .ok_or_else(|| Error::Invalid(format!("bridge {br} vanished after creation")))?;
@@ -77,6 +95,7 @@ pub fn attach(
     publish: &[PortBinding],
 ) -> Result<Vec<PortBinding>> {
     let _g = lock(store)?;
+    let _h = host_lock()?;
     let ns: OwnedFd = std::fs::File::open(format!("/proc/{pid}/ns/net"))
         .map_err(|e| Error::io(format!("/proc/{pid}/ns/net"), e))?
         .into();
@@ -142,6 +161,7 @@ pub fn detach(store: &Store, cid: &str) -> Result<()> {
             save(store, n)?;
         }
     }
+    let _h = host_lock()?;
     let mut host = match bridge_side() {
         Ok(h) => h,
         // Rootless with no session left: nothing to tidy.
@@ -155,6 +175,7 @@ pub fn detach(store: &Store, cid: &str) -> Result<()> {
 pub fn sync(store: &Store) -> Result<()> {
     let _g = lock(store)?;
     let all = list_locked(store)?;
+    let _h = host_lock()?;
     let mut host = match bridge_side() {
         Ok(h) => h,
         Err(_) => return Ok(()),
@@ -162,18 +183,20 @@ pub fn sync(store: &Store) -> Result<()> {
     sync_locked(store, &mut host, &all)
 }
 
-fn sync_locked(_store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()> {
-    let links = host.link_names()?;
+fn sync_locked(store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()> {
     let mut active = Vec::new();
     for n in all {
         if n.endpoints.values().any(|e| e.live()) {
             active.push(n);
-        } else if links.contains(&n.bridge_name()) {
-            host.delete_link(&n.bridge_name())?;
+        } else if let Some(index) = host.link_index(&n.bridge_name())? {
+            // Another store's containers may share the default bridge.
+            if !host.has_ports(index)? {
+                host.delete_link(&n.bridge_name())?;
+            }
         }
     }
     if uses_firewall() {
-        let script = firewall::script(&active);
+        let script = firewall::script(&firewall::table_name(store.root()), &active);
         if let Err(e) = firewall::apply(&script) {
             if active
                 .iter()

@@ -1,5 +1,5 @@
 //! NAT and isolation rules for root networking, as one nftables table
-//! (`ip tug`) rebuilt from the network documents each time a container
+//! per store (`ip tug-<hash of the store's path>`) rebuilt from the network documents each time a container
 //! starts or stops: outbound masquerade for each non-internal network,
 //! DNAT for published ports (including to 127.0.0.1, with the bridge's
 //! `route_localnet` on), and forward rules that keep networks apart and
@@ -13,15 +13,23 @@ use std::process::{Command, Stdio};
 use crate::error::{Error, Result};
 use crate::net::Network;
 
-/// The nftables script that replaces table `ip tug` with the rules for
-/// `active` (the networks that have running containers).
-pub fn script(active: &[&Network]) -> String {
-    let mut s = String::from("table ip tug\ndelete table ip tug\n");
+/// The store's own table: several stores (test suites, users) may share
+/// the host, and each rebuilds only its own rules.
+pub fn table_name(store_root: &std::path::Path) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(store_root.as_os_str().as_encoded_bytes());
+    format!("tug-{}", &hex::encode(h)[..8])
+}
+
+/// The nftables script that replaces `table` with the rules for `active`
+/// (the networks that have running containers).
+pub fn script(table: &str, active: &[&Network]) -> String {
+    let mut s = format!("table ip {table}\ndelete table ip {table}\n");
     if active.is_empty() {
         return s;
     }
     let bridges: Vec<String> = active.iter().map(|n| n.bridge_name()).collect();
-    s.push_str("table ip tug {\n");
+    s.push_str(&format!("table ip {table} {{\n"));
     s.push_str("  chain publish {\n");
     for n in active {
         for e in n.endpoints.values().filter(|e| e.live()) {

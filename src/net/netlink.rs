@@ -156,6 +156,21 @@ impl Netlink {
             .collect())
     }
 
+    /// True if any link is enslaved to the bridge with index `bridge`.
+    pub fn has_ports(&mut self, bridge: u32) -> Result<bool> {
+        let replies = self.request(
+            RouteNetlinkMessage::GetLink(LinkMessage::default()),
+            NLM_F_DUMP,
+        )?;
+        Ok(replies.iter().any(|r| match r {
+            RouteNetlinkMessage::NewLink(l) => l
+                .attributes
+                .iter()
+                .any(|a| matches!(a, LinkAttribute::Controller(m) if *m == bridge)),
+            _ => false,
+        }))
+    }
+
     /// Creates a bridge called `name` (down, no address yet).
     pub fn add_bridge(&mut self, name: &str) -> Result<()> {
         let mut m = LinkMessage::default();
