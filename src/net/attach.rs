@@ -229,3 +229,14 @@ pub fn forget(store: &Store, cid: &str) -> Result<Vec<String>> {
     sync(store)?;
     Ok(left)
 }
+
+/// Deletes a removed network's bridge (containers still dying on it lose
+/// their veths with their namespaces).
+pub fn drop_bridge(n: &Network) -> Result<()> {
+    let _h = host_lock()?;
+    match bridge_side() {
+        Ok(mut host) => host.delete_link(&n.bridge_name()),
+        // Rootless outside the session: the bridge goes with the session.
+        Err(_) => Ok(()),
+    }
+}

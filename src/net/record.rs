@@ -314,6 +314,7 @@ pub fn remove(store: &Store, what: &str) -> Result<Network> {
     }
     let p = path(store, &n.name);
     std::fs::remove_file(&p).at(&p)?;
+    super::attach::drop_bridge(&current)?;
     Ok(current)
 }
 

@@ -129,6 +129,10 @@ pub fn pause_main() -> Result<()> {
             std::io::Error::last_os_error(),
         ));
     }
+    // Nothing routes between the session's bridges: networks stay apart
+    // (a new namespace inherits the host's ip_forward).
+    std::fs::write("/proc/sys/net/ipv4/ip_forward", "0")
+        .map_err(|e| Error::io("/proc/sys/net/ipv4/ip_forward", e))?;
     let mut nl = crate::net::netlink::Netlink::open()?;
     if let Some(lo) = nl.link_index("lo")? {
         nl.set_up(lo)?;
