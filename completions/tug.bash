@@ -16,6 +16,9 @@ _tug() {
             ",$1")
                 cmd="tug"
                 ;;
+            tug,_pause)
+                cmd="tug__subcmd___pause"
+                ;;
             tug,_prepare)
                 cmd="tug__subcmd___prepare"
                 ;;
@@ -243,6 +246,9 @@ _tug() {
                 ;;
             tug__subcmd__container__subcmd__help,prune)
                 cmd="tug__subcmd__container__subcmd__help__subcmd__prune"
+                ;;
+            tug__subcmd__help,_pause)
+                cmd="tug__subcmd__help__subcmd___pause"
                 ;;
             tug__subcmd__help,_prepare)
                 cmd="tug__subcmd__help__subcmd___prepare"
@@ -734,8 +740,26 @@ _tug() {
 
     case "${cmd}" in
         tug)
-            opts="-D -h -V --root --debug --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare container-monitor help"
+            opts="-D -h -V --root --debug --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd___pause)
+            opts="-D -h -V --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1310,7 +1334,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1361,6 +1385,34 @@ _tug() {
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network-alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expose)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --link)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-search)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1646,8 +1698,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help)
-            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare container-monitor help"
+            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd___pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4480,7 +4546,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4531,6 +4597,34 @@ _tug() {
                     return 0
                     ;;
                 --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network-alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publish)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expose)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --link)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dns-search)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

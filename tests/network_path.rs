@@ -211,7 +211,8 @@ fn names_aliases_and_published_ports() {
             args.extend(["--rootfs", &r, &py, "-c", echo]);
             s.tug(args).succeeds();
             let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
-            sock.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+            sock.set_read_timeout(Some(Duration::from_millis(300)))
+                .unwrap();
             let deadline = Instant::now() + Duration::from_secs(15);
             let mut buf = [0u8; 64];
             loop {
@@ -220,10 +221,15 @@ fn names_aliases_and_published_ports() {
                     assert_eq!(&buf[..n], b"PING-OVER-UDP");
                     break;
                 }
-                assert!(Instant::now() < deadline, "no UDP answer: {}", s.tug(["logs", "udp"]).run().dump());
+                assert!(
+                    Instant::now() < deadline,
+                    "no UDP answer: {}",
+                    s.tug(["logs", "udp"]).run().dump()
+                );
             }
         } else {
-            s.tug(["run", "-d", "--name", "udp", "--rootfs", &r, "true"]).succeeds();
+            s.tug(["run", "-d", "--name", "udp", "--rootfs", &r, "true"])
+                .succeeds();
             eprintln!("SKIPPED: UDP publish needs python3 on the host");
         }
         for c in ["web", "late", "web2", "auto", "udp"] {
@@ -258,11 +264,25 @@ fn networks_are_isolated_and_internal_has_no_way_out() {
             .stdout();
         let ip = ip.trim();
         assert!(ip.starts_with(&a[..6]), "{ip}");
-        sh(&s, &rootfs, "neta", &format!("timeout 3 wget -qO- http://{ip}/"))
-            .success()
-            .stdout_contains("only-for-neta");
-        let out = sh(&s, &rootfs, "netb", &format!("timeout 3 wget -qO- http://{ip}/"));
-        assert!(!out.stdout().contains("only-for-neta"), "netb reached neta: {}", out.dump());
+        sh(
+            &s,
+            &rootfs,
+            "neta",
+            &format!("timeout 3 wget -qO- http://{ip}/; true"),
+        )
+        .success()
+        .stdout_contains("only-for-neta");
+        let out = sh(
+            &s,
+            &rootfs,
+            "netb",
+            &format!("timeout 3 wget -qO- http://{ip}/; true"),
+        );
+        assert!(
+            !out.stdout().contains("only-for-neta"),
+            "netb reached neta: {}",
+            out.dump()
+        );
         if !s.is_rootless() {
             s.tug(["network", "create", "--internal", "--subnet", c, "inner"])
                 .succeeds();
@@ -270,9 +290,13 @@ fn networks_are_isolated_and_internal_has_no_way_out() {
                 &s,
                 &rootfs,
                 "inner",
-                &format!("ip route; timeout 3 wget -qO- http://{ip}/"),
+                &format!("ip route; timeout 3 wget -qO- http://{ip}/; true"),
             );
-            assert!(!out.stdout().contains("only-for-neta"), "an internal network got out: {}", out.dump());
+            assert!(
+                !out.stdout().contains("only-for-neta"),
+                "an internal network got out: {}",
+                out.dump()
+            );
             assert!(!out.stdout().contains("default"), "{}", out.dump());
             s.tug(["network", "rm", "inner"]).succeeds();
         }
@@ -505,22 +529,23 @@ fn no_leaks_after_many_cycles() {
                 .stdout();
             ours.push(format!("br-{}", &nid.trim()[..12]));
             let p = format!("127.0.0.1:{}:80", free_port());
-            let cid = s.tug([
-                "run",
-                "-d",
-                "--name",
-                "c",
-                "--network",
-                &net,
-                "-p",
-                &p,
-                "--rootfs",
-                &r,
-                "sleep",
-                "60",
-            ])
-            .succeeds()
-            .stdout();
+            let cid = s
+                .tug([
+                    "run",
+                    "-d",
+                    "--name",
+                    "c",
+                    "--network",
+                    &net,
+                    "-p",
+                    &p,
+                    "--rootfs",
+                    &r,
+                    "sleep",
+                    "60",
+                ])
+                .succeeds()
+                .stdout();
             ours.push(format!("veth{}0", &cid.trim()[..7]));
             s.tug([
                 "run",
@@ -554,7 +579,10 @@ fn no_leaks_after_many_cycles() {
         if !s.is_rootless() {
             let after = host_links();
             for link in &ours {
-                assert!(!after.contains(&format!(" {link}")), "{link} left:\n{after}");
+                assert!(
+                    !after.contains(&format!(" {link}")),
+                    "{link} left:\n{after}"
+                );
             }
             let rules = Command::new("nft")
                 .args(["list", "ruleset"])

@@ -300,7 +300,7 @@ pub fn settings(store: &Store, r: &Record) -> serde_json::Value {
                 "IPAddress": e.ip.to_string(),
                 "IPPrefixLen": n.subnet.prefix,
                 "MacAddress": e.mac,
-                "DNSNames": if n.name == "bridge" { serde_json::Value::Null } else { json!([&[r.name.clone()], &aliases[..]].concat()) },
+                "DNSNames": if n.name == "bridge" { serde_json::Value::Null } else { json!([std::slice::from_ref(&r.name), &aliases[..]].concat()) },
             }),
         );
         if i == 0 {
