@@ -12,7 +12,6 @@ use tug::net::{self, Network};
 
 use crate::cli::Global;
 use crate::common::open_store;
-use crate::pending::Pending;
 
 #[derive(Debug, Subcommand)]
 pub enum NetworkCommand {
@@ -29,12 +28,39 @@ pub enum NetworkCommand {
     /// Remove all unused networks
     Prune(PruneArgs),
     /// Connect a container to a network
-    Connect(Pending),
+    Connect(ConnectArgs),
     /// Disconnect a container from a network
-    Disconnect(Pending),
+    Disconnect(DisconnectArgs),
 }
 
 /// Arguments of `network create`.
+/// Arguments of `network connect`.
+#[derive(Debug, Args, Clone)]
+pub struct ConnectArgs {
+    /// Add a network-scoped alias for the container
+    #[arg(long)]
+    pub alias: Vec<String>,
+    /// IPv4 address on the network
+    #[arg(long)]
+    pub ip: Option<std::net::Ipv4Addr>,
+    /// The network
+    pub network: String,
+    /// The container
+    pub container: String,
+}
+
+/// Arguments of `network disconnect`.
+#[derive(Debug, Args, Clone)]
+pub struct DisconnectArgs {
+    /// Force the container to disconnect from a network
+    #[arg(short, long)]
+    pub force: bool,
+    /// The network
+    pub network: String,
+    /// The container
+    pub container: String,
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct CreateArgs {
     /// Name of the network
@@ -128,8 +154,16 @@ pub fn run(cmd: NetworkCommand, g: &Global) -> anyhow::Result<i32> {
         NetworkCommand::Inspect(a) => inspect(a, g),
         NetworkCommand::Rm(a) => rm(a, g),
         NetworkCommand::Prune(a) => prune(a, g),
-        NetworkCommand::Connect(_) => crate::pending::run("network connect"),
-        NetworkCommand::Disconnect(_) => crate::pending::run("network disconnect"),
+        NetworkCommand::Connect(a) => {
+            let store = open_store(g)?;
+            tug::container::network::connect(&store, &a.container, &a.network, &a.alias, a.ip)?;
+            Ok(0)
+        }
+        NetworkCommand::Disconnect(a) => {
+            let store = open_store(g)?;
+            tug::container::network::disconnect(&store, &a.container, &a.network)?;
+            Ok(0)
+        }
     }
 }
 

@@ -45,10 +45,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1fx", b/a}'; }
 
 echo "tug: $TUG   runs: $N   kernel: $(uname -r)"
 # Warm-up (seccomp cache, page cache).
-"$TUG" --root "$WORK/store" run --rm --rootfs "$ROOTFS" true
+"$TUG" --root "$WORK/store" run --rm --network none --rootfs "$ROOTFS" true
 
-read -r tug_m tug_p < <(measure "$TUG" --root "$WORK/store" run --rm --rootfs "$ROOTFS" true)
-row "tug run --rm (root)" "$tug_m" "$tug_p"
+# The peers run without a network: so does tug here. Its default bridge
+# network (veth, addresses, NAT rules) is timed on its own row.
+read -r tug_m tug_p < <(measure "$TUG" --root "$WORK/store" run --rm --network none --rootfs "$ROOTFS" true)
+row "tug run --rm --network none (root)" "$tug_m" "$tug_p"
+read -r tugb_m tugb_p < <(measure "$TUG" --root "$WORK/store" run --rm --rootfs "$ROOTFS" true)
+row "tug run --rm, default bridge (root)" "$tugb_m" "$tugb_p"
 
 if command -v runc >/dev/null; then
   B=$WORK/bundle
@@ -71,9 +75,11 @@ if id "$USER_" >/dev/null 2>&1; then
   chown -R "$USER_" "$WORK"
   as_user() { setpriv --reuid "$USER_" --regid "$USER_" --init-groups env HOME="$WORK/home" XDG_RUNTIME_DIR="$WORK/xdg" "$@"; }
   mkdir -p "$WORK/home" "$WORK/xdg" && chown "$USER_" "$WORK/home" "$WORK/xdg" && chmod 700 "$WORK/xdg"
-  as_user "$TUG" --root "$WORK/ustore" run --rm --rootfs "$ROOTFS" true
-  read -r tugu_m tugu_p < <(measure as_user "$TUG" --root "$WORK/ustore" run --rm --rootfs "$ROOTFS" true)
-  row "tug run --rm (rootless)" "$tugu_m" "$tugu_p"
+  as_user "$TUG" --root "$WORK/ustore" run --rm --network none --rootfs "$ROOTFS" true
+  read -r tugu_m tugu_p < <(measure as_user "$TUG" --root "$WORK/ustore" run --rm --network none --rootfs "$ROOTFS" true)
+  row "tug run --rm --network none (rootless)" "$tugu_m" "$tugu_p"
+  read -r tugub_m tugub_p < <(measure as_user "$TUG" --root "$WORK/ustore" run --rm --rootfs "$ROOTFS" true)
+  row "tug run --rm, default bridge (rootless)" "$tugub_m" "$tugub_p"
   if command -v podman >/dev/null &&
      as_user podman run --rm --runtime runc --network none --rootfs "$ROOTFS" true >/dev/null 2>&1; then
     read -r pod_m pod_p < <(N=$((N < 20 ? N : 20)) measure as_user podman run --rm --runtime runc --network none --rootfs "$ROOTFS" true)

@@ -3884,12 +3884,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__network__subcmd__connect)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-D -h -V --alias --ip --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3952,7 +3960,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__network__subcmd__disconnect)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-f -D -h -V --force --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -683,11 +683,14 @@ complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from connect" -l alias -d 'Add a network-scoped alias for the container' -r
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from connect" -l ip -d 'IPv4 address on the network' -r
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from connect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from connect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from connect" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from disconnect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s f -l force -d 'Force the container to disconnect from a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s V -l version -d 'Print version'

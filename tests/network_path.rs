@@ -639,3 +639,56 @@ fn bad_network_input_is_one_line_125() {
         s.tug(["ps", "-aq"]).succeeds().stdout_is("");
     }
 }
+
+/// `network connect` gives a running container a new interface and a name
+/// on the network; `disconnect` takes both away.
+#[test]
+fn connect_and_disconnect_a_running_container() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let subnet = if s.is_rootless() {
+            "10.66.0.0/24"
+        } else {
+            "10.65.0.0/24"
+        };
+        s.tug(["network", "create", "--subnet", subnet, "back"])
+            .succeeds();
+        let www = web_root(&s, "www", "connected-later");
+        httpd(&s, &rootfs, "a", &www, &[]);
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "b",
+            "--network",
+            "back",
+            "--rootfs",
+            &r,
+            "sleep",
+            "60",
+        ])
+        .succeeds();
+        let fetch = "wget -qO- http://web/; true";
+        s.tug(["exec", "b", "sh", "-c", fetch])
+            .succeeds()
+            .stdout_is("");
+        s.tug(["network", "connect", "--alias", "web", "back", "a"])
+            .succeeds();
+        s.tug(["exec", "b", "sh", "-c", fetch])
+            .succeeds()
+            .stdout_contains("connected-later");
+        s.tug(["exec", "a", "ip", "-o", "addr"])
+            .succeeds()
+            .stdout_contains(&subnet[..5]);
+        s.tug(["network", "connect", "back", "a"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        s.tug(["network", "disconnect", "back", "a"]).succeeds();
+        let addrs = s.tug(["exec", "a", "ip", "-o", "addr"]).succeeds().stdout();
+        assert!(!addrs.contains(&subnet[..5]), "{addrs}");
+        s.tug(["exec", "b", "sh", "-c", fetch])
+            .succeeds()
+            .stdout_is("");
+    }
+}

@@ -362,3 +362,83 @@ pub fn published(store: &Store, r: &Record) -> Vec<PortBinding> {
         .map(|e| e.ports)
         .unwrap_or_default()
 }
+
+/// `network connect NET CONTAINER`: an address on `net` now, and an
+/// interface at once if the container runs.
+pub fn connect(
+    store: &Store,
+    what: &str,
+    net: &str,
+    aliases: &[String],
+    ip: Option<std::net::Ipv4Addr>,
+) -> Result<()> {
+    let mut r = crate::container::refresh(store, crate::container::find(store, what)?);
+    if r.options.network != NetworkMode::Bridge {
+        return Err(Error::Invalid(format!(
+            "container {} is on network mode {:?}: it cannot be connected to other networks",
+            r.name,
+            format!("{:?}", r.options.network).to_lowercase()
+        )));
+    }
+    let n = netrec::find(store, net)?;
+    if r.options.networks.iter().any(|x| x.name == n.name) {
+        return Err(Error::Invalid(format!(
+            "endpoint with name {} already exists in network {}",
+            r.name, n.name
+        )));
+    }
+    netrec::allocate(store, &n.name, &r.id, &r.name, ip, aliases)?;
+    r.options
+        .networks
+        .push(crate::runtime::spec::NetworkRequest {
+            name: n.name.clone(),
+            aliases: aliases.to_vec(),
+            ip,
+        });
+    let running = r.status == crate::container::Status::Running && r.init_alive();
+    let joined = if running {
+        join_session_if_rootless(store)
+            .and_then(|()| attach::connect_running(store, &r.id, r.pid.unwrap_or(0), &n.name))
+    } else {
+        Ok(())
+    };
+    if let Err(e) = joined {
+        let _ = netrec::release(store, &n.name, &r.id);
+        return Err(e);
+    }
+    crate::container::save(store, &r)?;
+    hosts::refresh(store, &netrec::list(store)?, std::slice::from_ref(&n.name));
+    Ok(())
+}
+
+/// `network disconnect NET CONTAINER`.
+pub fn disconnect(store: &Store, what: &str, net: &str) -> Result<()> {
+    let mut r = crate::container::refresh(store, crate::container::find(store, what)?);
+    let n = netrec::find(store, net)?;
+    let Some(pos) = r.options.networks.iter().position(|x| x.name == n.name) else {
+        return Err(Error::Invalid(format!(
+            "container {} is not connected to network {}",
+            r.name, n.name
+        )));
+    };
+    if r.status == crate::container::Status::Running && r.init_alive() {
+        if let Some(e) = n.endpoints.get(&r.id) {
+            join_session_if_rootless(store)?;
+            attach::disconnect_running(r.pid.unwrap_or(0), e)?;
+        }
+    }
+    r.options.networks.remove(pos);
+    crate::container::save(store, &r)?;
+    netrec::release(store, &n.name, &r.id)?;
+    let all = netrec::list(store)?;
+    hosts::refresh(store, &all, std::slice::from_ref(&n.name));
+    let _ = hosts::write(store, &r.id, &all);
+    attach::sync(store)
+}
+
+fn join_session_if_rootless(store: &Store) -> Result<()> {
+    if crate::paths::is_rootless() {
+        crate::net::session::join(store.root())?;
+    }
+    Ok(())
+}

@@ -96,9 +96,7 @@ pub fn attach(
 ) -> Result<Vec<PortBinding>> {
     let _g = lock(store)?;
     let _h = host_lock()?;
-    let ns: OwnedFd = std::fs::File::open(format!("/proc/{pid}/ns/net"))
-        .map_err(|e| Error::io(format!("/proc/{pid}/ns/net"), e))?
-        .into();
+    let ns = open_netns(pid)?;
     let mut all = list_locked(store)?;
     let taken: Vec<PortBinding> = all
         .iter()
@@ -126,27 +124,93 @@ pub fn attach(
             e.ports = ports.clone();
             chosen = ports;
         }
-        let (ip, mac) = (e.ip, e.mac.clone());
+        let e = e.clone();
         let n = n.clone();
         save(store, &n)?;
-        let master = ensure_bridge(&mut host, &n)?;
-        let host_if = host_ifname(cid, i);
-        host.delete_link(&host_if)?;
-        let peer = format!("eth{i}");
-        let mac = parse_mac(&mac).ok_or_else(|| Error::Invalid(format!("bad MAC {mac}")))?;
-        host.add_veth(&host_if, master, &peer, ns.as_fd(), mac)?;
-        let index = inside
-            .link_index(&peer)?
-            .ok_or_else(|| Error::Invalid(format!("{peer} missing in the container")))?;
-        inside.add_address(index, ip, n.subnet.prefix)?;
-        inside.set_up(index)?;
-        if !routed && !n.internal {
-            inside.add_default_route(n.gateway)?;
-            routed = true;
-        }
+        plug(&mut host, &mut inside, ns.as_fd(), &n, &e, i, &mut routed)?;
     }
     sync_locked(store, &mut host, &all)?;
     Ok(chosen)
+}
+
+/// One veth from network `n`'s bridge into the container as `eth{i}`,
+/// with the endpoint's address; the first non-internal network also
+/// gives the default route.
+fn plug(
+    host: &mut Netlink,
+    inside: &mut Netlink,
+    ns: std::os::fd::BorrowedFd,
+    n: &Network,
+    e: &crate::net::Endpoint,
+    i: usize,
+    routed: &mut bool,
+) -> Result<()> {
+    let master = ensure_bridge(host, n)?;
+    let host_if = host_ifname(&e.container, i);
+    host.delete_link(&host_if)?;
+    let peer = format!("eth{i}");
+    let mac = parse_mac(&e.mac).ok_or_else(|| Error::Invalid(format!("bad MAC {}", e.mac)))?;
+    host.add_veth(&host_if, master, &peer, ns, mac)?;
+    let index = inside
+        .link_index(&peer)?
+        .ok_or_else(|| Error::Invalid(format!("{peer} missing in the container")))?;
+    inside.add_address(index, e.ip, n.subnet.prefix)?;
+    inside.set_up(index)?;
+    if !*routed && !n.internal {
+        inside.add_default_route(n.gateway)?;
+        *routed = true;
+    }
+    Ok(())
+}
+
+fn open_netns(pid: i32) -> Result<OwnedFd> {
+    std::fs::File::open(format!("/proc/{pid}/ns/net"))
+        .map(Into::into)
+        .map_err(|e| Error::io(format!("/proc/{pid}/ns/net"), e))
+}
+
+/// `network connect` of a running container: one more interface, named
+/// after the first free `ethN`, on network `name` (already allocated).
+pub fn connect_running(store: &Store, cid: &str, pid: i32, name: &str) -> Result<()> {
+    let _g = lock(store)?;
+    let _h = host_lock()?;
+    let ns = open_netns(pid)?;
+    let mut all = list_locked(store)?;
+    let n = all
+        .iter_mut()
+        .find(|n| n.name == name)
+        .ok_or_else(|| Error::Invalid(format!("network {name} not found")))?;
+    let e = n
+        .endpoints
+        .get_mut(cid)
+        .ok_or_else(|| Error::Invalid(format!("the container has no endpoint on {name}")))?;
+    e.pid = Some(pid);
+    e.pid_start = crate::container::proc_start_time(pid);
+    let e = e.clone();
+    let n = n.clone();
+    save(store, &n)?;
+    let mut host = bridge_side()?;
+    let mut inside = Netlink::open_in(ns.as_fd())?;
+    let mut i = 0;
+    while inside.link_index(&format!("eth{i}"))?.is_some() {
+        i += 1;
+    }
+    // A container that already has a way out keeps it.
+    let mut routed = i > 0;
+    plug(&mut host, &mut inside, ns.as_fd(), &n, &e, i, &mut routed)?;
+    sync_locked(store, &mut host, &all)
+}
+
+/// `network disconnect` of a running container: its interface on network
+/// `n` (found by the endpoint's MAC) goes.
+pub fn disconnect_running(pid: i32, e: &crate::net::Endpoint) -> Result<()> {
+    let ns = open_netns(pid)?;
+    let mut inside = Netlink::open_in(ns.as_fd())?;
+    let mac = parse_mac(&e.mac).ok_or_else(|| Error::Invalid(format!("bad MAC {}", e.mac)))?;
+    if let Some(index) = inside.link_by_mac(mac)? {
+        inside.delete_index(index)?;
+    }
+    Ok(())
 }
 
 /// Marks container `cid`'s endpoints stopped and tidies up.

@@ -156,6 +156,29 @@ impl Netlink {
             .collect())
     }
 
+    /// The index of the link with hardware address `mac`.
+    pub fn link_by_mac(&mut self, mac: [u8; 6]) -> Result<Option<u32>> {
+        let replies = self.request(
+            RouteNetlinkMessage::GetLink(LinkMessage::default()),
+            NLM_F_DUMP,
+        )?;
+        Ok(replies.into_iter().find_map(|r| match r {
+            RouteNetlinkMessage::NewLink(l) => l
+                .attributes
+                .iter()
+                .any(|a| matches!(a, LinkAttribute::Address(m) if m[..] == mac[..]))
+                .then_some(l.header.index),
+            _ => None,
+        }))
+    }
+
+    /// Deletes the link with index `index`.
+    pub fn delete_index(&mut self, index: u32) -> Result<()> {
+        let mut m = LinkMessage::default();
+        m.header.index = index;
+        self.ack(RouteNetlinkMessage::DelLink(m), "deleting a link")
+    }
+
     /// True if any link is enslaved to the bridge with index `bridge`.
     pub fn has_ports(&mut self, bridge: u32) -> Result<bool> {
         let replies = self.request(
