@@ -151,19 +151,69 @@ fn tcp(l: TcpListener, target: SocketAddr, ns: std::os::fd::BorrowedFd<'static>)
             };
             let _ = client.set_nodelay(true);
             let _ = server.set_nodelay(true);
-            let (Ok(mut c2), Ok(mut s2)) = (client.try_clone(), server.try_clone()) else {
+            let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) else {
                 return;
             };
             let up = std::thread::spawn(move || {
-                let mut client = client;
-                let mut server = server;
-                let _ = std::io::copy(&mut client, &mut server);
+                pump(&client, &server);
                 let _ = server.shutdown(Shutdown::Write);
             });
-            let _ = std::io::copy(&mut s2, &mut c2);
+            pump(&s2, &c2);
             let _ = c2.shutdown(Shutdown::Write);
             let _ = up.join();
         });
+    }
+}
+
+/// Moves bytes from `from` to `to` until EOF: spliced through a pipe (no
+/// copy through user space), else with a large buffer.
+fn pump(from: &TcpStream, to: &TcpStream) {
+    use rustix::pipe::{splice, SpliceFlags};
+    if let Ok((r, w)) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC) {
+        let _ = rustix::pipe::fcntl_setpipe_size(&w, 1 << 20);
+        loop {
+            let n = match splice(
+                from,
+                None,
+                &w,
+                None,
+                1 << 20,
+                SpliceFlags::MOVE | SpliceFlags::MORE,
+            ) {
+                Ok(0) => return,
+                Ok(n) => n,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(_) => return,
+            };
+            let mut left = n;
+            while left > 0 {
+                match splice(
+                    &r,
+                    None,
+                    to,
+                    None,
+                    left,
+                    SpliceFlags::MOVE | SpliceFlags::MORE,
+                ) {
+                    Ok(0) => return,
+                    Ok(m) => left -= m,
+                    Err(rustix::io::Errno::INTR) => continue,
+                    Err(_) => return,
+                }
+            }
+        }
+    }
+    let (mut from, mut to) = (from, to);
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match std::io::Read::read(&mut from, &mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                if std::io::Write::write_all(&mut to, &buf[..n]).is_err() {
+                    return;
+                }
+            }
+        }
     }
 }
 
