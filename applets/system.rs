@@ -118,6 +118,8 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         "OSType": "linux",
         "Architecture": std::env::consts::ARCH,
         "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "DefaultNetwork": "bridge",
+        "Outbound": tug::net::outbound().map(String::from).unwrap_or_else(|e| e),
     });
     if let Some(f) = &a.format {
         if f.trim() == "json" {

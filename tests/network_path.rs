@@ -692,3 +692,62 @@ fn connect_and_disconnect_a_running_container() {
             .stdout_is("");
     }
 }
+
+/// `--network container:NAME` shares the other container's namespace:
+/// its address, and its services on 127.0.0.1.
+#[test]
+fn container_mode_shares_the_network_namespace() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let www = web_root(&s, "www", "same-namespace");
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "svc",
+            "-v",
+            &format!("{}:/www", www.display()),
+            "--rootfs",
+            &r,
+            "httpd",
+            "-f",
+            "-p",
+            "8080",
+            "-h",
+            "/www",
+        ])
+        .succeeds();
+        let ip = s
+            .tug(["inspect", "-f", "{{.NetworkSettings.IPAddress}}", "svc"])
+            .succeeds()
+            .stdout();
+        let out = s
+            .tug([
+                "run",
+                "--rm",
+                "--network",
+                "container:svc",
+                "--rootfs",
+                &r,
+                "sh",
+                "-c",
+                "ip -o addr; wget -qO- http://127.0.0.1:8080/",
+            ])
+            .succeeds()
+            .stdout();
+        assert!(out.contains(&format!("inet {}/", ip.trim())), "{out}");
+        assert!(out.contains("same-namespace"), "{out}");
+        s.tug([
+            "run",
+            "--rm",
+            "--network",
+            "container:nosuch",
+            "--rootfs",
+            &r,
+            "true",
+        ])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    }
+}

@@ -70,6 +70,7 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "CapDrop": o.cap_drop,
             "NetworkMode": match o.network {
                 tug::runtime::spec::NetworkMode::Bridge => o.networks.first().map(|n| n.name.clone()).unwrap_or_default(),
+                tug::runtime::spec::NetworkMode::Container => format!("container:{}", o.net_container.clone().unwrap_or_default()),
                 m => format!("{m:?}").to_lowercase(),
             },
             "PortBindings": port_bindings(&o.publish),

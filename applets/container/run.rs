@@ -327,7 +327,10 @@ impl Args {
             "none" => (NetworkMode::None, Vec::new()),
             "host" => (NetworkMode::Host, Vec::new()),
             m if m.starts_with("container:") => {
-                return Err(Error::NotImplemented("--network container:NAME").into())
+                if m.len() == "container:".len() {
+                    return Err(invalid("--network container: needs a container".into()));
+                }
+                (NetworkMode::Container, Vec::new())
             }
             "" => return Err(invalid("invalid network mode \"\"".into())),
             name => (
@@ -433,6 +436,7 @@ impl Args {
             expose: self.expose.clone(),
             links,
             dns_search: self.dns_search.clone(),
+            net_container: self.network.strip_prefix("container:").map(String::from),
             privileged: self.privileged,
             cap_add: self.cap_add.clone(),
             cap_drop: self.cap_drop.clone(),

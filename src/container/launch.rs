@@ -294,7 +294,12 @@ pub fn start(
     };
     if crate::paths::is_rootless() && !r.mapping.is_identity() {
         // Containers and rootless bridges share the session's namespaces.
-        crate::net::session::join(store.root())?;
+        let started = crate::net::session::join(store.root())?;
+        if started && r.options.network == crate::runtime::spec::NetworkMode::Bridge {
+            if let Err(why) = crate::net::outbound() {
+                warn(&why);
+            }
+        }
     }
     let resources = spec.linux().as_ref().and_then(|l| l.resources().clone());
     let (cgroup, warning) = Cgroup::create(&r.id, resources.as_ref())?;
@@ -302,6 +307,20 @@ pub fn start(
         warn(&w);
     }
     r.cgroup = cgroup;
+    let other_netns = match (&r.options.network, &r.options.net_container) {
+        (crate::runtime::spec::NetworkMode::Container, Some(other)) => {
+            let o = container::refresh(store, container::load(store, other)?);
+            if o.status != Status::Running || !o.init_alive() {
+                return Err(Error::Invalid(format!(
+                    "cannot join the network of container {}: it is not running",
+                    o.name
+                )));
+            }
+            let p = format!("/proc/{}/ns/net", o.pid.unwrap_or(0));
+            Some(std::fs::File::open(&p).map_err(|e| Error::io(p, e))?)
+        }
+        _ => None,
+    };
     let started = process::start(&process::Launch {
         spec: &spec,
         rootfs: &r.rootfs,
@@ -309,6 +328,7 @@ pub fn start(
         mapping: &r.mapping,
         cgroup: &r.cgroup,
         tty,
+        join_netns: other_netns.as_ref().map(|f| f.as_raw_fd()),
         network: &|pid| network::attach(store, r, pid),
     });
     let pid = match started {

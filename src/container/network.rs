@@ -147,6 +147,10 @@ pub fn prepare_options(
     image: Option<&oci_spec::image::ImageConfiguration>,
     o: &mut RunOptions,
 ) -> Result<Vec<(String, String)>> {
+    if let Some(other) = &o.net_container {
+        let t = crate::container::find(store, other)?;
+        o.net_container = Some(t.id);
+    }
     let mut entries = Vec::new();
     for (target, alias) in o.links.clone() {
         let t = link_target(store, &target)?;
@@ -186,6 +190,15 @@ pub fn allocate(
     }
     let mut extra = link_hosts.to_vec();
     extra.extend(o.add_hosts.iter().cloned());
+    if let (NetworkMode::Container, Some(other)) = (o.network, &o.net_container) {
+        // The other container's names and resolvers, as Docker shares them.
+        let from = crate::container::dir(store, other);
+        for f in ["hosts", "resolv.conf", "hostname"] {
+            let (src, dst) = (from.join(f), dir.join(f));
+            std::fs::copy(&src, &dst).map_err(|e| Error::io(src, e))?;
+        }
+        return Ok(());
+    }
     let hosts_base = match o.network {
         NetworkMode::Host => {
             std::fs::read_to_string("/etc/hosts").unwrap_or_default()
@@ -194,7 +207,9 @@ pub fn allocate(
         NetworkMode::None => {
             hosts::base(None, &extra).replacen("\n", &format!("\n127.0.1.1\t{hostname}\n"), 1)
         }
-        NetworkMode::Bridge => hosts::base(own.map(|ip| (ip, hostname)), &extra),
+        NetworkMode::Bridge | NetworkMode::Container => {
+            hosts::base(own.map(|ip| (ip, hostname)), &extra)
+        }
     };
     let write = |f: &str, data: String| -> Result<()> {
         let p = dir.join(f);
@@ -341,6 +356,7 @@ pub fn settings(store: &Store, r: &Record) -> serde_json::Value {
         "MacAddress": top["MacAddress"],
         "IPPrefixLen": top["IPPrefixLen"],
         "Networks": networks,
+        "Outbound": crate::net::outbound().map(String::from).unwrap_or_else(|e| e),
     })
 }
 

@@ -34,3 +34,24 @@ pub fn warn_once(msg: &str) {
     static DONE: std::sync::Once = std::sync::Once::new();
     DONE.call_once(|| eprintln!("tug: warning: {msg}"));
 }
+
+/// How containers reach beyond their networks: root NATs through the
+/// host; rootless needs a TAP device (slirp4netns or pasta), which tug
+/// does not drive yet, so rootless containers have no outbound traffic.
+/// The text says why, for `info`, `inspect` and the warning.
+pub fn outbound() -> std::result::Result<&'static str, String> {
+    if !crate::paths::is_rootless() {
+        return Ok("nat");
+    }
+    let tun = match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/net/tun")
+    {
+        Ok(_) => "/dev/net/tun is usable, but tug does not run slirp4netns or pasta yet",
+        Err(_) => "/dev/net/tun cannot be opened by this user, so slirp4netns and pasta cannot run",
+    };
+    Err(format!(
+        "rootless containers reach each other and published ports, but nothing outside: {tun}"
+    ))
+}

@@ -41,15 +41,16 @@ fn session_file(root: &Path) -> std::path::PathBuf {
     root.join("session")
 }
 
-/// The running pause process of the session, started if needed.
-fn ensure(root: &Path, mapping: &IdMapping) -> Result<i32> {
+/// The running pause process of the session, started if needed (then
+/// `true`).
+fn ensure(root: &Path, mapping: &IdMapping) -> Result<(i32, bool)> {
     let _g = LockGuard::acquire(&root.join("session.lock"), LockMode::Exclusive)?;
     let file = session_file(root);
     if let Ok(text) = std::fs::read_to_string(&file) {
         let mut it = text.split_whitespace().map(|v| v.parse::<u64>().ok());
         if let (Some(Some(pid)), Some(Some(start))) = (it.next(), it.next()) {
             if crate::container::proc_start_time(pid as i32) == Some(start) {
-                return Ok(pid as i32);
+                return Ok((pid as i32, false));
             }
         }
     }
@@ -86,19 +87,20 @@ fn ensure(root: &Path, mapping: &IdMapping) -> Result<i32> {
     let start = crate::container::proc_start_time(pid)
         .ok_or_else(|| Error::Invalid("the rootless session exited at once".into()))?;
     crate::store::write_atomic_in(root, &file, format!("{pid} {start}\n").as_bytes())?;
-    Ok(pid)
+    Ok((pid, true))
 }
 
 /// Joins the session's user namespace (starting the session if needed) and
 /// keeps its network namespace at hand. The process must be
-/// single-threaded: setns(2) into a user namespace requires it.
-pub fn join(root: &Path) -> Result<()> {
+/// single-threaded: setns(2) into a user namespace requires it. True when
+/// this call started the session.
+pub fn join(root: &Path) -> Result<bool> {
     if joined() {
-        return Ok(());
+        return Ok(false);
     }
     // Computed now, while the real ids are still visible.
     let mapping = IdMapping::for_current_user();
-    let pid = ensure(root, &mapping)?;
+    let (pid, started) = ensure(root, &mapping)?;
     let open = |what: &str| -> Result<OwnedFd> {
         let p = format!("/proc/{pid}/ns/{what}");
         std::fs::File::open(&p)
@@ -114,7 +116,7 @@ pub fn join(root: &Path) -> Result<()> {
     .map_err(|e| Error::Invalid(format!("joining the rootless session: {e}")))?;
     crate::paths::mark_joined();
     let _ = NETNS.set(net);
-    Ok(())
+    Ok(started)
 }
 
 /// The pause process itself (`tug _pause`): a new user namespace (mapped by

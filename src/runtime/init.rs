@@ -25,6 +25,8 @@ pub struct InitContext<'a> {
     /// (setgroups is denied there).
     pub can_setgroups: bool,
     pub new_netns: bool,
+    /// `--network container:NAME`: the other container's network namespace.
+    pub join_netns: Option<std::os::fd::RawFd>,
     /// The pty peer to make the controlling terminal (`-t`).
     pub tty: Option<std::os::fd::RawFd>,
 }
@@ -77,7 +79,16 @@ fn prepare(ctx: &InitContext) -> R {
             "setting the hostname",
         )?;
     }
-    if ctx.new_netns {
+    if let Some(fd) = ctx.join_netns {
+        // SAFETY: setns with a namespace descriptor the main process opened
+        // before the clone; this process is single-threaded.
+        if unsafe { libc::setns(fd, libc::CLONE_NEWNET) } != 0 {
+            return Err(format!(
+                "joining the other container's network: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+    } else if ctx.new_netns {
         loopback_up()?;
     }
     rootfs::setup(spec, ctx.rootfs)?;

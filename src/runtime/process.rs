@@ -27,6 +27,8 @@ pub struct Launch<'a> {
     pub cgroup: &'a Cgroup,
     /// The pty peer for `-t`.
     pub tty: Option<std::os::fd::RawFd>,
+    /// `--network container:NAME`: the namespace to join instead of a new one.
+    pub join_netns: Option<std::os::fd::RawFd>,
     /// Wires the container's network namespace (given the init's pid)
     /// before its command runs.
     pub network: &'a dyn Fn(i32) -> Result<()>,
@@ -64,6 +66,9 @@ pub fn start(l: &Launch) -> Result<i32> {
         // Already in the rootless session's user namespace.
         flags &= !(libc::CLONE_NEWUSER as libc::c_ulong);
     }
+    if l.join_netns.is_some() {
+        flags &= !(libc::CLONE_NEWNET as libc::c_ulong);
+    }
     let (go_r, mut go_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     let (mut rep_r, rep_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     let ctx = InitContext {
@@ -72,6 +77,7 @@ pub fn start(l: &Launch) -> Result<i32> {
         seccomp: l.seccomp,
         can_setgroups: !l.mapping.is_single(),
         new_netns: flags & libc::CLONE_NEWNET as libc::c_ulong != 0,
+        join_netns: l.join_netns,
         tty: l.tty,
     };
     // SAFETY: clone without a new stack behaves as fork; this process is

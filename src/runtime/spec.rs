@@ -69,6 +69,8 @@ pub enum NetworkMode {
     /// A network namespace joined to the bridge networks in `networks`
     /// (the default `bridge` unless `--network NAME` says otherwise).
     Bridge,
+    /// Another container's network namespace (`--network container:NAME`).
+    Container,
 }
 
 /// One network a container joins (`--network NAME`, `--network-alias`, `--ip`).
@@ -198,6 +200,9 @@ pub struct RunOptions {
     /// `--dns-search` domains.
     #[serde(default)]
     pub dns_search: Vec<String>,
+    /// `--network container:NAME`: the container (its ID once created).
+    #[serde(default)]
+    pub net_container: Option<String>,
 }
 
 /// What the spec is built from besides the flags.
