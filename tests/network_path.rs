@@ -751,3 +751,41 @@ fn container_mode_shares_the_network_namespace() {
         .one_line_error();
     }
 }
+
+/// `-P` publishes the image's own EXPOSE, and `ps` shows the mapping.
+#[test]
+fn publish_all_uses_the_images_expose() {
+    for (s, _) in scenarios() {
+        let Some(tar) = busybox_rootfs_tar() else {
+            return;
+        };
+        s.tug([
+            "import",
+            "--change",
+            "EXPOSE 80",
+            "--change",
+            "CMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]",
+            tar.to_str().unwrap(),
+            "web:1",
+        ])
+        .succeeds();
+        let www = web_root(&s, "www", "exposed-by-the-image");
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "w",
+            "-P",
+            "-v",
+            &format!("{}:/www", www.display()),
+            "web:1",
+        ])
+        .succeeds();
+        let mapped = s.tug(["port", "w", "80/tcp"]).succeeds().stdout();
+        let port: u16 = mapped.trim().rsplit(':').next().unwrap().parse().unwrap();
+        assert!(get(port).contains("exposed-by-the-image"));
+        s.tug(["ps", "--format", "{{.Ports}}"])
+            .succeeds()
+            .stdout_contains(&format!("0.0.0.0:{port}->80/tcp"));
+    }
+}

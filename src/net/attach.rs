@@ -261,7 +261,22 @@ fn sync_locked(store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()>
     }
     if uses_firewall() {
         let script = firewall::script(&firewall::table_name(store.root()), &active);
-        if let Err(e) = firewall::apply(&script) {
+        // The last script applied: nft costs a process and a kernel
+        // transaction, so an unchanged rule set is not sent again.
+        let applied = store.networks_dir().join(".nft-applied");
+        if std::fs::read_to_string(&applied).is_ok_and(|a| a == script) {
+            return Ok(());
+        }
+        let _ = std::fs::remove_file(&applied);
+        let outcome = firewall::apply(&script);
+        if outcome.is_ok() {
+            let _ = crate::store::write_atomic_in(
+                store.networks_dir().as_path(),
+                &applied,
+                script.as_bytes(),
+            );
+        }
+        if let Err(e) = outcome {
             if active
                 .iter()
                 .any(|n| n.endpoints.values().any(|e| !e.ports.is_empty()))

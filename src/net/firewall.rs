@@ -88,7 +88,11 @@ pub fn script(table: &str, active: &[&Network]) -> String {
 
 /// Applies `script` with `nft -f -`.
 pub fn apply(script: &str) -> Result<()> {
-    let mut child = Command::new("nft")
+    let nft = ["/usr/sbin/nft", "/sbin/nft"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .unwrap_or("nft");
+    let mut child = Command::new(nft)
         .args(["-f", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
