@@ -261,10 +261,13 @@ fn sync_locked(store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()>
     }
     if uses_firewall() {
         let script = firewall::script(&firewall::table_name(store.root()), &active);
+        // Keyed by boot: a reboot empties the kernel's tables.
+        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+        let script_key = format!("# boot {}{script}", boot);
         // The last script applied: nft costs a process and a kernel
         // transaction, so an unchanged rule set is not sent again.
         let applied = store.networks_dir().join(".nft-applied");
-        if std::fs::read_to_string(&applied).is_ok_and(|a| a == script) {
+        if std::fs::read_to_string(&applied).is_ok_and(|a| a == script_key) {
             return Ok(());
         }
         let _ = std::fs::remove_file(&applied);
