@@ -1334,7 +1334,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__create)
-            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --platform --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1541,6 +1541,10 @@ _tug() {
                     return 0
                     ;;
                 --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4554,7 +4558,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__run)
-            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --root --debug --version"
+            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --platform --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4761,6 +4765,10 @@ _tug() {
                     return 0
                     ;;
                 --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

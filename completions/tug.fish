@@ -127,7 +127,8 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l stop-signal -d 'Signal t
 complete -c tug -n "__fish_tug_using_subcommand run" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (default 10)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
-complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: always, missing (when not stored) or never' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l platform -d 'Pull this platform of a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand run" -s d -l detach -d 'Run in the background and print the container ID'
@@ -183,7 +184,8 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l stop-signal -d 'Signa
 complete -c tug -n "__fish_tug_using_subcommand create" -l stop-timeout -d 'Seconds to wait for the container to stop before killing it (default 10)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
-complete -c tug -n "__fish_tug_using_subcommand create" -l pull -d 'Pull the image before running: never or missing (always needs a registry)' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l pull -d 'Pull the image before running: always, missing (when not stored) or never' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l platform -d 'Pull this platform of a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand create" -s d -l detach -d 'Run in the background and print the container ID'

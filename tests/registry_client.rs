@@ -120,6 +120,19 @@ fn seed_push_rmi_pull_against_registry_serve() {
         .fails()
         .code_is(125)
         .one_line_error();
+    // `run` pulls what is missing, as Docker does; `--pull never` refuses.
+    let other = Scenario::new();
+    other
+        .tug(["run", "--rm", "--pull", "never", &name, "true"])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    other
+        .tug(["run", "--rm", &name, "echo", "auto-pulled"])
+        .succeeds()
+        .stdout_is("auto-pulled\n")
+        .stderr_contains("Unable to find image");
+    assert_eq!(id(&other, &name), before);
 }
 
 /// tug pushes to distribution 2.8; skopeo reads it back with the same

@@ -344,11 +344,28 @@ fn bad_input_is_one_line_125_and_leaves_nothing() {
                 .code_is(125)
                 .one_line_error();
         }
-        s.tug(["run", "--rm", "no-such-image:latest", "true"])
+        s.tug([
+            "run",
+            "--rm",
+            "--pull",
+            "never",
+            "no-such-image:latest",
+            "true",
+        ])
+        .fails()
+        .code_is(125)
+        .one_line_error()
+        .stderr_contains("no such image");
+        // Missing and not pullable (nothing listens on that loopback port).
+        let out = s
+            .tug(["run", "--rm", "localhost:1/no-such-image", "true"])
             .fails()
-            .code_is(125)
-            .one_line_error()
-            .stderr_contains("no such image");
+            .code_is(125);
+        assert!(
+            out.stderr().contains("Unable to find image"),
+            "{}",
+            out.dump()
+        );
         assert_eq!(containers_left(&s), 0, "bad input left a container");
     }
 }

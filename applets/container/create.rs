@@ -8,6 +8,7 @@ use crate::common::open_store;
 pub fn run(args: super::run::Args, g: &Global) -> anyhow::Result<i32> {
     let req = args.request()?;
     let store = open_store(g)?;
+    args.ensure_image(&store, req.image.as_deref())?;
     let r = launch::create(&store, &req)?;
     println!("{}", r.id);
     Ok(0)

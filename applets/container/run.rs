@@ -188,9 +188,12 @@ pub struct Args {
     /// Log driver options: max-size=SIZE, max-file=N (json-file)
     #[arg(long = "log-opt", value_name = "OPT")]
     pub log_opt: Vec<String>,
-    /// Pull the image before running: never or missing (always needs a registry)
+    /// Pull the image before running: always, missing (when not stored) or never
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
+    /// Pull this platform of a multi-platform image (os/arch[/variant])
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
     /// The image (or, with --rootfs, the command), then the command and its arguments
     #[arg(
         value_name = "IMAGE [COMMAND [ARG...]]",
@@ -544,6 +547,36 @@ impl Args {
         Ok((self.health_cmd.is_some() && !self.no_healthcheck).then_some(cfg))
     }
 
+    /// `--pull`: fetches the image from its registry when the policy says
+    /// so (`missing`: only when it is not stored), as Docker does before
+    /// `run` and `create`. Progress goes to stderr.
+    pub fn ensure_image(
+        &self,
+        store: &tug::store::Store,
+        image: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let Some(image) = image else {
+            return Ok(());
+        };
+        let stored = tug::image::resolve(store, image).is_ok();
+        let pull = match self.pull.as_str() {
+            "always" => true,
+            "missing" => !stored,
+            _ => false,
+        };
+        if !pull {
+            return Ok(());
+        }
+        let r = tug::reference::Reference::parse(image)?;
+        if !stored {
+            eprintln!("Unable to find image '{}' locally", r.familiar());
+        }
+        for line in tug::registry::client::pull(store, &r, self.platform.as_deref())? {
+            eprintln!("{line}");
+        }
+        Ok(())
+    }
+
     /// The request for the core: with `--rootfs`, IMAGE is the command.
     pub fn request(&self) -> anyhow::Result<Request> {
         let mut options = self.options()?;
@@ -584,6 +617,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         return Err(invalid("conflicting options: --restart and --rm".into()));
     }
     let store = open_store(g)?;
+    args.ensure_image(&store, req.image.as_deref())?;
     let record = launch::create(&store, &req)?;
     if args.detach {
         let started = tug::container::monitor::spawn(&store, &record.id);
