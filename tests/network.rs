@@ -46,17 +46,33 @@ fn create_list_inspect_remove() {
     ])
     .succeeds()
     .stdout_is("app bridge\n");
-    // Without --subnet, Docker's pool hands out 172.18.0.0/16 first.
+    // Without --subnet, Docker's pool hands out 172.18.0.0/16 first, or
+    // the next /16 the host does not route already.
     s.tug(["network", "create", "auto"]).succeeds();
-    s.tug([
-        "network",
-        "inspect",
-        "-f",
-        "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
-        "auto",
-    ])
-    .succeeds()
-    .stdout_is("172.18.0.0/16\n");
+    let auto = s
+        .tug([
+            "network",
+            "inspect",
+            "-f",
+            "{{range .IPAM.Config}}{{.Subnet}}{{end}}",
+            "auto",
+        ])
+        .succeeds()
+        .stdout();
+    let auto = auto.trim();
+    assert!(
+        auto.starts_with("172.") && auto.ends_with(".0.0/16"),
+        "{auto}"
+    );
+    let routes = std::process::Command::new("ip")
+        .args(["-4", "route"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    assert!(
+        !routes.contains(auto),
+        "{auto} is routed already:\n{routes}"
+    );
     s.tug(["network", "rm", "app", "auto"])
         .succeeds()
         .stdout_is("app\nauto\n");

@@ -241,11 +241,16 @@ pub fn create(store: &Store, name: &str, o: &CreateOptions) -> Result<Network> {
             }
             s
         }
-        None => default_pool()
-            .find(|p| !existing.iter().any(|n| n.subnet.overlaps(p)))
-            .ok_or_else(|| {
-                invalid("could not find an available, non-overlapping IPv4 address pool")
-            })?,
+        None => {
+            // As Docker: skip pools the host already routes (a LAN, a VPN,
+            // another store's bridges), so a new network never hides them.
+            let routed = host_routes();
+            default_pool().find(|p| {
+                !existing.iter().any(|n| n.subnet.overlaps(p))
+                    && !routed.iter().any(|r| r.overlaps(p))
+            })
+        }
+        .ok_or_else(|| invalid("could not find an available, non-overlapping IPv4 address pool"))?,
     };
     let gateway = match &o.gateway {
         Some(g) => {
@@ -286,6 +291,25 @@ pub fn create(store: &Store, name: &str, o: &CreateOptions) -> Result<Network> {
     };
     save(store, &n)?;
     Ok(n)
+}
+
+/// The IPv4 destinations the host routes, except the default route
+/// (from /proc/net/route: hex, little-endian destination and mask).
+fn host_routes() -> Vec<Subnet> {
+    let text = std::fs::read_to_string("/proc/net/route").unwrap_or_default();
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let dest = u32::from_str_radix(f.get(1)?, 16).ok()?;
+            let mask = u32::from_str_radix(f.get(7)?, 16).ok()?;
+            let prefix = mask.count_ones() as u8;
+            (prefix > 0).then(|| Subnet {
+                addr: Ipv4Addr::from(u32::from_be(dest)),
+                prefix,
+            })
+        })
+        .collect()
 }
 
 /// Removes a user-defined network that no container uses.
@@ -418,7 +442,11 @@ mod tests {
             "overlap"
         );
         let auto = create(&s, "auto", &CreateOptions::default()).unwrap();
-        assert_eq!(auto.subnet.to_string(), "172.18.0.0/16");
+        // The first pool entry the host does not route (172.18.0.0/16 on a
+        // quiet host).
+        assert_eq!(auto.subnet.prefix, 16);
+        assert!(!host_routes().iter().any(|r| r.overlaps(&auto.subnet)));
+        assert!(auto.subnet.to_string().starts_with("172."));
         let e1 = allocate(&s, "app", "c1", "web", None, &[]).unwrap();
         let e2 = allocate(&s, "app", "c2", "db", None, &["database".into()]).unwrap();
         assert_eq!(
