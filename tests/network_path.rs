@@ -166,6 +166,11 @@ fn names_aliases_and_published_ports() {
         s.tug(["exec", "web", "wget", "-qO-", "http://late/"])
             .succeeds()
             .stdout_contains("hello-from-web");
+        // A rename is seen by the others on the network.
+        s.tug(["rename", "late", "later"]).succeeds();
+        s.tug(["exec", "web", "wget", "-qO-", "http://later/"])
+            .succeeds()
+            .stdout_contains("hello-from-web");
         // Published on 127.0.0.1; a second container publishes the same
         // container port on another host port.
         assert!(get(p1).contains("hello-from-web"));
@@ -232,7 +237,7 @@ fn names_aliases_and_published_ports() {
                 .succeeds();
             eprintln!("SKIPPED: UDP publish needs python3 on the host");
         }
-        for c in ["web", "late", "web2", "auto", "udp"] {
+        for c in ["web", "later", "web2", "auto", "udp"] {
             s.tug(["rm", "-f", c]).succeeds();
         }
         s.tug(["network", "rm", "front"]).succeeds();

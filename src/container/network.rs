@@ -286,6 +286,18 @@ pub fn forget(store: &Store, r: &Record) {
     }
 }
 
+/// After `rename`: the container's endpoints carry the new name, and the
+/// others on its networks resolve it.
+pub fn renamed(store: &Store, r: &Record) -> Result<()> {
+    let names: Vec<String> = r.options.networks.iter().map(|n| n.name.clone()).collect();
+    if names.is_empty() {
+        return Ok(());
+    }
+    netrec::rename_endpoint(store, &r.id, &r.name)?;
+    hosts::refresh(store, &netrec::list(store)?, &names);
+    Ok(())
+}
+
 /// `NetworkSettings` for inspect: per-network endpoints and ports.
 pub fn settings(store: &Store, r: &Record) -> serde_json::Value {
     use serde_json::json;

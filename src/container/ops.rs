@@ -210,6 +210,7 @@ pub fn rename(store: &Store, r: &Record, new_name: &str) -> Result<()> {
     let mut now = container::load(store, &r.id)?;
     let old = std::mem::replace(&mut now.name, new_name.to_string());
     container::save(store, &now)?;
+    container::network::renamed(store, &now)?;
     container::events::emit(store, &now, "rename", &[("oldName", old)]);
     Ok(())
 }

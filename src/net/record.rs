@@ -396,6 +396,18 @@ pub fn allocate(
     Ok(e)
 }
 
+/// Gives `container`'s endpoints on every network its new name.
+pub fn rename_endpoint(store: &Store, container: &str, new_name: &str) -> Result<()> {
+    let _g = lock(store)?;
+    for mut n in list_locked(store)? {
+        if let Some(e) = n.endpoints.get_mut(container) {
+            e.name = new_name.to_string();
+            save(store, &n)?;
+        }
+    }
+    Ok(())
+}
+
 /// Forgets `container`'s endpoint on network `name` (no error if absent).
 pub fn release(store: &Store, name: &str, container: &str) -> Result<()> {
     let _g = lock(store)?;
