@@ -1000,12 +1000,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__attach)
-            opts="-D -h -V --no-stdin --sig-proxy --root --debug --help --version"
+            opts="-D -h -V --no-stdin --detach-keys --sig-proxy --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sig-proxy)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -4840,12 +4844,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__start)
-            opts="-a -i -D -h -V --attach --interactive --root --debug --help --version"
+            opts="-a -i -D -h -V --attach --interactive --detach-keys --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -199,9 +199,10 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l read-only -d 'Mount t
 complete -c tug -n "__fish_tug_using_subcommand create" -l no-healthcheck -d 'Disable any container-specified HEALTHCHECK'
 complete -c tug -n "__fish_tug_using_subcommand create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand create" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand start" -l detach-keys -d 'Override the key sequence for detaching the container' -r
 complete -c tug -n "__fish_tug_using_subcommand start" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand start" -s a -l attach -d 'Attach STDOUT/STDERR and forward signals'
-complete -c tug -n "__fish_tug_using_subcommand start" -s i -l interactive -d 'Attach STDIN (not supported yet)'
+complete -c tug -n "__fish_tug_using_subcommand start" -s i -l interactive -d 'Attach STDIN (for a container created with -i)'
 complete -c tug -n "__fish_tug_using_subcommand start" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand start" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand start" -s V -l version -d 'Print version'
@@ -258,10 +259,11 @@ complete -c tug -n "__fish_tug_using_subcommand exec" -l privileged -d 'Give ext
 complete -c tug -n "__fish_tug_using_subcommand exec" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand attach" -l detach-keys -d 'Override the key sequence for detaching the container' -r
 complete -c tug -n "__fish_tug_using_subcommand attach" -l sig-proxy -d 'Proxy received signals to the container' -r -f -a "true\t''
 false\t''"
 complete -c tug -n "__fish_tug_using_subcommand attach" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand attach" -l no-stdin -d 'Do not attach STDIN (tug attaches output only)'
+complete -c tug -n "__fish_tug_using_subcommand attach" -l no-stdin -d 'Do not attach STDIN'
 complete -c tug -n "__fish_tug_using_subcommand attach" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand attach" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand attach" -s V -l version -d 'Print version'

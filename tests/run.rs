@@ -1546,3 +1546,99 @@ fn logs_follow_until_the_container_exits() {
         s.tug(["rm", "talker"]).succeeds();
     }
 }
+
+/// Writes `steps` to a child's stdin with pauses between them, then waits.
+fn feed(mut run: Run, steps: &[&'static [u8]]) -> std::process::Output {
+    use std::io::Write;
+    run.cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = run.cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let steps: Vec<&'static [u8]> = steps.to_vec();
+    let writer = std::thread::spawn(move || {
+        for s in steps {
+            std::thread::sleep(Duration::from_millis(400));
+            let _ = stdin.write_all(s);
+        }
+        std::thread::sleep(Duration::from_millis(400));
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    out
+}
+
+#[test]
+fn detached_interactive_attach_start_i_and_detach_keys() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        // -di: attach feeds the container's stdin; it exits, attach returns its code.
+        s.tug([
+            "run",
+            "-di",
+            "--name",
+            "c",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "read a; echo got:$a; exit 4",
+        ])
+        .succeeds();
+        let out = feed(s.tug(["attach", "c"]), &[b"hello\n"]);
+        assert_eq!(out.status.code(), Some(4), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("got:hello"),
+            "{out:?}"
+        );
+        // -dit: a shell on a pty; ctrl-p ctrl-q detaches and it runs on.
+        s.tug(["run", "-dit", "--name", "t", "--rootfs", &r, "sh"])
+            .succeeds();
+        let out = feed(
+            s.tug(["attach", "t"]),
+            &[b"echo hi-$((1+2))\n", b"\x10\x11"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("read escape sequence"));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("hi-3"),
+            "{out:?}"
+        );
+        s.tug(["ps", "--format", "{{.Names}}"])
+            .succeeds()
+            .stdout_contains("t");
+        s.tug(["logs", "t"]).succeeds().stdout_contains("hi-3");
+        // Other detach keys.
+        let out = feed(
+            s.tug(["attach", "--detach-keys", "ctrl-x", "t"]),
+            &[b"\x18"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        s.tug(["attach", "--detach-keys", "ctrl-xx", "t"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        // create -i, then start -ai.
+        s.tug([
+            "create",
+            "-i",
+            "--name",
+            "later",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "read a; echo start:$a",
+        ])
+        .succeeds();
+        let out = feed(s.tug(["start", "-ai", "later"]), &[b"x\n"]);
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("start:x"),
+            "{out:?}"
+        );
+        for c in ["c", "t", "later"] {
+            s.tug(["rm", "-f", c]).succeeds();
+        }
+    }
+}

@@ -123,9 +123,16 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
 
 #[derive(Debug, ClapArgs, Clone)]
 pub struct AttachArgs {
-    /// Do not attach STDIN (tug attaches output only)
+    /// Do not attach STDIN
     #[arg(long = "no-stdin")]
     pub no_stdin: bool,
+    /// Override the key sequence for detaching the container
+    #[arg(
+        long = "detach-keys",
+        default_value = "ctrl-p,ctrl-q",
+        value_name = "KEYS"
+    )]
+    pub detach_keys: String,
     /// Proxy received signals to the container
     #[arg(long = "sig-proxy", default_value_t = true, action = clap::ArgAction::Set)]
     pub sig_proxy: bool,
@@ -135,8 +142,10 @@ pub struct AttachArgs {
 }
 
 /// `tug attach`: the output of a running detached container until it
-/// exits; returns its exit code. (Input is not attached yet.)
+/// exits (returns its exit code), and, for a `-i` container, our input to
+/// it until the detach keys (exit 0, the container keeps running).
 pub fn attach(args: AttachArgs, g: &Global) -> anyhow::Result<i32> {
+    let keys = tug::container::attach::parse_detach_keys(&args.detach_keys)?;
     let store = open_store(g)?;
     let r = container::refresh(&store, container::find(&store, &args.container)?);
     if r.status != Status::Running {
@@ -148,5 +157,70 @@ pub fn attach(args: AttachArgs, g: &Global) -> anyhow::Result<i32> {
     let offset = std::fs::metadata(logs::path(&store, &r.id))
         .map(|m| m.len())
         .unwrap_or(0);
-    follow_until_exit(&store, &r.id, offset, false)
+    attached(&store, &r, offset, !args.no_stdin, &keys)
+}
+
+/// Shows a running container's output from log offset `offset` until it
+/// exits (its exit code), feeding our input to a `-i` container when
+/// `input` until the detach `keys` (then exit 0, the container runs on).
+pub fn attached(
+    store: &tug::store::Store,
+    r: &container::Record,
+    offset: u64,
+    input: bool,
+    keys: &[u8],
+) -> anyhow::Result<i32> {
+    if r.options.interactive && input {
+        let fifo_path = tug::container::monitor::stdin_path(store, &r.id);
+        let fifo = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&fifo_path)
+            .map_err(|e| tug::Error::io(fifo_path, e))?;
+        if r.options.tty {
+            raw_terminal();
+        }
+        let keys = keys.to_vec();
+        std::thread::spawn(move || {
+            let end = tug::container::attach::relay_input(std::io::stdin().lock(), fifo, &keys);
+            if end == tug::container::attach::InputEnd::Detached {
+                restore_terminal();
+                eprintln!("read escape sequence");
+                std::process::exit(0);
+            }
+            // End of our input: output goes on until the container exits.
+        });
+    }
+    let code = follow_until_exit(store, &r.id, offset, false);
+    restore_terminal();
+    code
+}
+
+/// Our terminal's settings before `attach` made it raw.
+static SAVED_TERMINAL: std::sync::Mutex<Option<rustix::termios::Termios>> =
+    std::sync::Mutex::new(None);
+
+/// Puts our terminal (if stdin is one) in raw mode for a `-t` container.
+fn raw_terminal() {
+    let stdin = rustix::stdio::stdin();
+    let Ok(saved) = rustix::termios::tcgetattr(stdin) else {
+        return;
+    };
+    let mut raw = saved.clone();
+    raw.make_raw();
+    if rustix::termios::tcsetattr(stdin, rustix::termios::OptionalActions::Now, &raw).is_ok() {
+        if let Ok(mut s) = SAVED_TERMINAL.lock() {
+            *s = Some(saved);
+        }
+    }
+}
+
+/// Gives our terminal its settings back.
+fn restore_terminal() {
+    if let Some(t) = SAVED_TERMINAL.lock().ok().and_then(|mut s| s.take()) {
+        let _ = rustix::termios::tcsetattr(
+            rustix::stdio::stdin(),
+            rustix::termios::OptionalActions::Now,
+            &t,
+        );
+    }
 }

@@ -607,11 +607,6 @@ impl Args {
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    if args.tty && args.detach {
-        return Err(
-            Error::NotImplemented("run -d -t (a pseudo-terminal for detached containers)").into(),
-        );
-    }
     let req = args.request()?;
     if args.rm && req.restart.name != "no" {
         return Err(invalid("conflicting options: --restart and --rm".into()));

@@ -1,5 +1,6 @@
 //! `tug start [-a] CONTAINER...`: start created or stopped containers under
-//! their monitor; `-a` follows the output and returns the exit code.
+//! their monitor; `-a` follows the output and returns the exit code, `-i`
+//! also feeds our input to a `-i` container.
 
 use clap::Args as ClapArgs;
 use tug::container::{self, monitor, Status};
@@ -12,15 +13,23 @@ pub struct Args {
     /// Attach STDOUT/STDERR and forward signals
     #[arg(short = 'a', long)]
     pub attach: bool,
-    /// Attach STDIN (not supported yet)
+    /// Attach STDIN (for a container created with -i)
     #[arg(short = 'i', long)]
     pub interactive: bool,
+    /// Override the key sequence for detaching the container
+    #[arg(
+        long = "detach-keys",
+        default_value = "ctrl-p,ctrl-q",
+        value_name = "KEYS"
+    )]
+    pub detach_keys: String,
     /// Containers (name or ID)
     #[arg(required = true, value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
+    let keys = tug::container::attach::parse_detach_keys(&args.detach_keys)?;
     let store = open_store(g)?;
     let mut code = 0;
     for c in &args.containers {
@@ -40,8 +49,9 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         for w in monitor::spawn(&store, &r.id)? {
             eprintln!("tug: warning: {w}");
         }
-        if args.attach {
-            code = super::logs::follow_until_exit(&store, &r.id, offset, false)?;
+        if args.attach || args.interactive {
+            let r = container::load(&store, &r.id)?;
+            code = super::logs::attached(&store, &r, offset, args.interactive, &keys)?;
         } else {
             println!("{c}");
         }

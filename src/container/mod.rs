@@ -14,6 +14,7 @@
 //! describe. `containers.lock` is held while a name is chosen and a
 //! directory created, so two commands never take the same name.
 
+pub mod attach;
 pub mod diff;
 pub mod events;
 pub mod files;

@@ -108,9 +108,44 @@ fn dup_onto(fd: impl AsFd, target: i32) {
     unsafe { libc::dup2(fd.as_fd().as_raw_fd(), target) };
 }
 
-/// Copies both pipes into the log until both close, running health checks
-/// on schedule meanwhile.
-fn pump(store: &Store, id: &str, out: OwnedFd, err: OwnedFd, log: &mut logs::Writer) {
+/// The FIFO `attach` writes a detached `-i` container's input to:
+/// `containers/<id>/stdin`, held open for reading and writing so that an
+/// attach going away is no end of input.
+fn stdin_fifo(store: &Store, id: &str) -> Result<OwnedFd> {
+    let p = stdin_path(store, id);
+    match rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &p,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    ) {
+        Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+        Err(e) => return Err(Error::io(&p, e.into())),
+    }
+    rustix::fs::open(
+        &p,
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .map_err(|e| Error::io(&p, e.into()))
+}
+
+/// Where a detached `-i` container takes its input from.
+pub fn stdin_path(store: &Store, id: &str) -> std::path::PathBuf {
+    container::dir(store, id).join("stdin")
+}
+
+/// Copies both pipes into the log until both close, passing `input`
+/// (FIFO → container) on and running health checks on schedule meanwhile.
+fn pump(
+    store: &Store,
+    id: &str,
+    out: OwnedFd,
+    err: OwnedFd,
+    input: Option<(&OwnedFd, &OwnedFd)>,
+    log: &mut logs::Writer,
+) {
     let cfg = container::load(store, id).ok().and_then(|r| r.healthcheck);
     let mut open = [Some(out), Some(err)];
     let mut buf = vec![0u8; 64 * 1024];
@@ -154,6 +189,13 @@ fn pump(store: &Store, id: &str, out: OwnedFd, err: OwnedFd, log: &mut logs::Wri
             idx.push(2);
             fds.push(rustix::event::PollFd::new(f, rustix::event::PollFlags::IN));
         }
+        if let Some((fifo, _)) = input {
+            idx.push(3);
+            fds.push(rustix::event::PollFd::new(
+                fifo,
+                rustix::event::PollFlags::IN,
+            ));
+        }
         let wait = match (&cfg, next_check, &check) {
             (Some(c), _, Some(run)) => Some(c.timeout.saturating_sub(run.started.elapsed())),
             (Some(_), Some(due), None) => Some(due.saturating_duration_since(Instant::now())),
@@ -176,6 +218,21 @@ fn pump(store: &Store, id: &str, out: OwnedFd, err: OwnedFd, log: &mut logs::Wri
         drop(fds);
         for (i, is_ready) in ready {
             if !is_ready {
+                continue;
+            }
+            if i == 3 {
+                if let Some((fifo, to)) = input {
+                    if let Ok(n) = rustix::io::read(fifo, &mut buf) {
+                        let mut data = &buf[..n];
+                        while !data.is_empty() {
+                            match rustix::io::write(to, data) {
+                                Ok(w) => data = &data[w..],
+                                Err(rustix::io::Errno::INTR) => {}
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                }
                 continue;
             }
             if i == 2 {
@@ -226,6 +283,16 @@ pub fn main(store: &Store, id: &str) -> i32 {
     let Ok(devnull) = File::options().read(true).write(true).open("/dev/null") else {
         return 125;
     };
+    let stdin_fifo = match container::load(store, id) {
+        Ok(r) if r.options.interactive => match stdin_fifo(store, id) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                send(StartReport::from_error(&e));
+                return 125;
+            }
+        },
+        _ => None,
+    };
     let mut backoff = Duration::from_millis(100);
     loop {
         let mut r = match container::load(store, id) {
@@ -250,28 +317,58 @@ pub fn main(store: &Store, id: &str) -> i32 {
         let pipes = (|| -> std::io::Result<_> {
             let (or, ow) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
             let (er, ew) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
-            Ok((or, ow, er, ew))
+            let (ir, iw) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+            Ok((or, ow, er, ew, ir, iw))
         })();
-        let Ok((out_r, out_w, err_r, err_w)) = pipes else {
+        let Ok((out_r, out_w, err_r, err_w, in_r, in_w)) = pipes else {
             send(StartReport::from_error(&Error::Invalid(
                 "pipe failed".into(),
             )));
             return 125;
         };
+        // `-t`: the container's streams are a pty whose master we log;
+        // `-i`: what `attach` writes into the stdin FIFO goes to the
+        // container (through the pty, or a pipe on its stdin).
+        let pty = if r.options.tty {
+            match crate::runtime::tty::open() {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    send(StartReport::from_error(&e));
+                    return 125;
+                }
+            }
+        } else {
+            None
+        };
         dup_onto(&out_w, 1);
         dup_onto(&err_w, 2);
+        if r.options.interactive && pty.is_none() {
+            dup_onto(&in_r, 0);
+        }
         let warnings = std::cell::RefCell::new(Vec::new());
         let started = launch::start(
             store,
             &mut r,
             &|w: &str| warnings.borrow_mut().push(w.to_string()),
             false,
-            None,
+            pty.as_ref().map(|p| p.peer.as_raw_fd()),
         );
+        dup_onto(&devnull, 0);
         dup_onto(&devnull, 1);
         dup_onto(&devnull, 2);
         drop(out_w);
         drop(err_w);
+        drop(in_r);
+        let (out_r, input) = match pty {
+            Some(p) => {
+                drop(p.peer);
+                let Ok(copy) = rustix::io::fcntl_dupfd_cloexec(&p.master, 3) else {
+                    return 125;
+                };
+                (copy, Some(p.master))
+            }
+            None => (out_r, r.options.interactive.then_some(in_w)),
+        };
         let pid = match started {
             Ok(pid) => pid,
             Err(e) => {
@@ -291,7 +388,12 @@ pub fn main(store: &Store, id: &str) -> i32 {
         send(StartReport::Started {
             warnings: warnings.into_inner(),
         });
-        pump(store, id, out_r, err_r, &mut log);
+        let feed = match (&stdin_fifo, &input) {
+            (Some(f), Some(to)) => Some((f, to)),
+            _ => None,
+        };
+        pump(store, id, out_r, err_r, feed, &mut log);
+        drop(input);
         let code = process::reap(pid);
         let mut r = container::load(store, id).unwrap_or(r);
         container::network::stopped(store, &r);

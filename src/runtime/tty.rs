@@ -28,9 +28,16 @@ pub fn open() -> Result<Pty> {
         OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC,
     )
     .map_err(err)?;
-    if let Ok(ws) = rustix::termios::tcgetwinsize(rustix::stdio::stdin()) {
-        let _ = rustix::termios::tcsetwinsize(&master, ws);
-    }
+    // The caller's window size, else the classic 80x24 (a detached
+    // container's monitor has no terminal).
+    let ws =
+        rustix::termios::tcgetwinsize(rustix::stdio::stdin()).unwrap_or(rustix::termios::Winsize {
+            ws_row: 24,
+            ws_col: 80,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        });
+    let _ = rustix::termios::tcsetwinsize(&master, ws);
     Ok(Pty { master, peer })
 }
 
