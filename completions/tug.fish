@@ -104,6 +104,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l cap-drop -d 'Drop Linux 
 complete -c tug -n "__fish_tug_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,source=..,target=..[,readonly])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l add-host -d 'Add a custom host-to-IP mapping (NAME:IP)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l dns -d 'Set custom DNS servers' -r
@@ -161,6 +162,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l cap-drop -d 'Drop Lin
 complete -c tug -n "__fish_tug_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l tmpfs -d 'Mount a tmpfs (PATH[:OPTIONS])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -s v -l volume -d 'Bind-mount a host path (HOST:CONTAINER[:ro|rw])' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l mount -d 'Attach a filesystem mount (type=bind|volume|tmpfs,source=..,target=..[,readonly])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l add-host -d 'Add a custom host-to-IP mapping (NAME:IP)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l dns -d 'Set custom DNS servers' -r

@@ -1642,3 +1642,63 @@ fn detached_interactive_attach_start_i_and_detach_keys() {
         }
     }
 }
+
+#[test]
+fn mount_flag_bind_volume_tmpfs_and_bad_specs() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let host = s.path().join("shared");
+        std::fs::create_dir_all(&host).unwrap();
+        std::fs::write(host.join("f"), "from-host\n").unwrap();
+        if s.is_rootless() {
+            let (uid, gid) = user_ids(TEST_USER).unwrap();
+            chown_r(&host, uid, gid);
+        }
+        let bind = format!("type=bind,source={},target=/w,readonly", host.display());
+        s.tug([
+            "run",
+            "--rm",
+            "--mount",
+            &bind,
+            "--mount",
+            "type=tmpfs,target=/scratch,tmpfs-size=1m",
+            "--mount",
+            "type=volume,src=mvol,dst=/data",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "cat /w/f; touch /w/x || echo ro; df -k /scratch | tail -1; echo kept > /data/f",
+        ])
+        .succeeds()
+        .stdout_contains("from-host")
+        .stdout_contains("ro\n")
+        .stdout_contains(" 1024 ");
+        s.tug([
+            "run",
+            "--rm",
+            "--mount",
+            "source=mvol,target=/data",
+            "--rootfs",
+            &r,
+            "cat",
+            "/data/f",
+        ])
+        .succeeds()
+        .stdout_is("kept\n");
+        for bad in [
+            "type=bind,src=rel,dst=/x",
+            "type=foo,dst=/x",
+            "dst=relative",
+            "type=tmpfs,dst=/x,tmpfs-mode=9",
+            "type=bind,src=/nonexistent-tug,dst=/x",
+            "type=volume,dst=/x,bogus=1",
+        ] {
+            s.tug(["run", "--rm", "--mount", bad, "--rootfs", &r, "true"])
+                .fails()
+                .code_is(125)
+                .one_line_error();
+        }
+        assert_eq!(containers_left(&s), 0);
+    }
+}

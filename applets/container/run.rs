@@ -107,6 +107,9 @@ pub struct Args {
     /// Bind-mount a host path (HOST:CONTAINER[:ro|rw])
     #[arg(short = 'v', long = "volume", value_name = "HOST:CTR[:ro]")]
     pub volume: Vec<String>,
+    /// Attach a filesystem mount (type=bind|volume|tmpfs,source=..,target=..[,readonly])
+    #[arg(long = "mount", value_name = "SPEC")]
+    pub mount: Vec<String>,
     /// Mount the volumes of another container (CONTAINER[:ro|rw])
     #[arg(long = "volumes-from", value_name = "CONTAINER")]
     pub volumes_from: Vec<String>,
@@ -294,6 +297,87 @@ fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
     })
 }
 
+/// What one `--mount` asks for.
+enum MountSpec {
+    Bind(BindMount),
+    Tmpfs(String),
+}
+
+/// Docker's `--mount` syntax: comma-separated `key=value` pairs, `type`
+/// (volume by default), `source`/`src`, `target`/`destination`/`dst`,
+/// `readonly`/`ro`, `volume-nocopy`, `bind-propagation`, `tmpfs-size`,
+/// `tmpfs-mode`.
+fn parse_mount(spec: &str) -> anyhow::Result<MountSpec> {
+    let bad = |why: &str| invalid(format!("invalid --mount {spec:?}: {why}"));
+    let (mut kind, mut source, mut target, mut readonly) = ("volume", "", "", false);
+    let mut tmpfs_opts = Vec::new();
+    for field in spec.split(',').filter(|f| !f.is_empty()) {
+        let (k, v) = field.split_once('=').unwrap_or((field, ""));
+        let flag = || match v {
+            "" | "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(bad(&format!("{k} wants true or false"))),
+        };
+        match k {
+            "type" => kind = v,
+            "source" | "src" => source = v,
+            "target" | "destination" | "dst" => target = v,
+            "readonly" | "ro" => readonly = flag()?,
+            "volume-nocopy" | "bind-propagation" | "consistency" | "bind-nonrecursive" => {}
+            "tmpfs-size" => {
+                let bytes = parse_bytes(v).map_err(|_| bad("bad tmpfs-size"))?;
+                tmpfs_opts.push(format!("size={bytes}"));
+            }
+            "tmpfs-mode" => {
+                u32::from_str_radix(v, 8).map_err(|_| bad("tmpfs-mode must be octal"))?;
+                tmpfs_opts.push(format!("mode={v}"));
+            }
+            _ => return Err(bad(&format!("unknown key {k:?}"))),
+        }
+    }
+    if !target.starts_with('/') {
+        return Err(bad("target must be an absolute path"));
+    }
+    match kind {
+        "bind" => {
+            if !source.starts_with('/') {
+                return Err(bad("a bind source must be an absolute path"));
+            }
+            Ok(MountSpec::Bind(BindMount {
+                source: PathBuf::from(source),
+                destination: target.into(),
+                readonly,
+                volume: None,
+            }))
+        }
+        "volume" => {
+            if !source.is_empty() && !tug::container::volume::valid_name(source) {
+                return Err(bad(&format!("{source:?} is not a volume name")));
+            }
+            Ok(MountSpec::Bind(BindMount {
+                source: PathBuf::new(),
+                destination: target.into(),
+                readonly,
+                volume: Some(source.to_string()),
+            }))
+        }
+        "tmpfs" => {
+            if !source.is_empty() {
+                return Err(bad("a tmpfs has no source"));
+            }
+            if readonly {
+                tmpfs_opts.push("ro".into());
+            }
+            Ok(MountSpec::Tmpfs(if tmpfs_opts.is_empty() {
+                target.to_string()
+            } else {
+                format!("{target}:{}", tmpfs_opts.join(","))
+            }))
+        }
+        other => Err(bad(&format!("unknown mount type {other:?}"))),
+    }
+}
+
 fn read_env_file(p: &PathBuf) -> anyhow::Result<Vec<String>> {
     let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
     Ok(text
@@ -379,6 +463,18 @@ impl Args {
                 Ok((name.trim_start_matches('/').to_string(), alias.to_string()))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut binds = self
+            .volume
+            .iter()
+            .map(|v| parse_volume(v))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mut tmpfs = self.tmpfs.clone();
+        for m in &self.mount {
+            match parse_mount(m)? {
+                MountSpec::Bind(b) => binds.push(b),
+                MountSpec::Tmpfs(t) => tmpfs.push(t),
+            }
+        }
         let mut no_new_privileges = true;
         let mut seccomp = SeccompChoice::Default;
         for o in &self.security_opt {
@@ -446,12 +542,8 @@ impl Args {
             no_new_privileges,
             seccomp,
             read_only: self.read_only,
-            tmpfs: self.tmpfs.clone(),
-            binds: self
-                .volume
-                .iter()
-                .map(|v| parse_volume(v))
-                .collect::<anyhow::Result<_>>()?,
+            tmpfs,
+            binds,
             memory,
             pids_limit: self.pids_limit,
             cpus: self.cpus,
