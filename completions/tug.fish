@@ -254,9 +254,9 @@ complete -c tug -n "__fish_tug_using_subcommand exec" -s e -l env -d 'Set enviro
 complete -c tug -n "__fish_tug_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c tug -n "__fish_tug_using_subcommand exec" -s u -l user -d 'Username or UID (USER[:GROUP])' -r
 complete -c tug -n "__fish_tug_using_subcommand exec" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand exec" -s d -l detach -d 'Detached mode (not supported yet)'
+complete -c tug -n "__fish_tug_using_subcommand exec" -s d -l detach -d 'Detached mode: run the command in the background'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s i -l interactive -d 'Keep STDIN open'
-complete -c tug -n "__fish_tug_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY (not supported yet)'
+complete -c tug -n "__fish_tug_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-TTY'
 complete -c tug -n "__fish_tug_using_subcommand exec" -l privileged -d 'Give extended privileges to the command'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand exec" -s h -l help -d 'Print help'

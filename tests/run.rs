@@ -1702,3 +1702,47 @@ fn mount_flag_bind_volume_tmpfs_and_bad_specs() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn exec_detached_and_with_a_tty() {
+    if !have("script") {
+        skip!("script (util-linux) is missing");
+    }
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug(["run", "-d", "--name", "box", "--rootfs", &r, "sleep", "60"])
+            .succeeds();
+        // -d: returns at once; the command runs on, adopted by the init.
+        s.tug([
+            "exec",
+            "-d",
+            "box",
+            "sh",
+            "-c",
+            "sleep 0.5; echo done > /marker; sleep 30",
+        ])
+        .succeeds()
+        .stdout_is("");
+        wait_for("the detached exec's marker", || {
+            s.tug(["exec", "box", "cat", "/marker"]).run().stdout() == "done\n"
+        });
+        s.tug(["top", "box"]).succeeds().stdout_contains("sleep 30");
+        // -it: a pty (`stty size` answers only on a terminal).
+        let cmd = format!("{TUG} exec -it box sh -c 'stty size; echo in-tty'");
+        let out = s
+            .command_at(std::path::Path::new("script"), ["-qec", &cmd, "/dev/null"])
+            .stdin("")
+            .run();
+        let text = out.stdout();
+        assert!(text.contains("in-tty"), "{}", out.dump());
+        assert!(!text.contains("stty: standard input"), "{}", out.dump());
+        // run -t: the pty is the container's /dev/console.
+        let cmd = format!("{TUG} run --rm -t --rootfs {r} tty");
+        let out = s
+            .command_at(std::path::Path::new("script"), ["-qec", &cmd, "/dev/null"])
+            .stdin("")
+            .run();
+        assert!(out.stdout().contains("/dev/console"), "{}", out.dump());
+        s.tug(["rm", "-f", "box"]).succeeds();
+    }
+}

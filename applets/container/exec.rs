@@ -8,13 +8,13 @@ use crate::common::open_store;
 
 #[derive(Debug, ClapArgs, Clone)]
 pub struct Args {
-    /// Detached mode (not supported yet)
+    /// Detached mode: run the command in the background
     #[arg(short = 'd', long)]
     pub detach: bool,
     /// Keep STDIN open
     #[arg(short = 'i', long)]
     pub interactive: bool,
-    /// Allocate a pseudo-TTY (not supported yet)
+    /// Allocate a pseudo-TTY
     #[arg(short = 't', long)]
     pub tty: bool,
     /// Set environment variables
@@ -41,12 +41,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    if args.detach {
-        return Err(tug::Error::NotImplemented("exec -d").into());
-    }
-    if args.tty {
-        return Err(tug::Error::NotImplemented("exec -t (pseudo-terminals)").into());
-    }
     let store = open_store(g)?;
     let r = container::find(&store, &args.container_and_command[0])?;
     let env = args
@@ -66,6 +60,9 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         user: args.user.clone(),
         workdir: args.workdir.clone(),
         privileged: args.privileged,
+        tty: args.tty,
+        interactive: args.interactive,
+        detach: args.detach,
     };
     Ok(ops::exec(&store, &r, &o)?)
 }

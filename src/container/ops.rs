@@ -105,6 +105,12 @@ pub struct ExecOptions {
     pub user: Option<String>,
     pub workdir: Option<String>,
     pub privileged: bool,
+    /// `-t`: a pseudo-terminal, relayed to ours.
+    pub tty: bool,
+    /// `-i`: pass our input on (with `-t`).
+    pub interactive: bool,
+    /// `-d`: start it and return at once.
+    pub detach: bool,
 }
 
 /// Runs a command in a running container and waits for it (signals
@@ -174,6 +180,11 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     } else {
         Vec::new()
     };
+    let pty = if o.tty && !o.detach {
+        Some(crate::runtime::tty::open()?)
+    } else {
+        None
+    };
     let pid = exec::spawn(&exec::ExecRequest {
         init: &pidfd,
         namespaces: if crate::paths::joined() {
@@ -186,7 +197,19 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
         seccomp: &filters,
         can_setgroups: !r.mapping.is_single(),
         cgroup: &r.cgroup,
+        tty: pty
+            .as_ref()
+            .map(|p| std::os::fd::AsRawFd::as_raw_fd(&p.peer)),
+        detached: o.detach,
     })?;
+    if o.detach {
+        // The container's init adopts it when we leave.
+        return Ok(0);
+    }
+    if let Some(p) = pty {
+        drop(p.peer);
+        crate::runtime::tty::relay(&p.master, o.interactive);
+    }
     Ok(process::wait_forwarding(pid))
 }
 

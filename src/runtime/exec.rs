@@ -26,6 +26,10 @@ pub struct ExecRequest<'a> {
     pub seccomp: &'a [BpfProgram],
     pub can_setgroups: bool,
     pub cgroup: &'a Cgroup,
+    /// A pty peer to make the process's terminal (`exec -t`).
+    pub tty: Option<std::os::fd::RawFd>,
+    /// `exec -d`: standard streams on /dev/null.
+    pub detached: bool,
 }
 
 /// Starts the process; returns its pid (a child of the caller).
@@ -59,7 +63,32 @@ pub fn spawn(req: &ExecRequest) -> Result<i32> {
     }
     if pid == 0 {
         drop(rep_r);
-        let failure = match init::become_process(req.process, req.seccomp, req.can_setgroups) {
+        if req.detached {
+            // Orphans go to the reaper of their parent's own pid namespace:
+            // one more fork, from inside the container's, so the container's
+            // init adopts the command when this intermediate leaves.
+            // SAFETY: fork in the single-threaded child; the intermediate
+            // only calls _exit.
+            match unsafe { libc::fork() } {
+                0 => {}
+                // SAFETY: the intermediate leaves at once, without exit handlers.
+                _ => unsafe { libc::_exit(0) },
+            }
+        }
+        let streams = match (req.tty, req.detached) {
+            (Some(peer), _) => crate::runtime::tty::attach(peer),
+            (None, true) => detach_streams(),
+            (None, false) => Ok(()),
+        };
+        let failure = match streams
+            .and_then(|()| init::become_process(req.process, req.seccomp, req.can_setgroups))
+            .map(|()| {
+                if req.detached {
+                    // SAFETY: prctl with integer arguments; a detached
+                    // command outlives `tug exec`.
+                    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0) };
+                }
+            }) {
             Ok(()) => init::exec_process(req.process),
             Err(why) => Message::SetupFailed(why),
         };
@@ -75,6 +104,10 @@ pub fn spawn(req: &ExecRequest) -> Result<i32> {
     }
     drop(rep_w);
     let pid = pid as i32;
+    if req.detached {
+        // The intermediate of a detached exec exits at once.
+        crate::runtime::process::reap(pid);
+    }
     match rep_r.recv() {
         Ok(None) => Ok(pid),
         Ok(Some(Message::ExecFailed { errno, command })) => {
@@ -97,4 +130,22 @@ pub fn spawn(req: &ExecRequest) -> Result<i32> {
             Err(Error::Invalid("exec: the child sent garbage".into()))
         }
     }
+}
+
+/// In the forked child of `exec -d`: stdin, stdout and stderr on /dev/null,
+/// in a session of its own.
+fn detach_streams() -> std::result::Result<(), String> {
+    let null = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .map_err(|e| format!("/dev/null: {e}"))?;
+    // SAFETY: setsid and dup2 onto this process's standard descriptors.
+    unsafe {
+        libc::setsid();
+        for fd in 0..3 {
+            libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), fd);
+        }
+    }
+    Ok(())
 }

@@ -91,7 +91,7 @@ fn prepare(ctx: &InitContext) -> R {
     } else if ctx.new_netns {
         loopback_up()?;
     }
-    rootfs::setup(spec, ctx.rootfs)?;
+    rootfs::setup(spec, ctx.rootfs, ctx.tty)?;
     let process = spec.process().as_ref().ok_or("the spec has no process")?;
     for r in process.rlimits().iter().flatten() {
         set_rlimit(r)?;

@@ -348,7 +348,7 @@ fn make_readonly(paths: &[String]) -> R {
 
 /// Builds the whole filesystem view and pivots into it. Runs in the init,
 /// in the container's mount namespace.
-pub fn setup(spec: &Spec, src: &RootfsSource) -> R {
+pub fn setup(spec: &Spec, src: &RootfsSource, console: Option<std::os::fd::RawFd>) -> R {
     ctx(
         mount(
             None,
@@ -367,6 +367,21 @@ pub fn setup(spec: &Spec, src: &RootfsSource) -> R {
         if m.destination() == Path::new("/dev") {
             make_devices(&merged)?;
         }
+    }
+    if let Some(peer) = console {
+        // `-t`: the pty is the container's /dev/console, as runc does, so
+        // `tty` and ttyname(3) find it inside.
+        let console = merged.join("dev/console");
+        make_target(&console, true)?;
+        // By its path in this mount namespace (a descriptor's own mount is
+        // the parent namespace's, which cannot be bound here).
+        let pts = ctx(std::fs::read_link(format!("/proc/self/fd/{peer}")), || {
+            "finding the pty".into()
+        })?;
+        ctx(
+            mount(Some(&pts), &console, None, libc::MS_BIND, None),
+            || "binding the pty to /dev/console".into(),
+        )?;
     }
     pivot(&merged)?;
     if let Some(linux) = spec.linux() {

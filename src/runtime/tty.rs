@@ -30,8 +30,10 @@ pub fn open() -> Result<Pty> {
     .map_err(err)?;
     // The caller's window size, else the classic 80x24 (a detached
     // container's monitor has no terminal).
-    let ws =
-        rustix::termios::tcgetwinsize(rustix::stdio::stdin()).unwrap_or(rustix::termios::Winsize {
+    let ws = rustix::termios::tcgetwinsize(rustix::stdio::stdin())
+        .ok()
+        .filter(|w| w.ws_row > 0 && w.ws_col > 0)
+        .unwrap_or(rustix::termios::Winsize {
             ws_row: 24,
             ws_col: 80,
             ws_xpixel: 0,
