@@ -1264,7 +1264,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__container__subcmd__ls)
-            opts="-a -q -l -n -f -D -h -V --all --quiet --latest --last --no-trunc --filter --format --root --debug --help --version"
+            opts="-a -q -l -n -f -s -D -h -V --all --quiet --latest --last --no-trunc --filter --format --size --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4244,7 +4244,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__ps)
-            opts="-a -q -l -n -f -D -h -V --all --quiet --latest --last --no-trunc --filter --format --root --debug --help --version"
+            opts="-a -q -l -n -f -s -D -h -V --all --quiet --latest --last --no-trunc --filter --format --size --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1746,3 +1746,31 @@ fn exec_detached_and_with_a_tty() {
         s.tug(["rm", "-f", "box"]).succeeds();
     }
 }
+
+#[test]
+fn ps_size_shows_the_writable_layer() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    for (s, _) in scenarios() {
+        s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+        s.tug([
+            "run",
+            "--name",
+            "sz",
+            "bb",
+            "sh",
+            "-c",
+            "head -c 5000 /bin/busybox > /big",
+        ])
+        .succeeds();
+        s.tug(["ps", "-a", "-s"])
+            .succeeds()
+            .stdout_contains("SIZE")
+            .stdout_contains("5kB (virtual ");
+        s.tug(["ps", "-a", "--format", "{{.Names}} {{.Size}}"])
+            .succeeds()
+            .stdout_contains("sz 5kB (virtual ");
+        s.tug(["rm", "sz"]).succeeds();
+    }
+}

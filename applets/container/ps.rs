@@ -33,6 +33,25 @@ pub struct Args {
     /// Format output using a Go template
     #[arg(long)]
     pub format: Option<String>,
+    /// Display total file sizes
+    #[arg(short = 's', long)]
+    pub size: bool,
+}
+
+/// Docker's SIZE: the writable layer, and with the image under it.
+fn size_text(store: &Store, r: &Record) -> String {
+    let rw = tug::container::diff::writable_size(store, r);
+    let image = r
+        .image_id
+        .as_deref()
+        .and_then(|i| tug::image::resolve(store, i).ok())
+        .map(|i| i.size())
+        .unwrap_or(0);
+    format!(
+        "{} (virtual {})",
+        tug::format::human_size(rw),
+        tug::format::human_size(rw + image)
+    )
 }
 
 fn command_text(r: &Record, trunc: bool) -> String {
@@ -69,8 +88,15 @@ fn matches(r: &Record, filters: &[(String, String)]) -> anyhow::Result<bool> {
 }
 
 /// The fields `--format` sees (Docker's names).
-pub fn format_value(store: &Store, all: &[Record], r: &Record, trunc: bool) -> serde_json::Value {
+pub fn format_value(
+    store: &Store,
+    all: &[Record],
+    r: &Record,
+    trunc: bool,
+    size: bool,
+) -> serde_json::Value {
     json!({
+        "Size": if size { size_text(store, r) } else { String::new() },
         "ID": if trunc { r.short_id().to_string() } else { r.id.clone() },
         "Image": r.image,
         "Command": command_text(r, trunc),
@@ -161,12 +187,21 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         for r in &shown {
             println!(
                 "{}",
-                tug::format::render(tmpl, &format_value(&store, &everyone, r, trunc))?
+                tug::format::render(
+                    tmpl,
+                    &format_value(
+                        &store,
+                        &everyone,
+                        r,
+                        trunc,
+                        args.size || tmpl.contains(".Size")
+                    )
+                )?
             );
         }
         return Ok(0);
     }
-    let header = [
+    let mut header = vec![
         "CONTAINER ID",
         "IMAGE",
         "COMMAND",
@@ -175,10 +210,13 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         "PORTS",
         "NAMES",
     ];
-    let rows: Vec<[String; 7]> = shown
+    if args.size {
+        header.push("SIZE");
+    }
+    let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|r| {
-            [
+            let mut row = vec![
                 if trunc {
                     r.short_id().to_string()
                 } else {
@@ -190,7 +228,11 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
                 super::status_text(r),
                 ports_text(&store, r),
                 names_text(&everyone, r),
-            ]
+            ];
+            if args.size {
+                row.push(size_text(&store, r));
+            }
+            row
         })
         .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
@@ -211,7 +253,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         }
         println!("{}", s.trim_end());
     };
-    line(header.to_vec());
+    line(header.clone());
     for row in &rows {
         line(row.iter().map(String::as_str).collect());
     }

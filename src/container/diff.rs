@@ -135,3 +135,33 @@ pub fn diff_here(store: &Store, r: &Record) -> Result<Vec<(char, String)>> {
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
 }
+
+/// The size of a container's writable layer, as `ps -s` shows it: its
+/// overlay upper dir, or (a private copy of the image) the files `diff`
+/// reports added or changed.
+pub fn writable_size(store: &Store, r: &Record) -> u64 {
+    match &r.rootfs {
+        crate::runtime::rootfs::RootfsSource::Overlay { upper, .. } => tree_size(upper),
+        crate::runtime::rootfs::RootfsSource::Dir(root) => diff(store, r)
+            .unwrap_or_default()
+            .iter()
+            .filter(|(k, _)| *k != 'D')
+            .filter_map(|(_, p)| root.join(p.trim_start_matches('/')).symlink_metadata().ok())
+            .filter(|m| !m.is_dir())
+            .map(|m| m.len())
+            .sum(),
+    }
+}
+
+/// The bytes of the files under `p` (their lengths, not blocks).
+pub fn tree_size(p: &std::path::Path) -> u64 {
+    let Ok(md) = p.symlink_metadata() else {
+        return 0;
+    };
+    if !md.is_dir() {
+        return md.len();
+    }
+    std::fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| tree_size(&e.path())).sum())
+        .unwrap_or(0)
+}
