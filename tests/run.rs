@@ -1774,3 +1774,29 @@ fn ps_size_shows_the_writable_layer() {
         s.tug(["rm", "sz"]).succeeds();
     }
 }
+
+#[test]
+fn foreground_containers_keep_logs() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        s.tug([
+            "run",
+            "--name",
+            "fg",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "echo out-line; echo err-line >&2; exit 3",
+        ])
+        .fails()
+        .code_is(3)
+        .stdout_is("out-line\n")
+        .stderr_contains("err-line");
+        s.tug(["logs", "fg"])
+            .succeeds()
+            .stdout_is("out-line\n")
+            .stderr_contains("err-line");
+        s.tug(["rm", "fg"]).succeeds();
+    }
+}

@@ -362,12 +362,39 @@ pub fn start(
 }
 
 fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
+    // A container that stays after it exits keeps a log, as Docker's do:
+    // its output passes through us on the way to our terminal.
+    let mut log = if r.auto_remove {
+        None
+    } else {
+        Some(container::logs::Writer::open(
+            &container::logs::path(store, &r.id),
+            r.options.log_max_size,
+            r.options.log_max_file,
+        )?)
+    };
     let code = if r.options.tty {
         let pty = crate::runtime::tty::open()?;
         let pid = start(store, r, warn, r.auto_remove, Some(pty.peer.as_raw_fd()))?;
         drop(pty.peer);
-        crate::runtime::tty::relay(&pty.master, r.options.interactive);
+        crate::runtime::tty::relay(&pty.master, r.options.interactive, &mut |data| {
+            if let Some(l) = log.as_mut() {
+                l.feed(0, data);
+            }
+        });
+        if let Some(l) = log.as_mut() {
+            l.flush_stream(0);
+        }
         process::wait_forwarding(pid)
+    } else if let Some(log) = log {
+        let (pid, tee) = start_teed(store, r, warn, log)?;
+        let code = if r.options.no_sig_proxy {
+            process::reap(pid)
+        } else {
+            process::wait_forwarding(pid)
+        };
+        let _ = tee.join();
+        code
     } else {
         let pid = start(store, r, warn, r.auto_remove, None)?;
         if r.options.no_sig_proxy {
@@ -388,4 +415,71 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
     }
     container::events::emit(store, r, "die", &[("exitCode", code.to_string())]);
     Ok(code)
+}
+
+/// Starts the container with its stdout and stderr on pipes, and a thread
+/// that copies them to ours and into the container's log.
+fn start_teed(
+    store: &Store,
+    r: &mut Record,
+    warn: &impl Fn(&str),
+    mut log: container::logs::Writer,
+) -> Result<(i32, std::thread::JoinHandle<()>)> {
+    use rustix::pipe::{pipe_with, PipeFlags};
+    let pipe = || pipe_with(PipeFlags::CLOEXEC).map_err(|e| Error::io("pipe", e.into()));
+    let ((out_r, out_w), (err_r, err_w)) = (pipe()?, pipe()?);
+    let saved_out = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stdout(), 3)
+        .map_err(|e| Error::io("dup", e.into()))?;
+    let saved_err = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stderr(), 3)
+        .map_err(|e| Error::io("dup", e.into()))?;
+    let onto = |from: &std::os::fd::OwnedFd, to: i32| {
+        // SAFETY: dup2 onto one of this process's standard descriptors.
+        unsafe { libc::dup2(from.as_raw_fd(), to) };
+    };
+    onto(&out_w, 1);
+    onto(&err_w, 2);
+    let started = start(store, r, warn, false, None);
+    onto(&saved_out, 1);
+    onto(&saved_err, 2);
+    drop((out_w, err_w));
+    let pid = started?;
+    let tee = std::thread::spawn(move || {
+        let targets = [saved_out, saved_err];
+        let mut open = [Some(out_r), Some(err_r)];
+        let mut buf = vec![0u8; 64 * 1024];
+        while open.iter().any(Option::is_some) {
+            let mut idx = Vec::new();
+            let mut fds = Vec::new();
+            for (i, f) in open.iter().enumerate() {
+                if let Some(f) = f {
+                    idx.push(i);
+                    fds.push(rustix::event::PollFd::new(f, rustix::event::PollFlags::IN));
+                }
+            }
+            if rustix::event::poll(&mut fds, None).is_err() {
+                continue;
+            }
+            let ready: Vec<usize> = fds
+                .iter()
+                .zip(&idx)
+                .filter(|(p, _)| !p.revents().is_empty())
+                .map(|(_, i)| *i)
+                .collect();
+            drop(fds);
+            for i in ready {
+                let Some(f) = &open[i] else { continue };
+                match rustix::io::read(f, &mut buf) {
+                    Ok(0) | Err(_) => {
+                        log.flush_stream(i);
+                        open[i] = None;
+                    }
+                    Ok(n) => {
+                        let _ = rustix::io::write(&targets[i], &buf[..n]);
+                        log.feed(i, &buf[..n]);
+                    }
+                }
+            }
+        }
+    });
+    Ok((pid, tee))
 }

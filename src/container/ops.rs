@@ -208,7 +208,7 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     }
     if let Some(p) = pty {
         drop(p.peer);
-        crate::runtime::tty::relay(&p.master, o.interactive);
+        crate::runtime::tty::relay(&p.master, o.interactive, &mut |_| {});
     }
     Ok(process::wait_forwarding(pid))
 }

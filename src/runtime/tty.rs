@@ -86,7 +86,7 @@ fn write_all(fd: impl AsFd, mut data: &[u8]) -> bool {
 /// Relays between this process's terminal and the pty master until the
 /// container closes it. `interactive` forwards stdin. Restores the
 /// terminal afterwards.
-pub fn relay(master: &OwnedFd, interactive: bool) {
+pub fn relay(master: &OwnedFd, interactive: bool, on_output: &mut dyn FnMut(&[u8])) {
     let stdin = rustix::stdio::stdin();
     let saved = rustix::termios::tcgetattr(stdin).ok();
     if let Some(t) = &saved {
@@ -130,6 +130,7 @@ pub fn relay(master: &OwnedFd, interactive: bool) {
         if master_ready {
             match rustix::io::read(master, &mut buf) {
                 Ok(n) if n > 0 => {
+                    on_output(&buf[..n]);
                     if !write_all(rustix::stdio::stdout(), &buf[..n]) {
                         break;
                     }
