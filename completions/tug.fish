@@ -129,6 +129,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l stop-timeout -d 'Seconds
 complete -c tug -n "__fish_tug_using_subcommand run" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l pull -d 'Pull the image before running: always, missing (when not stored) or never' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l detach-keys -d 'Keys that detach from the container when attached (default ctrl-p,ctrl-q)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l platform -d 'Pull this platform of a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand run" -l help -d 'Print help'
@@ -187,6 +188,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l stop-timeout -d 'Seco
 complete -c tug -n "__fish_tug_using_subcommand create" -s l -l label -d 'Set metadata on the container (KEY=VALUE)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE, max-file=N (json-file)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l pull -d 'Pull the image before running: always, missing (when not stored) or never' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l detach-keys -d 'Keys that detach from the container when attached (default ctrl-p,ctrl-q)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l platform -d 'Pull this platform of a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand create" -l help -d 'Print help'

@@ -1619,6 +1619,34 @@ fn detached_interactive_attach_start_i_and_detach_keys() {
             .fails()
             .code_is(125)
             .one_line_error();
+        // The container's own keys from run --detach-keys.
+        s.tug([
+            "run",
+            "-dit",
+            "--detach-keys",
+            "ctrl-y",
+            "--name",
+            "own",
+            "--rootfs",
+            &r,
+            "sh",
+        ])
+        .succeeds();
+        let out = feed(s.tug(["attach", "own"]), &[b"\x19"]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        s.tug([
+            "run",
+            "-d",
+            "--detach-keys",
+            "ctrl-yy",
+            "--rootfs",
+            &r,
+            "true",
+        ])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+        s.tug(["rm", "-f", "own"]).succeeds();
         // create -i, then start -ai.
         s.tug([
             "create",

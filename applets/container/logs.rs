@@ -127,12 +127,8 @@ pub struct AttachArgs {
     #[arg(long = "no-stdin")]
     pub no_stdin: bool,
     /// Override the key sequence for detaching the container
-    #[arg(
-        long = "detach-keys",
-        default_value = "ctrl-p,ctrl-q",
-        value_name = "KEYS"
-    )]
-    pub detach_keys: String,
+    #[arg(long = "detach-keys", value_name = "KEYS")]
+    pub detach_keys: Option<String>,
     /// Proxy received signals to the container
     #[arg(long = "sig-proxy", default_value_t = true, action = clap::ArgAction::Set)]
     pub sig_proxy: bool,
@@ -145,7 +141,6 @@ pub struct AttachArgs {
 /// exits (returns its exit code), and, for a `-i` container, our input to
 /// it until the detach keys (exit 0, the container keeps running).
 pub fn attach(args: AttachArgs, g: &Global) -> anyhow::Result<i32> {
-    let keys = tug::container::attach::parse_detach_keys(&args.detach_keys)?;
     let store = open_store(g)?;
     let r = container::refresh(&store, container::find(&store, &args.container)?);
     if r.status != Status::Running {
@@ -154,10 +149,20 @@ pub fn attach(args: AttachArgs, g: &Global) -> anyhow::Result<i32> {
         )
         .into());
     }
+    let keys = detach_keys(args.detach_keys.as_deref(), &r)?;
     let offset = std::fs::metadata(logs::path(&store, &r.id))
         .map(|m| m.len())
         .unwrap_or(0);
     attached(&store, &r, offset, !args.no_stdin, &keys)
+}
+
+/// The detach sequence: the flag's, else the container's own
+/// (`run --detach-keys`), else Docker's ctrl-p ctrl-q.
+pub fn detach_keys(flag: Option<&str>, r: &container::Record) -> anyhow::Result<Vec<u8>> {
+    let spec = flag
+        .or(r.options.detach_keys.as_deref())
+        .unwrap_or("ctrl-p,ctrl-q");
+    Ok(tug::container::attach::parse_detach_keys(spec)?)
 }
 
 /// Shows a running container's output from log offset `offset` until it

@@ -194,6 +194,9 @@ pub struct Args {
     /// Pull the image before running: always, missing (when not stored) or never
     #[arg(long, default_value = "missing", value_name = "POLICY")]
     pub pull: String,
+    /// Keys that detach from the container when attached (default ctrl-p,ctrl-q)
+    #[arg(long = "detach-keys", value_name = "KEYS")]
+    pub detach_keys: Option<String>,
     /// Pull this platform of a multi-platform image (os/arch[/variant])
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
@@ -535,6 +538,13 @@ impl Args {
             expose: self.expose.clone(),
             links,
             dns_search: self.dns_search.clone(),
+            detach_keys: match &self.detach_keys {
+                Some(k) => {
+                    tug::container::attach::parse_detach_keys(k)?;
+                    Some(k.clone())
+                }
+                None => None,
+            },
             net_container: self.network.strip_prefix("container:").map(String::from),
             privileged: self.privileged,
             cap_add: self.cap_add.clone(),

@@ -17,19 +17,14 @@ pub struct Args {
     #[arg(short = 'i', long)]
     pub interactive: bool,
     /// Override the key sequence for detaching the container
-    #[arg(
-        long = "detach-keys",
-        default_value = "ctrl-p,ctrl-q",
-        value_name = "KEYS"
-    )]
-    pub detach_keys: String,
+    #[arg(long = "detach-keys", value_name = "KEYS")]
+    pub detach_keys: Option<String>,
     /// Containers (name or ID)
     #[arg(required = true, value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
-    let keys = tug::container::attach::parse_detach_keys(&args.detach_keys)?;
     let store = open_store(g)?;
     let mut code = 0;
     for c in &args.containers {
@@ -51,6 +46,7 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         }
         if args.attach || args.interactive {
             let r = container::load(&store, &r.id)?;
+            let keys = super::logs::detach_keys(args.detach_keys.as_deref(), &r)?;
             code = super::logs::attached(&store, &r, offset, args.interactive, &keys)?;
         } else {
             println!("{c}");

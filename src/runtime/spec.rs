@@ -203,6 +203,9 @@ pub struct RunOptions {
     /// `--network container:NAME`: the container (its ID once created).
     #[serde(default)]
     pub net_container: Option<String>,
+    /// `--detach-keys`: what `attach` and `start -ai` detach with.
+    #[serde(default)]
+    pub detach_keys: Option<String>,
 }
 
 /// What the spec is built from besides the flags.
