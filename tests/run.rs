@@ -1828,3 +1828,31 @@ fn foreground_containers_keep_logs() {
         s.tug(["rm", "fg"]).succeeds();
     }
 }
+
+#[test]
+fn platform_mismatch_warns_or_refuses() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let s = Scenario::new();
+    let tar = tar.to_str().unwrap();
+    s.tug(["import", "--platform", "linux/arm64", tar, "armbb"])
+        .succeeds();
+    s.tug(["run", "--rm", "armbb", "true"])
+        .run()
+        .stderr_contains("does not match the detected host platform");
+    s.tug([
+        "run",
+        "--rm",
+        "--pull",
+        "never",
+        "--platform",
+        "linux/amd64",
+        "armbb",
+        "true",
+    ])
+    .fails()
+    .code_is(125)
+    .one_line_error()
+    .stderr_contains("does not match the specified platform");
+}

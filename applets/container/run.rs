@@ -660,14 +660,29 @@ impl Args {
         let Some(image) = image else {
             return Ok(());
         };
-        let stored = tug::image::resolve(store, image).is_ok();
+        let found = tug::image::resolve(store, image).ok();
+        let platform_of =
+            |i: &tug::image::Image| format!("{}/{}", i.config.os(), i.config.architecture());
+        // A stored image of another platform than --platform asks for is
+        // as good as missing.
+        let wrong_platform = match (&found, &self.platform) {
+            (Some(i), Some(p)) => !p.starts_with(&platform_of(i)),
+            _ => false,
+        };
+        let stored = found.is_some() && !wrong_platform;
         let pull = match self.pull.as_str() {
             "always" => true,
             "missing" => !stored,
             _ => false,
         };
         if !pull {
-            return Ok(());
+            if let (true, Some(i), Some(p)) = (wrong_platform, &found, &self.platform) {
+                return Err(invalid(format!(
+                    "image with reference {image} was found but its platform ({}) does not match the specified platform ({p})",
+                    platform_of(i)
+                )));
+            }
+            return self.warn_on_foreign_platform(found.as_ref());
         }
         let r = tug::reference::Reference::parse(image)?;
         if !stored {
@@ -675,6 +690,25 @@ impl Args {
         }
         for line in tug::registry::client::pull(store, &r, self.platform.as_deref())? {
             eprintln!("{line}");
+        }
+        self.warn_on_foreign_platform(tug::image::resolve(store, image).ok().as_ref())
+    }
+
+    /// Docker's warning when an image of another architecture is run
+    /// without `--platform` asking for it.
+    fn warn_on_foreign_platform(&self, image: Option<&tug::image::Image>) -> anyhow::Result<()> {
+        let host = match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        };
+        if let Some(i) = image {
+            let arch = i.config.architecture().to_string();
+            if self.platform.is_none() && arch != host {
+                eprintln!(
+                    "WARNING: The requested image's platform (linux/{arch}) does not match the detected host platform (linux/{host}) and no specific platform was requested"
+                );
+            }
         }
         Ok(())
     }
