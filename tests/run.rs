@@ -1836,7 +1836,12 @@ fn platform_mismatch_warns_or_refuses() {
     };
     let s = Scenario::new();
     let tar = tar.to_str().unwrap();
-    s.tug(["import", "--platform", "linux/arm64", tar, "armbb"])
+    let (foreign, native) = if std::env::consts::ARCH == "aarch64" {
+        ("linux/amd64", "linux/arm64")
+    } else {
+        ("linux/arm64", "linux/amd64")
+    };
+    s.tug(["import", "--platform", foreign, tar, "armbb"])
         .succeeds();
     s.tug(["run", "--rm", "armbb", "true"])
         .run()
@@ -1847,7 +1852,7 @@ fn platform_mismatch_warns_or_refuses() {
         "--pull",
         "never",
         "--platform",
-        "linux/amd64",
+        native,
         "armbb",
         "true",
     ])
