@@ -1756,7 +1756,7 @@ fn exec_detached_and_with_a_tty() {
         });
         s.tug(["top", "box"]).succeeds().stdout_contains("sleep 30");
         // -it: a pty (`stty size` answers only on a terminal).
-        let cmd = format!("{TUG} exec -it box sh -c 'stty size; echo in-tty'");
+        let cmd = format!("{TUG} exec -it box sh -c 'tty; stty size; echo in-tty'");
         let out = s
             .command_at(std::path::Path::new("script"), ["-qec", &cmd, "/dev/null"])
             .stdin("")
@@ -1764,6 +1764,11 @@ fn exec_detached_and_with_a_tty() {
         let text = out.stdout();
         assert!(text.contains("in-tty"), "{}", out.dump());
         assert!(!text.contains("stty: standard input"), "{}", out.dump());
+        assert!(
+            text.contains("/dev/pts/"),
+            "the container's own pty: {}",
+            out.dump()
+        );
         // run -t: the pty is the container's /dev/console.
         let cmd = format!("{TUG} run --rm -t --rootfs {r} tty");
         let out = s

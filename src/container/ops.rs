@@ -180,12 +180,7 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     } else {
         Vec::new()
     };
-    let pty = if o.tty && !o.detach {
-        Some(crate::runtime::tty::open()?)
-    } else {
-        None
-    };
-    let pid = exec::spawn(&exec::ExecRequest {
+    let (pid, master) = exec::spawn(&exec::ExecRequest {
         init: &pidfd,
         namespaces: if crate::paths::joined() {
             // Already in the session's user namespace, the container's own.
@@ -197,18 +192,15 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
         seccomp: &filters,
         can_setgroups: !r.mapping.is_single(),
         cgroup: &r.cgroup,
-        tty: pty
-            .as_ref()
-            .map(|p| std::os::fd::AsRawFd::as_raw_fd(&p.peer)),
+        tty: o.tty && !o.detach,
         detached: o.detach,
     })?;
     if o.detach {
         // The container's init adopts it when we leave.
         return Ok(0);
     }
-    if let Some(p) = pty {
-        drop(p.peer);
-        crate::runtime::tty::relay(&p.master, o.interactive, &mut |_| {});
+    if let Some(m) = master {
+        crate::runtime::tty::relay(&m, o.interactive, &mut |_| {});
     }
     Ok(process::wait_forwarding(pid))
 }

@@ -26,14 +26,15 @@ pub struct ExecRequest<'a> {
     pub seccomp: &'a [BpfProgram],
     pub can_setgroups: bool,
     pub cgroup: &'a Cgroup,
-    /// A pty peer to make the process's terminal (`exec -t`).
-    pub tty: Option<std::os::fd::RawFd>,
+    /// `exec -t`: a pty from the container's own devpts.
+    pub tty: bool,
     /// `exec -d`: standard streams on /dev/null.
     pub detached: bool,
 }
 
-/// Starts the process; returns its pid (a child of the caller).
-pub fn spawn(req: &ExecRequest) -> Result<i32> {
+/// Starts the process; returns its pid (a child of the caller) and, with
+/// `tty`, the pty master to relay.
+pub fn spawn(req: &ExecRequest) -> Result<(i32, Option<OwnedFd>)> {
     req.cgroup.join(std::process::id() as i32)?;
     // SAFETY: setns with a live pidfd and namespace flags; the caller is
     // single-threaded, as entering a mount namespace requires.
@@ -43,6 +44,13 @@ pub fn spawn(req: &ExecRequest) -> Result<i32> {
             std::io::Error::last_os_error()
         )));
     }
+    // Opened now that /dev is the container's: the pty belongs to its
+    // devpts, so the command sees it as /dev/pts/N (tty(1) finds it).
+    let pty = if req.tty {
+        Some(crate::runtime::tty::open()?)
+    } else {
+        None
+    };
     let (mut rep_r, mut rep_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     // SAFETY: a plain fork (clone without flags); single-threaded caller.
     let pid = unsafe {
@@ -75,8 +83,8 @@ pub fn spawn(req: &ExecRequest) -> Result<i32> {
                 _ => unsafe { libc::_exit(0) },
             }
         }
-        let streams = match (req.tty, req.detached) {
-            (Some(peer), _) => crate::runtime::tty::attach(peer),
+        let streams = match (&pty, req.detached) {
+            (Some(p), _) => crate::runtime::tty::attach(p.peer.as_raw_fd()),
             (None, true) => detach_streams(),
             (None, false) => Ok(()),
         };
@@ -108,8 +116,9 @@ pub fn spawn(req: &ExecRequest) -> Result<i32> {
         // The intermediate of a detached exec exits at once.
         crate::runtime::process::reap(pid);
     }
+    let master = pty.map(|p| p.master);
     match rep_r.recv() {
-        Ok(None) => Ok(pid),
+        Ok(None) => Ok((pid, master)),
         Ok(Some(Message::ExecFailed { errno, command })) => {
             crate::runtime::process::reap(pid);
             Err(match errno {
