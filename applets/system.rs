@@ -171,6 +171,8 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         }
     );
     println!(" ID Mapping: {mapping}");
+    println!(" Default Network: bridge (172.17.0.0/16)");
+    println!(" Outbound: {}", v["Outbound"].as_str().unwrap_or(""));
     println!(
         " Kernel Version: {}",
         v["KernelVersion"].as_str().unwrap_or("")
