@@ -52,10 +52,8 @@ impl Scenario {
             eprintln!("SKIPPED: user {TEST_USER} does not exist (.ci/run creates it)");
             return None;
         };
-        let s = Scenario {
-            rootless: true,
-            ..Scenario::new()
-        };
+        let mut s = Scenario::new();
+        s.rootless = true;
         chown_r(s.dir.path(), uid, gid);
         Some(s)
     }
@@ -500,4 +498,23 @@ pub fn curl(args: &[&str]) -> (u16, String, String) {
         body.to_string(),
         String::from_utf8_lossy(&out.stderr).to_lowercase(),
     )
+}
+
+/// A scenario's containers go before its store: a detached container that
+/// outlived its test would otherwise keep networks, rules and processes
+/// whose store no longer exists to clean them.
+impl Drop for Scenario {
+    fn drop(&mut self) {
+        let containers = self.store().join("containers");
+        let any = std::fs::read_dir(&containers)
+            .map(|d| d.flatten().any(|e| e.file_name().len() == 64))
+            .unwrap_or(false);
+        if !any {
+            return;
+        }
+        let ids = self.tug(["ps", "-aq", "--no-trunc"]).run().stdout();
+        for id in ids.split_whitespace() {
+            self.tug(["rm", "-f", id]).run();
+        }
+    }
 }
