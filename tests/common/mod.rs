@@ -13,13 +13,23 @@ pub const TUG: &str = env!("CARGO_BIN_EXE_tug");
 /// The unprivileged user `.ci/run` creates, with subordinate id ranges.
 pub const TEST_USER: &str = "tugtest";
 
-/// Prints why a test did not run and returns from it.
+/// Prints why a test did not run and returns from it; under `CI=true` a
+/// test that cannot set up its scenario fails instead.
 #[macro_export]
 macro_rules! skip {
     ($($why:tt)*) => {{
-        eprintln!("SKIPPED: {}", format!($($why)*));
+        let why = format!($($why)*);
+        if $crate::common::in_ci() {
+            panic!("cannot set up the scenario under CI=true: {why}");
+        }
+        eprintln!("SKIPPED: {why}");
         return;
     }};
+}
+
+/// True under `CI=true`, where every scenario must be set up and run.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
 /// One test's world: a temp dir holding the store, HOME and XDG dirs.
@@ -44,14 +54,19 @@ impl Scenario {
     /// The same scenario run as the unprivileged test user; None (after
     /// printing why) when this process is not root or the user is missing.
     pub fn unprivileged() -> Option<Scenario> {
-        if !is_root() {
-            eprintln!("SKIPPED: rootless run needs root to switch to {TEST_USER}");
+        let why = if !is_root() {
+            Some(format!("rootless run needs root to switch to {TEST_USER}"))
+        } else if user_ids(TEST_USER).is_none() {
+            Some(format!("user {TEST_USER} does not exist (.ci/run creates it)"))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            assert!(!in_ci(), "cannot set up the scenario under CI=true: {why}");
+            eprintln!("SKIPPED: {why}");
             return None;
         }
-        let Some((uid, gid)) = user_ids(TEST_USER) else {
-            eprintln!("SKIPPED: user {TEST_USER} does not exist (.ci/run creates it)");
-            return None;
-        };
+        let (uid, gid) = user_ids(TEST_USER).unwrap();
         let mut s = Scenario::new();
         s.rootless = true;
         chown_r(s.dir.path(), uid, gid);

@@ -1,0 +1,1 @@
+//! Attacks through the device cgroup and seccomp: mknod of host devices, syscalls Docker's profile refuses.

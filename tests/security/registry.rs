@@ -1,0 +1,1 @@
+//! Attacks from network clients on registry-serve: idle and slow connections, huge uploads, upload sessions, password guessing, blob scoping.
