@@ -123,10 +123,13 @@ pub enum Command {
     #[command(subcommand)]
     Image(ImageCommand),
     /// Build an image from a Dockerfile
-    Build(Pending),
+    Build(Box<crate::build::Args>),
     /// Build an image from a Dockerfile (the image-build applet)
     #[command(name = "image-build")]
-    ImageBuild(Pending),
+    ImageBuild(Box<crate::build::Args>),
+    /// Docker Buildx's commands (`buildx build`)
+    #[command(subcommand)]
+    Buildx(BuildxCommand),
 
     // --- registries ---
     /// Download an image from a registry
@@ -240,7 +243,13 @@ pub enum ImageCommand {
     /// Upload an image to a registry
     Push(registry::push::Args),
     /// Build an image from a Dockerfile
-    Build(Pending),
+    Build(Box<crate::build::Args>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuildxCommand {
+    /// Build an image from a Dockerfile
+    Build(Box<crate::build::Args>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -321,7 +330,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
                 VolumeCommand::Prune(a) => vol::prune(a, g),
             }
         }
-        C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
+        C::Build(a) | C::ImageBuild(a) | C::Buildx(BuildxCommand::Build(a)) => {
+            crate::build::run(*a, g)
+        }
         C::Network(n) => crate::network::run(n, g),
         C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),
     }
@@ -341,6 +352,6 @@ fn image_command(cmd: ImageCommand, g: &Global) -> anyhow::Result<i32> {
         I::Prune(a) => image::prune::run(a, g),
         I::Pull(a) => registry::pull::run(a, g),
         I::Push(a) => registry::push::run(a, g),
-        I::Build(_) => crate::pending::run("image-build"),
+        I::Build(a) => crate::build::run(*a, g),
     }
 }

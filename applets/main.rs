@@ -2,6 +2,7 @@
 //! `registry-serve`, `compose-up`, `image-build`, `network`, also as
 //! `tug-<applet>`); `tug` and `docker` take Docker's subcommands.
 
+mod build;
 mod cli;
 mod common;
 mod container;

@@ -7,6 +7,7 @@
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod build;
 pub mod container;
 pub mod error;
 pub mod format;
