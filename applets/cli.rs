@@ -154,7 +154,7 @@ pub enum Command {
     #[command(subcommand)]
     Network(crate::network::NetworkCommand),
     /// Define and run multi-container applications
-    Compose(Pending),
+    Compose(crate::compose::ComposeArgs),
     /// Create and start a Compose project (the compose-up applet)
     #[command(name = "compose-up")]
     ComposeUp(Pending),
@@ -334,7 +334,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
             crate::build::run(*a, g)
         }
         C::Network(n) => crate::network::run(n, g),
-        C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),
+        C::Compose(a) => crate::compose::run(a, g),
+        C::ComposeUp(_) => crate::pending::run("compose-up"),
     }
 }
 

@@ -5,6 +5,7 @@
 mod build;
 mod cli;
 mod common;
+mod compose;
 mod container;
 mod docs;
 mod exit;

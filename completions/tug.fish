@@ -801,10 +801,258 @@ complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "connect" -d 'Connect a container to a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tug -n "__fish_tug_using_subcommand compose" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand compose" -s D -l debug -d 'Print debugging information'
-complete -c tug -n "__fish_tug_using_subcommand compose" -s h -l help -d 'Print help'
-complete -c tug -n "__fish_tug_using_subcommand compose" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s f -l file -d 'Compose configuration files (`-` for stdin); may be given several times' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s p -l project-name -d 'Project name' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "config" -d 'Parse, resolve and render the Compose file in canonical format'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "up" -d 'Create and start containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "down" -d 'Stop and remove containers and networks'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "ps" -d 'List containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "logs" -d 'View output from containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "start" -d 'Start services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "stop" -d 'Stop services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "restart" -d 'Restart services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "pause" -d 'Pause services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "unpause" -d 'Unpause services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "kill" -d 'Force stop services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "rm" -d 'Remove stopped service containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "create" -d 'Create containers for services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "build" -d 'Build or rebuild services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "pull" -d 'Pull service images'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "push" -d 'Push service images'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "exec" -d 'Execute a command in a running container'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "run" -d 'Run a one-off command on a service'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "top" -d 'Display the running processes'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "images" -d 'List images used by the created containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "port" -d 'Print the public port for a port binding'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "ls" -d 'List running compose projects'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "events" -d 'Receive real time events from containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "wait" -d 'Block until containers of the services stop'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l format -d 'Output format: yaml or json' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s o -l output -d 'Save to a file instead of stdout' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s q -l quiet -d 'Only validate the configuration, print nothing'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l services -d 'Print the service names, one per line'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l volumes -d 'Print the volume names, one per line'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l profiles -d 'Print the profile names, one per line'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l images -d 'Print the image names, one per line'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pause" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "config" -d 'Parse, resolve and render the Compose file in canonical format'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "up" -d 'Create and start containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop and remove containers and networks'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "ps" -d 'List containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "logs" -d 'View output from containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Pause services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "unpause" -d 'Unpause services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "kill" -d 'Force stop services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove stopped service containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create containers for services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "build" -d 'Build or rebuild services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull service images'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "push" -d 'Push service images'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "exec" -d 'Execute a command in a running container'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a one-off command on a service'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "top" -d 'Display the running processes'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "images" -d 'List images used by the created containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "port" -d 'Print the public port for a port binding'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List running compose projects'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "events" -d 'Receive real time events from containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Block until containers of the services stop'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -s h -l help -d 'Print help'
@@ -998,6 +1246,32 @@ complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "prune" -d 'Remove all unused networks'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "connect" -d 'Connect a container to a network'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "disconnect" -d 'Disconnect a container from a network'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "config" -d 'Parse, resolve and render the Compose file in canonical format'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "up" -d 'Create and start containers'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "down" -d 'Stop and remove containers and networks'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "ps" -d 'List containers'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "logs" -d 'View output from containers'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "start" -d 'Start services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "stop" -d 'Stop services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "restart" -d 'Restart services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "pause" -d 'Pause services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "unpause" -d 'Unpause services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "kill" -d 'Force stop services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "rm" -d 'Remove stopped service containers'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "create" -d 'Create containers for services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "build" -d 'Build or rebuild services'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "pull" -d 'Pull service images'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "push" -d 'Push service images'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "exec" -d 'Execute a command in a running container'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "run" -d 'Run a one-off command on a service'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "top" -d 'Display the running processes'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "images" -d 'List images used by the created containers'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "port" -d 'Print the public port for a port binding'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "ls" -d 'List running compose projects'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "events" -d 'Receive real time events from containers'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "wait" -d 'Block until containers of the services stop'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show disk usage by images, containers and volumes'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "prune" -d 'Remove unused data (dangling images, and with -a every unused image)'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "info" -d 'Display system-wide information'
