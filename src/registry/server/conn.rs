@@ -46,17 +46,6 @@ pub fn default_max_connections() -> usize {
     (soft.saturating_sub(FD_MARGIN) / 2).clamp(8, 1024) as usize
 }
 
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            header_timeout: Duration::from_secs(30),
-            idle_timeout: Duration::from_secs(60),
-            body_timeout: Duration::from_secs(60),
-            max_connections: default_max_connections(),
-        }
-    }
-}
-
 /// `accept` failed because a resource ran out: waiting helps, exiting
 /// or retrying at once does not.
 fn exhausted(e: &std::io::Error) -> bool {

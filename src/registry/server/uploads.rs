@@ -22,16 +22,6 @@ pub struct UploadLimits {
     pub expiry: Duration,
 }
 
-impl Default for UploadLimits {
-    fn default() -> UploadLimits {
-        UploadLimits {
-            max_total: 1000,
-            max_per_client: 100,
-            expiry: Duration::from_secs(3600),
-        }
-    }
-}
-
 struct Session {
     repo: String,
     client: IpAddr,
