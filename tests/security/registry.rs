@@ -155,6 +155,48 @@ fn slowloris_headers_are_cut_off() {
     assert_eq!(curl(&[&reg.url("/v2/")]).0, 200);
 }
 
+fn open_fds(reg: &Registry) -> usize {
+    std::fs::read_dir(format!("/proc/{}/fd", reg.child.id()))
+        .unwrap()
+        .count()
+}
+
+/// A client that asks for a big blob and never reads it is cut off after
+/// the idle timeout, freeing its connection and the blob's descriptor.
+#[test]
+fn slow_reader_is_cut_off() {
+    let s = Scenario::new();
+    let reg = Registry::start(&s, &["--quiet", "--idle-timeout", "2s"]);
+    let big = s.path().join("big");
+    let data: Vec<u8> = (0..32u32 << 20).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&big, &data).unwrap();
+    let d = sha256(&data);
+    let (code, body, _) = curl(&[
+        "-X",
+        "POST",
+        "--data-binary",
+        &format!("@{}", big.display()),
+        &reg.url(&format!("/v2/big/blobs/uploads/?digest={d}")),
+    ]);
+    assert_eq!(code, 201, "{body}");
+    let before = open_fds(&reg);
+    let mut c = connect(&reg);
+    write!(c, "GET /v2/big/blobs/{d} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    eventually("the server to open the blob", || {
+        (open_fds(&reg) >= before + 2).then_some(())
+    });
+    eventually("the server to drop the reader", || {
+        (open_fds(&reg) <= before).then_some(())
+    });
+    let mut got = Vec::new();
+    c.set_read_timeout(Some(DEADLINE)).unwrap();
+    let _ = c.read_to_end(&mut got);
+    assert!(
+        got.len() < data.len(),
+        "the whole blob was sent to a client that did not read"
+    );
+}
+
 /// Sends a request announcing a 10 GiB body and then only 7 bytes.
 fn stalled_upload(reg: &Registry, method: &str, path: &str) -> TcpStream {
     let mut c = connect(reg);

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::{ApiError, ApiResult, App};
@@ -49,13 +50,20 @@ pub async fn put(
     headers: &HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let data = axum::body::to_bytes(body, MAX_MANIFEST)
-        .await
-        .map_err(|_| ApiError {
-            code: "SIZE_INVALID",
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            message: format!("manifest larger than {MAX_MANIFEST} bytes"),
-        })?;
+    let mut data = Vec::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        // A body that stalled past the body timeout, or a client gone.
+        let chunk = chunk
+            .map_err(|e| ApiError::new("MANIFEST_INVALID", format!("reading the body: {e}")))?;
+        if data.len() + chunk.len() > MAX_MANIFEST {
+            return Err(ApiError::new(
+                "SIZE_INVALID",
+                format!("manifest larger than {MAX_MANIFEST} bytes"),
+            ));
+        }
+        data.extend_from_slice(&chunk);
+    }
     let v: Value = serde_json::from_slice(&data)
         .map_err(|e| ApiError::new("MANIFEST_INVALID", format!("not JSON: {e}")))?;
     let media = v
