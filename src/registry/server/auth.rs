@@ -2,7 +2,7 @@
 //! on purpose, so it runs on the blocking pool, a few at a time; a
 //! successful check is remembered for a while (keyed by a hash of the user
 //! and password, never the password itself), and failures are rate limited
-//! per client address. An unknown user is checked against a dummy hash of
+//! per client address, whose verifications take turns. An unknown user is checked against a dummy hash of
 //! the same cost, so it takes as long as a wrong password and gets the same
 //! answer.
 
@@ -26,7 +26,7 @@ const CACHE_TTL: Duration = Duration::from_secs(300);
 /// Remembered verifications at most.
 const CACHE_MAX: usize = 1024;
 /// Failed logins a client may make at once...
-const FAILURE_BURST: f64 = 10.0;
+const FAILURE_BURST: f64 = 5.0;
 /// ...and then one per this many seconds.
 const FAILURE_INTERVAL: f64 = 2.0;
 /// Client addresses whose failures are tracked at most.
@@ -63,6 +63,8 @@ pub struct Htpasswd {
     verifiers: Arc<Semaphore>,
     verified: Mutex<HashMap<[u8; 32], Instant>>,
     failures: Mutex<HashMap<IpAddr, Bucket>>,
+    /// Per client, the lock its verifications take turns on.
+    turns: Mutex<HashMap<IpAddr, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -136,6 +138,7 @@ impl Htpasswd {
             verifiers: Arc::new(Semaphore::new(VERIFIERS)),
             verified: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            turns: Mutex::new(HashMap::new()),
         })
     }
 
@@ -150,18 +153,56 @@ impl Htpasswd {
             .chain_update(pass.as_bytes())
             .finalize()
             .into();
-        if lock(&self.verified)
-            .get(&key)
-            .is_some_and(|t| t.elapsed() < CACHE_TTL)
-        {
+        if self.cached(&key) {
             return Verdict::Allowed;
         }
         let client = client_key(client);
         if let Some(wait) = self.limited(client) {
             return Verdict::Limited(wait);
         }
-        let hash = self.users.get(&user).unwrap_or(&self.dummy).clone();
-        let known = self.users.contains_key(&user);
+        // One verification at a time per client: a guesser queues behind
+        // itself, not in front of everyone, and parallel requests of a
+        // client that logs in find the first one's result in the cache.
+        let turn = self.turn(client);
+        let guard = turn.lock().await;
+        let verdict = if self.cached(&key) {
+            Verdict::Allowed
+        } else if let Some(wait) = self.limited(client) {
+            Verdict::Limited(wait)
+        } else {
+            self.verify(&user, pass, key, client).await
+        };
+        drop(guard);
+        let mut turns = lock(&self.turns);
+        if turns
+            .get(&client)
+            .is_some_and(|t| Arc::strong_count(t) <= 2)
+        {
+            turns.remove(&client);
+        }
+        verdict
+    }
+
+    fn cached(&self, key: &[u8; 32]) -> bool {
+        lock(&self.verified)
+            .get(key)
+            .is_some_and(|t| t.elapsed() < CACHE_TTL)
+    }
+
+    /// The lock that orders `client`'s verifications.
+    fn turn(&self, client: IpAddr) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = lock(&self.turns);
+        if turns.len() >= CLIENTS_MAX {
+            // Entries left by requests cancelled while they waited.
+            turns.retain(|_, t| Arc::strong_count(t) > 1);
+        }
+        turns.entry(client).or_default().clone()
+    }
+
+    /// bcrypt on the blocking pool, at most `VERIFIERS` at once.
+    async fn verify(&self, user: &str, pass: String, key: [u8; 32], client: IpAddr) -> Verdict {
+        let known = self.users.get(user);
+        let hash = known.unwrap_or(&self.dummy).clone();
         let Ok(permit) = self.verifiers.clone().acquire_owned().await else {
             return Verdict::Denied;
         };
@@ -171,7 +212,7 @@ impl Htpasswd {
         })
         .await
         .unwrap_or(false);
-        if ok && known {
+        if ok && known.is_some() {
             self.remember(key);
             Verdict::Allowed
         } else {
