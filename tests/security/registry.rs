@@ -486,6 +486,14 @@ fn blobs_are_scoped_to_their_repository() {
         assert_eq!(get(&reg, &format!("/v2/b/blobs/{d}")).0, 200);
         assert_eq!(put("b", &manifest(&cd, &d)).0, 201);
     }
+    // A repository pushed before links existed is linked from its
+    // manifests at start-up.
+    std::fs::remove_dir_all(s.store().join("refs/registry/b/_layers")).unwrap();
+    {
+        let reg = Registry::start(&s, &["--quiet"]);
+        let layer = sha256(b"layer of a");
+        assert_eq!(get(&reg, &format!("/v2/b/blobs/{layer}")).0, 200);
+    }
     // --serve-local serves a local image's blobs under its own name only.
     let reg = Registry::start(&s, &["--quiet", "--serve-local"]);
     assert_eq!(
