@@ -155,10 +155,12 @@ fn slowloris_headers_are_cut_off() {
     assert_eq!(curl(&[&reg.url("/v2/")]).0, 200);
 }
 
-fn open_fds(reg: &Registry) -> usize {
+/// Whether the server has `file` open.
+fn has_open(reg: &Registry, file: &std::path::Path) -> bool {
     std::fs::read_dir(format!("/proc/{}/fd", reg.child.id()))
         .unwrap()
-        .count()
+        .flatten()
+        .any(|e| std::fs::read_link(e.path()).is_ok_and(|p| p == file))
 }
 
 /// A client that asks for a big blob and never reads it is cut off after
@@ -179,14 +181,17 @@ fn slow_reader_is_cut_off() {
         &reg.url(&format!("/v2/big/blobs/uploads/?digest={d}")),
     ]);
     assert_eq!(code, 201, "{body}");
-    let before = open_fds(&reg);
+    let blob = s
+        .store()
+        .join("blobs/sha256")
+        .join(d.strip_prefix("sha256:").unwrap());
     let mut c = connect(&reg);
     write!(c, "GET /v2/big/blobs/{d} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     eventually("the server to open the blob", || {
-        (open_fds(&reg) >= before + 2).then_some(())
+        has_open(&reg, &blob).then_some(())
     });
     eventually("the server to drop the reader", || {
-        (open_fds(&reg) <= before).then_some(())
+        (!has_open(&reg, &blob)).then_some(())
     });
     let mut got = Vec::new();
     c.set_read_timeout(Some(DEADLINE)).unwrap();
