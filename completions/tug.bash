@@ -6527,7 +6527,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --root --debug --help --version"
+            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6546,6 +6546,34 @@ _tug() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uploads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uploads-per-client)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-expiry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6639,7 +6667,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --root --debug --help --version"
+            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6658,6 +6686,34 @@ _tug() {
                     return 0
                     ;;
                 --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uploads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-uploads-per-client)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --upload-expiry)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

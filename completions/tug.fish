@@ -702,6 +702,13 @@ complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l addr -d 'Addr
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l header-timeout -d 'Close a connection whose request headers are not complete this long after it is ready for a request (new, or kept alive after a response)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l idle-timeout -d 'Close a connection on which nothing moved either way for this long while no request was being handled (idle keep-alive, a client not reading)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l body-timeout -d 'End a request whose body made no progress for this long, and drop its upload' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l max-connections -d 'Connections served at once; more wait to be accepted [default: min(1024, (open-file limit - 64) / 2)]' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l max-uploads -d 'Upload sessions open at once (more get 429 TOOMANYREQUESTS)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l max-uploads-per-client -d 'Upload sessions one client address may have open at once' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l upload-expiry -d 'Remove an upload session, and its data, after this long without activity' -r
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l read-only -d 'Refuse pushes and deletes'
 complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s q -l quiet -d 'Do not log each request on stderr'
@@ -720,6 +727,13 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcom
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l header-timeout -d 'Close a connection whose request headers are not complete this long after it is ready for a request (new, or kept alive after a response)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l idle-timeout -d 'Close a connection on which nothing moved either way for this long while no request was being handled (idle keep-alive, a client not reading)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l body-timeout -d 'End a request whose body made no progress for this long, and drop its upload' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l max-connections -d 'Connections served at once; more wait to be accepted [default: min(1024, (open-file limit - 64) / 2)]' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l max-uploads -d 'Upload sessions open at once (more get 429 TOOMANYREQUESTS)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l max-uploads-per-client -d 'Upload sessions one client address may have open at once' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l upload-expiry -d 'Remove an upload session, and its data, after this long without activity' -r
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l read-only -d 'Refuse pushes and deletes'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Do not log each request on stderr'
