@@ -1001,13 +1001,21 @@ _tug() {
 
     case "${cmd}" in
         tug)
-            opts="-D -h -V --root --debug --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7381,12 +7389,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__version)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-f -D -h -V --format --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

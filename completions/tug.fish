@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tug_global_optspecs
-    string join \n root= D/debug h/help V/version
+    string join \n root= D/debug H/host= h/help V/version
 end
 
 function __fish_tug_needs_command
@@ -25,6 +25,7 @@ function __fish_tug_using_subcommand
 end
 
 complete -c tug -n "__fish_tug_needs_command" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_needs_command" -s H -l host -d 'Docker\'s daemon socket: tug has no daemon, so this is refused with a word on what to do instead' -r
 complete -c tug -n "__fish_tug_needs_command" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_needs_command" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_needs_command" -s V -l version -d 'Print version'
@@ -1076,6 +1077,7 @@ complete -c tug -n "__fish_tug_using_subcommand info" -l root -d 'Store root (de
 complete -c tug -n "__fish_tug_using_subcommand info" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand info" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand info" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand version" -s f -l format -d 'Format the output using a Go template, or `json`' -r
 complete -c tug -n "__fish_tug_using_subcommand version" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand version" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand version" -s h -l help -d 'Print help'

@@ -91,6 +91,11 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         }
     }
     for b in req.options.binds.iter().filter(|b| b.volume.is_none()) {
+        if !b.source.exists() && b.create_host_path {
+            // `-v /missing:/x`: Docker makes the directory (the caller owns
+            // it: root, or the user rootless).
+            std::fs::create_dir_all(&b.source).at(&b.source)?;
+        }
         if !b.source.exists() {
             return Err(Error::Invalid(format!(
                 "invalid mount config: bind source path does not exist: {}",

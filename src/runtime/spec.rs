@@ -103,6 +103,10 @@ pub struct BindMount {
     /// The volume this mount is (a name; source is then its _data dir).
     #[serde(default)]
     pub volume: Option<String>,
+    /// A missing host directory is created (`-v`), not refused (`--mount`),
+    /// as Docker does.
+    #[serde(default)]
+    pub create_host_path: bool,
 }
 
 /// `--ulimit NAME=SOFT[:HARD]`.
