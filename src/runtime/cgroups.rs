@@ -4,12 +4,24 @@
 //! (crun refuses to start there; tug uses the v1 controllers).
 //!
 //! Root puts each container in `tug/<id>` under every writable controller it
-//! uses (memory, pids, cpu, freezer). Rootless, limits need a delegated v2
-//! subtree; otherwise they are not applied and one warning says why.
+//! uses (memory, pids, cpu, freezer, devices). Rootless, limits need a
+//! delegated v2 subtree; otherwise they are not applied and one warning says
+//! why.
+//!
+//! Devices: as root, the spec's `linux.resources.devices` rules (Docker's
+//! allowlist unless `--privileged`/`--device` changed it) are enforced before
+//! the container's command runs: written to the v1 `devices` controller
+//! (`a` denied, then each rule), or on v2 compiled into a cgroup device BPF
+//! program attached to the container's cgroup (`devices_bpf`). A root host
+//! where neither can be done refuses to start the container. Rootless
+//! containers live in a user namespace, where the kernel makes every mount
+//! `nodev`: device nodes they could make cannot be opened.
 
 use std::path::{Path, PathBuf};
 
-use oci_spec::runtime::LinuxResources;
+use std::os::fd::AsFd;
+
+use oci_spec::runtime::{LinuxDeviceCgroup, LinuxDeviceType, LinuxResources};
 
 use crate::error::{Error, IoContext, Result};
 
@@ -17,7 +29,7 @@ const CGROUP_ROOT: &str = "/sys/fs/cgroup";
 const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
 
 /// The controllers a container joins on a v1 host.
-const V1_CONTROLLERS: &[&str] = &["memory", "pids", "cpu", "freezer"];
+const V1_CONTROLLERS: &[&str] = &["memory", "pids", "cpu", "freezer", "devices"];
 
 /// A container's cgroup directories (one on v2, one per controller on v1).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -78,7 +90,12 @@ impl Cgroup {
             let cg = Cgroup {
                 dirs: vec![dir.clone()],
             };
-            if let Err(e) = cg.apply_v2(&dir, resources) {
+            let devices = if rootless {
+                Ok(())
+            } else {
+                attach_device_program(&dir, &device_rules(resources))
+            };
+            if let Err(e) = devices.and_then(|()| cg.apply_v2(&dir, resources)) {
                 cg.remove();
                 return Err(e);
             }
@@ -105,7 +122,15 @@ impl Cgroup {
             }
             cg.dirs.push(dir);
         }
-        if let Err(e) = cg.apply_v1(resources) {
+        let devices = match cg.dir_of("devices") {
+            Some(d) => write_v1_devices(d, &device_rules(resources)),
+            None => Err(Error::Invalid(
+                "cannot enforce the container's device allowlist: the cgroup v1 devices \
+                 controller is not mounted or not writable"
+                    .into(),
+            )),
+        };
+        if let Err(e) = devices.and_then(|()| cg.apply_v1(resources)) {
             cg.remove();
             return Err(e);
         }
@@ -252,6 +277,63 @@ impl Cgroup {
             dirs: dirs.into_iter().filter(|d| d.is_dir()).collect(),
         }
     }
+}
+
+/// The spec's device rules; Docker's default allowlist for a spec written
+/// before tug set them.
+fn device_rules(r: Option<&LinuxResources>) -> Vec<LinuxDeviceCgroup> {
+    r.and_then(|r| r.devices().clone())
+        .unwrap_or_else(crate::runtime::spec::default_device_rules)
+}
+
+/// A rule as the v1 controller reads it (`c 1:3 rwm`, `a *:* rwm`).
+fn v1_rule(r: &LinuxDeviceCgroup) -> String {
+    let n = |v: Option<i64>| v.filter(|v| *v >= 0).map_or("*".into(), |v| v.to_string());
+    let typ = match r.typ() {
+        None | Some(LinuxDeviceType::A) => "a",
+        Some(LinuxDeviceType::B) => "b",
+        Some(LinuxDeviceType::C | LinuxDeviceType::U) => "c",
+        Some(LinuxDeviceType::P) => "p",
+    };
+    let access = r.access().clone().filter(|a| !a.is_empty());
+    format!(
+        "{typ} {}:{} {}",
+        n(r.major()),
+        n(r.minor()),
+        access.as_deref().unwrap_or("rwm")
+    )
+}
+
+/// The rules into a v1 `devices` cgroup: each to devices.allow or
+/// devices.deny, in order (the first is normally `a *:* rwm` denied).
+fn write_v1_devices(dir: &Path, rules: &[LinuxDeviceCgroup]) -> Result<()> {
+    for r in rules {
+        let file = if r.allow() {
+            "devices.allow"
+        } else {
+            "devices.deny"
+        };
+        write(dir, file, &v1_rule(r))?;
+    }
+    Ok(())
+}
+
+/// Compiles the rules into a device program and attaches it to `dir`.
+fn attach_device_program(dir: &Path, rules: &[LinuxDeviceCgroup]) -> Result<()> {
+    use crate::runtime::devices_bpf;
+    let rules = rules
+        .iter()
+        .map(devices_bpf::Rule::from_spec)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::Invalid)?;
+    let prog = devices_bpf::load(&devices_bpf::program(&rules)).map_err(Error::Invalid)?;
+    let cg = std::fs::File::open(dir).at(dir)?;
+    devices_bpf::attach(prog.as_fd(), cg.as_fd()).map_err(|e| {
+        Error::Invalid(format!(
+            "attaching the device program to cgroup {}: {e}",
+            dir.display()
+        ))
+    })
 }
 
 fn limits_warning(r: Option<&LinuxResources>, why: &str) -> Option<String> {

@@ -113,6 +113,113 @@ pub struct Ulimit {
     pub hard: u64,
 }
 
+/// `--device HOST[:CONTAINER[:PERMS]]`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "DeviceRepr")]
+pub struct DeviceRequest {
+    pub host: PathBuf,
+    pub container: String,
+    /// Some of `rwm` (default all three).
+    pub perms: String,
+}
+
+/// How a `--device` was recorded: as a struct, or as the (host, container)
+/// pair of records written before permissions were kept.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum DeviceRepr {
+    Full {
+        host: PathBuf,
+        container: String,
+        perms: String,
+    },
+    Pair(PathBuf, String),
+}
+
+impl From<DeviceRepr> for DeviceRequest {
+    fn from(r: DeviceRepr) -> Self {
+        match r {
+            DeviceRepr::Full {
+                host,
+                container,
+                perms,
+            } => DeviceRequest {
+                host,
+                container,
+                perms,
+            },
+            DeviceRepr::Pair(host, container) => DeviceRequest {
+                host,
+                container,
+                perms: "rwm".into(),
+            },
+        }
+    }
+}
+
+fn valid_perms(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 3 && p.chars().all(|c| "rwm".contains(c))
+}
+
+impl DeviceRequest {
+    /// Docker's syntax: HOST, HOST:CONTAINER, HOST:PERMS or
+    /// HOST:CONTAINER:PERMS, with absolute paths and PERMS some of `rwm`.
+    pub fn parse(arg: &str) -> Result<DeviceRequest> {
+        let bad = |why: &str| {
+            Error::Invalid(format!(
+                "invalid --device {arg:?}: {why} (want HOST[:CONTAINER[:PERMS]])"
+            ))
+        };
+        let parts: Vec<&str> = arg.split(':').collect();
+        let (host, container, perms) = match parts[..] {
+            [h] => (h, h, "rwm"),
+            [h, p] if valid_perms(p) => (h, h, p),
+            [h, c] => (h, c, "rwm"),
+            [h, c, p] => (h, c, p),
+            _ => return Err(bad("too many fields")),
+        };
+        if !host.starts_with('/') || !container.starts_with('/') {
+            return Err(bad("paths must be absolute"));
+        }
+        if !valid_perms(perms) {
+            return Err(bad(&format!("bad permissions {perms:?}")));
+        }
+        Ok(DeviceRequest {
+            host: host.into(),
+            container: container.into(),
+            perms: perms.into(),
+        })
+    }
+
+    /// The host node's type (`b` or `c`), major, minor and mode.
+    fn host_node(&self) -> Result<(&'static str, u32, u32, u32)> {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let md = std::fs::metadata(&self.host).map_err(|e| {
+            Error::Invalid(format!(
+                "error gathering device information while adding custom device {:?}: {e}",
+                self.host.display().to_string()
+            ))
+        })?;
+        let typ = if md.file_type().is_char_device() {
+            "c"
+        } else if md.file_type().is_block_device() {
+            "b"
+        } else {
+            return Err(Error::Invalid(format!(
+                "--device {}: not a device node",
+                self.host.display()
+            )));
+        };
+        let dev = md.rdev();
+        Ok((
+            typ,
+            rustix::fs::major(dev),
+            rustix::fs::minor(dev),
+            md.mode() & 0o7777,
+        ))
+    }
+}
+
 /// What the `run`/`create` flags ask for, already validated syntactically.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunOptions {
@@ -170,9 +277,10 @@ pub struct RunOptions {
     /// `--dns` servers for /etc/resolv.conf (default: the host's file).
     #[serde(default)]
     pub dns: Vec<String>,
-    /// `--device HOST[:CONTAINER]` nodes bind-mounted in.
+    /// `--device HOST[:CONTAINER[:PERMS]]`: nodes made in the container's
+    /// /dev (bind-mounted rootless) and allowed in its device cgroup.
     #[serde(default)]
-    pub devices: Vec<(PathBuf, String)>,
+    pub devices: Vec<DeviceRequest>,
     /// `-c/--cpu-shares`.
     #[serde(default)]
     pub cpu_shares: Option<u64>,
@@ -523,11 +631,30 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
             .map(|r| json!({"containerID": r.inside, "hostID": r.outside, "size": r.count}))
             .collect()
     };
+    let mut devices = default_devices();
+    let mut device_rules = if opts.privileged {
+        vec![json!({"allow": true, "type": "a", "access": "rwm"})]
+    } else {
+        default_device_rule_values()
+    };
+    for d in &opts.devices {
+        let (typ, major, minor, mode) = d.host_node()?;
+        if rootless {
+            // No mknod in a user namespace: the host's node, bound.
+            mounts.push(json!({"destination": d.container, "type": "bind", "source": d.host, "options": ["bind"]}));
+        } else {
+            devices.retain(|v| v["path"] != d.container.as_str());
+            devices.push(json!({"path": d.container, "type": typ, "major": major, "minor": minor, "fileMode": mode, "uid": 0, "gid": 0}));
+        }
+        if !opts.privileged {
+            device_rules.push(json!({"allow": true, "type": typ, "major": major, "minor": minor, "access": d.perms}));
+        }
+    }
     let mut linux = json!({
         "namespaces": namespaces,
         "maskedPaths": if opts.privileged { vec![] } else { MASKED_PATHS.to_vec() },
         "readonlyPaths": if opts.privileged { vec![] } else { READONLY_PATHS.to_vec() },
-        "devices": default_devices(),
+        "devices": devices,
         "cgroupsPath": format!("tug/{}", input.id),
     });
     if rootless {
@@ -551,6 +678,7 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
     if let Some(p) = opts.pids_limit {
         resources["pids"] = json!({"limit": p});
     }
+    resources["devices"] = json!(device_rules);
     if let Some(c) = opts.cpus {
         resources["cpu"]["quota"] = json!((c * 100_000.0) as i64);
         resources["cpu"]["period"] = json!(100_000);
@@ -599,6 +727,45 @@ pub const DEVICES: &[(&str, i64, i64)] = &[
     ("/dev/urandom", 1, 9),
     ("/dev/tty", 5, 0),
 ];
+
+/// Docker's device cgroup allowlist after `a *:* rwm` is denied: mknod of
+/// any node, and use of the nodes above plus console, ptmx, the ptys and
+/// tun: (type, major, minor, access), -1 for any number.
+pub const DEVICE_RULES: &[(&str, i64, i64, &str)] = &[
+    ("c", -1, -1, "m"),
+    ("b", -1, -1, "m"),
+    ("c", 1, 3, "rwm"),
+    ("c", 1, 5, "rwm"),
+    ("c", 1, 7, "rwm"),
+    ("c", 1, 8, "rwm"),
+    ("c", 1, 9, "rwm"),
+    ("c", 5, 0, "rwm"),
+    ("c", 5, 1, "rwm"),
+    ("c", 5, 2, "rwm"),
+    ("c", 136, -1, "rwm"),
+    ("c", 10, 200, "rwm"),
+];
+
+fn default_device_rule_values() -> Vec<Value> {
+    let mut rules = vec![json!({"allow": false, "type": "a", "access": "rwm"})];
+    for (typ, major, minor, access) in DEVICE_RULES {
+        let mut r = json!({"allow": true, "type": typ, "access": access});
+        if *major >= 0 {
+            r["major"] = json!(major);
+        }
+        if *minor >= 0 {
+            r["minor"] = json!(minor);
+        }
+        rules.push(r);
+    }
+    rules
+}
+
+/// Docker's default device rules, for a spec that lacks them.
+pub fn default_device_rules() -> Vec<oci_spec::runtime::LinuxDeviceCgroup> {
+    serde_json::from_value(Value::Array(default_device_rule_values()))
+        .expect("the default device rules are valid")
+}
 
 fn default_devices() -> Vec<Value> {
     DEVICES
