@@ -285,7 +285,7 @@ pub fn start(
         .unwrap_or_else(|| "default".into());
     let cache = store.root().join("cache/seccomp");
     let filters = match seccomp_choice.as_str() {
-        "default" => seccomp::default_filters(&cache)?,
+        "default" => seccomp::default_filters(&cache, seccomp::keeps_ptrace(&spec))?,
         "unconfined" => Vec::new(),
         profile => {
             let caps: Vec<String> = spec::capability_set(&r.options)?;

@@ -375,7 +375,12 @@ pub fn capability_set(opts: &RunOptions) -> Result<Vec<String>> {
             .map_err(|_| Error::Invalid(format!("unknown capability: {c:?}")))?;
         Ok(full)
     };
-    let all: Vec<String> = caps::all().iter().map(|c| c.to_string()).collect();
+    // "All" is every capability this process may still hold: a host (or
+    // an outer container) that dropped one from our bounding set cannot
+    // grant it, and capset would refuse the whole set.
+    let bounding = caps::read(None, caps::CapSet::Bounding).unwrap_or_else(|_| caps::all());
+    let mut all: Vec<String> = bounding.iter().map(|c| c.to_string()).collect();
+    all.sort();
     let mut set: Vec<String> = if opts.privileged {
         all.clone()
     } else {
