@@ -67,6 +67,14 @@ fn attack(tag: &str, node: &str) -> String {
     )
 }
 
+/// `run FLAGS bb:devices sh -c SCRIPT` (as root inside); its stdout.
+fn sh(s: &Scenario, flags: &[&str], script: &str) -> String {
+    let mut args = vec!["run", "-u", "0"];
+    args.extend(flags);
+    args.extend(["bb:devices", "sh", "-c", script]);
+    s.tug(args).succeeds().stdout()
+}
+
 /// What the line starting with `key` says after it.
 fn line<'a>(out: &'a str, key: &str) -> &'a str {
     out.lines()
@@ -93,20 +101,7 @@ fn host_devices_made_with_mknod_cannot_be_opened() {
             attack("b", "b 7 0"),
             attack("c", "c 7 0")
         );
-        let out = s
-            .tug([
-                "run",
-                "--name",
-                "d",
-                "-u",
-                "0",
-                "bb:devices",
-                "sh",
-                "-c",
-                &script,
-            ])
-            .succeeds()
-            .stdout();
+        let out = sh(&s, &["--name", "d"], &script);
         for tag in ["b", "c"] {
             let made = out.contains(&format!("{tag}-made"));
             for op in ["read:", "write:"] {
@@ -146,20 +141,11 @@ fn a_terminal_still_works_under_the_allowlist() {
         if !bb(&s) {
             skip!("busybox-static missing");
         }
-        let out = s
-            .tug([
-                "run",
-                "--rm",
-                "-t",
-                "-u",
-                "0",
-                "bb:devices",
-                "sh",
-                "-c",
-                "tty; echo hi > /dev/tty && echo tty-ok; ls /dev/pts/ptmx >/dev/null && echo done",
-            ])
-            .succeeds()
-            .stdout();
+        let out = sh(
+            &s,
+            &["--rm", "-t"],
+            "tty; echo hi > /dev/tty && echo tty-ok; ls /dev/pts/ptmx >/dev/null && echo done",
+        );
         assert!(out.contains("/dev/console"), "{out}");
         assert!(out.contains("tty-ok"), "{out}");
     }
@@ -221,18 +207,11 @@ fn privileged_allows_devices() {
     if !bb(&s) {
         skip!("busybox-static missing");
     }
-    let out = s
-        .tug([
-            "run",
-            "--rm",
-            "--privileged",
-            "bb:devices",
-            "sh",
-            "-c",
-            "mknod /tmp/b b 7 0 && echo made; echo read: $(head -c1 /tmp/b 2>&1 >/dev/null)",
-        ])
-        .succeeds()
-        .stdout();
+    let out = sh(
+        &s,
+        &["--rm", "--privileged"],
+        "mknod /tmp/b b 7 0 && echo made; echo read: $(head -c1 /tmp/b 2>&1 >/dev/null)",
+    );
     assert!(out.contains("made"), "{out}");
     // An unattached loop device reads as empty (or ENXIO): not EPERM.
     assert!(!line(&out, "read:").contains(DENIED), "{out}");
@@ -247,21 +226,11 @@ fn device_flag_adds_one_device() {
         if !bb(&s) {
             skip!("busybox-static missing");
         }
-        let out = s
-            .tug([
-                "run",
-                "--rm",
-                "-u",
-                "0",
-                "--device",
-                "/dev/null:/dev/mynull",
-                "bb:devices",
-                "sh",
-                "-c",
-                "echo x > /dev/mynull && cat /dev/mynull && echo rw-ok",
-            ])
-            .succeeds()
-            .stdout();
+        let out = sh(
+            &s,
+            &["--rm", "--device", "/dev/null:/dev/mynull"],
+            "echo x > /dev/mynull && cat /dev/mynull && echo rw-ok",
+        );
         assert_eq!(out, "rw-ok\n");
         if s.is_rootless() {
             continue;
@@ -271,19 +240,11 @@ fn device_flag_adds_one_device() {
         }
         // Read-only: the write open is refused by the cgroup. A loop device
         // (not in the default list) is only opened, never read or written.
-        let out = s
-            .tug([
-                "run",
-                "--rm",
-                "--device",
-                "/dev/loop0:/dev/roloop:r",
-                "bb:devices",
-                "sh",
-                "-c",
-                "(: < /dev/roloop) && echo read-ok; echo write: $( (: > /dev/roloop) 2>&1)",
-            ])
-            .succeeds()
-            .stdout();
+        let out = sh(
+            &s,
+            &["--rm", "--device", "/dev/loop0:/dev/roloop:r"],
+            "(: < /dev/roloop) && echo read-ok; echo write: $( (: > /dev/roloop) 2>&1)",
+        );
         assert!(out.contains("read-ok"), "{out}");
         assert!(line(&out, "write:").contains(DENIED), "{out}");
         // Bad arguments: one line, nothing created.
