@@ -339,3 +339,27 @@ fn attach_device_program(dir: &Path, rules: &[LinuxDeviceCgroup]) -> Result<()> 
 fn limits_warning(r: Option<&LinuxResources>, why: &str) -> Option<String> {
     has_limits(r).then(|| format!("resource limits are not applied: {why}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_read_as_the_v1_controller_does() {
+        let lines: Vec<String> = crate::runtime::spec::default_device_rules()
+            .iter()
+            .map(v1_rule)
+            .collect();
+        assert_eq!(lines[0], "a *:* rwm");
+        assert!(lines.contains(&"c *:* m".to_string()));
+        assert!(lines.contains(&"b *:* m".to_string()));
+        assert!(lines.contains(&"c 1:3 rwm".to_string()));
+        assert!(lines.contains(&"c 136:* rwm".to_string()));
+        // No type is all; no access is rwm; -1 is any.
+        let r: LinuxDeviceCgroup =
+            serde_json::from_value(serde_json::json!({"allow": true, "major": -1})).unwrap();
+        assert_eq!(v1_rule(&r), "a *:* rwm");
+        // A spec without rules gets Docker's.
+        assert_eq!(device_rules(None).len(), lines.len());
+    }
+}

@@ -797,6 +797,51 @@ mod tests {
     }
 
     #[test]
+    fn device_requests_parse_as_docker_does() {
+        let d = |h: &str, c: &str, p: &str| DeviceRequest {
+            host: h.into(),
+            container: c.into(),
+            perms: p.into(),
+        };
+        let ok = [
+            ("/dev/null", d("/dev/null", "/dev/null", "rwm")),
+            ("/dev/null:/dev/x", d("/dev/null", "/dev/x", "rwm")),
+            ("/dev/null:r", d("/dev/null", "/dev/null", "r")),
+            ("/dev/null:/dev/x:rw", d("/dev/null", "/dev/x", "rw")),
+        ];
+        for (arg, want) in ok {
+            assert_eq!(DeviceRequest::parse(arg).unwrap(), want, "{arg}");
+        }
+        for bad in [
+            "dev/null",
+            "/dev/null:x",
+            "/dev/null:/x:rwx",
+            "/a:/b:r:w",
+            "/a:/b:",
+        ] {
+            assert!(DeviceRequest::parse(bad).is_err(), "{bad}");
+        }
+        // Records written before permissions were kept still load.
+        let old: DeviceRequest = serde_json::from_value(json!(["/dev/null", "/dev/x"])).unwrap();
+        assert_eq!(old, d("/dev/null", "/dev/x", "rwm"));
+        let now = serde_json::to_value(d("/dev/null", "/dev/x", "r")).unwrap();
+        assert_eq!(
+            serde_json::from_value::<DeviceRequest>(now).unwrap().perms,
+            "r"
+        );
+    }
+
+    #[test]
+    fn default_device_rules_deny_first() {
+        let rules = default_device_rules();
+        assert_eq!(rules.len(), DEVICE_RULES.len() + 1);
+        assert!(!rules[0].allow());
+        assert_eq!(rules[0].to_string(), "a *:* rwm");
+        assert!(rules[1..].iter().all(|r| r.allow()));
+        assert!(rules.iter().any(|r| r.to_string() == "c 136:* rwm"));
+    }
+
+    #[test]
     fn entrypoint_and_cmd_combine() {
         let cfg: ImageConfiguration = serde_json::from_value(json!({
             "architecture": "amd64", "os": "linux",
