@@ -69,7 +69,15 @@ impl Cgroup {
         id: &str,
         resources: Option<&LinuxResources>,
     ) -> Result<(Cgroup, Option<String>)> {
-        let root = Path::new(CGROUP_ROOT);
+        Self::create_in(Path::new(CGROUP_ROOT), id, resources)
+    }
+
+    /// `create` under the cgroup mount `root`.
+    fn create_in(
+        root: &Path,
+        id: &str,
+        resources: Option<&LinuxResources>,
+    ) -> Result<(Cgroup, Option<String>)> {
         let rootless = crate::paths::is_rootless();
         if is_unified(root) {
             let base = if rootless {
@@ -361,5 +369,22 @@ mod tests {
         assert_eq!(v1_rule(&r), "a *:* rwm");
         // A spec without rules gets Docker's.
         assert_eq!(device_rules(None).len(), lines.len());
+    }
+
+    /// The v2 path end to end, on this host's cgroup2 mount (hybrid hosts
+    /// have one): Docker's rules are attached before anything joins.
+    #[test]
+    fn v2_cgroup_enforces_the_device_rules() {
+        use crate::runtime::devices_bpf::tests::{probe_in_cgroup, test_mount};
+        let Some(mount) = test_mount() else { return };
+        let id = format!("devtest-{}", std::process::id());
+        let (cg, warning) = Cgroup::create_in(&mount, &id, None).unwrap();
+        assert!(warning.is_none());
+        assert_eq!(cg.dirs, [mount.join("tug").join(&id)]);
+        let out = probe_in_cgroup(&cg.dirs[0]);
+        cg.remove();
+        let _ = std::fs::remove_dir(mount.join("tug"));
+        assert_eq!(out, "null-ok\nzero-ok\nmknod-ok\nmade-refused\n");
+        assert!(!mount.join("tug").join(&id).exists());
     }
 }

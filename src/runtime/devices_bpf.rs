@@ -329,7 +329,7 @@ pub fn attach(prog: BorrowedFd, cgroup: BorrowedFd) -> std::io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Runs `prog` on one request as the kernel would, for the few
@@ -461,7 +461,7 @@ mod tests {
     }
 
     /// The cgroup2 mount point, if any (hybrid hosts have one beside v1).
-    fn cgroup2_mount() -> Option<std::path::PathBuf> {
+    pub(crate) fn cgroup2_mount() -> Option<std::path::PathBuf> {
         let text = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
         text.lines().find_map(|l| {
             let (left, right) = l.split_once(" - ")?;
@@ -470,28 +470,23 @@ mod tests {
         })
     }
 
-    /// As root with a cgroup2 mount: a process of a cgroup with the program
-    /// attached may open /dev/null and mknod, but not open what it made.
-    #[test]
-    fn attached_program_is_enforced() {
-        use std::os::unix::process::CommandExt;
+    /// A cgroup2 mount to test on, as root; None (after saying why) when
+    /// there is none, which CI=true does not accept.
+    pub(crate) fn test_mount() -> Option<std::path::PathBuf> {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-        let Some(mount) = cgroup2_mount().filter(|_| is_root()) else {
+        let m = cgroup2_mount().filter(|_| is_root());
+        if m.is_none() {
             assert!(!ci, "CI=true: this test needs root and a cgroup2 mount");
             eprintln!("SKIPPED: needs root and a cgroup2 mount");
-            return;
-        };
-        let dir = mount.join(format!("tug-devtest-{}", std::process::id()));
-        std::fs::create_dir(&dir).unwrap();
-        let rules = [
-            rule(false, None, None, None, "rwm"),
-            rule(true, Some(DEV_CHAR), None, None, "m"),
-            rule(true, Some(DEV_CHAR), Some(1), Some(3), "rw"),
-        ];
-        let prog = load(&program(&rules)).unwrap();
-        let cg = std::fs::File::open(&dir).unwrap();
-        use std::os::fd::AsFd;
-        attach(prog.as_fd(), cg.as_fd()).unwrap();
+        }
+        m
+    }
+
+    /// What `sh -c` prints when it runs in cgroup `dir` from its start: it
+    /// reads /dev/null and /dev/zero, makes a loop device node (b 7 0) and
+    /// opens it for reading (nothing is read).
+    pub(crate) fn probe_in_cgroup(dir: &std::path::Path) -> String {
+        use std::os::unix::process::CommandExt;
         let tmp = tempfile::tempdir().unwrap();
         let procs = std::ffi::CString::new(
             dir.join("cgroup.procs")
@@ -503,9 +498,9 @@ mod tests {
         cmd.arg("-c")
             .arg(
                 "cat /dev/null && echo null-ok; \
-                 head -c1 /dev/zero >/dev/null 2>&1 || echo zero-refused; \
-                 mknod d c 1 5 && echo mknod-ok; \
-                 head -c1 d >/dev/null 2>&1 || echo made-refused",
+                 head -c1 /dev/zero >/dev/null 2>&1 && echo zero-ok || echo zero-refused; \
+                 mknod d b 7 0 && echo mknod-ok; \
+                 (: < d) 2>/dev/null || echo made-refused",
             )
             .current_dir(tmp.path());
         // SAFETY: the child only calls open, write and close (async-signal-
@@ -521,12 +516,27 @@ mod tests {
             })
         };
         let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    }
+
+    /// As root with a cgroup2 mount: a process of a cgroup with the program
+    /// attached may open /dev/null and mknod, but not open what it made.
+    #[test]
+    fn attached_program_is_enforced() {
+        use std::os::fd::AsFd;
+        let Some(mount) = test_mount() else { return };
+        let dir = mount.join(format!("tug-devtest-{}", std::process::id()));
+        std::fs::create_dir(&dir).unwrap();
+        let rules = [
+            rule(false, None, None, None, "rwm"),
+            rule(true, None, None, None, "m"),
+            rule(true, Some(DEV_CHAR), Some(1), Some(3), "rw"),
+        ];
+        let prog = load(&program(&rules)).unwrap();
+        let cg = std::fs::File::open(&dir).unwrap();
+        attach(prog.as_fd(), cg.as_fd()).unwrap();
+        let out = probe_in_cgroup(&dir);
         let _ = std::fs::remove_dir(&dir);
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "null-ok\nzero-refused\nmknod-ok\nmade-refused\n",
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out, "null-ok\nzero-refused\nmknod-ok\nmade-refused\n");
     }
 }
