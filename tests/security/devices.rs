@@ -232,6 +232,22 @@ fn device_flag_adds_one_device() {
             "echo x > /dev/mynull && cat /dev/mynull && echo rw-ok",
         );
         assert_eq!(out, "rw-ok\n");
+        s.tug([
+            "create",
+            "--name",
+            "dv",
+            "--device",
+            "/dev/null:/dev/x:rw",
+            "bb:devices",
+            "true",
+        ])
+        .succeeds();
+        s.tug(["inspect", "-f", "{{json .HostConfig.Devices}}", "dv"])
+            .succeeds()
+            .stdout_is(
+                "[{\"CgroupPermissions\":\"rw\",\"PathInContainer\":\"/dev/x\",\"PathOnHost\":\"/dev/null\"}]\n",
+            );
+        s.tug(["rm", "dv"]).succeeds();
         if s.is_rootless() {
             continue;
         }
