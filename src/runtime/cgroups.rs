@@ -291,7 +291,7 @@ impl Cgroup {
 /// before tug set them.
 fn device_rules(r: Option<&LinuxResources>) -> Vec<LinuxDeviceCgroup> {
     r.and_then(|r| r.devices().clone())
-        .unwrap_or_else(crate::runtime::spec::default_device_rules)
+        .unwrap_or_else(crate::runtime::devices::default_device_rules)
 }
 
 /// A rule as the v1 controller reads it (`c 1:3 rwm`, `a *:* rwm`).
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn rules_read_as_the_v1_controller_does() {
-        let lines: Vec<String> = crate::runtime::spec::default_device_rules()
+        let lines: Vec<String> = crate::runtime::devices::default_device_rules()
             .iter()
             .map(v1_rule)
             .collect();

@@ -23,6 +23,7 @@
 
 pub mod caps;
 pub mod cgroups;
+pub mod devices;
 pub mod devices_bpf;
 pub mod exec;
 pub mod init;
