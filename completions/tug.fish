@@ -110,7 +110,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -l mount -d 'Attach a files
 complete -c tug -n "__fish_tug_using_subcommand run" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l add-host -d 'Add a custom host-to-IP mapping (NAME:IP)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l dns -d 'Set custom DNS servers' -r
-complete -c tug -n "__fish_tug_using_subcommand run" -l device -d 'Add a host device to the container (HOST[:CONTAINER])' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l device -d 'Add a host device to the container (HOST[:CONTAINER[:PERMS]])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l memory-swap -d 'Memory plus swap limit (-1 for unlimited swap)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l sig-proxy -d 'Proxy received signals to the container' -r -f -a "true\t''
@@ -169,7 +169,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -l mount -d 'Attach a fi
 complete -c tug -n "__fish_tug_using_subcommand create" -l volumes-from -d 'Mount the volumes of another container (CONTAINER[:ro|rw])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l add-host -d 'Add a custom host-to-IP mapping (NAME:IP)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l dns -d 'Set custom DNS servers' -r
-complete -c tug -n "__fish_tug_using_subcommand create" -l device -d 'Add a host device to the container (HOST[:CONTAINER])' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l device -d 'Add a host device to the container (HOST[:CONTAINER[:PERMS]])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -s c -l cpu-shares -d 'CPU shares (relative weight)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l memory-swap -d 'Memory plus swap limit (-1 for unlimited swap)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l sig-proxy -d 'Proxy received signals to the container' -r -f -a "true\t''

@@ -119,7 +119,7 @@ pub struct Args {
     /// Set custom DNS servers
     #[arg(long)]
     pub dns: Vec<String>,
-    /// Add a host device to the container (HOST[:CONTAINER])
+    /// Add a host device to the container (HOST[:CONTAINER[:PERMS]])
     #[arg(long)]
     pub device: Vec<String>,
     /// CPU shares (relative weight)
@@ -607,18 +607,8 @@ impl Args {
             devices: self
                 .device
                 .iter()
-                .map(|d| {
-                    let mut parts = d.split(':');
-                    let host = parts.next().unwrap_or_default();
-                    let ctr = parts.next().unwrap_or(host);
-                    if !host.starts_with('/') || !ctr.starts_with('/') {
-                        return Err(invalid(format!(
-                            "invalid --device {d:?}: want HOST[:CONTAINER[:PERMS]]"
-                        )));
-                    }
-                    Ok((PathBuf::from(host), ctr.to_string()))
-                })
-                .collect::<anyhow::Result<_>>()?,
+                .map(|d| tug::runtime::spec::DeviceRequest::parse(d))
+                .collect::<Result<_, _>>()?,
             cpu_shares: self.cpu_shares,
             memory_swap: match self.memory_swap.as_deref() {
                 None => None,

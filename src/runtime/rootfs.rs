@@ -10,7 +10,7 @@ use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use oci_spec::runtime::{Mount, Spec};
+use oci_spec::runtime::{LinuxDevice, LinuxDeviceType, Mount, Spec};
 
 /// Where the root filesystem comes from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -252,27 +252,40 @@ fn mount_one(root: &Path, m: &Mount) -> R {
     }
 }
 
-/// Device nodes: mknod as root; bind-mounts of the host's nodes where mknod
-/// is not allowed (user namespaces).
-fn make_devices(root: &Path) -> R {
-    for (path, major, minor) in crate::runtime::spec::DEVICES {
-        let dest = under(root, Path::new(path));
+/// Device nodes (the spec's `linux.devices`): mknod as root; bind-mounts
+/// of the host's nodes of the same path where mknod is not allowed (user
+/// namespaces).
+fn make_devices(root: &Path, devices: &[LinuxDevice]) -> R {
+    for d in devices {
+        let path = d.path();
+        let dest = under(root, path);
+        let typ = match d.typ() {
+            LinuxDeviceType::B => rustix::fs::FileType::BlockDevice,
+            LinuxDeviceType::C | LinuxDeviceType::U => rustix::fs::FileType::CharacterDevice,
+            t => return Err(format!("device {}: unsupported type {t:?}", path.display())),
+        };
+        let mode = d.file_mode().unwrap_or(0o666) & 0o7777;
+        if let Some(p) = dest.parent() {
+            ctx(std::fs::create_dir_all(p), || {
+                format!("creating {}", p.display())
+            })?;
+        }
         let made = rustix::fs::mknodat(
             rustix::fs::CWD,
             &dest,
-            rustix::fs::FileType::CharacterDevice,
-            rustix::fs::Mode::from_raw_mode(0o666),
-            rustix::fs::makedev(*major as u32, *minor as u32),
+            typ,
+            rustix::fs::Mode::from_raw_mode(mode),
+            rustix::fs::makedev(d.major() as u32, d.minor() as u32),
         );
         if made.is_ok() {
-            let _ = rustix::fs::chmod(&dest, rustix::fs::Mode::from_raw_mode(0o666));
+            let _ = rustix::fs::chmod(&dest, rustix::fs::Mode::from_raw_mode(mode));
+            let _ = std::os::unix::fs::lchown(&dest, d.uid(), d.gid());
             continue;
         }
         make_target(&dest, true)?;
-        ctx(
-            mount(Some(Path::new(path)), &dest, None, libc::MS_BIND, None),
-            || format!("binding {path}"),
-        )?;
+        ctx(mount(Some(path), &dest, None, libc::MS_BIND, None), || {
+            format!("binding {}", path.display())
+        })?;
     }
     for (link, target) in [
         ("dev/ptmx", "pts/ptmx"),
@@ -365,7 +378,8 @@ pub fn setup(spec: &Spec, src: &RootfsSource, console: Option<std::os::fd::RawFd
     for m in spec.mounts().iter().flatten() {
         mount_one(&merged, m)?;
         if m.destination() == Path::new("/dev") {
-            make_devices(&merged)?;
+            let devices = spec.linux().as_ref().and_then(|l| l.devices().clone());
+            make_devices(&merged, devices.as_deref().unwrap_or_default())?;
         }
     }
     if let Some(peer) = console {
