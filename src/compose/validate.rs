@@ -227,11 +227,13 @@ pub fn validate(model: &Node) -> Result<(), Invalid> {
                 }
             }
         }
-        for (dep, cond) in entries(svc.get("depends_on")) {
-            let required = cond
-                .get("required")
-                .is_none_or(|r| r.value != Value::Bool(false));
-            if required && !service_names.contains(&dep.as_str()) {
+        for dep in names(svc.get("depends_on")) {
+            let optional = svc
+                .get("depends_on")
+                .and_then(|d| d.get(&dep))
+                .and_then(|c| c.get("required"))
+                .is_some_and(|r| r.value == Value::Bool(false));
+            if !optional && !service_names.contains(&dep.as_str()) {
                 return Err(invalid(
                     format!("{path}.depends_on"),
                     format!("depends on undefined service {dep:?}"),
