@@ -1903,3 +1903,59 @@ fn bind_of_a_missing_host_dir_creates_it() {
             .stderr_contains("invalid volume specification: ':/backup'");
     }
 }
+
+/// no_new_privs is off by default, as in Docker, so a setuid program
+/// inside raises its effective uid; `--security-opt no-new-privileges`
+/// turns it on.
+#[test]
+fn setuid_programs_work_unless_no_new_privileges() {
+    if !have("gcc") {
+        skip!("gcc is not installed (.ci/run installs it)");
+    }
+    for (s, rootfs) in scenarios() {
+        let src = s.path().join("euid.c");
+        std::fs::write(&src, "#include <stdio.h>\n#include <unistd.h>\nint main(void){printf(\"%d\\n\",(int)geteuid());return 0;}\n").unwrap();
+        let prog = rootfs.join("bin/euid");
+        let ok = std::process::Command::new("gcc")
+            .args(["-static", "-O1", "-o"])
+            .arg(&prog)
+            .arg(&src)
+            .status()
+            .unwrap();
+        assert!(ok.success(), "gcc failed");
+        use std::os::unix::fs::MetadataExt;
+        let owner = std::fs::metadata(rootfs.join("bin/busybox")).unwrap();
+        std::os::unix::fs::chown(&prog, Some(owner.uid()), Some(owner.gid())).unwrap();
+        std::fs::set_permissions(&prog, std::os::unix::fs::PermissionsExt::from_mode(0o4755))
+            .unwrap();
+        s.tug(run_args(&rootfs, &["-u", "1000", "--", "/bin/euid"]))
+            .succeeds()
+            .stdout_is("0\n");
+        s.tug(run_args(
+            &rootfs,
+            &[
+                "-u",
+                "1000",
+                "--",
+                "grep",
+                "NoNewPrivs",
+                "/proc/self/status",
+            ],
+        ))
+        .succeeds()
+        .stdout_contains("0");
+        s.tug(run_args(
+            &rootfs,
+            &[
+                "-u",
+                "1000",
+                "--security-opt",
+                "no-new-privileges",
+                "--",
+                "/bin/euid",
+            ],
+        ))
+        .succeeds()
+        .stdout_is("1000\n");
+    }
+}

@@ -485,7 +485,8 @@ impl Args {
                 MountSpec::Tmpfs(t) => tmpfs.push(t),
             }
         }
-        let mut no_new_privileges = true;
+        // Off by default, as in Docker: setuid programs (su, sudo) work.
+        let mut no_new_privileges = false;
         let mut seccomp = SeccompChoice::Default;
         for o in &self.security_opt {
             let (k, v) = o.split_once(['=', ':']).unwrap_or((o.as_str(), ""));
