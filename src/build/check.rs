@@ -112,14 +112,36 @@ fn check_all(df: &Dockerfile, build: &BuildArgs, target: Option<&str>) -> Vec<Pr
             c.error(1, format!("target stage {t:?} could not be found"));
         }
     }
+    // What each stage leaves behind for a later `FROM <stage>`: its env
+    // and its working directory (None: set by an image we cannot see).
+    let mut done: Vec<(Vec<String>, Option<String>)> = Vec::new();
     for stage in &df.stages {
-        check_stage(&mut c, &global, build, stage);
+        let end = check_stage(&mut c, &global, build, stage, &done);
+        done.push(end);
     }
     c.problems
 }
 
-fn check_stage(c: &mut Checker, global: &Scope, build: &BuildArgs, stage: &Stage) {
+fn check_stage(
+    c: &mut Checker,
+    global: &Scope,
+    build: &BuildArgs,
+    stage: &Stage,
+    done: &[(Vec<String>, Option<String>)],
+) -> (Vec<String>, Option<String>) {
+    let mut base_env: Vec<String> = Vec::new();
+    // The working directory when known: `/` on scratch, the parent
+    // stage's; an image's own WORKDIR is not visible to the check.
+    let mut workdir: Option<String> = None;
     if let Some(base) = c.word(global, stage.line, &stage.base) {
+        if base.eq_ignore_ascii_case("scratch") {
+            workdir = Some("/".into());
+        } else if let Some(parent) = c.df.stage(&base).filter(|p| p.index < stage.index) {
+            if let Some((env, wd)) = done.get(parent.index) {
+                base_env = env.clone();
+                workdir = wd.clone();
+            }
+        }
         if base.is_empty() {
             c.error(
                 stage.line,
@@ -136,11 +158,11 @@ fn check_stage(c: &mut Checker, global: &Scope, build: &BuildArgs, stage: &Stage
             }
         }
     }
-    let mut scope = global.stage(&[]);
+    let mut scope = global.stage(&base_env);
     let mut seen_cmd = 0;
     let mut seen_entrypoint = 0;
     let mut seen_health = 0;
-    let mut absolute_workdir = false;
+    let mut absolute_workdir = workdir.is_some();
     for step in &stage.steps {
         let line = step.line;
         match &step.instruction {
@@ -171,7 +193,7 @@ fn check_stage(c: &mut Checker, global: &Scope, build: &BuildArgs, stage: &Stage
             Instruction::Run(r) => {
                 for m in &r.mounts {
                     if let Some(m) = c.word(&scope, line, m) {
-                        if let Err(why) = check_mount(&m) {
+                        if let Err(why) = check_mount(&m, workdir.as_deref()) {
                             c.error(line, format!("--mount={m}: {why}"));
                         }
                     }
@@ -230,10 +252,16 @@ fn check_stage(c: &mut Checker, global: &Scope, build: &BuildArgs, stage: &Stage
             }
             Instruction::Expose(ports) => {
                 for p in ports {
-                    if let Some(p) = c.word(&scope, line, p) {
-                        if !valid_port(&p) {
-                            c.error(line, format!("invalid containerPort: {p}"));
+                    // Split like BuildKit's ProcessWords: `$EMPTY` is no port.
+                    match scope.fields(p) {
+                        Ok(fields) => {
+                            for p in fields {
+                                if !valid_port(&p) {
+                                    c.error(line, format!("invalid containerPort: {p}"));
+                                }
+                            }
                         }
+                        Err(e) => c.error(line, e.to_string()),
                     }
                 }
             }
@@ -244,12 +272,17 @@ fn check_stage(c: &mut Checker, global: &Scope, build: &BuildArgs, stage: &Stage
                 }
             }
             Instruction::User(u) => {
-                if c.word(&scope, line, u).is_some_and(|u| u.is_empty()) {
-                    c.error(line, "USER expands to nothing");
-                }
+                // An empty USER is accepted by BuildKit (the default user);
+                // `$NB_UID` may come from the base image's env, unseen here.
+                c.word(&scope, line, u);
             }
             Instruction::Workdir(w) => {
                 if let Some(w) = c.word(&scope, line, w) {
+                    workdir = if w.starts_with('/') {
+                        Some(w.clone())
+                    } else {
+                        workdir.map(|d| format!("{}/{w}", d.trim_end_matches('/')))
+                    };
                     if w.starts_with('/') {
                         absolute_workdir = true;
                     } else if !absolute_workdir {
@@ -278,6 +311,7 @@ fn check_stage(c: &mut Checker, global: &Scope, build: &BuildArgs, stage: &Stage
             | Instruction::Shell(_) => {}
         }
     }
+    (scope.env(), workdir)
 }
 
 fn check_copy(c: &mut Checker, scope: &Scope, stage: &Stage, line: usize, a: &CopyArgs) {
@@ -334,22 +368,33 @@ fn valid_port(p: &str) -> bool {
     matches!((lo.parse::<u16>(), hi.parse::<u16>()), (Ok(l), Ok(h)) if l <= h)
 }
 
-/// A `RUN --mount` value: `type=...` and the keys that type takes.
-fn check_mount(spec: &str) -> Result<(), String> {
-    let mut kind = "bind";
-    let mut target = false;
+/// A `RUN --mount` value: `type=...` and the keys that type takes. As in
+/// BuildKit, keys are case-insensitive and the target may be left out or
+/// relative: it is then taken from the working directory, and only a
+/// target that comes out as `/` is refused (when the workdir is known).
+fn check_mount(spec: &str, workdir: Option<&str>) -> Result<(), String> {
+    let mut kind = String::from("bind");
+    let mut target = String::new();
     for field in spec.split(',') {
         let (k, v) = field.split_once('=').unwrap_or((field, ""));
-        match k {
-            "type" => kind = v,
-            "target" | "dst" | "destination" => target = !v.is_empty(),
+        match k.to_ascii_lowercase().as_str() {
+            "type" => kind = v.to_ascii_lowercase(),
+            "target" | "dst" | "destination" => target = v.to_string(),
             "id" | "source" | "src" | "from" | "sharing" | "mode" | "uid" | "gid" | "size"
             | "required" | "env" | "ro" | "readonly" | "rw" | "readwrite" => {}
             other => return Err(format!("unknown key {other:?}")),
         }
     }
-    match kind {
-        "bind" | "cache" | "tmpfs" if !target => Err("a target is required".into()),
+    let resolved = if target.starts_with('/') {
+        Some(target.clone())
+    } else {
+        workdir.map(|d| format!("{d}/{target}"))
+    };
+    let is_root = |t: &str| t.split('/').all(|c| c.is_empty() || c == ".");
+    match kind.as_str() {
+        "bind" | "cache" | "tmpfs" if resolved.as_deref().is_some_and(is_root) => {
+            Err("invalid mount target \"/\"".into())
+        }
         "bind" | "cache" | "tmpfs" | "secret" | "ssh" => Ok(()),
         other => Err(format!("unknown mount type {other:?}")),
     }
@@ -412,7 +457,7 @@ mod tests {
 
     #[test]
     fn errors_and_warnings() {
-        let p = problems("FROM $NOPE\nMAINTAINER me\nCMD echo\nCMD [\"x\"]\nEXPOSE http\nCOPY --from=0 a b\nCOPY --chmod=999 a b\nRUN --mount=type=nfs,target=/x true\nRUN --mount=type=cache true\nSTOPSIGNAL SIGNOPE\nENV legacy value\nWORKDIR rel\nHEALTHCHECK --interval=soon CMD true\nRUN echo ${NOT_EXPANDED_BY_THE_BUILDER\n");
+        let p = problems("FROM $NOPE\nMAINTAINER me\nCMD echo\nCMD [\"x\"]\nEXPOSE http\nCOPY --from=0 a b\nCOPY --chmod=999 a b\nRUN --mount=type=nfs,target=/x true\nRUN --mount=type=cache,target=/ true\nSTOPSIGNAL SIGNOPE\nENV legacy value\nWORKDIR rel\nHEALTHCHECK --interval=soon CMD true\nRUN echo ${NOT_EXPANDED_BY_THE_BUILDER\n");
         assert_eq!(
             p,
             [
@@ -431,6 +476,16 @@ mod tests {
                 (12, "WorkdirRelativePath"),
                 (13, "Error"),
             ]
+        );
+    }
+
+    #[test]
+    fn values_from_unseen_images_and_earlier_stages() {
+        // USER/EXPOSE may use the base image's env; a mount's target may be
+        // left out (the workdir); a stage inherits its parent stage's env.
+        assert_eq!(
+            problems("ARG P\nFROM img AS a\nENV U=app\nWORKDIR /w\nUSER ${NB_UID}\nEXPOSE 80 $P\nRUN --mount=from=other --mount=ro --mount=type=bind,Target=/x true\nFROM a\nUSER $U\nEXPOSE $PORT\nRUN --mount=type=cache true\nFROM scratch\nRUN --mount=type=cache true\n"),
+            [(13, "Error")]
         );
     }
 

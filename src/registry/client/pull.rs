@@ -125,7 +125,9 @@ pub fn pull(store: &Store, r: &Reference, platform: Option<&str>) -> Result<Vec<
             .unwrap_or("application/vnd.oci.image.manifest.v1+json")
             .to_string();
     }
-    if v["schemaVersion"] == 1 || media.contains("manifest.v1+") {
+    if v["schemaVersion"] == 1
+        || media.starts_with("application/vnd.docker.distribution.manifest.v1+")
+    {
         return Err(err(format!(
             "{} uses the deprecated image manifest format schema 1 (Docker Image manifest version 2, schema 1), which tug, like current Docker, does not pull; ask its publisher for a schema 2 or OCI image",
             r.familiar()
