@@ -10,6 +10,7 @@
 pub mod container;
 pub mod error;
 pub mod format;
+pub mod fs;
 pub mod image;
 pub mod layer;
 pub mod net;

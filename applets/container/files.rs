@@ -75,11 +75,11 @@ pub fn cp(args: CpArgs, g: &Global) -> anyhow::Result<i32> {
     match (split(&args.src), split(&args.dst)) {
         (Some((c, p)), None) => {
             let r = container::find(&store, c)?;
-            files::copy(&files::host_path(&r, p)?, &PathBuf::from(&args.dst))?;
+            files::copy_out(&r, p, &PathBuf::from(&args.dst))?;
         }
         (None, Some((c, p))) => {
             let r = container::find(&store, c)?;
-            files::copy(&PathBuf::from(&args.src), &files::host_path(&r, p)?)?;
+            files::copy_in(&args.src, &r, p)?;
         }
         _ => {
             return Err(tug::Error::Invalid(
