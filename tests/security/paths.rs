@@ -79,7 +79,12 @@ fn hostile_image(s: &Scenario, name: &str, extra: &[Extra<'_>]) -> bool {
     let mut a = tar::Archive::new(std::fs::File::open(base).unwrap());
     for e in a.entries().unwrap() {
         let mut e = e.unwrap();
-        let p = e.path().unwrap().to_string_lossy().trim_end_matches('/').to_string();
+        let p = e
+            .path()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches('/')
+            .to_string();
         if replaced.contains(&p) {
             continue;
         }
@@ -126,12 +131,16 @@ fn container_with_symlinks(s: &Scenario, c: &str, running: bool, d: &Path) {
         d = d.display()
     );
     if running {
-        s.tug(["run", "-d", "--name", c, "-u", "0", "bb:paths", "sleep", "1000"])
-            .succeeds();
+        s.tug([
+            "run", "-d", "--name", c, "-u", "0", "bb:paths", "sleep", "1000",
+        ])
+        .succeeds();
         s.tug(["exec", c, "sh", "-c", &script]).succeeds();
     } else {
-        s.tug(["run", "--name", c, "-u", "0", "bb:paths", "sh", "-c", &script])
-            .succeeds();
+        s.tug([
+            "run", "--name", c, "-u", "0", "bb:paths", "sh", "-c", &script,
+        ])
+        .succeeds();
     }
 }
 
@@ -172,8 +181,12 @@ fn cp_resolves_container_symlinks_inside_the_container() {
             // In through a symlinked directory: nothing lands on the host.
             let p = payload.to_str().unwrap();
             let _ = s.tug(["cp", p, &format!("{c}:/evil/new")]).run();
-            let _ = s.tug(["cp", pdir.to_str().unwrap(), &format!("{c}:/evil/")]).run();
-            let _ = s.tug(["cp", pdir.to_str().unwrap(), &format!("{c}:/evil/sub")]).run();
+            let _ = s
+                .tug(["cp", pdir.to_str().unwrap(), &format!("{c}:/evil/")])
+                .run();
+            let _ = s
+                .tug(["cp", pdir.to_str().unwrap(), &format!("{c}:/evil/sub")])
+                .run();
             // In over a file symlink: the host file keeps its content.
             let _ = s.tug(["cp", p, &format!("{c}:/evilfile")]).run();
             assert_eq!(listing(&d), before, "{c}: cp created files on the host");
@@ -244,12 +257,21 @@ fn export_commit_and_diff_do_not_read_through_symlinks() {
             let img = format!("committed-{c}:1");
             s.tug(["commit", c, &img]).succeeds();
             s.tug([
-                "run", "--rm", "-u", "0", &img, "sh", "-c",
+                "run",
+                "--rm",
+                "-u",
+                "0",
+                &img,
+                "sh",
+                "-c",
                 "test -L /evil && test -L /evilfile && ! test -e /evil/secret && echo clean",
             ])
             .succeeds()
             .stdout_is("clean\n");
-            assert!(!holds_secret(&s.store()), "{c}: the store holds a host file");
+            assert!(
+                !holds_secret(&s.store()),
+                "{c}: the store holds a host file"
+            );
             s.tug(["rm", "-f", c]).succeeds();
         }
     }
@@ -263,13 +285,27 @@ fn issue_11_commit_of_a_running_container() {
         if !bb(&s) {
             skip!("busybox-static missing");
         }
-        s.tug(["run", "-d", "--name", "live", "-u", "0", "bb:paths", "sleep", "1000"])
-            .succeeds();
-        s.tug(["exec", "live", "sh", "-c", "echo kept > /srv-note && rm /etc/group"])
-            .succeeds();
+        s.tug([
+            "run", "-d", "--name", "live", "-u", "0", "bb:paths", "sleep", "1000",
+        ])
+        .succeeds();
+        s.tug([
+            "exec",
+            "live",
+            "sh",
+            "-c",
+            "echo kept > /srv-note && rm /etc/group",
+        ])
+        .succeeds();
         s.tug(["commit", "live", "live:1"]).succeeds();
         s.tug([
-            "run", "--rm", "-u", "0", "live:1", "sh", "-c",
+            "run",
+            "--rm",
+            "-u",
+            "0",
+            "live:1",
+            "sh",
+            "-c",
             "cat /srv-note; test -e /etc/group || echo gone",
         ])
         .succeeds()
@@ -315,7 +351,13 @@ fn volume_copy_up_does_not_follow_image_symlinks() {
         );
         // The container does not see the host file through either.
         s.tug([
-            "run", "--rm", "-v", "loot2:/tree", "hostile:vol", "sh", "-c",
+            "run",
+            "--rm",
+            "-v",
+            "loot2:/tree",
+            "hostile:vol",
+            "sh",
+            "-c",
             "cat /tree/link/secret /data/secret 2>/dev/null; true",
         ])
         .succeeds()
@@ -333,23 +375,24 @@ fn mount_points_are_created_inside_the_rootfs() {
         let hostfile = s.path().join("bound");
         std::fs::write(&hostfile, "bound\n").unwrap();
         give(&s, &hostfile);
-        if !hostile_image(
-            &s,
-            "hostile:mk",
-            &[
-                Extra::Symlink("mk", &target),
-                Extra::Symlink("dev", &target),
-            ],
-        ) {
+        // Each on its own: a /dev symlink would put a tmpfs over the host
+        // directory first (in the container's namespace) and hide the rest.
+        if !hostile_image(&s, "hostile:mk", &[Extra::Symlink("mk", &target)])
+            || !hostile_image(&s, "hostile:dev", &[Extra::Symlink("dev", &target)])
+        {
             skip!("busybox-static missing");
         }
         let _ = s
             .tug(["run", "--rm", "-v", "v:/mk/sub/dir", "hostile:mk", "true"])
             .run();
         let bind = format!("{}:/mk/f", hostfile.display());
-        let _ = s.tug(["run", "--rm", "-v", &bind, "hostile:mk", "true"]).run();
-        let tmpfs = "--tmpfs=/mk/t";
-        let _ = s.tug(["run", "--rm", tmpfs, "hostile:mk", "true"]).run();
+        let _ = s
+            .tug(["run", "--rm", "-v", &bind, "hostile:mk", "true"])
+            .run();
+        let _ = s
+            .tug(["run", "--rm", "--tmpfs=/mk/t", "hostile:mk", "true"])
+            .run();
+        let _ = s.tug(["run", "--rm", "hostile:dev", "true"]).run();
         assert_eq!(listing(&d), Vec::<PathBuf>::new(), "created on the host");
     }
 }
@@ -401,8 +444,7 @@ fn hostile_etc_passwd_neither_hangs_nor_eats_memory() {
                 skip!("busybox-static missing");
             }
             for user in ["www-data", "www-data:www-data", "33"] {
-                let (done, rss_kib, out) =
-                    bounded(&s, &["run", "--rm", "-u", user, name, "true"]);
+                let (done, rss_kib, out) = bounded(&s, &["run", "--rm", "-u", user, name, "true"]);
                 assert!(done, "{name} -u {user}: run hangs");
                 assert!(rss_kib < 200 * 1024, "{name}: tug grew to {rss_kib} KiB");
                 assert!(!out.contains("panicked"), "{out}");
