@@ -99,6 +99,10 @@ pub struct CommitArgs {
     /// Apply Dockerfile instructions to the image (CMD, ENV, WORKDIR, USER...)
     #[arg(short = 'c', long)]
     pub change: Vec<String>,
+    /// Pause the container during commit (where a cgroup freezer exists)
+    #[arg(short = 'p', long, default_value_t = true, num_args = 0..=1,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub pause: bool,
     /// The container (name or ID)
     pub container: String,
     /// The new image's name
@@ -116,7 +120,16 @@ pub fn commit(args: CommitArgs, g: &Global) -> anyhow::Result<i32> {
         .transpose()?
         .into_iter()
         .collect::<Vec<_>>();
-    let img = files::commit(&store, &r, &names, args.message.clone(), &args.change)?;
+    let img = files::commit(
+        &store,
+        &r,
+        &names,
+        &files::CommitOptions {
+            message: args.message.clone(),
+            changes: args.change.clone(),
+            pause: args.pause,
+        },
+    )?;
     println!("{}", img.id);
     Ok(0)
 }

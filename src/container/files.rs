@@ -307,12 +307,21 @@ fn host_source(p: &Path) -> Result<(Root, OsString)> {
 /// [`export`], which never crosses into proc, sys, dev, volumes or binds,
 /// so a running container commits too), its
 /// config carried over (CMD, ENV, WORKDIR, USER), then `changes` applied.
+/// What `commit` adds to the container's files.
+#[derive(Debug, Clone, Default)]
+pub struct CommitOptions {
+    pub message: Option<String>,
+    /// Dockerfile instructions applied to the config (`--change`).
+    pub changes: Vec<String>,
+    /// Freeze a running container while its files are read (`--pause`).
+    pub pause: bool,
+}
+
 pub fn commit(
     store: &crate::store::Store,
     r: &Record,
     names: &[crate::reference::Reference],
-    message: Option<String>,
-    changes: &[String],
+    opts: &CommitOptions,
 ) -> Result<crate::image::import::Imported> {
     let spec = crate::container::launch::load_spec(store, &r.id)?;
     let mut all = Vec::new();
@@ -338,11 +347,11 @@ pub fn commit(
             all.push(format!("USER {}", p.user().uid()));
         }
     }
-    all.extend(changes.iter().cloned());
+    all.extend(opts.changes.iter().cloned());
     // Docker pauses the container while committing (`--pause=true`), so
     // the layer is consistent; without a freezer (rootless without a
     // delegated cgroup) the walk goes on with it running.
-    let pause = r.init_alive() && !r.paused;
+    let pause = opts.pause && r.init_alive() && !r.paused;
     let paused = pause && crate::container::ops::set_frozen(store, r, true).is_ok();
     let tmp = store.tmp_path("commit");
     let result = (|| {
@@ -354,7 +363,7 @@ pub fn commit(
             names,
             &crate::image::import::ImportOptions {
                 changes: all,
-                message,
+                message: opts.message.clone(),
                 platform: None,
                 source: format!("commit of container {}", r.short_id()),
             },

@@ -310,6 +310,11 @@ fn issue_11_commit_of_a_running_container() {
         ])
         .succeeds()
         .stdout_is("kept\ngone\n");
+        s.tug(["commit", "--pause=false", "live", "live:2"])
+            .succeeds();
+        s.tug(["run", "--rm", "live:2", "cat", "/srv-note"])
+            .succeeds()
+            .stdout_is("kept\n");
         // Thawed again (where it was paused) and still running.
         s.tug(["exec", "live", "true"]).succeeds();
         let state = s
