@@ -156,8 +156,8 @@ pub fn export_file(store: &crate::store::Store, r: &Record, dest: &Path) -> Resu
 
 /// Writes the container's filesystem as a tar archive: a walk of its root
 /// that never follows a symlink and never enters another mount (proc, sys,
-/// dev, volumes and binds appear as empty directories, bound files not at
-/// all), as Docker leaves volumes out.
+/// dev, volumes and binds appear as empty directories, bound files as
+/// empty files), as Docker leaves volumes out.
 pub fn export(r: &Record, out: impl Write) -> Result<()> {
     let root = container_root(r)?;
     let mut b = tar::Builder::new(out);
@@ -170,7 +170,10 @@ pub fn export(r: &Record, out: impl Write) -> Result<()> {
 fn append(b: &mut tar::Builder<impl Write>, e: &Entry<'_>) -> std::io::Result<()> {
     let st = e.stat;
     let t = kind(st);
-    if e.other_mount && t != FileType::Directory {
+    // A file mounted over (/etc/hosts, a bound host file) is its mount
+    // point: an empty file, its content not read.
+    let mount_point = e.other_mount && t != FileType::Directory;
+    if mount_point && t != FileType::RegularFile {
         return Ok(());
     }
     let mut h = tar::Header::new_gnu();
@@ -183,6 +186,10 @@ fn append(b: &mut tar::Builder<impl Write>, e: &Entry<'_>) -> std::io::Result<()
     match t {
         FileType::Directory => {
             h.set_entry_type(tar::EntryType::Directory);
+            b.append_data(&mut h, e.rel, empty)
+        }
+        FileType::RegularFile if mount_point => {
+            h.set_entry_type(tar::EntryType::Regular);
             b.append_data(&mut h, e.rel, empty)
         }
         FileType::RegularFile => {
