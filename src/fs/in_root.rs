@@ -155,24 +155,41 @@ impl Root {
     }
 
     /// Opens (creating what is missing, mode 0755) the directory `rel`.
-    /// Returns an `O_PATH` descriptor resolved inside the root.
+    /// A dangling symlink on the way is followed inside the root and its
+    /// target created, as runc does. Returns an `O_PATH` descriptor
+    /// resolved inside the root.
     pub fn mkdir_all(&self, rel: &Path) -> io::Result<OwnedFd> {
+        self.mkdir_all_within(rel, 0)
+    }
+
+    fn mkdir_all_within(&self, rel: &Path, links: u32) -> io::Result<OwnedFd> {
+        let dir = |p: &Path| self.open_at(p, OFlags::PATH | OFlags::DIRECTORY, 0);
         let rel = clean(rel);
-        if let Ok(fd) = self.open_at(&rel, OFlags::PATH | OFlags::DIRECTORY, 0) {
+        if let Ok(fd) = dir(&rel) {
             return Ok(fd);
         }
-        let mut cur = self.open_at(Path::new(""), OFlags::PATH | OFlags::DIRECTORY, 0)?;
+        let mut cur = dir(Path::new(""))?;
         let mut sofar = PathBuf::new();
         for c in rel.components() {
+            let parent = sofar.clone();
             sofar.push(c);
-            cur = match self.open_at(&sofar, OFlags::PATH | OFlags::DIRECTORY, 0) {
+            cur = match dir(&sofar) {
                 Ok(fd) => fd,
                 Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
                     match rfs::mkdirat(&cur, c.as_os_str(), Mode::from_raw_mode(0o755)) {
-                        Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+                        Ok(()) => {}
+                        Err(rustix::io::Errno::EXIST) => {
+                            // A dangling symlink: make its target, inside.
+                            let target = rfs::readlinkat(&cur, c.as_os_str(), Vec::new())?;
+                            if links >= 40 {
+                                return Err(io::Error::from_raw_os_error(libc::ELOOP));
+                            }
+                            let target = Path::new(OsStr::from_bytes(target.as_bytes()));
+                            self.mkdir_all_within(&parent.join(target), links + 1)?;
+                        }
                         Err(e) => return Err(e.into()),
                     }
-                    self.open_at(&sofar, OFlags::PATH | OFlags::DIRECTORY, 0)?
+                    dir(&sofar)?
                 }
                 Err(e) => return Err(e),
             };
@@ -363,10 +380,13 @@ mod tests {
             .unwrap()
             .is_none());
         assert!(r.read_regular(Path::new("rel"), 100).unwrap().is_none());
-        // A symlink leading out is not created through: refused, and
-        // nothing appears outside.
-        assert!(r.mkdir_all(Path::new("/evil/sub")).is_err());
+        // Creating through a symlink leading out makes its target inside.
+        r.mkdir_all(Path::new("/evil/sub")).unwrap();
         assert!(!outside.join("sub").exists());
+        let inside = root.join(outside.strip_prefix("/").unwrap());
+        assert!(inside.join("sub").is_dir());
+        std::os::unix::fs::symlink("/loop", root.join("loop")).unwrap();
+        assert!(r.mkdir_all(Path::new("/loop/x")).is_err());
         r.mkdir_all(Path::new("/a/b")).unwrap();
         assert!(root.join("a/b").is_dir());
         std::fs::write(root.join("big"), vec![b'x'; 10]).unwrap();

@@ -211,6 +211,57 @@ fn cp_resolves_container_symlinks_inside_the_container() {
     }
 }
 
+/// A stopped container's volume is reached through its directory in the
+/// store; a symlink the container left in it resolves inside the volume.
+#[test]
+fn cp_through_a_volume_resolves_inside_the_volume() {
+    for s in scenarios() {
+        if !bb(&s) {
+            skip!("busybox-static missing");
+        }
+        let d = host_dir(&s);
+        let payload = s.path().join("payload");
+        std::fs::write(&payload, "payload\n").unwrap();
+        give(&s, &payload);
+        let script = format!(
+            "ln -s {d} /data/l && echo in-volume > /data/f",
+            d = d.display()
+        );
+        s.tug([
+            "run",
+            "--name",
+            "v",
+            "-u",
+            "0",
+            "-v",
+            "vol:/data",
+            "bb:paths",
+            "sh",
+            "-c",
+            &script,
+        ])
+        .succeeds();
+        let before = listing(&d);
+        let out = s.path().join("out");
+        s.tug(["cp", "v:/data/l/secret", out.to_str().unwrap()])
+            .fails()
+            .one_line_error();
+        assert!(!out.exists());
+        let _ = s
+            .tug(["cp", payload.to_str().unwrap(), "v:/data/l/new"])
+            .run();
+        let _ = s.tug(["cp", payload.to_str().unwrap(), "v:/data/l/"]).run();
+        assert_eq!(listing(&d), before, "cp created files on the host");
+        s.tug(["cp", "v:/data/f", out.to_str().unwrap()]).succeeds();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "in-volume\n");
+        s.tug(["cp", payload.to_str().unwrap(), "v:/data/p"])
+            .succeeds();
+        s.tug(["rm", "-f", "v"]).succeeds();
+        let vol = s.store().join("volumes/vol/_data/p");
+        assert_eq!(std::fs::read_to_string(vol).unwrap(), "payload\n");
+    }
+}
+
 /// True if any file under `d` contains the marker.
 fn holds_secret(d: &Path) -> bool {
     listing(d).iter().any(|p| {
@@ -387,17 +438,41 @@ fn mount_points_are_created_inside_the_rootfs() {
         {
             skip!("busybox-static missing");
         }
-        let _ = s
-            .tug(["run", "--rm", "-v", "v:/mk/sub/dir", "hostile:mk", "true"])
-            .run();
+        // As runc does, the symlink is followed inside the rootfs: the
+        // mounts work, in the container's own copy of that path.
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            "v:/mk/sub/dir",
+            "hostile:mk",
+            "sh",
+            "-c",
+            "touch /mk/sub/dir/x && test -d /mk/sub/dir",
+        ])
+        .succeeds();
         let bind = format!("{}:/mk/f", hostfile.display());
-        let _ = s
-            .tug(["run", "--rm", "-v", &bind, "hostile:mk", "true"])
-            .run();
-        let _ = s
-            .tug(["run", "--rm", "--tmpfs=/mk/t", "hostile:mk", "true"])
-            .run();
-        let _ = s.tug(["run", "--rm", "hostile:dev", "true"]).run();
+        s.tug(["run", "--rm", "-v", &bind, "hostile:mk", "cat", "/mk/f"])
+            .succeeds()
+            .stdout_is("bound\n");
+        s.tug([
+            "run",
+            "--rm",
+            "--tmpfs=/mk/t",
+            "hostile:mk",
+            "touch",
+            "/mk/t/y",
+        ])
+        .succeeds();
+        s.tug([
+            "run",
+            "--rm",
+            "hostile:dev",
+            "sh",
+            "-c",
+            "echo hi > /dev/null",
+        ])
+        .succeeds();
         assert_eq!(listing(&d), Vec::<PathBuf>::new(), "created on the host");
     }
 }
