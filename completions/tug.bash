@@ -1328,7 +1328,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__cp)
-            opts="-a -D -h -V --archive --root --debug --help --version"
+            opts="-a -L -D -h -V --archive --follow-link --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -282,6 +282,7 @@ complete -c tug -n "__fish_tug_using_subcommand top" -s h -l help -d 'Print help
 complete -c tug -n "__fish_tug_using_subcommand top" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand cp" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand cp" -s a -l archive -d 'Archive mode (owners are kept as root anyway)'
+complete -c tug -n "__fish_tug_using_subcommand cp" -s L -l follow-link -d 'Always follow symbol link in SRC_PATH (inside the container for a container path)'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s V -l version -d 'Print version'

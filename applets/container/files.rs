@@ -57,6 +57,9 @@ pub struct CpArgs {
     /// Archive mode (owners are kept as root anyway)
     #[arg(short = 'a', long)]
     pub archive: bool,
+    /// Always follow symbol link in SRC_PATH (inside the container for a container path)
+    #[arg(short = 'L', long)]
+    pub follow_link: bool,
     /// Source: CONTAINER:PATH or a host path
     pub src: String,
     /// Destination: CONTAINER:PATH or a host path
@@ -75,11 +78,11 @@ pub fn cp(args: CpArgs, g: &Global) -> anyhow::Result<i32> {
     match (split(&args.src), split(&args.dst)) {
         (Some((c, p)), None) => {
             let r = container::find(&store, c)?;
-            files::copy_out(&r, p, &PathBuf::from(&args.dst))?;
+            files::copy_out(&r, p, &PathBuf::from(&args.dst), args.follow_link)?;
         }
         (None, Some((c, p))) => {
             let r = container::find(&store, c)?;
-            files::copy_in(&args.src, &r, p)?;
+            files::copy_in(&args.src, &r, p, args.follow_link)?;
         }
         _ => {
             return Err(tug::Error::Invalid(

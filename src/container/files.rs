@@ -231,9 +231,16 @@ fn contents_of(p: &str) -> bool {
 /// `cp CONTAINER:PATH HOST`: the container path is resolved inside the
 /// container (its symlinks never lead to the host's files); the copy of a
 /// directory never follows a symlink nor enters another mount.
-pub fn copy_out(r: &Record, container_path: &str, dst: &Path) -> Result<()> {
+/// With `follow` (`-L`), a symlink named as the source is copied as what
+/// it leads to inside the container.
+pub fn copy_out(r: &Record, container_path: &str, dst: &Path, follow: bool) -> Result<()> {
     let (root, rel) = locate(r, container_path)?;
     let shown = || PathBuf::from(format!("{}:{container_path}", r.name));
+    let rel = if follow {
+        root.follow_final(&rel).at(shown())?
+    } else {
+        rel
+    };
     let opts = CopyOptions::for_current_user();
     if rel.as_os_str().is_empty() || contents_of(container_path) {
         let src = root
@@ -268,7 +275,9 @@ fn host_target(dst: &Path, name: &std::ffi::OsStr) -> Result<(Root, OsString)> {
 /// `cp HOST CONTAINER:PATH`: the destination is resolved inside the
 /// container; what is created there never replaces or writes through a
 /// symlink to the host.
-pub fn copy_in(src: &str, r: &Record, container_path: &str) -> Result<()> {
+/// With `follow` (`-L`), a host symlink named as the source is copied as
+/// what it leads to.
+pub fn copy_in(src: &str, r: &Record, container_path: &str, follow: bool) -> Result<()> {
     let (root, rel) = locate(r, container_path)?;
     let shown = || PathBuf::from(format!("{}:{container_path}", r.name));
     let opts = CopyOptions::for_current_user();
@@ -282,7 +291,7 @@ pub fn copy_in(src: &str, r: &Record, container_path: &str) -> Result<()> {
         };
         return copy_children(from.fd(), to.as_fd(), opts).at(shown());
     }
-    let (from_dir, name) = host_source(src_path)?;
+    let (from_dir, name) = host_source(src_path, follow)?;
     let st = statx_at(from_dir.fd(), &name, false).at(src_path)?;
     let (to_dir, to_name) = match existing_dir {
         Ok(fd) => (fd, name.clone()),
@@ -292,16 +301,19 @@ pub fn copy_in(src: &str, r: &Record, container_path: &str) -> Result<()> {
 }
 
 /// The directory holding host path `p` and its name.
-fn host_source(p: &Path) -> Result<(Root, OsString)> {
-    let canon = std::fs::canonicalize(p).at(p)?;
+fn host_source(p: &Path, follow: bool) -> Result<(Root, OsString)> {
     let link = p.symlink_metadata().at(p)?.file_type().is_symlink();
-    // A symlink given by name is copied as one, as Docker does.
-    let full = if link {
-        let parent =
-            std::fs::canonicalize(p.parent().unwrap_or(Path::new("."))).unwrap_or_default();
-        parent.join(p.file_name().unwrap_or_default())
+    // A symlink given by name is copied as one, as Docker does, unless -L.
+    let full = if link && !follow {
+        let parent = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(parent)
+            .at(parent)?
+            .join(p.file_name().unwrap_or_default())
     } else {
-        canon
+        std::fs::canonicalize(p).at(p)?
     };
     let name = full
         .file_name()

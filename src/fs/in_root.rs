@@ -154,6 +154,27 @@ impl Root {
         Ok((parent, name))
     }
 
+    /// `rel` with a final symlink replaced by its target, again and again
+    /// (resolved inside the root, parents lexically), for `cp -L`.
+    pub fn follow_final(&self, rel: &Path) -> io::Result<PathBuf> {
+        let mut rel = clean(rel);
+        for _ in 0..40 {
+            if rel.as_os_str().is_empty() {
+                return Ok(rel);
+            }
+            let (parent, name) = self.split(&rel)?;
+            let st = statx_at(parent.as_fd(), &name, false)?;
+            if kind(&st) != FileType::Symlink {
+                return Ok(rel);
+            }
+            let target = rfs::readlinkat(&parent, &name, Vec::new())?;
+            let target = Path::new(OsStr::from_bytes(target.as_bytes()));
+            // An absolute target replaces the path: still inside, once clean.
+            rel = clean(&rel.parent().unwrap_or(Path::new("")).join(target));
+        }
+        Err(io::Error::from_raw_os_error(libc::ELOOP))
+    }
+
     /// Opens (creating what is missing, mode 0755) the directory `rel`.
     /// A dangling symlink on the way is followed inside the root and its
     /// target created, as runc does. Returns an `O_PATH` descriptor

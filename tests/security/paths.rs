@@ -172,6 +172,11 @@ fn cp_resolves_container_symlinks_inside_the_container() {
             s.tug(["cp", &format!("{c}:/evilfile"), out.to_str().unwrap()])
                 .succeeds();
             assert!(out.symlink_metadata().unwrap().file_type().is_symlink());
+            // -L follows it inside the container, where it leads nowhere.
+            s.tug(["cp", "-L", &format!("{c}:/evilfile"), out.to_str().unwrap()])
+                .fails()
+                .one_line_error();
+            assert!(out.symlink_metadata().unwrap().file_type().is_symlink());
             // Out of a tree holding a symlink: copied as a symlink.
             let tree = s.path().join(format!("tree-{c}"));
             s.tug(["cp", &format!("{c}:/tree"), tree.to_str().unwrap()])
@@ -197,6 +202,20 @@ fn cp_resolves_container_symlinks_inside_the_container() {
             s.tug(["cp", &format!("{c}:/tmp/p"), back.to_str().unwrap()])
                 .succeeds();
             assert_eq!(std::fs::read_to_string(&back).unwrap(), "payload\n");
+            // -L with a link that stays inside copies its target.
+            if running {
+                s.tug(["exec", c, "ln", "-s", "/tmp/p", "/inlink"])
+                    .succeeds();
+                let followed = s.path().join(format!("followed-{c}"));
+                s.tug([
+                    "cp",
+                    "-L",
+                    &format!("{c}:/inlink"),
+                    followed.to_str().unwrap(),
+                ])
+                .succeeds();
+                assert_eq!(std::fs::read_to_string(&followed).unwrap(), "payload\n");
+            }
             s.tug(["cp", pdir.to_str().unwrap(), &format!("{c}:/tmp")])
                 .succeeds();
             let back = s.path().join(format!("backdir-{c}"));
