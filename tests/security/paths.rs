@@ -62,6 +62,8 @@ enum Extra<'a> {
     Symlink(&'a str, &'a str),
     Fifo(&'a str),
     Dir(&'a str),
+    /// A regular file of this many bytes of `root:x:0:0::/:/bin/sh` lines.
+    Big(&'a str, usize),
 }
 
 /// Imports the busybox rootfs plus `extra` (an entry of the same path
@@ -71,7 +73,7 @@ fn hostile_image(s: &Scenario, name: &str, extra: &[Extra<'_>]) -> bool {
         return false;
     };
     let path_of = |e: &Extra<'_>| match e {
-        Extra::Symlink(p, _) | Extra::Fifo(p) | Extra::Dir(p) => p.to_string(),
+        Extra::Symlink(p, _) | Extra::Fifo(p) | Extra::Dir(p) | Extra::Big(p, _) => p.to_string(),
     };
     let replaced: Vec<String> = extra.iter().map(path_of).collect();
     let out = s.path().join(format!("{}.tar", name.replace(':', "-")));
@@ -110,6 +112,14 @@ fn hostile_image(s: &Scenario, name: &str, extra: &[Extra<'_>]) -> bool {
                 h.set_entry_type(tar::EntryType::Directory);
                 h.set_mode(0o755);
                 b.append_data(&mut h, p, std::io::empty()).unwrap();
+            }
+            Extra::Big(p, n) => {
+                let line = b"root:x:0:0::/:/bin/sh\n";
+                let data: Vec<u8> = line.iter().copied().cycle().take(*n).collect();
+                h.set_entry_type(tar::EntryType::Regular);
+                h.set_mode(0o644);
+                h.set_size(data.len() as u64);
+                b.append_data(&mut h, p, &data[..]).unwrap();
             }
         }
     }
@@ -493,6 +503,26 @@ fn mount_points_are_created_inside_the_rootfs() {
         ])
         .succeeds();
         assert_eq!(listing(&d), Vec::<PathBuf>::new(), "created on the host");
+    }
+}
+
+/// The limit on /etc/passwd: over 4 MiB is a one-line error naming it.
+#[test]
+fn etc_passwd_over_the_size_limit_is_refused() {
+    for s in scenarios() {
+        if !hostile_image(&s, "hostile:big", &[Extra::Big("etc/passwd", 5 << 20)]) {
+            skip!("busybox-static missing");
+        }
+        s.tug(["run", "--rm", "-u", "www-data", "hostile:big", "true"])
+            .fails()
+            .one_line_error()
+            .stderr_contains("/etc/passwd cannot be used: larger than 4194304 bytes");
+        // Under the limit it is read.
+        if !hostile_image(&s, "fine:big", &[Extra::Big("etc/passwd", 3 << 20)]) {
+            skip!("busybox-static missing");
+        }
+        s.tug(["run", "--rm", "-u", "root", "fine:big", "true"])
+            .succeeds();
     }
 }
 
