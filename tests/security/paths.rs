@@ -272,9 +272,13 @@ fn cp_through_a_volume_resolves_inside_the_volume() {
         .succeeds();
         let before = listing(&d);
         let out = s.path().join("out");
-        s.tug(["cp", "v:/data/l/secret", out.to_str().unwrap()])
+        let e = s
+            .tug(["cp", "v:/data/l/secret", out.to_str().unwrap()])
             .fails()
-            .one_line_error();
+            .one_line_error()
+            .stderr();
+        // Each cause once (issue 11 item 1's message had it twice).
+        assert_eq!(e.matches("(os error 2)").count(), 1, "{e}");
         assert!(!out.exists());
         let _ = s
             .tug(["cp", payload.to_str().unwrap(), "v:/data/l/new"])
