@@ -21,6 +21,10 @@ use crate::{image, registry, system};
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Docker's daemon socket: tug has no daemon, so this is refused with a
+    /// word on what to do instead
+    #[arg(short = 'H', long = "host", value_name = "HOST", hide = true)]
+    pub host: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -123,10 +127,13 @@ pub enum Command {
     #[command(subcommand)]
     Image(ImageCommand),
     /// Build an image from a Dockerfile
-    Build(Pending),
+    Build(Box<crate::build::Args>),
     /// Build an image from a Dockerfile (the image-build applet)
     #[command(name = "image-build")]
-    ImageBuild(Pending),
+    ImageBuild(Box<crate::build::Args>),
+    /// Docker Buildx's commands (`buildx build`)
+    #[command(subcommand)]
+    Buildx(BuildxCommand),
 
     // --- registries ---
     /// Download an image from a registry
@@ -151,7 +158,7 @@ pub enum Command {
     #[command(subcommand)]
     Network(crate::network::NetworkCommand),
     /// Define and run multi-container applications
-    Compose(Pending),
+    Compose(crate::compose::ComposeArgs),
     /// Create and start a Compose project (the compose-up applet)
     #[command(name = "compose-up")]
     ComposeUp(Pending),
@@ -160,7 +167,7 @@ pub enum Command {
     /// Display system-wide information
     Info(system::InfoArgs),
     /// Show the tug version information
-    Version,
+    Version(system::VersionArgs),
     /// Manage tug
     #[command(subcommand)]
     System(system::SystemCommand),
@@ -240,7 +247,13 @@ pub enum ImageCommand {
     /// Upload an image to a registry
     Push(registry::push::Args),
     /// Build an image from a Dockerfile
-    Build(Pending),
+    Build(Box<crate::build::Args>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuildxCommand {
+    /// Build an image from a Dockerfile
+    Build(Box<crate::build::Args>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,6 +266,7 @@ pub enum RegistryCommand {
 
 /// Routes a parsed command line to its applet code.
 pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
+    no_daemon_to_reach(cli.host.as_deref())?;
     let g = &cli.global;
     use Command as C;
     match cli.command {
@@ -274,7 +288,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Registry(RegistryCommand::Serve(a)) => registry::serve::run(a, g),
         C::Registry(RegistryCommand::Gc(a)) => registry::gc::run(a, g),
         C::Info(a) => system::info(a, g),
-        C::Version => system::version(),
+        C::Version(a) => system::version(a),
         C::System(s) => system::run(s, g),
         C::InstallLinks(a) => crate::links::run(a),
         C::Completion(a) => crate::docs::completion(a),
@@ -321,9 +335,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
                 VolumeCommand::Prune(a) => vol::prune(a, g),
             }
         }
-        C::Build(_) | C::ImageBuild(_) => crate::pending::run("image-build"),
+        C::Build(a) | C::ImageBuild(a) | C::Buildx(BuildxCommand::Build(a)) => {
+            crate::build::run(*a, g)
+        }
         C::Network(n) => crate::network::run(n, g),
-        C::Compose(_) | C::ComposeUp(_) => crate::pending::run("compose-up"),
+        C::Compose(a) => crate::compose::run(a, g),
+        C::ComposeUp(_) => crate::pending::run("compose-up"),
     }
 }
 
@@ -341,6 +358,21 @@ fn image_command(cmd: ImageCommand, g: &Global) -> anyhow::Result<i32> {
         I::Prune(a) => image::prune::run(a, g),
         I::Pull(a) => registry::pull::run(a, g),
         I::Push(a) => registry::push::run(a, g),
-        I::Build(_) => crate::pending::run("image-build"),
+        I::Build(a) => crate::build::run(*a, g),
     }
+}
+
+/// `-H`/`--host` and a remote `DOCKER_HOST` name a daemon to talk to; tug
+/// runs containers itself, so say so instead of quietly acting locally. A
+/// local `unix://` socket in `DOCKER_HOST` is what tug is anyway: ignored.
+fn no_daemon_to_reach(host: Option<&str>) -> anyhow::Result<()> {
+    let env = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty());
+    let (what, value) = match (host, env) {
+        (Some(h), _) => ("-H/--host", h.to_string()),
+        (None, Some(h)) if !h.starts_with("unix://") => ("DOCKER_HOST", h),
+        _ => return Ok(()),
+    };
+    anyhow::bail!(
+        "{what} {value}: tug has no daemon to connect to; it runs containers itself on this machine (unset {what}, and use --root or TUG_ROOT to pick a store)"
+    )
 }

@@ -1,9 +1,12 @@
 //! The one place errors become exit codes and messages, as Docker and Podman
 //! do: 125 for tug's own failures, 126 when the command cannot run, 127 when
-//! it does not exist, otherwise the container's own status.
+//! it does not exist, 1 for a failed build, otherwise the container's own
+//! status.
 
 use tug::Error;
 
+/// A build that failed (bad Dockerfile, failing step), as `docker build`.
+pub const BUILD_FAILED: i32 = 1;
 pub const TUG_FAILED: i32 = 125;
 pub const NOT_RUNNABLE: i32 = 126;
 pub const NOT_FOUND: i32 = 127;
@@ -42,6 +45,9 @@ fn one_line(e: &anyhow::Error) -> String {
 
 fn code_for(e: &anyhow::Error) -> i32 {
     for cause in e.chain() {
+        if cause.downcast_ref::<tug::build::BuildError>().is_some() {
+            return BUILD_FAILED;
+        }
         if let Some(err) = cause.downcast_ref::<Error>() {
             match err {
                 Error::CommandNotFound(_) => return NOT_FOUND,

@@ -2,8 +2,10 @@
 //! `registry-serve`, `compose-up`, `image-build`, `network`, also as
 //! `tug-<applet>`); `tug` and `docker` take Docker's subcommands.
 
+mod build;
 mod cli;
 mod common;
+mod compose;
 mod container;
 mod docs;
 mod exit;

@@ -372,7 +372,73 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-pub fn version() -> anyhow::Result<i32> {
-    println!("tug version {}", env!("CARGO_PKG_VERSION"));
+/// Arguments of `version`.
+#[derive(Debug, Args, Clone)]
+pub struct VersionArgs {
+    /// Format the output using a Go template, or `json`
+    #[arg(short, long)]
+    pub format: Option<String>,
+}
+
+/// The Docker API level whose command-line behaviour tug follows.
+const API_VERSION: &str = "1.47";
+
+/// Docker's `version` document: a Client, and a Server that is the engine
+/// inside this same process.
+fn version_doc() -> Value {
+    let (os, arch) = tug::image::import::host_platform();
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let v = env!("CARGO_PKG_VERSION");
+    json!({
+        "Client": {
+            "Platform": {"Name": "tug"},
+            "Version": v,
+            "ApiVersion": API_VERSION,
+            "DefaultAPIVersion": API_VERSION,
+            "Os": os,
+            "Arch": arch,
+            "Context": "default",
+        },
+        "Server": {
+            "Platform": {"Name": "tug (in-process engine, no daemon)"},
+            "Components": [{
+                "Name": "Engine",
+                "Version": v,
+                "Details": {"ApiVersion": API_VERSION, "Os": os, "Arch": arch, "KernelVersion": kernel, "Experimental": "false"},
+            }],
+            "Version": v,
+            "ApiVersion": API_VERSION,
+            "MinAPIVersion": API_VERSION,
+            "Os": os,
+            "Arch": arch,
+            "KernelVersion": kernel,
+            "Experimental": false,
+        },
+    })
+}
+
+pub fn version(a: VersionArgs) -> anyhow::Result<i32> {
+    let doc = version_doc();
+    match a.format.as_deref() {
+        Some(f) if f.trim() == "json" => println!("{}", serde_json::to_string(&doc)?),
+        Some(f) => println!(
+            "{}",
+            tug::format::template::render(&tug::format::template::unescape(f), &doc)?
+        ),
+        None => {
+            let (c, s) = (&doc["Client"], &doc["Server"]);
+            let get = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
+            let text = format!(
+                "Client:\n Version:\t{}\n API version:\t{}\n OS/Arch:\t{}/{}\n Context:\t{}\n\nServer: {}\n Engine:\n  Version:\t{}\n  API version:\t{} (minimum version {})\n  OS/Arch:\t{}/{}\n  Kernel Version:\t{}\n  Experimental:\tfalse\n",
+                get(c, "Version"), get(c, "ApiVersion"), get(c, "Os"), get(c, "Arch"), get(c, "Context"),
+                s["Platform"]["Name"].as_str().unwrap_or(""),
+                get(s, "Version"), get(s, "ApiVersion"), get(s, "MinAPIVersion"), get(s, "Os"), get(s, "Arch"), get(s, "KernelVersion"),
+            );
+            print!("{}", tabwrite(&text));
+        }
+    }
     Ok(0)
 }

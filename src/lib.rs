@@ -7,6 +7,8 @@
 
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod build;
+pub mod compose;
 pub mod container;
 pub mod error;
 pub mod format;

@@ -76,9 +76,12 @@ fn install_links_makes_working_symlinks() {
     // Idempotent.
     s.tug(["install-links", dir.to_str().unwrap(), "--docker"])
         .succeeds();
-    s.command_at(&dir.join("docker"), ["version"])
-        .succeeds()
-        .stdout_contains("tug version");
+    s.command_at(
+        &dir.join("docker"),
+        ["version", "--format", "{{.Server.Platform.Name}}"],
+    )
+    .succeeds()
+    .stdout_contains("tug (in-process engine, no daemon)");
 }
 
 /// completions/ and man/ must be what the current clap definitions generate.
@@ -143,4 +146,116 @@ fn docker_symlink_lists_images() {
         .succeeds()
         .stdout_is("bb:1\n");
     s.applet("docker", ["image", "ls", "-q"]).succeeds();
+}
+
+#[test]
+fn version_has_dockers_layout_and_format() {
+    let s = Scenario::new();
+    let v = env!("CARGO_PKG_VERSION");
+    let o = s.tug(["version"]).succeeds();
+    assert!(o.stdout().starts_with("Client:\n Version:"), "{}", o.dump());
+    assert!(o.stdout().contains("\nServer: tug"), "{}", o.dump());
+    s.tug(["version", "--format", "{{.Server.Version}}"])
+        .succeeds()
+        .stdout_is(&format!("{v}\n"));
+    let o = s.tug(["version", "--format", "json"]).succeeds();
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout()).unwrap();
+    assert_eq!(doc["Client"]["Version"], v);
+    assert_eq!(doc["Server"]["Components"][0]["Name"], "Engine");
+    // `tug --version` stays the short form.
+    s.tug(["--version"]).succeeds().stdout_contains("tug ");
+}
+
+#[test]
+fn no_daemon_to_point_at() {
+    let s = Scenario::new();
+    let o = s
+        .tug(["-H", "tcp://10.0.2.2:2375", "ps"])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    assert!(o.stderr().contains("tug has no daemon"), "{}", o.dump());
+    let mut r = s.tug(["ps"]);
+    r.cmd.env("DOCKER_HOST", "ssh://me@elsewhere");
+    r.fails()
+        .one_line_error()
+        .stderr_contains("DOCKER_HOST ssh://me@elsewhere: tug has no daemon");
+    // A local socket is what tug is anyway.
+    let mut r = s.tug(["ps"]);
+    r.cmd.env("DOCKER_HOST", "unix:///var/run/docker.sock");
+    r.succeeds();
+}
+
+/// The README's shell block under `heading`, as written.
+fn readme_block(heading: &str) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = readme
+        .split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("README has no {heading:?}"));
+    let start = after.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    let len = after[start..].find("```").expect("a closed block");
+    after[start..start + len].to_string()
+}
+
+/// The quick start and the registry walk-through run verbatim (the
+/// package install left out: .ci/run installs busybox-static; the
+/// registry's port moved to a free one), as root and rootless.
+#[test]
+fn readme_blocks_run_as_written() {
+    if busybox().is_none() {
+        skip!("busybox-static is not installed");
+    }
+    let quick: String = readme_block("## Quick start (offline)")
+        .lines()
+        .filter(|l| !l.starts_with("apt-get "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let registry = readme_block("## A registry, push and pull")
+        .replace("127.0.0.1:5000", &format!("127.0.0.1:{port}"));
+    let mut scenarios = vec![Scenario::new()];
+    scenarios.extend(Scenario::unprivileged());
+    for s in scenarios {
+        let bin = s.path().join("bin");
+        let work = s.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        s.tug(["install-links", bin.to_str().unwrap()]).succeeds();
+        std::os::unix::fs::symlink(TUG, bin.join("tug")).unwrap();
+        if s.is_rootless() {
+            let (uid, gid) = user_ids(TEST_USER).unwrap();
+            chown_r(s.path(), uid, gid);
+        }
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        for (what, block) in [("quick start", &quick), ("registry", &registry)] {
+            // The registry started in the background goes when the block ends.
+            let script = format!(
+                "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\ncd {}\n{block}",
+                work.display()
+            );
+            let mut r = s.command_at(std::path::Path::new("/bin/bash"), ["-c", &script]);
+            r.cmd.env("PATH", &path);
+            let o = r.run();
+            assert!(
+                o.out.status.success(),
+                "README {what} block (rootless: {}) failed\n{}",
+                s.is_rootless(),
+                o.dump()
+            );
+            assert!(
+                o.stdout().ends_with("hello\n"),
+                "README {what} block\n{}",
+                o.dump()
+            );
+        }
+    }
 }

@@ -743,3 +743,62 @@ fn manifest_list_picks_the_platform() {
         .code_is(125)
         .one_line_error();
 }
+
+/// A stand-in registry on loopback that answers every manifest request
+/// with a schema 1 manifest, as old Docker Hub images (training/webapp)
+/// still are.
+fn schema1_registry() -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let handle = std::thread::spawn(move || {
+        // Serve a bounded number of connections, then stop by itself.
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let (ctype, body) = if request.contains("/manifests/") {
+                (
+                    "application/vnd.docker.distribution.manifest.v1+prettyjws",
+                    r#"{"schemaVersion":1,"name":"training/webapp","tag":"latest","architecture":"amd64","fsLayers":[{"blobSum":"sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4"}],"history":[{"v1Compatibility":"{}"}]}"#,
+                )
+            } else {
+                ("application/json", "{}")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            if request.contains("/manifests/") {
+                return;
+            }
+        }
+    });
+    (addr, handle)
+}
+
+#[test]
+fn schema1_images_are_refused_plainly() {
+    let s = Scenario::new();
+    let (addr, server) = schema1_registry();
+    let o = s
+        .tug(["pull", &format!("{addr}/training/webapp")])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    assert!(
+        o.stderr()
+            .contains("deprecated image manifest format schema 1"),
+        "{}",
+        o.dump()
+    );
+    server.join().unwrap();
+}

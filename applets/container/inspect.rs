@@ -68,6 +68,11 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "ReadonlyRootfs": o.read_only,
             "CapAdd": o.cap_add,
             "CapDrop": o.cap_drop,
+            "Devices": o.devices.iter().map(|d| json!({
+                "PathOnHost": d.host,
+                "PathInContainer": d.container,
+                "CgroupPermissions": d.perms,
+            })).collect::<Vec<_>>(),
             "NetworkMode": match o.network {
                 tug::runtime::spec::NetworkMode::Bridge => o.networks.first().map(|n| n.name.clone()).unwrap_or_default(),
                 tug::runtime::spec::NetworkMode::Container => format!("container:{}", o.net_container.clone().unwrap_or_default()),

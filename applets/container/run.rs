@@ -119,7 +119,7 @@ pub struct Args {
     /// Set custom DNS servers
     #[arg(long)]
     pub dns: Vec<String>,
-    /// Add a host device to the container (HOST[:CONTAINER])
+    /// Add a host device to the container (HOST[:CONTAINER[:PERMS]])
     #[arg(long)]
     pub device: Vec<String>,
     /// CPU shares (relative weight)
@@ -260,8 +260,12 @@ fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
         [d] => ("", *d, ""),
         [s, d] => (*s, *d, ""),
         [s, d, m] => (*s, *d, *m),
-        _ => return Err(invalid(format!("invalid volume specification: {v:?}"))),
+        _ => return Err(invalid(format!("invalid volume specification: '{v}'"))),
     };
+    // `-v :/backup` (an empty `${PWD}`, say) is not an anonymous volume.
+    if parts.len() > 1 && src.is_empty() {
+        return Err(invalid(format!("invalid volume specification: '{v}'")));
+    }
     if !dst.starts_with('/') {
         return Err(invalid(format!(
             "invalid volume specification: {v:?}: the container path must be absolute"
@@ -297,6 +301,7 @@ fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
         destination: dst.to_string(),
         readonly,
         volume,
+        create_host_path: true,
     })
 }
 
@@ -351,6 +356,7 @@ fn parse_mount(spec: &str) -> anyhow::Result<MountSpec> {
                 destination: target.into(),
                 readonly,
                 volume: None,
+                create_host_path: false,
             }))
         }
         "volume" => {
@@ -362,6 +368,7 @@ fn parse_mount(spec: &str) -> anyhow::Result<MountSpec> {
                 destination: target.into(),
                 readonly,
                 volume: Some(source.to_string()),
+                create_host_path: false,
             }))
         }
         "tmpfs" => {
@@ -600,18 +607,8 @@ impl Args {
             devices: self
                 .device
                 .iter()
-                .map(|d| {
-                    let mut parts = d.split(':');
-                    let host = parts.next().unwrap_or_default();
-                    let ctr = parts.next().unwrap_or(host);
-                    if !host.starts_with('/') || !ctr.starts_with('/') {
-                        return Err(invalid(format!(
-                            "invalid --device {d:?}: want HOST[:CONTAINER[:PERMS]]"
-                        )));
-                    }
-                    Ok((PathBuf::from(host), ctr.to_string()))
-                })
-                .collect::<anyhow::Result<_>>()?,
+                .map(|d| tug::runtime::spec::DeviceRequest::parse(d))
+                .collect::<Result<_, _>>()?,
             cpu_shares: self.cpu_shares,
             memory_swap: match self.memory_swap.as_deref() {
                 None => None,

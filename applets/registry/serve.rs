@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use clap::Args as ClapArgs;
+use std::time::Duration;
 
 use crate::cli::Global;
 use crate::common::open_store;
@@ -31,6 +32,36 @@ pub struct Args {
     /// The private key (PEM) for --tls-cert
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<std::path::PathBuf>,
+    /// Close a connection whose request headers are not complete this long after it is ready for a request (new, or kept alive after a response)
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
+    pub header_timeout: Duration,
+    /// Close a connection on which nothing moved either way for this long while no request was being handled (idle keep-alive, a client not reading)
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    pub idle_timeout: Duration,
+    /// End a request whose body made no progress for this long, and drop its upload
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = duration)]
+    pub body_timeout: Duration,
+    /// Connections served at once; more wait to be accepted [default: min(1024, (open-file limit - 64) / 2)]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+    /// Upload sessions open at once (more get 429 TOOMANYREQUESTS)
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_uploads: u32,
+    /// Upload sessions one client address may have open at once
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_uploads_per_client: u32,
+    /// Remove an upload session, and its data, after this long without activity
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration)]
+    pub upload_expiry: Duration,
+}
+
+/// A positive duration such as `30s`, `5m` or `1h`.
+fn duration(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("must be more than zero".into()),
+        Err(e) => Err(format!("{e} (expected e.g. 30s, 5m, 1h)")),
+    }
 }
 
 pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
@@ -48,6 +79,20 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
             serve_local: a.serve_local,
             htpasswd: a.htpasswd,
             tls: a.tls_cert.zip(a.tls_key),
+            limits: tug::registry::server::Limits {
+                header_timeout: a.header_timeout,
+                idle_timeout: a.idle_timeout,
+                body_timeout: a.body_timeout,
+                max_connections: a
+                    .max_connections
+                    .map(|n| n as usize)
+                    .unwrap_or_else(tug::registry::server::default_max_connections),
+            },
+            uploads: tug::registry::server::UploadLimits {
+                max_total: a.max_uploads as usize,
+                max_per_client: a.max_uploads_per_client as usize,
+                expiry: a.upload_expiry,
+            },
         },
     )?;
     Ok(0)

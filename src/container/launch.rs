@@ -82,15 +82,20 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         restart: req.restart.clone(),
         healthcheck: req.healthcheck.clone(),
     };
-    for (d, _) in &req.options.devices {
-        if !d.exists() {
+    for d in &req.options.devices {
+        if !d.host.exists() {
             return Err(Error::Invalid(format!(
                 "error gathering device information while adding custom device {:?}: no such file or directory",
-                d.display().to_string()
+                d.host.display().to_string()
             )));
         }
     }
     for b in req.options.binds.iter().filter(|b| b.volume.is_none()) {
+        if !b.source.exists() && b.create_host_path {
+            // `-v /missing:/x`: Docker makes the directory (the caller owns
+            // it: root, or the user rootless).
+            std::fs::create_dir_all(&b.source).at(&b.source)?;
+        }
         if !b.source.exists() {
             return Err(Error::Invalid(format!(
                 "invalid mount config: bind source path does not exist: {}",
@@ -282,7 +287,7 @@ pub fn start(
         .unwrap_or_else(|| "default".into());
     let cache = store.root().join("cache/seccomp");
     let filters = match seccomp_choice.as_str() {
-        "default" => seccomp::default_filters(&cache)?,
+        "default" => seccomp::default_filters(&cache, seccomp::keeps_ptrace(&spec))?,
         "unconfined" => Vec::new(),
         profile => {
             let caps: Vec<String> = spec::capability_set(&r.options)?;

@@ -176,7 +176,10 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
         .and_then(|a| a.get("io.tug.seccomp").cloned())
         .is_none_or(|v| v == "default");
     let filters = if seccomp_on && !o.privileged {
-        seccomp::default_filters(&store.root().join("cache/seccomp"))?
+        seccomp::default_filters(
+            &store.root().join("cache/seccomp"),
+            seccomp::keeps_ptrace(&s),
+        )?
     } else {
         Vec::new()
     };

@@ -4,12 +4,24 @@
 //! (crun refuses to start there; tug uses the v1 controllers).
 //!
 //! Root puts each container in `tug/<id>` under every writable controller it
-//! uses (memory, pids, cpu, freezer). Rootless, limits need a delegated v2
-//! subtree; otherwise they are not applied and one warning says why.
+//! uses (memory, pids, cpu, freezer, devices). Rootless, limits need a
+//! delegated v2 subtree; otherwise they are not applied and one warning says
+//! why.
+//!
+//! Devices: as root, the spec's `linux.resources.devices` rules (Docker's
+//! allowlist unless `--privileged`/`--device` changed it) are enforced before
+//! the container's command runs: written to the v1 `devices` controller
+//! (`a` denied, then each rule), or on v2 compiled into a cgroup device BPF
+//! program attached to the container's cgroup (`devices_bpf`). A root host
+//! where neither can be done refuses to start the container. Rootless
+//! containers live in a user namespace, where the kernel makes every mount
+//! `nodev`: device nodes they could make cannot be opened.
 
 use std::path::{Path, PathBuf};
 
-use oci_spec::runtime::LinuxResources;
+use std::os::fd::AsFd;
+
+use oci_spec::runtime::{LinuxDeviceCgroup, LinuxDeviceType, LinuxResources};
 
 use crate::error::{Error, IoContext, Result};
 
@@ -17,7 +29,7 @@ const CGROUP_ROOT: &str = "/sys/fs/cgroup";
 const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
 
 /// The controllers a container joins on a v1 host.
-const V1_CONTROLLERS: &[&str] = &["memory", "pids", "cpu", "freezer"];
+const V1_CONTROLLERS: &[&str] = &["memory", "pids", "cpu", "freezer", "devices"];
 
 /// A container's cgroup directories (one on v2, one per controller on v1).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -57,7 +69,15 @@ impl Cgroup {
         id: &str,
         resources: Option<&LinuxResources>,
     ) -> Result<(Cgroup, Option<String>)> {
-        let root = Path::new(CGROUP_ROOT);
+        Self::create_in(Path::new(CGROUP_ROOT), id, resources)
+    }
+
+    /// `create` under the cgroup mount `root`.
+    fn create_in(
+        root: &Path,
+        id: &str,
+        resources: Option<&LinuxResources>,
+    ) -> Result<(Cgroup, Option<String>)> {
         let rootless = crate::paths::is_rootless();
         if is_unified(root) {
             let base = if rootless {
@@ -78,7 +98,12 @@ impl Cgroup {
             let cg = Cgroup {
                 dirs: vec![dir.clone()],
             };
-            if let Err(e) = cg.apply_v2(&dir, resources) {
+            let devices = if rootless {
+                Ok(())
+            } else {
+                attach_device_program(&dir, &device_rules(resources))
+            };
+            if let Err(e) = devices.and_then(|()| cg.apply_v2(&dir, resources)) {
                 cg.remove();
                 return Err(e);
             }
@@ -105,7 +130,15 @@ impl Cgroup {
             }
             cg.dirs.push(dir);
         }
-        if let Err(e) = cg.apply_v1(resources) {
+        let devices = match cg.dir_of("devices") {
+            Some(d) => write_v1_devices(d, &device_rules(resources)),
+            None => Err(Error::Invalid(
+                "cannot enforce the container's device allowlist: the cgroup v1 devices \
+                 controller is not mounted or not writable"
+                    .into(),
+            )),
+        };
+        if let Err(e) = devices.and_then(|()| cg.apply_v1(resources)) {
             cg.remove();
             return Err(e);
         }
@@ -254,6 +287,104 @@ impl Cgroup {
     }
 }
 
+/// The spec's device rules; Docker's default allowlist for a spec written
+/// before tug set them.
+fn device_rules(r: Option<&LinuxResources>) -> Vec<LinuxDeviceCgroup> {
+    r.and_then(|r| r.devices().clone())
+        .unwrap_or_else(crate::runtime::devices::default_device_rules)
+}
+
+/// A rule as the v1 controller reads it (`c 1:3 rwm`, `a *:* rwm`).
+fn v1_rule(r: &LinuxDeviceCgroup) -> String {
+    let n = |v: Option<i64>| v.filter(|v| *v >= 0).map_or("*".into(), |v| v.to_string());
+    let typ = match r.typ() {
+        None | Some(LinuxDeviceType::A) => "a",
+        Some(LinuxDeviceType::B) => "b",
+        Some(LinuxDeviceType::C | LinuxDeviceType::U) => "c",
+        Some(LinuxDeviceType::P) => "p",
+    };
+    let access = r.access().clone().filter(|a| !a.is_empty());
+    format!(
+        "{typ} {}:{} {}",
+        n(r.major()),
+        n(r.minor()),
+        access.as_deref().unwrap_or("rwm")
+    )
+}
+
+/// The rules into a v1 `devices` cgroup: each to devices.allow or
+/// devices.deny, in order (the first is normally `a *:* rwm` denied).
+fn write_v1_devices(dir: &Path, rules: &[LinuxDeviceCgroup]) -> Result<()> {
+    for r in rules {
+        let file = if r.allow() {
+            "devices.allow"
+        } else {
+            "devices.deny"
+        };
+        write(dir, file, &v1_rule(r))?;
+    }
+    Ok(())
+}
+
+/// Compiles the rules into a device program and attaches it to `dir`.
+fn attach_device_program(dir: &Path, rules: &[LinuxDeviceCgroup]) -> Result<()> {
+    use crate::runtime::devices_bpf;
+    let rules = rules
+        .iter()
+        .map(devices_bpf::Rule::from_spec)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(Error::Invalid)?;
+    let prog = devices_bpf::load(&devices_bpf::program(&rules)).map_err(Error::Invalid)?;
+    let cg = std::fs::File::open(dir).at(dir)?;
+    devices_bpf::attach(prog.as_fd(), cg.as_fd()).map_err(|e| {
+        Error::Invalid(format!(
+            "attaching the device program to cgroup {}: {e}",
+            dir.display()
+        ))
+    })
+}
+
 fn limits_warning(r: Option<&LinuxResources>, why: &str) -> Option<String> {
     has_limits(r).then(|| format!("resource limits are not applied: {why}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_read_as_the_v1_controller_does() {
+        let lines: Vec<String> = crate::runtime::devices::default_device_rules()
+            .iter()
+            .map(v1_rule)
+            .collect();
+        assert_eq!(lines[0], "a *:* rwm");
+        assert!(lines.contains(&"c *:* m".to_string()));
+        assert!(lines.contains(&"b *:* m".to_string()));
+        assert!(lines.contains(&"c 1:3 rwm".to_string()));
+        assert!(lines.contains(&"c 136:* rwm".to_string()));
+        // No type is all; no access is rwm; -1 is any.
+        let r: LinuxDeviceCgroup =
+            serde_json::from_value(serde_json::json!({"allow": true, "major": -1})).unwrap();
+        assert_eq!(v1_rule(&r), "a *:* rwm");
+        // A spec without rules gets Docker's.
+        assert_eq!(device_rules(None).len(), lines.len());
+    }
+
+    /// The v2 path end to end, on this host's cgroup2 mount (hybrid hosts
+    /// have one): Docker's rules are attached before anything joins.
+    #[test]
+    fn v2_cgroup_enforces_the_device_rules() {
+        use crate::runtime::devices_bpf::tests::{probe_in_cgroup, test_mount};
+        let Some(mount) = test_mount() else { return };
+        let id = format!("devtest-{}", std::process::id());
+        let (cg, warning) = Cgroup::create_in(&mount, &id, None).unwrap();
+        assert!(warning.is_none());
+        assert_eq!(cg.dirs, [mount.join("tug").join(&id)]);
+        let out = probe_in_cgroup(&cg.dirs[0]);
+        cg.remove();
+        let _ = std::fs::remove_dir(mount.join("tug"));
+        assert_eq!(out, "null-ok\nzero-ok\nmknod-ok\nmade-refused\n");
+        assert!(!mount.join("tug").join(&id).exists());
+    }
 }

@@ -23,6 +23,8 @@
 
 pub mod caps;
 pub mod cgroups;
+pub mod devices;
+pub mod devices_bpf;
 pub mod exec;
 pub mod init;
 pub mod message;

@@ -11,7 +11,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use oci_spec::runtime::{Mount, Spec};
+use oci_spec::runtime::{LinuxDevice, LinuxDeviceType, Mount, Spec};
 
 use crate::fs::in_root::proc_fd_path;
 use crate::fs::Root;
@@ -266,42 +266,46 @@ fn mount_one(root: &Root, m: &Mount) -> R {
     }
 }
 
-/// Device nodes: mknod as root; bind-mounts of the host's nodes where mknod
-/// is not allowed (user namespaces). Made inside the rootfs's /dev, as
-/// resolved there.
-fn make_devices(root: &Root) -> R {
+/// Device nodes (the spec's `linux.devices`): mknod as root; bind-mounts
+/// of the host's nodes of the same path where mknod is not allowed (user
+/// namespaces). Each is made in its directory as resolved inside the
+/// rootfs, never through the image's symlinks to the host.
+fn make_devices(root: &Root, devices: &[LinuxDevice]) -> R {
+    use rustix::fs::{AtFlags, Mode};
     let dev = make_target(root, Path::new("/dev"), false)?;
-    for (path, major, minor) in crate::runtime::spec::DEVICES {
-        let name = Path::new(path)
-            .strip_prefix("/dev")
-            .unwrap_or(Path::new(path));
+    for d in devices {
+        let path = d.path();
+        let typ = match d.typ() {
+            LinuxDeviceType::B => rustix::fs::FileType::BlockDevice,
+            LinuxDeviceType::C | LinuxDeviceType::U => rustix::fs::FileType::CharacterDevice,
+            t => return Err(format!("device {}: unsupported type {t:?}", path.display())),
+        };
+        let mode = d.file_mode().unwrap_or(0o666) & 0o7777;
+        let name = path.file_name().unwrap_or_default();
+        let parent = make_target(root, path.parent().unwrap_or(Path::new("/")), false)?;
         let made = rustix::fs::mknodat(
-            &dev,
+            &parent,
             name,
-            rustix::fs::FileType::CharacterDevice,
-            rustix::fs::Mode::from_raw_mode(0o666),
-            rustix::fs::makedev(*major as u32, *minor as u32),
+            typ,
+            Mode::from_raw_mode(mode),
+            rustix::fs::makedev(d.major() as u32, d.minor() as u32),
         );
         if made.is_ok() {
-            if let Ok(fd) = root.open_path(Path::new(path), false) {
-                let _ = rustix::fs::chmod(
-                    proc_fd_path(fd.as_fd()),
-                    rustix::fs::Mode::from_raw_mode(0o666),
-                );
+            if let Ok(fd) = root.open_path(path, false) {
+                let _ = rustix::fs::chmod(proc_fd_path(fd.as_fd()), Mode::from_raw_mode(mode));
             }
+            let _ = rustix::fs::chownat(
+                &parent,
+                name,
+                d.uid().map(rustix::fs::Uid::from_raw),
+                d.gid().map(rustix::fs::Gid::from_raw),
+                AtFlags::SYMLINK_NOFOLLOW,
+            );
             continue;
         }
         ctx(
-            mount_on(
-                root,
-                Some(Path::new(path)),
-                Path::new(path),
-                true,
-                None,
-                libc::MS_BIND,
-                None,
-            ),
-            || format!("binding {path}"),
+            mount_on(root, Some(path), path, true, None, libc::MS_BIND, None),
+            || format!("binding {}", path.display()),
         )?;
     }
     for (link, target) in [
@@ -399,7 +403,8 @@ pub fn setup(spec: &Spec, src: &RootfsSource, console: Option<std::os::fd::RawFd
     for m in spec.mounts().iter().flatten() {
         mount_one(&root, m)?;
         if m.destination() == Path::new("/dev") {
-            make_devices(&root)?;
+            let devices = spec.linux().as_ref().and_then(|l| l.devices().clone());
+            make_devices(&root, devices.as_deref().unwrap_or_default())?;
         }
     }
     if let Some(peer) = console {

@@ -103,6 +103,10 @@ pub struct BindMount {
     /// The volume this mount is (a name; source is then its _data dir).
     #[serde(default)]
     pub volume: Option<String>,
+    /// A missing host directory is created (`-v`), not refused (`--mount`),
+    /// as Docker does.
+    #[serde(default)]
+    pub create_host_path: bool,
 }
 
 /// `--ulimit NAME=SOFT[:HARD]`.
@@ -112,6 +116,8 @@ pub struct Ulimit {
     pub soft: u64,
     pub hard: u64,
 }
+
+pub use crate::runtime::devices::DeviceRequest;
 
 /// What the `run`/`create` flags ask for, already validated syntactically.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -170,9 +176,10 @@ pub struct RunOptions {
     /// `--dns` servers for /etc/resolv.conf (default: the host's file).
     #[serde(default)]
     pub dns: Vec<String>,
-    /// `--device HOST[:CONTAINER]` nodes bind-mounted in.
+    /// `--device HOST[:CONTAINER[:PERMS]]`: nodes made in the container's
+    /// /dev (bind-mounted rootless) and allowed in its device cgroup.
     #[serde(default)]
-    pub devices: Vec<(PathBuf, String)>,
+    pub devices: Vec<DeviceRequest>,
     /// `-c/--cpu-shares`.
     #[serde(default)]
     pub cpu_shares: Option<u64>,
@@ -267,7 +274,12 @@ pub fn capability_set(opts: &RunOptions) -> Result<Vec<String>> {
             .map_err(|_| Error::Invalid(format!("unknown capability: {c:?}")))?;
         Ok(full)
     };
-    let all: Vec<String> = caps::all().iter().map(|c| c.to_string()).collect();
+    // "All" is every capability this process may still hold: a host (or
+    // an outer container) that dropped one from our bounding set cannot
+    // grant it, and capset would refuse the whole set.
+    let bounding = caps::read(None, caps::CapSet::Bounding).unwrap_or_else(|_| caps::all());
+    let mut all: Vec<String> = bounding.iter().map(|c| c.to_string()).collect();
+    all.sort();
     let mut set: Vec<String> = if opts.privileged {
         all.clone()
     } else {
@@ -523,11 +535,14 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
             .map(|r| json!({"containerID": r.inside, "hostID": r.outside, "size": r.count}))
             .collect()
     };
+    let (devices, device_rules, device_mounts) =
+        crate::runtime::devices::for_spec(&opts.devices, opts.privileged, rootless)?;
+    mounts.extend(device_mounts);
     let mut linux = json!({
         "namespaces": namespaces,
         "maskedPaths": if opts.privileged { vec![] } else { MASKED_PATHS.to_vec() },
         "readonlyPaths": if opts.privileged { vec![] } else { READONLY_PATHS.to_vec() },
-        "devices": default_devices(),
+        "devices": devices,
         "cgroupsPath": format!("tug/{}", input.id),
     });
     if rootless {
@@ -551,6 +566,7 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
     if let Some(p) = opts.pids_limit {
         resources["pids"] = json!({"limit": p});
     }
+    resources["devices"] = json!(device_rules);
     if let Some(c) = opts.cpus {
         resources["cpu"]["quota"] = json!((c * 100_000.0) as i64);
         resources["cpu"]["period"] = json!(100_000);
@@ -588,23 +604,6 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         "annotations": {"io.tug.seccomp": seccomp},
     });
     serde_json::from_value(doc).map_err(|e| Error::json("building the runtime spec", e))
-}
-
-/// The device nodes every container gets: (path, major, minor).
-pub const DEVICES: &[(&str, i64, i64)] = &[
-    ("/dev/null", 1, 3),
-    ("/dev/zero", 1, 5),
-    ("/dev/full", 1, 7),
-    ("/dev/random", 1, 8),
-    ("/dev/urandom", 1, 9),
-    ("/dev/tty", 5, 0),
-];
-
-fn default_devices() -> Vec<Value> {
-    DEVICES
-        .iter()
-        .map(|(p, maj, min)| json!({"path": p, "type": "c", "major": maj, "minor": min, "fileMode": 0o666, "uid": 0, "gid": 0}))
-        .collect()
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ impl Store {
 
     /// A blob parsed as JSON when it is small and starts like a document;
     /// layers (large, or not starting with `{`) are never read whole.
-    fn read_document(&self, d: &Digest) -> Option<serde_json::Value> {
+    pub(crate) fn read_document(&self, d: &Digest) -> Option<serde_json::Value> {
         use std::io::Read;
         const MAX_DOCUMENT: u64 = 4 * 1024 * 1024;
         let f = self.open_blob(d).ok()?;

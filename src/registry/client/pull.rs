@@ -125,6 +125,12 @@ pub fn pull(store: &Store, r: &Reference, platform: Option<&str>) -> Result<Vec<
             .unwrap_or("application/vnd.oci.image.manifest.v1+json")
             .to_string();
     }
+    if v["schemaVersion"] == 1 || media.contains("manifest.v1+") {
+        return Err(err(format!(
+            "{} uses the deprecated image manifest format schema 1 (Docker Image manifest version 2, schema 1), which tug, like current Docker, does not pull; ask its publisher for a schema 2 or OCI image",
+            r.familiar()
+        )));
+    }
     let mut lines = vec![format!("{}: Pulling from {}", wanted, r.path)];
     let mut digests = vec![v["config"]["digest"]
         .as_str()

@@ -1,6 +1,7 @@
 //! Blob reads and upload sessions (monolithic, chunked, streamed, mounts).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -9,11 +10,9 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
+use super::uploads::SessionUse;
 use super::{ApiError, ApiResult, App};
 use crate::store::Digest;
-
-/// Sessions untouched for this long are removed.
-const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 fn parse_digest(d: &str) -> Result<Digest, ApiError> {
     if !crate::reference::valid_digest(d) {
@@ -26,50 +25,36 @@ fn parse_digest(d: &str) -> Result<Digest, ApiError> {
         .map_err(|_| ApiError::new("DIGEST_INVALID", format!("invalid digest {d:?}")))
 }
 
-fn session_path(app: &App, id: &str) -> Result<PathBuf, ApiError> {
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-        return Err(ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"));
-    }
-    Ok(app.repos.store.root().join("registry/uploads").join(id))
+fn blob_unknown(name: &str, d: &Digest) -> ApiError {
+    ApiError::new(
+        "BLOB_UNKNOWN",
+        format!("blob {d} is not known in repository {name}"),
+    )
 }
 
-/// Removes upload sessions older than the TTL (at start-up).
-pub fn expire_sessions(dir: &Path) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > SESSION_TTL);
-        if old {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: "UNKNOWN",
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        message: e.to_string(),
-    }
+/// A request body that failed (the client went away, or sent nothing for
+/// the body timeout).
+fn body_failed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new("BLOB_UPLOAD_INVALID", format!("reading the body: {e}"))
 }
 
 /// GET/HEAD of a blob, with `Range: bytes=a-b`.
 pub async fn get(
     app: &App,
-    _name: &str,
+    name: &str,
     digest: &str,
     head: bool,
     headers: &HeaderMap,
 ) -> ApiResult {
     let d = parse_digest(digest)?;
+    if !app.repos.has_blob(name, &d) {
+        return Err(blob_unknown(name, &d));
+    }
     let path = app.repos.store.blob_path(&d);
     let mut f = tokio::fs::File::open(&path)
         .await
-        .map_err(|_| ApiError::new("BLOB_UNKNOWN", format!("blob {d} is not known")))?;
-    let size = f.metadata().await.map_err(internal)?.len();
+        .map_err(|_| blob_unknown(name, &d))?;
+    let size = f.metadata().await.map_err(ApiError::internal)?.len();
     let range = headers
         .get("range")
         .and_then(|v| v.to_str().ok())
@@ -98,7 +83,7 @@ pub async fn get(
     } else {
         f.seek(std::io::SeekFrom::Start(start))
             .await
-            .map_err(internal)?;
+            .map_err(ApiError::internal)?;
         let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
         Response::new(Body::from_stream(stream))
     };
@@ -111,7 +96,7 @@ pub async fn get(
     );
     h.insert(
         "docker-content-digest",
-        d.to_string().parse().map_err(internal)?,
+        d.to_string().parse().map_err(ApiError::internal)?,
     );
     h.insert("accept-ranges", "bytes".parse().expect("static"));
     if status == StatusCode::PARTIAL_CONTENT {
@@ -119,7 +104,7 @@ pub async fn get(
             "content-range",
             format!("bytes {start}-{}/{size}", start + len - 1)
                 .parse()
-                .map_err(internal)?,
+                .map_err(ApiError::internal)?,
         );
     }
     Ok(resp)
@@ -160,39 +145,32 @@ async fn append(path: &Path, body: Body) -> Result<u64, ApiError> {
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk
-            .map_err(|e| ApiError::new("BLOB_UPLOAD_INVALID", format!("reading the body: {e}")))?;
-        f.write_all(&chunk).await.map_err(internal)?;
+        f.write_all(&chunk.map_err(body_failed)?)
+            .await
+            .map_err(ApiError::internal)?;
     }
-    f.flush().await.map_err(internal)?;
-    Ok(f.metadata().await.map_err(internal)?.len())
+    f.flush().await.map_err(ApiError::internal)?;
+    Ok(f.metadata().await.map_err(ApiError::internal)?.len())
 }
 
-async fn new_session(app: &App) -> Result<(String, PathBuf), ApiError> {
-    let id = {
-        let b: [u8; 16] = rand::random();
-        let h = hex::encode(b);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..]
-        )
-    };
-    let path = session_path(app, &id)?;
-    tokio::fs::File::create(&path).await.map_err(internal)?;
-    Ok((id, path))
+/// `append` to a session; a body that failed ends the session, so an
+/// abandoned upload does not keep its data.
+async fn append_or_close(app: &App, s: &SessionUse<'_>, body: Body) -> Result<u64, ApiError> {
+    let r = append(&s.path, body).await;
+    if matches!(&r, Err(e) if e.code == "BLOB_UPLOAD_INVALID") {
+        app.uploads.close(&s.id);
+    }
+    r
 }
 
 /// Verifies the session's content against `digest` and moves it into the
 /// store (discarded if the store already has it), pinned until a manifest
-/// names it.
-async fn commit(app: &App, path: PathBuf, d: Digest) -> Result<(), ApiError> {
+/// names it and linked to repository `name`.
+async fn commit(app: &App, name: &str, path: PathBuf, d: Digest) -> Result<(), ApiError> {
     let store = app.repos.store.clone();
     let dd = d.clone();
     let p = path.clone();
+    let name = name.to_string();
     let res = tokio::task::spawn_blocking(move || -> crate::Result<()> {
         let _lock = store.lock_shared()?;
         if store.has_blob(&dd) {
@@ -205,61 +183,73 @@ async fn commit(app: &App, path: PathBuf, d: Digest) -> Result<(), ApiError> {
             let mut f = std::fs::File::open(&p).map_err(|e| crate::Error::io(&p, e))?;
             store.put_blob_from(&mut f, Some(&dd))?;
         }
-        super::repo::Repos::new(store.clone()).pin_upload(&dd)
+        let repos = super::repo::Repos::new(store.clone());
+        repos.pin_upload(&dd)?;
+        repos.link_blob(&name, &dd)
     })
     .await
-    .map_err(internal)?;
-    let _ = tokio::fs::remove_file(&path).await;
+    .map_err(ApiError::internal)?;
     res.map_err(ApiError::from)
 }
 
 /// Streams a request body straight into a store blob, hashing as it goes,
-/// and publishes it if it matches `d` (pinned until a manifest names it).
-async fn stream_into_store(app: &App, body: Body, d: Digest) -> Result<(), ApiError> {
+/// and publishes it if it matches `d` (pinned until a manifest names it,
+/// linked to repository `name`).
+async fn stream_into_store(app: &App, name: &str, body: Body, d: Digest) -> Result<(), ApiError> {
     let store = app.repos.store.clone();
     let mut w = store
         .blob_writer_with(d.algorithm().as_ref())
         .map_err(ApiError::from)?;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk
-            .map_err(|e| ApiError::new("BLOB_UPLOAD_INVALID", format!("reading the body: {e}")))?;
-        std::io::Write::write_all(&mut w, &chunk).map_err(internal)?;
+        std::io::Write::write_all(&mut w, &chunk.map_err(body_failed)?)
+            .map_err(ApiError::internal)?;
     }
+    let name = name.to_string();
     tokio::task::spawn_blocking(move || -> crate::Result<()> {
         let _lock = store.lock_shared()?;
         w.commit(Some(&d))?;
-        super::repo::Repos::new(store.clone()).pin_upload(&d)
+        let repos = super::repo::Repos::new(store.clone());
+        repos.pin_upload(&d)?;
+        repos.link_blob(&name, &d)
     })
     .await
-    .map_err(internal)?
+    .map_err(ApiError::internal)?
     .map_err(ApiError::from)
 }
 
 /// POST .../blobs/uploads/: a mount, a monolithic upload, or a new session.
-pub async fn start(app: &App, name: &str, q: &HashMap<String, String>, body: Body) -> ApiResult {
-    if let Some(m) = q.get("mount") {
+/// A mount needs the blob in the `from` repository; otherwise (as the spec
+/// allows) the client gets a new session to upload into.
+pub async fn start(
+    app: &App,
+    name: &str,
+    q: &HashMap<String, String>,
+    client: IpAddr,
+    body: Body,
+) -> ApiResult {
+    if let (Some(m), Some(from)) = (q.get("mount"), q.get("from")) {
         let d = parse_digest(m)?;
-        if app.repos.store.has_blob(&d) {
+        if super::repo::valid_name(from) && app.repos.has_blob(from, &d) {
             app.repos.pin_upload(&d).map_err(ApiError::from)?;
+            app.repos.link_blob(name, &d).map_err(ApiError::from)?;
             return Ok(created(name, &d));
         }
     }
-    let (id, path) = new_session(app).await?;
     if let Some(dg) = q.get("digest") {
         let d = parse_digest(dg)?;
-        let _ = tokio::fs::remove_file(&path).await;
-        stream_into_store(app, body, d.clone()).await?;
+        stream_into_store(app, name, body, d.clone()).await?;
         return Ok(created(name, &d));
     }
-    Ok(accepted(name, &id, 0))
+    let s = app.uploads.open(name, client)?;
+    Ok(accepted(name, &s.id, 0))
 }
 
 /// PATCH: a chunk (with Content-Range, which must start where the session
 /// ends) or a streamed body.
 pub async fn patch(app: &App, name: &str, id: &str, headers: &HeaderMap, body: Body) -> ApiResult {
-    let path = session_path(app, id)?;
-    let size = tokio::fs::metadata(&path)
+    let s = app.uploads.enter(name, id)?;
+    let size = tokio::fs::metadata(&s.path)
         .await
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?
         .len();
@@ -279,22 +269,23 @@ pub async fn patch(app: &App, name: &str, id: &str, headers: &HeaderMap, body: B
                 "location",
                 format!("/v2/{name}/blobs/uploads/{id}")
                     .parse()
-                    .map_err(internal)?,
+                    .map_err(ApiError::internal)?,
             );
             r.headers_mut().insert(
                 "range",
                 format!("0-{}", size.saturating_sub(1))
                     .parse()
-                    .map_err(internal)?,
+                    .map_err(ApiError::internal)?,
             );
             return Ok(r);
         }
     }
-    let new = append(&path, body).await?;
+    let new = append_or_close(app, &s, body).await?;
     Ok(accepted(name, id, new))
 }
 
-/// PUT ?digest=: the last chunk (optional), then verify and store.
+/// PUT ?digest=: the last chunk (optional), then verify and store. The
+/// session ends whatever the outcome.
 pub async fn finish(
     app: &App,
     name: &str,
@@ -303,26 +294,28 @@ pub async fn finish(
     body: Body,
 ) -> ApiResult {
     let d = parse_digest(q.get("digest").map(String::as_str).unwrap_or(""))?;
-    let path = session_path(app, id)?;
-    let size = tokio::fs::metadata(&path)
+    let s = app.uploads.enter(name, id)?;
+    let size = tokio::fs::metadata(&s.path)
         .await
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?
         .len();
-    if size == 0 {
+    let res = if size == 0 {
         // A monolithic upload: hash and store in one pass, no second copy.
-        let _ = tokio::fs::remove_file(&path).await;
-        stream_into_store(app, body, d.clone()).await?;
-        return Ok(created(name, &d));
-    }
-    append(&path, body).await?;
-    commit(app, path, d.clone()).await?;
-    Ok(created(name, &d))
+        stream_into_store(app, name, body, d.clone()).await
+    } else {
+        match append(&s.path, body).await {
+            Ok(_) => commit(app, name, s.path.clone(), d.clone()).await,
+            Err(e) => Err(e),
+        }
+    };
+    app.uploads.close(&s.id);
+    res.map(|()| created(name, &d))
 }
 
 /// GET on a session: how much it holds.
 pub fn status(app: &App, name: &str, id: &str) -> ApiResult {
-    let path = session_path(app, id)?;
-    let size = std::fs::metadata(&path)
+    let s = app.uploads.enter(name, id)?;
+    let size = std::fs::metadata(&s.path)
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?
         .len();
     let mut r = accepted(name, id, size);
@@ -330,9 +323,8 @@ pub fn status(app: &App, name: &str, id: &str) -> ApiResult {
     Ok(r)
 }
 
-pub fn cancel(app: &App, id: &str) -> ApiResult {
-    let path = session_path(app, id)?;
-    std::fs::remove_file(&path)
-        .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?;
+pub fn cancel(app: &App, name: &str, id: &str) -> ApiResult {
+    let s = app.uploads.enter(name, id)?;
+    app.uploads.close(&s.id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -20,7 +20,7 @@ impl ApiError {
             "UNAUTHORIZED" => StatusCode::UNAUTHORIZED,
             "DENIED" => StatusCode::FORBIDDEN,
             "UNSUPPORTED" => StatusCode::METHOD_NOT_ALLOWED,
-            "TOO_MANY_REQUESTS" => StatusCode::TOO_MANY_REQUESTS,
+            "TOOMANYREQUESTS" => StatusCode::TOO_MANY_REQUESTS,
             "SIZE_INVALID" => StatusCode::PAYLOAD_TOO_LARGE,
             "RANGE_INVALID" => StatusCode::RANGE_NOT_SATISFIABLE,
             _ => StatusCode::BAD_REQUEST,
@@ -29,6 +29,15 @@ impl ApiError {
             code,
             status,
             message: message.into(),
+        }
+    }
+
+    /// A 500 for what went wrong on the server's side.
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError {
+            code: "UNKNOWN",
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            message: e.to_string(),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde_json::{json, Value};
 
 use super::{ApiError, ApiResult, App};
@@ -12,14 +13,6 @@ use crate::store::Digest;
 
 /// Manifests larger than this are refused (as distribution does).
 const MAX_MANIFEST: usize = 4 * 1024 * 1024;
-
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError {
-        code: "UNKNOWN",
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        message: e.to_string(),
-    }
-}
 
 fn digest_of(v: &Value) -> Option<Digest> {
     v.get("digest")?.as_str()?.parse().ok()
@@ -41,11 +34,11 @@ pub fn get(app: &App, name: &str, reference: &str, head: bool) -> ApiResult {
     };
     let mut r = Response::new(body);
     let h = r.headers_mut();
-    h.insert("content-type", media.parse().map_err(internal)?);
+    h.insert("content-type", media.parse().map_err(ApiError::internal)?);
     h.insert("content-length", len.into());
     h.insert(
         "docker-content-digest",
-        d.to_string().parse().map_err(internal)?,
+        d.to_string().parse().map_err(ApiError::internal)?,
     );
     Ok(r)
 }
@@ -57,13 +50,20 @@ pub async fn put(
     headers: &HeaderMap,
     body: Body,
 ) -> ApiResult {
-    let data = axum::body::to_bytes(body, MAX_MANIFEST)
-        .await
-        .map_err(|_| ApiError {
-            code: "SIZE_INVALID",
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            message: format!("manifest larger than {MAX_MANIFEST} bytes"),
-        })?;
+    let mut data = Vec::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        // A body that stalled past the body timeout, or a client gone.
+        let chunk = chunk
+            .map_err(|e| ApiError::new("MANIFEST_INVALID", format!("reading the body: {e}")))?;
+        if data.len() + chunk.len() > MAX_MANIFEST {
+            return Err(ApiError::new(
+                "SIZE_INVALID",
+                format!("manifest larger than {MAX_MANIFEST} bytes"),
+            ));
+        }
+        data.extend_from_slice(&chunk);
+    }
     let v: Value = serde_json::from_slice(&data)
         .map_err(|e| ApiError::new("MANIFEST_INVALID", format!("not JSON: {e}")))?;
     let media = v
@@ -77,28 +77,34 @@ pub async fn put(
                 .map(String::from)
         })
         .ok_or_else(|| ApiError::new("MANIFEST_INVALID", "no media type"))?;
-    // Everything the manifest names must be here already.
-    let mut needed: Vec<Digest> = Vec::new();
-    if let Some(c) = v.get("config") {
-        needed.extend(digest_of(c));
-    }
-    for key in ["layers", "manifests", "blobs"] {
-        for item in v.get(key).and_then(Value::as_array).into_iter().flatten() {
-            if item.get("urls").is_none() {
-                needed.extend(digest_of(item));
-            }
-        }
-    }
     if v.get("config").is_none() && v.get("manifests").is_none() && v.get("layers").is_none() {
         return Err(ApiError::new(
             "MANIFEST_INVALID",
             "neither an image manifest nor an index",
         ));
     }
-    if let Some(missing) = needed.iter().find(|d| !app.repos.store.has_blob(d)) {
+    // Everything the manifest names must be in this repository already:
+    // an index's manifests pushed to it, a manifest's blobs uploaded or
+    // mounted into it.
+    let children: Vec<Digest> = v
+        .get("manifests")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(digest_of)
+        .collect();
+    let needed = super::repo::references(&v);
+    let missing = needed.iter().find(|d| {
+        if children.contains(d) {
+            !app.repos.has_manifest(name, d)
+        } else {
+            !app.repos.has_blob(name, d)
+        }
+    });
+    if let Some(missing) = missing {
         return Err(ApiError::new(
             "MANIFEST_BLOB_UNKNOWN",
-            format!("blob {missing} is not known"),
+            format!("blob {missing} is not known in repository {name}"),
         ));
     }
     let algo = match reference.parse::<Digest>() {
@@ -111,7 +117,7 @@ pub async fn put(
     let _lock = store.lock_shared().map_err(ApiError::from)?;
     let d = {
         let mut w = store.blob_writer_with(&algo).map_err(ApiError::from)?;
-        std::io::Write::write_all(&mut w, &data).map_err(internal)?;
+        std::io::Write::write_all(&mut w, &data).map_err(ApiError::internal)?;
         let expected = reference.parse::<Digest>().ok();
         w.commit(expected.as_ref()).map_err(ApiError::from)?.0
     };
@@ -131,6 +137,7 @@ pub async fn put(
         .put_manifest(name, &d, &media, tag)
         .map_err(ApiError::from)?;
     for n in &needed {
+        app.repos.link_blob(name, n).map_err(ApiError::from)?;
         app.repos.unpin_upload(n);
     }
     let mut r = (
@@ -142,8 +149,10 @@ pub async fn put(
     )
         .into_response();
     if let Some(s) = v.get("subject").and_then(digest_of) {
-        r.headers_mut()
-            .insert("oci-subject", s.to_string().parse().map_err(internal)?);
+        r.headers_mut().insert(
+            "oci-subject",
+            s.to_string().parse().map_err(ApiError::internal)?,
+        );
     }
     Ok(r)
 }
@@ -261,7 +270,7 @@ pub fn referrers(app: &App, name: &str, digest: &str, q: &HashMap<String, String
     if filter.is_some() {
         r.headers_mut().insert(
             "oci-filters-applied",
-            "artifactType".parse().map_err(internal)?,
+            "artifactType".parse().map_err(ApiError::internal)?,
         );
     }
     Ok(r)

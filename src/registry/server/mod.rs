@@ -2,20 +2,25 @@
 //! store. Blobs live in the store's `blobs/` (a pushed layer the store
 //! already has is not written twice); repository metadata lives under
 //! `refs/registry/` (see `repo.rs`); upload sessions under
-//! `registry/uploads/<uuid>`.
+//! `registry/uploads/<uuid>` (see `uploads.rs`). What a client can hold is
+//! bounded: connections and their timeouts (`conn.rs`, `timeouts.rs`),
+//! upload sessions (`uploads.rs`), password guesses (`auth.rs`).
 
 mod auth;
 mod blobs;
+mod conn;
 mod errors;
 mod manifests;
 pub mod repo;
+mod timeouts;
+mod uploads;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
@@ -23,8 +28,10 @@ use axum::Router;
 
 use crate::error::{Error, Result};
 use crate::store::Store;
+pub use conn::{default_max_connections, Limits};
 pub use errors::{ApiError, ApiResult};
 use repo::{valid_name, Repos};
+pub use uploads::UploadLimits;
 
 /// How the server was asked to run.
 #[derive(Debug, Clone)]
@@ -39,6 +46,10 @@ pub struct ServeOptions {
     pub htpasswd: Option<std::path::PathBuf>,
     /// Serve HTTPS with this certificate chain and key (PEM).
     pub tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    /// Connection timeouts and bound.
+    pub limits: Limits,
+    /// Upload session bounds and expiry.
+    pub uploads: UploadLimits,
 }
 
 pub(crate) struct Shared {
@@ -46,6 +57,7 @@ pub(crate) struct Shared {
     pub read_only: bool,
     pub access_log: bool,
     pub auth: Option<auth::Htpasswd>,
+    pub uploads: Arc<uploads::Uploads>,
 }
 
 pub(crate) type App = Arc<Shared>;
@@ -58,23 +70,27 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
         .build()
         .map_err(|e| Error::Invalid(format!("starting the server runtime: {e}")))?;
     rt.block_on(async move {
-        let uploads = store.root().join("registry/uploads");
-        std::fs::create_dir_all(&uploads).map_err(|e| Error::io(&uploads, e))?;
-        blobs::expire_sessions(&uploads);
+        let dir = store.root().join("registry/uploads");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        let uploads = Arc::new(uploads::Uploads::new(dir, o.uploads.clone()));
+        uploads.expire();
         let auth = o
             .htpasswd
             .as_deref()
             .map(auth::Htpasswd::load)
             .transpose()?;
         let tls = o.tls.as_ref().map(|(c, k)| tls_config(c, k)).transpose()?;
+        let repos = Repos {
+            store,
+            local: o.serve_local,
+        };
+        repos.link_existing()?;
         let app: App = Arc::new(Shared {
-            repos: Repos {
-                store,
-                local: o.serve_local,
-            },
+            repos,
             read_only: o.read_only,
             access_log: o.access_log,
             auth,
+            uploads: uploads.clone(),
         });
         let router = Router::new()
             .route("/v2/", get(base))
@@ -88,12 +104,10 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
             .local_addr()
             .map_err(|e| Error::Invalid(e.to_string()))?;
         eprintln!("tug registry-serve: listening on {local}");
-        match tls {
-            None => axum::serve(listener, router)
-                .await
-                .map_err(|e| Error::Invalid(format!("serving: {e}"))),
-            Some(cfg) => serve_tls(listener, router, cfg).await,
-        }
+        tokio::spawn(uploads.sweep());
+        let tls = tls.map(|cfg| tokio_rustls::TlsAcceptor::from(Arc::new(cfg)));
+        conn::serve(listener, router, tls, o.limits).await;
+        Ok(())
     })
 }
 
@@ -114,30 +128,6 @@ fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::S
         .map_err(|e| Error::Invalid(format!("TLS certificate: {e}")))
 }
 
-/// Accepts TLS connections and serves HTTP/1.1 on each.
-async fn serve_tls(
-    listener: tokio::net::TcpListener,
-    router: Router,
-    cfg: rustls::ServerConfig,
-) -> Result<()> {
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
-    loop {
-        let Ok((tcp, _)) = listener.accept().await else {
-            continue;
-        };
-        let (acceptor, router) = (acceptor.clone(), router.clone());
-        tokio::spawn(async move {
-            let Ok(tls) = acceptor.accept(tcp).await else {
-                return;
-            };
-            let svc = hyper_util::service::TowerToHyperService::new(router);
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(tls), svc)
-                .await;
-        });
-    }
-}
-
 /// The 401 a client without valid credentials gets.
 fn unauthorized() -> Response {
     let mut r = ApiError::new("UNAUTHORIZED", "authentication required").into_response();
@@ -148,9 +138,31 @@ fn unauthorized() -> Response {
     r
 }
 
-async fn base(State(app): State<App>, headers: HeaderMap) -> Response {
-    if app.auth.as_ref().is_some_and(|a| !a.allows(&headers)) {
-        return unauthorized();
+/// The answer to a request whose credentials are not good enough, if so.
+async fn refused(app: &App, headers: &HeaderMap, client: SocketAddr) -> Option<Response> {
+    match app.auth.as_ref()?.check(headers, client.ip()).await {
+        auth::Verdict::Allowed => None,
+        auth::Verdict::Denied => Some(unauthorized()),
+        auth::Verdict::Limited(wait) => {
+            let mut r = ApiError::new(
+                "TOOMANYREQUESTS",
+                "too many failed logins from this address; retry later",
+            )
+            .into_response();
+            let secs = wait.as_secs().max(1);
+            r.headers_mut().insert("retry-after", secs.into());
+            Some(r)
+        }
+    }
+}
+
+async fn base(
+    State(app): State<App>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = refused(&app, &headers, client).await {
+        return r;
     }
     (
         StatusCode::OK,
@@ -208,6 +220,7 @@ fn route(rest: &str) -> Option<Route> {
 
 async fn dispatch(
     State(app): State<App>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     method: Method,
     Path(rest): Path<String>,
     Query(q): Query<HashMap<String, String>>,
@@ -215,14 +228,13 @@ async fn dispatch(
     body: Body,
 ) -> Response {
     let log = app.access_log.then(|| format!("{method} /v2/{rest}"));
-    if app.auth.as_ref().is_some_and(|a| !a.allows(&headers)) {
-        let r = unauthorized();
+    if let Some(r) = refused(&app, &headers, client).await {
         if let Some(l) = log {
-            eprintln!("{l} 401");
+            eprintln!("{l} {}", r.status().as_u16());
         }
         return r;
     }
-    let resp = handle(app, method, &rest, q, headers, body)
+    let resp = handle(app, method, &rest, q, headers, client.ip(), body)
         .await
         .unwrap_or_else(|e| e.into_response());
     if let Some(l) = log {
@@ -237,6 +249,7 @@ async fn handle(
     rest: &str,
     q: HashMap<String, String>,
     headers: HeaderMap,
+    client: std::net::IpAddr,
     body: Body,
 ) -> ApiResult {
     let Some(r) = route(rest) else {
@@ -296,11 +309,11 @@ async fn handle(
             "UNSUPPORTED",
             "blobs are deleted by garbage collection (tug registry gc)",
         )),
-        (Route::UploadStart(n), Method::POST) => blobs::start(&app, &n, &q, body).await,
+        (Route::UploadStart(n), Method::POST) => blobs::start(&app, &n, &q, client, body).await,
         (Route::Upload(n, id), Method::PATCH) => blobs::patch(&app, &n, &id, &headers, body).await,
         (Route::Upload(n, id), Method::PUT) => blobs::finish(&app, &n, &id, &q, body).await,
         (Route::Upload(n, id), Method::GET) => blobs::status(&app, &n, &id),
-        (Route::Upload(_, id), Method::DELETE) => blobs::cancel(&app, &id),
+        (Route::Upload(n, id), Method::DELETE) => blobs::cancel(&app, &n, &id),
         (Route::Manifest(n, r), m @ (Method::GET | Method::HEAD)) => {
             manifests::get(&app, &n, &r, m == Method::HEAD)
         }

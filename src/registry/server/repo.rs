@@ -4,8 +4,19 @@
 //! digest under `refs/` is a garbage-collection root, so what the registry
 //! serves is never collected. Completed uploads not yet referenced by a
 //! manifest are pinned by `refs/uploads/<alg>-<hex>` until one is.
+//!
+//! A repository serves only its own blobs: the store is shared by every
+//! repository and by local images, so `refs/registry/<name>/_layers/<alg>-<hex>`
+//! (an empty file, like distribution's `_layers` links) records that a blob
+//! was uploaded to `<name>`, mounted into it, or named by one of its
+//! manifests. Links are empty so they are not GC roots: a blob no manifest
+//! names is still collected, and its link then names nothing. With
+//! `--serve-local`, a local image's blobs are also served under its names.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+
+use serde_json::Value;
 
 use crate::error::{IoContext, Result};
 use crate::store::{Digest, Store};
@@ -39,6 +50,25 @@ pub struct Repos {
     pub store: Store,
     /// Also serve the local images of index.json (`--serve-local`).
     pub local: bool,
+}
+
+/// The directory of blob links in a repository.
+const LINKS: &str = "_layers";
+
+/// What a manifest or index names and the registry must hold: its config,
+/// layers (but not foreign layers, which have `urls`), artifact blobs and,
+/// for an index, its manifests.
+pub fn references(v: &Value) -> Vec<Digest> {
+    let digest = |v: &Value| v.get("digest")?.as_str()?.parse::<Digest>().ok();
+    let mut out: Vec<Digest> = v.get("config").and_then(digest).into_iter().collect();
+    for key in ["layers", "manifests", "blobs"] {
+        for item in v.get(key).and_then(Value::as_array).into_iter().flatten() {
+            if item.get("urls").is_none() {
+                out.extend(digest(item));
+            }
+        }
+    }
+    out
 }
 
 fn key(d: &Digest) -> String {
@@ -83,6 +113,85 @@ impl Repos {
         }
         out
     }
+    /// The blobs the local images served as `name` are made of (manifests,
+    /// configs, layers, through indexes).
+    fn local_blobs(&self, name: &str) -> HashSet<Digest> {
+        let mut stack: Vec<Digest> = self
+            .local_images()
+            .into_iter()
+            .filter(|(r, ..)| r == name)
+            .map(|(_, _, d, _)| d)
+            .collect();
+        let mut seen = HashSet::new();
+        while let Some(d) = stack.pop() {
+            if seen.len() > 10_000 || !seen.insert(d.clone()) {
+                continue;
+            }
+            if let Some(v) = self.store.read_document(&d) {
+                let refs = references(&v);
+                seen.extend(refs.iter().cloned());
+                // Only an index's manifests name further documents.
+                if v.get("manifests").is_some() {
+                    stack.extend(refs);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Records that repository `name` may serve blob `d`.
+    pub fn link_blob(&self, name: &str, d: &Digest) -> Result<()> {
+        let dir = self.dir(name).join(LINKS);
+        std::fs::create_dir_all(&dir).at(&dir)?;
+        let path = dir.join(key(d));
+        std::fs::File::create(&path).at(&path)?;
+        Ok(())
+    }
+
+    /// Whether repository `name` holds blob `d` (see the module doc).
+    pub fn has_blob(&self, name: &str, d: &Digest) -> bool {
+        self.store.has_blob(d)
+            && (self.dir(name).join(LINKS).join(key(d)).is_file()
+                || (self.local && self.local_blobs(name).contains(d)))
+    }
+
+    /// Whether repository `name` has manifest `d`.
+    pub fn has_manifest(&self, name: &str, d: &Digest) -> bool {
+        self.dir(name).join("manifests").join(key(d)).is_file()
+            || (self.local && self.local_blobs(name).contains(d))
+    }
+
+    /// Links the blobs of every manifest of repositories pushed before
+    /// repositories had links (those without a `_layers` directory).
+    pub fn link_existing(&self) -> Result<()> {
+        let local = Repos::new(self.store.clone());
+        for name in local.catalog() {
+            let links = self.dir(&name).join(LINKS);
+            if links.is_dir() {
+                continue;
+            }
+            for e in std::fs::read_dir(self.dir(&name).join("manifests"))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let Some(Ok(d)) = std::fs::read_to_string(e.path())
+                    .ok()
+                    .and_then(|t| t.lines().next().map(str::parse::<Digest>))
+                else {
+                    continue;
+                };
+                if let Some(v) = self.store.read_document(&d) {
+                    for r in references(&v) {
+                        self.link_blob(&name, &r)?;
+                    }
+                }
+            }
+            std::fs::create_dir_all(&links).at(&links)?;
+        }
+        Ok(())
+    }
+
     fn dir(&self, name: &str) -> PathBuf {
         self.store.root().join("refs/registry").join(name)
     }
@@ -172,7 +281,7 @@ impl Repos {
         fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
-                if !e.path().is_dir() || n == "tags" || n == "manifests" {
+                if !e.path().is_dir() || n == "tags" || n == "manifests" || n == LINKS {
                     continue;
                 }
                 let full = if prefix.is_empty() {
