@@ -19,11 +19,28 @@ pub fn finish(r: anyhow::Result<i32>) -> i32 {
             if is_broken_pipe(&e) {
                 return 0;
             }
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("tug: {msg}");
+            eprintln!("tug: {}", one_line(&e));
             code_for(&e)
         }
     }
+}
+
+/// The chain joined with `: `, each cause once: an error whose text
+/// already ends with its source's (as `Error::Io` does) does not get it
+/// again.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.ends_with(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg.replace('\n', " ")
 }
 
 fn code_for(e: &anyhow::Error) -> i32 {

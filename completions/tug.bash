@@ -1511,7 +1511,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__commit)
-            opts="-m -c -D -h -V --message --change --root --debug --help --version"
+            opts="-m -c -p -D -h -V --message --change --pause --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1531,6 +1531,14 @@ _tug() {
                     ;;
                 -c)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pause)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --root)
@@ -2999,7 +3007,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__cp)
-            opts="-a -D -h -V --archive --root --debug --help --version"
+            opts="-a -L -D -h -V --archive --follow-link --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

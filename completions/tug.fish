@@ -284,6 +284,7 @@ complete -c tug -n "__fish_tug_using_subcommand top" -s h -l help -d 'Print help
 complete -c tug -n "__fish_tug_using_subcommand top" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand cp" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand cp" -s a -l archive -d 'Archive mode (owners are kept as root anyway)'
+complete -c tug -n "__fish_tug_using_subcommand cp" -s L -l follow-link -d 'Always follow symbol link in SRC_PATH (inside the container for a container path)'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand cp" -s V -l version -d 'Print version'
@@ -293,6 +294,8 @@ complete -c tug -n "__fish_tug_using_subcommand diff" -s h -l help -d 'Print hel
 complete -c tug -n "__fish_tug_using_subcommand diff" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand commit" -s m -l message -d 'Commit message' -r
 complete -c tug -n "__fish_tug_using_subcommand commit" -s c -l change -d 'Apply Dockerfile instructions to the image (CMD, ENV, WORKDIR, USER...)' -r
+complete -c tug -n "__fish_tug_using_subcommand commit" -s p -l pause -d 'Pause the container during commit (where a cgroup freezer exists)' -r -f -a "true\t''
+false\t''"
 complete -c tug -n "__fish_tug_using_subcommand commit" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand commit" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand commit" -s h -l help -d 'Print help'

@@ -12,6 +12,7 @@ pub mod compose;
 pub mod container;
 pub mod error;
 pub mod format;
+pub mod fs;
 pub mod image;
 pub mod layer;
 pub mod net;

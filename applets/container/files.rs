@@ -57,6 +57,9 @@ pub struct CpArgs {
     /// Archive mode (owners are kept as root anyway)
     #[arg(short = 'a', long)]
     pub archive: bool,
+    /// Always follow symbol link in SRC_PATH (inside the container for a container path)
+    #[arg(short = 'L', long)]
+    pub follow_link: bool,
     /// Source: CONTAINER:PATH or a host path
     pub src: String,
     /// Destination: CONTAINER:PATH or a host path
@@ -75,11 +78,11 @@ pub fn cp(args: CpArgs, g: &Global) -> anyhow::Result<i32> {
     match (split(&args.src), split(&args.dst)) {
         (Some((c, p)), None) => {
             let r = container::find(&store, c)?;
-            files::copy(&files::host_path(&r, p)?, &PathBuf::from(&args.dst))?;
+            files::copy_out(&r, p, &PathBuf::from(&args.dst), args.follow_link)?;
         }
         (None, Some((c, p))) => {
             let r = container::find(&store, c)?;
-            files::copy(&PathBuf::from(&args.src), &files::host_path(&r, p)?)?;
+            files::copy_in(&args.src, &r, p, args.follow_link)?;
         }
         _ => {
             return Err(tug::Error::Invalid(
@@ -99,6 +102,10 @@ pub struct CommitArgs {
     /// Apply Dockerfile instructions to the image (CMD, ENV, WORKDIR, USER...)
     #[arg(short = 'c', long)]
     pub change: Vec<String>,
+    /// Pause the container during commit (where a cgroup freezer exists)
+    #[arg(short = 'p', long, default_value_t = true, num_args = 0..=1,
+          default_missing_value = "true", action = clap::ArgAction::Set)]
+    pub pause: bool,
     /// The container (name or ID)
     pub container: String,
     /// The new image's name
@@ -116,7 +123,16 @@ pub fn commit(args: CommitArgs, g: &Global) -> anyhow::Result<i32> {
         .transpose()?
         .into_iter()
         .collect::<Vec<_>>();
-    let img = files::commit(&store, &r, &names, args.message.clone(), &args.change)?;
+    let img = files::commit(
+        &store,
+        &r,
+        &names,
+        &files::CommitOptions {
+            message: args.message.clone(),
+            changes: args.change.clone(),
+            pause: args.pause,
+        },
+    )?;
     println!("{}", img.id);
     Ok(0)
 }

@@ -3,11 +3,12 @@
 //! application of its image's layers.
 
 use std::collections::BTreeMap;
-use std::os::unix::fs::MetadataExt;
-use std::path::Path;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 
 use crate::container::Record;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
+use crate::fs::{in_root, Root};
 use crate::store::Store;
 
 /// Paths the runtime mounts over; Docker leaves them out too.
@@ -32,35 +33,37 @@ struct Meta {
     link: Option<std::path::PathBuf>,
 }
 
-fn walk(root: &Path, rel: &str, out: &mut BTreeMap<String, Meta>) {
-    let Ok(rd) = std::fs::read_dir(root.join(rel.trim_start_matches('/'))) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let path = format!("{rel}/{}", e.file_name().to_string_lossy());
-        if SKIP.contains(&path.as_str()) {
-            continue;
+/// Everything below `root` (never following a symlink nor entering
+/// another mount), keyed by `/`-rooted path.
+fn walk(root: &Root, out: &mut BTreeMap<String, Meta>) -> Result<()> {
+    in_root::walk(root.fd(), &mut |e| {
+        let path = format!("/{}", e.rel.display());
+        if SKIP
+            .iter()
+            .any(|s| path == *s || path.starts_with(&format!("{s}/")))
+        {
+            return Ok(());
         }
-        let Ok(md) = e.path().symlink_metadata() else {
-            continue;
-        };
-        let is_dir = md.is_dir();
+        let st = e.stat;
+        let is_dir = in_root::kind(st) == rustix::fs::FileType::Directory;
+        let link = rustix::fs::readlinkat(e.parent, e.name, Vec::new())
+            .ok()
+            .map(|t| PathBuf::from(std::ffi::OsStr::from_bytes(t.as_bytes())));
         out.insert(
-            path.clone(),
+            path,
             Meta {
-                kind: md.mode() & libc::S_IFMT,
-                mode: md.mode() & 0o7777,
-                uid: md.uid(),
-                gid: md.gid(),
-                size: if is_dir { 0 } else { md.size() },
-                mtime: md.mtime(),
-                link: std::fs::read_link(e.path()).ok(),
+                kind: u32::from(st.stx_mode) & libc::S_IFMT,
+                mode: u32::from(st.stx_mode) & 0o7777,
+                uid: st.stx_uid,
+                gid: st.stx_gid,
+                size: if is_dir { 0 } else { st.stx_size },
+                mtime: st.stx_mtime.tv_sec,
+                link,
             },
         );
-        if is_dir {
-            walk(root, &path, out);
-        }
-    }
+        Ok(())
+    })
+    .at(root.path())
 }
 
 /// The changes of container `r`, sorted by path. Rootless with
@@ -89,7 +92,7 @@ pub fn diff(store: &Store, r: &Record) -> Result<Vec<(char, String)>> {
 
 /// `diff` in this process's own view of owners.
 pub fn diff_here(store: &Store, r: &Record) -> Result<Vec<(char, String)>> {
-    let rootfs = crate::container::files::rootfs_dir(r)?;
+    let rootfs = crate::container::files::container_root(r)?;
     let image = match &r.manifest_digest {
         Some(d) => Some(crate::image::resolve(store, &r.image).or_else(|_| {
             crate::image::list(store)?
@@ -107,11 +110,12 @@ pub fn diff_here(store: &Store, r: &Record) -> Result<Vec<(char, String)>> {
             crate::store::remove_tree(&tmp);
             return Err(e);
         }
-        walk(&tmp, "", &mut base);
+        let walked = Root::open(&tmp).at(&tmp).and_then(|t| walk(&t, &mut base));
         crate::store::remove_tree(&tmp);
+        walked?;
     }
     let mut now = BTreeMap::new();
-    walk(&rootfs, "", &mut now);
+    walk(&rootfs, &mut now)?;
     let mut out = Vec::new();
     for (p, m) in &now {
         match base.get(p) {

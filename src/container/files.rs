@@ -1,12 +1,22 @@
-//! A container's files seen from the host: `export` (the rootfs as a tar)
-//! and `cp` (paths mapped through the container's bind mounts and volumes,
-//! else into its rootfs).
+//! A container's files seen from the host: `export` (the rootfs as a tar),
+//! `commit` and `cp` (paths mapped through the container's bind mounts and
+//! volumes, else into its rootfs). Every container path is resolved inside
+//! the container's root through a descriptor (`crate::fs::Root`), so its
+//! symlinks never reach the host's files.
 
-use std::io::Write;
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::os::fd::AsFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
+
+use rustix::fs::{FileType, OFlags};
 
 use crate::container::Record;
 use crate::error::{Error, IoContext, Result};
+use crate::fs::copy::{copy_children, copy_node, CopyOptions};
+use crate::fs::in_root::{kind, statx_at, walk};
+use crate::fs::{Entry, Root};
 use crate::runtime::rootfs::RootfsSource;
 
 /// The host directory holding the container's root filesystem. For an
@@ -73,23 +83,54 @@ fn normal(p: &str) -> PathBuf {
         .collect()
 }
 
-/// The host path of a container path.
-pub fn host_path(r: &Record, container_path: &str) -> Result<PathBuf> {
+/// A running container's own view of its files, `/proc/<init>/root`,
+/// opened once: its volumes and binds are mounted there.
+fn running_root(r: &Record) -> Option<Root> {
+    let pid = r.pid.filter(|_| r.init_alive())?;
+    let root = Root::open(Path::new(&format!("/proc/{pid}/root"))).ok()?;
+    // The pid was not reused between the check and the open.
+    r.init_alive().then_some(root)
+}
+
+/// The container's root filesystem as a [`Root`]: the running container's
+/// view, else its rootfs (see [`rootfs_dir`]).
+pub fn container_root(r: &Record) -> Result<Root> {
+    if let Some(root) = running_root(r) {
+        return Ok(root);
+    }
+    let dir = rootfs_dir(r)?;
+    Root::open(&dir).at(&dir)
+}
+
+/// Where a container path lives: the root it resolves in and the path
+/// inside that root. A running container resolves everything in its own
+/// view; a stopped one maps paths under a bind or volume destination into
+/// that source (resolved inside it, too), the rest into its rootfs.
+pub fn locate(r: &Record, container_path: &str) -> Result<(Root, PathBuf)> {
     let rel = normal(container_path);
+    if let Some(root) = running_root(r) {
+        return Ok((root, rel));
+    }
     // The longest bind destination containing the path wins.
-    let mut best: Option<(usize, PathBuf)> = None;
+    let mut best: Option<(usize, PathBuf, PathBuf)> = None;
     for b in &r.options.binds {
         let dest = normal(&b.destination);
         if let Ok(rest) = rel.strip_prefix(&dest) {
             let depth = dest.components().count();
-            if best.as_ref().is_none_or(|(d, _)| depth > *d) {
-                best = Some((depth, b.source.join(rest)));
+            if best.as_ref().is_none_or(|(d, _, _)| depth > *d) {
+                best = Some((depth, b.source.clone(), rest.to_path_buf()));
             }
         }
     }
     match best {
-        Some((_, p)) => Ok(p),
-        None => Ok(rootfs_dir(r)?.join(rel)),
+        // A bound file: its directory is the root, its name the path.
+        Some((_, src, rest)) if !src.is_dir() => {
+            let dir = src.parent().unwrap_or(Path::new("/"));
+            let name = src.file_name().map(PathBuf::from).unwrap_or_default();
+            Ok((Root::open(dir).at(dir)?, name.join(rest)))
+        }
+        Some((_, src, rest)) => Ok((Root::open(&src).at(&src)?, rest)),
+        None => Ok((container_root(r)?, rel)),
     }
 }
 
@@ -113,55 +154,193 @@ pub fn export_file(store: &crate::store::Store, r: &Record, dest: &Path) -> Resu
     w.flush().at(dest)
 }
 
-/// Writes the container's filesystem as a tar archive.
+/// Writes the container's filesystem as a tar archive: a walk of its root
+/// that never follows a symlink and never enters another mount (proc, sys,
+/// dev, volumes and binds appear as empty directories, bound files as
+/// empty files), as Docker leaves volumes out.
 pub fn export(r: &Record, out: impl Write) -> Result<()> {
-    let root = rootfs_dir(r)?;
+    let root = container_root(r)?;
     let mut b = tar::Builder::new(out);
-    b.follow_symlinks(false);
-    for e in std::fs::read_dir(&root).at(&root)?.flatten() {
-        let name = e.file_name();
-        let p = e.path();
-        let md = p.symlink_metadata().at(&p)?;
-        if md.is_dir() {
-            b.append_dir_all(&name, &p).at(&p)?;
-        } else {
-            b.append_path_with_name(&p, &name).at(&p)?;
-        }
-    }
-    b.finish().at(&root)?;
+    walk(root.fd(), &mut |e| append(&mut b, e)).at(root.path())?;
+    b.finish().at(root.path())?;
     Ok(())
 }
 
-/// Copies a file or directory (as `cp -a` would) from `src` to `dst`: a
-/// directory `dst` that exists receives `src` inside it.
-pub fn copy(src: &Path, dst: &Path) -> Result<()> {
-    let md = src.symlink_metadata().at(src)?;
-    let target = if dst.is_dir() {
-        dst.join(src.file_name().unwrap_or_default())
-    } else {
-        dst.to_path_buf()
-    };
-    if md.is_dir() {
-        std::fs::create_dir_all(&target).at(&target)?;
-        crate::container::volume::copy_tree(src, &target)
-    } else if md.file_type().is_symlink() {
-        let t = std::fs::read_link(src).at(src)?;
-        std::os::unix::fs::symlink(t, &target).at(&target)
-    } else {
-        std::fs::copy(src, &target).at(&target)?;
-        Ok(())
+/// One walked node as a tar entry.
+fn append(b: &mut tar::Builder<impl Write>, e: &Entry<'_>) -> std::io::Result<()> {
+    let st = e.stat;
+    let t = kind(st);
+    // A file mounted over (/etc/hosts, a bound host file) is its mount
+    // point: an empty file, its content not read.
+    let mount_point = e.other_mount && t != FileType::Directory;
+    if mount_point && t != FileType::RegularFile {
+        return Ok(());
+    }
+    let mut h = tar::Header::new_gnu();
+    h.set_mode(u32::from(st.stx_mode) & 0o7777);
+    h.set_uid(st.stx_uid.into());
+    h.set_gid(st.stx_gid.into());
+    h.set_mtime(st.stx_mtime.tv_sec.max(0) as u64);
+    h.set_size(0);
+    let empty = std::io::empty();
+    match t {
+        FileType::Directory => {
+            h.set_entry_type(tar::EntryType::Directory);
+            b.append_data(&mut h, e.rel, empty)
+        }
+        FileType::RegularFile if mount_point => {
+            h.set_entry_type(tar::EntryType::Regular);
+            b.append_data(&mut h, e.rel, empty)
+        }
+        FileType::RegularFile => {
+            let f = crate::fs::in_root::open_child_file(e.parent, e.name)?;
+            let len = f.metadata()?.len();
+            h.set_entry_type(tar::EntryType::Regular);
+            h.set_size(len);
+            // Exactly `len` bytes even if the file changes meanwhile.
+            let data =
+                std::io::Read::chain(std::io::Read::take(f, len), std::io::repeat(0)).take(len);
+            b.append_data(&mut h, e.rel, data)
+        }
+        FileType::Symlink => {
+            let target = rustix::fs::readlinkat(e.parent, e.name, Vec::new())?;
+            let target = std::ffi::OsStr::from_bytes(target.as_bytes());
+            h.set_entry_type(tar::EntryType::Symlink);
+            b.append_link(&mut h, e.rel, target)
+        }
+        FileType::CharacterDevice | FileType::BlockDevice | FileType::Fifo => {
+            h.set_entry_type(match t {
+                FileType::CharacterDevice => tar::EntryType::Char,
+                FileType::BlockDevice => tar::EntryType::Block,
+                _ => tar::EntryType::Fifo,
+            });
+            h.set_device_major(st.stx_rdev_major)?;
+            h.set_device_minor(st.stx_rdev_minor)?;
+            b.append_data(&mut h, e.rel, empty)
+        }
+        _ => Ok(()),
     }
 }
 
-/// `commit`: the container's filesystem as a new image (one full layer,
-/// since the rootfs is a flattened copy until layer snapshots land), its
+/// A source or destination of `cp` ending in `/.`: the directory's
+/// content, not the directory (Docker's rule).
+fn contents_of(p: &str) -> bool {
+    p.ends_with("/.") || p == "."
+}
+
+/// `cp CONTAINER:PATH HOST`: the container path is resolved inside the
+/// container (its symlinks never lead to the host's files); the copy of a
+/// directory never follows a symlink nor enters another mount.
+/// With `follow` (`-L`), a symlink named as the source is copied as what
+/// it leads to inside the container.
+pub fn copy_out(r: &Record, container_path: &str, dst: &Path, follow: bool) -> Result<()> {
+    let (root, rel) = locate(r, container_path)?;
+    let shown = || PathBuf::from(format!("{}:{container_path}", r.name));
+    let rel = if follow {
+        root.follow_final(&rel).at(shown())?
+    } else {
+        rel
+    };
+    let opts = CopyOptions::for_current_user();
+    if rel.as_os_str().is_empty() || contents_of(container_path) {
+        let src = root
+            .open_at(&rel, OFlags::PATH | OFlags::DIRECTORY, 0)
+            .at(shown())?;
+        std::fs::create_dir_all(dst).at(dst)?;
+        let to = Root::open(dst).at(dst)?;
+        return copy_children(src.as_fd(), to.fd(), opts).at(dst);
+    }
+    let (parent, name) = root.split(&rel).at(shown())?;
+    let st = statx_at(parent.as_fd(), &name, false).at(shown())?;
+    let (to_dir, to_name) = host_target(dst, &name)?;
+    copy_node(parent.as_fd(), &name, &st, to_dir.fd(), &to_name, opts).at(dst)
+}
+
+/// The directory and name a copy to host path `dst` writes: into `dst` if
+/// it is a directory, else `dst` itself.
+fn host_target(dst: &Path, name: &std::ffi::OsStr) -> Result<(Root, OsString)> {
+    if dst.is_dir() {
+        return Ok((Root::open(dst).at(dst)?, name.to_os_string()));
+    }
+    let dir = match dst.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let file = dst
+        .file_name()
+        .ok_or_else(|| Error::Invalid(format!("{}: not a file name", dst.display())))?;
+    Ok((Root::open(dir).at(dir)?, file.to_os_string()))
+}
+
+/// `cp HOST CONTAINER:PATH`: the destination is resolved inside the
+/// container; what is created there never replaces or writes through a
+/// symlink to the host.
+/// With `follow` (`-L`), a host symlink named as the source is copied as
+/// what it leads to.
+pub fn copy_in(src: &str, r: &Record, container_path: &str, follow: bool) -> Result<()> {
+    let (root, rel) = locate(r, container_path)?;
+    let shown = || PathBuf::from(format!("{}:{container_path}", r.name));
+    let opts = CopyOptions::for_current_user();
+    let src_path = Path::new(src);
+    let existing_dir = root.open_at(&rel, OFlags::PATH | OFlags::DIRECTORY, 0);
+    if contents_of(src) {
+        let from = Root::open(src_path).at(src_path)?;
+        let to = match existing_dir {
+            Ok(fd) => fd,
+            Err(_) => root.mkdir_all(&rel).at(shown())?,
+        };
+        return copy_children(from.fd(), to.as_fd(), opts).at(shown());
+    }
+    let (from_dir, name) = host_source(src_path, follow)?;
+    let st = statx_at(from_dir.fd(), &name, false).at(src_path)?;
+    let (to_dir, to_name) = match existing_dir {
+        Ok(fd) => (fd, name.clone()),
+        Err(_) => root.split(&rel).at(shown())?,
+    };
+    copy_node(from_dir.fd(), &name, &st, to_dir.as_fd(), &to_name, opts).at(shown())
+}
+
+/// The directory holding host path `p` and its name.
+fn host_source(p: &Path, follow: bool) -> Result<(Root, OsString)> {
+    let link = p.symlink_metadata().at(p)?.file_type().is_symlink();
+    // A symlink given by name is copied as one, as Docker does, unless -L.
+    let full = if link && !follow {
+        let parent = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(parent)
+            .at(parent)?
+            .join(p.file_name().unwrap_or_default())
+    } else {
+        std::fs::canonicalize(p).at(p)?
+    };
+    let name = full
+        .file_name()
+        .ok_or_else(|| Error::Invalid(format!("{}: cannot copy /", p.display())))?;
+    let dir = full.parent().unwrap_or(Path::new("/"));
+    Ok((Root::open(dir).at(dir)?, name.to_os_string()))
+}
+
+/// `commit`: the container's filesystem as a new image (one full layer: an
+/// [`export`], which never crosses into proc, sys, dev, volumes or binds,
+/// so a running container commits too), its
 /// config carried over (CMD, ENV, WORKDIR, USER), then `changes` applied.
+/// What `commit` adds to the container's files.
+#[derive(Debug, Clone, Default)]
+pub struct CommitOptions {
+    pub message: Option<String>,
+    /// Dockerfile instructions applied to the config (`--change`).
+    pub changes: Vec<String>,
+    /// Freeze a running container while its files are read (`--pause`).
+    pub pause: bool,
+}
+
 pub fn commit(
     store: &crate::store::Store,
     r: &Record,
     names: &[crate::reference::Reference],
-    message: Option<String>,
-    changes: &[String],
+    opts: &CommitOptions,
 ) -> Result<crate::image::import::Imported> {
     let spec = crate::container::launch::load_spec(store, &r.id)?;
     let mut all = Vec::new();
@@ -187,7 +366,12 @@ pub fn commit(
             all.push(format!("USER {}", p.user().uid()));
         }
     }
-    all.extend(changes.iter().cloned());
+    all.extend(opts.changes.iter().cloned());
+    // Docker pauses the container while committing (`--pause=true`), so
+    // the layer is consistent; without a freezer (rootless without a
+    // delegated cgroup) the walk goes on with it running.
+    let pause = opts.pause && r.init_alive() && !r.paused;
+    let paused = pause && crate::container::ops::set_frozen(store, r, true).is_ok();
     let tmp = store.tmp_path("commit");
     let result = (|| {
         export_file(store, r, &tmp)?;
@@ -198,12 +382,15 @@ pub fn commit(
             names,
             &crate::image::import::ImportOptions {
                 changes: all,
-                message,
+                message: opts.message.clone(),
                 platform: None,
                 source: format!("commit of container {}", r.short_id()),
             },
         )
     })();
     let _ = std::fs::remove_file(&tmp);
+    if paused {
+        crate::container::ops::set_frozen(store, r, false)?;
+    }
     result
 }

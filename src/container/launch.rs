@@ -159,10 +159,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             b.source = volume::data_dir(store, &v.name);
             b.volume = Some(v.name.clone());
             // The topmost layer that has the path seeds the volume.
-            let rel = b.destination.trim_start_matches('/');
-            if let Some(top) = layers.iter().find(|l| l.join(rel).is_dir()) {
-                volume::copy_up(&top.join(rel), &b.source)?;
-            }
+            volume::copy_up(&layers, &b.destination, &b.source)?;
         }
         let req = &Request {
             options,

@@ -10,6 +10,8 @@
 //! image's content at that path (Docker's copy-up). Anonymous volumes have
 //! 64-hex names and go with `rm -v`.
 
+use std::os::fd::AsFd;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -129,46 +131,36 @@ pub fn remove(store: &Store, name: &str, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Copies the image's content at `from` into an empty volume directory
-/// (Docker's copy-up), keeping modes and, as root, owners.
-pub fn copy_up(from: &Path, to: &Path) -> Result<()> {
+/// Seeds an empty volume directory `to` with the image's content at
+/// container path `dest` (Docker's copy-up), keeping modes, times and, as
+/// root, owners. The path is looked up in each layer (topmost first)
+/// inside that layer's root; the first layer that has it decides: a
+/// directory is copied, anything else (a symlink, a file, a whiteout)
+/// means no copy-up. Nothing is ever read through a symlink.
+pub fn copy_up(layers: &[PathBuf], dest: &str, to: &Path) -> Result<()> {
+    use rustix::fs::OFlags;
     let empty = std::fs::read_dir(to).at(to)?.next().is_none();
-    if !empty || !from.is_dir() {
+    if !empty {
         return Ok(());
     }
-    copy_tree(from, to)
-}
-
-/// Copies a directory's content into another, keeping modes (and owners as root).
-pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let root = !crate::paths::is_rootless();
-    for e in std::fs::read_dir(from).at(from)?.flatten() {
-        let src = e.path();
-        let dst = to.join(e.file_name());
-        let md = src.symlink_metadata().at(&src)?;
-        if md.is_dir() {
-            std::fs::create_dir_all(&dst).at(&dst)?;
-            copy_tree(&src, &dst)?;
-        } else if md.file_type().is_symlink() {
-            let target = std::fs::read_link(&src).at(&src)?;
-            let _ = std::os::unix::fs::symlink(target, &dst);
-        } else if md.is_file() {
-            std::fs::copy(&src, &dst).at(&dst)?;
-        } else {
-            continue;
-        }
-        if !md.file_type().is_symlink() {
-            let _ = std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(md.mode()));
-        }
-        if root {
-            let _ = std::os::unix::fs::lchown(&dst, Some(md.uid()), Some(md.gid()));
-        }
-    }
-    if root {
-        if let Ok(md) = from.metadata() {
-            let _ = std::os::unix::fs::lchown(to, Some(md.uid()), Some(md.gid()));
-            let _ = std::fs::set_permissions(to, std::fs::Permissions::from_mode(md.mode()));
+    for layer in layers {
+        let root = crate::fs::Root::open(layer).at(layer)?;
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW;
+        match root.open_at(Path::new(dest), flags, 0) {
+            Ok(from) => {
+                let into = crate::fs::Root::open(to).at(to)?;
+                let opts = crate::fs::copy::CopyOptions::for_current_user();
+                crate::fs::copy::copy_children(from.as_fd(), into.fd(), opts).at(to)?;
+                let st = crate::fs::in_root::statx_at(from.as_fd(), "".as_ref(), false).at(to)?;
+                if opts.owners {
+                    let _ = std::os::unix::fs::lchown(to, Some(st.stx_uid), Some(st.stx_gid));
+                    let mode = u32::from(st.stx_mode) & 0o7777;
+                    let _ = std::fs::set_permissions(to, std::fs::Permissions::from_mode(mode));
+                }
+                return Ok(());
+            }
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => continue,
+            Err(_) => return Ok(()),
         }
     }
     Ok(())

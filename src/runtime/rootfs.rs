@@ -7,10 +7,14 @@
 //! killed container leaves no mounts behind.
 
 use std::ffi::CString;
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use oci_spec::runtime::{LinuxDevice, LinuxDeviceType, Mount, Spec};
+
+use crate::fs::in_root::proc_fd_path;
+use crate::fs::Root;
 
 /// Where the root filesystem comes from.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -90,25 +94,41 @@ fn parse_options(opts: &[String]) -> (libc::c_ulong, Vec<String>, bool) {
     (flags, data, bind)
 }
 
-/// Creates the mount point for `src` at `dest` (a file for a file).
-fn make_target(dest: &Path, file: bool) -> R {
-    if file {
-        if let Some(p) = dest.parent() {
-            ctx(std::fs::create_dir_all(p), || {
-                format!("creating {}", p.display())
-            })?;
-        }
-        if dest.symlink_metadata().is_err() {
-            ctx(std::fs::File::create(dest), || {
-                format!("creating {}", dest.display())
-            })?;
-        }
-        Ok(())
+/// Creates the mount point `dest` inside the rootfs (a file for a file),
+/// resolving it and every parent inside the rootfs, and returns a
+/// descriptor of it: mounting onto its `/proc/self/fd/N` name mounts on
+/// exactly that inode, so an image's symlinks never point a mount (or a
+/// created directory) at the host.
+fn make_target(root: &Root, dest: &Path, file: bool) -> R<OwnedFd> {
+    let made = if file {
+        root.make_file(dest)
     } else {
-        ctx(std::fs::create_dir_all(dest), || {
-            format!("creating {}", dest.display())
-        })
-    }
+        root.mkdir_all(dest)
+    };
+    ctx(made, || {
+        format!("creating the mount point {}", dest.display())
+    })
+}
+
+/// Mounts onto the mount point `dest` made by [`make_target`].
+fn mount_on(
+    root: &Root,
+    src: Option<&Path>,
+    dest: &Path,
+    file: bool,
+    fstype: Option<&str>,
+    flags: libc::c_ulong,
+    data: Option<&str>,
+) -> std::io::Result<()> {
+    let target = make_target(root, dest, file).map_err(std::io::Error::other)?;
+    mount(src, &proc_fd_path(target.as_fd()), fstype, flags, data)
+}
+
+/// Remounts what is now mounted at `dest` read-only (looked up again, so
+/// the descriptor names the new mount, not the one below it).
+fn remount_readonly_in(root: &Root, dest: &Path) -> std::io::Result<()> {
+    let fd = root.open_path(dest, true)?;
+    remount_readonly(&proc_fd_path(fd.as_fd()))
 }
 
 /// The mount flags a path's filesystem carries now (to keep the locked ones
@@ -140,15 +160,6 @@ fn current_flags(p: &Path) -> libc::c_ulong {
 fn remount_readonly(p: &Path) -> std::io::Result<()> {
     let flags = libc::MS_BIND | libc::MS_REMOUNT | libc::MS_RDONLY | current_flags(p);
     mount(None, p, None, flags, None)
-}
-
-/// Joins a container path onto the rootfs, refusing to leave it.
-fn under(root: &Path, dest: &Path) -> PathBuf {
-    let rel: PathBuf = dest
-        .components()
-        .filter(|c| matches!(c, std::path::Component::Normal(_)))
-        .collect();
-    root.join(rel)
 }
 
 /// Mounts the rootfs at `merged`.
@@ -186,42 +197,44 @@ fn mount_root(src: &RootfsSource, merged: &Path) -> R {
     }
 }
 
-fn mount_one(root: &Path, m: &Mount) -> R {
-    let dest = under(root, m.destination());
+fn mount_one(root: &Root, m: &Mount) -> R {
+    let dest = m.destination().as_path();
     let typ = m.typ().clone().unwrap_or_default();
     let opts = m.options().clone().unwrap_or_default();
     let (flags, data, bind) = parse_options(&opts);
     if bind || typ == "bind" {
         let src = m.source().clone().unwrap_or_default();
         let is_file = !src.is_dir();
-        make_target(&dest, is_file)?;
         ctx(
-            mount(
+            mount_on(
+                root,
                 Some(&src),
-                &dest,
+                dest,
+                is_file,
                 None,
                 libc::MS_BIND | (flags & libc::MS_REC),
                 None,
             ),
-            || {
-                format!(
-                    "bind-mounting {} on {}",
-                    src.display(),
-                    m.destination().display()
-                )
-            },
+            || format!("bind-mounting {} on {}", src.display(), dest.display()),
         )?;
         if flags & libc::MS_RDONLY != 0 {
-            ctx(remount_readonly(&dest), || {
-                format!("making {} read-only", m.destination().display())
+            ctx(remount_readonly_in(root, dest), || {
+                format!("making {} read-only", dest.display())
             })?;
         }
         return Ok(());
     }
-    make_target(&dest, false)?;
     let data = (!data.is_empty()).then(|| data.join(","));
     let src = m.source().clone().unwrap_or_else(|| PathBuf::from(&typ));
-    match mount(Some(&src), &dest, Some(&typ), flags, data.as_deref()) {
+    match mount_on(
+        root,
+        Some(&src),
+        dest,
+        false,
+        Some(&typ),
+        flags,
+        data.as_deref(),
+    ) {
         Ok(()) => Ok(()),
         // Rootless without an owned network namespace, sysfs is refused:
         // bind the host's /sys read-only instead.
@@ -229,9 +242,11 @@ fn mount_one(root: &Path, m: &Mount) -> R {
             if typ == "sysfs" && matches!(e.raw_os_error(), Some(libc::EPERM | libc::EACCES)) =>
         {
             ctx(
-                mount(
+                mount_on(
+                    root,
                     Some(Path::new("/sys")),
-                    &dest,
+                    dest,
+                    false,
                     None,
                     libc::MS_BIND | libc::MS_REC,
                     None,
@@ -239,63 +254,69 @@ fn mount_one(root: &Path, m: &Mount) -> R {
                 || "binding /sys".into(),
             )?;
             if flags & libc::MS_RDONLY != 0 {
-                ctx(remount_readonly(&dest), || "making /sys read-only".into())?;
+                ctx(remount_readonly_in(root, dest), || {
+                    "making /sys read-only".into()
+                })?;
             }
             Ok(())
         }
         // mqueue needs an owned IPC namespace; skip it rather than fail.
         Err(_) if typ == "mqueue" => Ok(()),
-        Err(e) => Err(format!(
-            "mounting {typ} on {}: {e}",
-            m.destination().display()
-        )),
+        Err(e) => Err(format!("mounting {typ} on {}: {e}", dest.display())),
     }
 }
 
 /// Device nodes (the spec's `linux.devices`): mknod as root; bind-mounts
 /// of the host's nodes of the same path where mknod is not allowed (user
-/// namespaces).
-fn make_devices(root: &Path, devices: &[LinuxDevice]) -> R {
+/// namespaces). Each is made in its directory as resolved inside the
+/// rootfs, never through the image's symlinks to the host.
+fn make_devices(root: &Root, devices: &[LinuxDevice]) -> R {
+    use rustix::fs::{AtFlags, Mode};
+    let dev = make_target(root, Path::new("/dev"), false)?;
     for d in devices {
         let path = d.path();
-        let dest = under(root, path);
         let typ = match d.typ() {
             LinuxDeviceType::B => rustix::fs::FileType::BlockDevice,
             LinuxDeviceType::C | LinuxDeviceType::U => rustix::fs::FileType::CharacterDevice,
             t => return Err(format!("device {}: unsupported type {t:?}", path.display())),
         };
         let mode = d.file_mode().unwrap_or(0o666) & 0o7777;
-        if let Some(p) = dest.parent() {
-            ctx(std::fs::create_dir_all(p), || {
-                format!("creating {}", p.display())
-            })?;
-        }
+        let name = path.file_name().unwrap_or_default();
+        let parent = make_target(root, path.parent().unwrap_or(Path::new("/")), false)?;
         let made = rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &dest,
+            &parent,
+            name,
             typ,
-            rustix::fs::Mode::from_raw_mode(mode),
+            Mode::from_raw_mode(mode),
             rustix::fs::makedev(d.major() as u32, d.minor() as u32),
         );
         if made.is_ok() {
-            let _ = rustix::fs::chmod(&dest, rustix::fs::Mode::from_raw_mode(mode));
-            let _ = std::os::unix::fs::lchown(&dest, d.uid(), d.gid());
+            if let Ok(fd) = root.open_path(path, false) {
+                let _ = rustix::fs::chmod(proc_fd_path(fd.as_fd()), Mode::from_raw_mode(mode));
+            }
+            let _ = rustix::fs::chownat(
+                &parent,
+                name,
+                d.uid().map(rustix::fs::Uid::from_raw),
+                d.gid().map(rustix::fs::Gid::from_raw),
+                AtFlags::SYMLINK_NOFOLLOW,
+            );
             continue;
         }
-        make_target(&dest, true)?;
-        ctx(mount(Some(path), &dest, None, libc::MS_BIND, None), || {
-            format!("binding {}", path.display())
-        })?;
+        ctx(
+            mount_on(root, Some(path), path, true, None, libc::MS_BIND, None),
+            || format!("binding {}", path.display()),
+        )?;
     }
     for (link, target) in [
-        ("dev/ptmx", "pts/ptmx"),
-        ("dev/fd", "/proc/self/fd"),
-        ("dev/stdin", "/proc/self/fd/0"),
-        ("dev/stdout", "/proc/self/fd/1"),
-        ("dev/stderr", "/proc/self/fd/2"),
-        ("dev/core", "/proc/kcore"),
+        ("ptmx", "pts/ptmx"),
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+        ("core", "/proc/kcore"),
     ] {
-        let _ = std::os::unix::fs::symlink(target, root.join(link));
+        let _ = rustix::fs::symlinkat(target, &dev, link);
     }
     Ok(())
 }
@@ -375,28 +396,39 @@ pub fn setup(spec: &Spec, src: &RootfsSource, console: Option<std::os::fd::RawFd
     let root_cfg = spec.root().as_ref().ok_or("the spec has no root")?;
     let merged = root_cfg.path().clone();
     mount_root(src, &merged)?;
+    // Every mount point is resolved inside the rootfs through this.
+    let root = ctx(Root::open(&merged), || {
+        format!("opening {}", merged.display())
+    })?;
     for m in spec.mounts().iter().flatten() {
-        mount_one(&merged, m)?;
+        mount_one(&root, m)?;
         if m.destination() == Path::new("/dev") {
             let devices = spec.linux().as_ref().and_then(|l| l.devices().clone());
-            make_devices(&merged, devices.as_deref().unwrap_or_default())?;
+            make_devices(&root, devices.as_deref().unwrap_or_default())?;
         }
     }
     if let Some(peer) = console {
         // `-t`: the pty is the container's /dev/console, as runc does, so
         // `tty` and ttyname(3) find it inside.
-        let console = merged.join("dev/console");
-        make_target(&console, true)?;
         // By its path in this mount namespace (a descriptor's own mount is
         // the parent namespace's, which cannot be bound here).
         let pts = ctx(std::fs::read_link(format!("/proc/self/fd/{peer}")), || {
             "finding the pty".into()
         })?;
         ctx(
-            mount(Some(&pts), &console, None, libc::MS_BIND, None),
+            mount_on(
+                &root,
+                Some(&pts),
+                Path::new("/dev/console"),
+                true,
+                None,
+                libc::MS_BIND,
+                None,
+            ),
             || "binding the pty to /dev/console".into(),
         )?;
     }
+    drop(root);
     pivot(&merged)?;
     if let Some(linux) = spec.linux() {
         mask(linux.masked_paths().as_deref().unwrap_or_default())?;

@@ -2,7 +2,7 @@
 //! /etc/group (read from the rootfs layers, topmost first). tug is a static
 //! binary: no NSS, and the host's user database is never consulted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -16,14 +16,30 @@ pub struct Credentials {
     pub home: Option<String>,
 }
 
-/// Reads `etc/<name>` from the first layer directory that has it.
-fn read_etc(layers: &[PathBuf], name: &str) -> String {
-    layers
-        .iter()
-        .map(|l| l.join("etc").join(name))
-        .find(|p| p.symlink_metadata().is_ok())
-        .and_then(|p| std::fs::read_to_string(p).ok())
-        .unwrap_or_default()
+/// The most of /etc/passwd or /etc/group that is read.
+pub const ETC_CAP: u64 = 4 << 20;
+
+/// Reads `etc/<name>` from the first layer directory that has it, resolved
+/// inside that layer (a symlink never leads to a host file). Anything but
+/// a regular file of at most [`ETC_CAP`] bytes is refused: a FIFO would
+/// block and `/dev/zero` would never end.
+fn read_etc(layers: &[PathBuf], name: &str) -> Result<String> {
+    let rel = Path::new("etc").join(name);
+    for layer in layers {
+        let Ok(root) = crate::fs::Root::open(layer) else {
+            continue;
+        };
+        match root.read_regular(&rel, ETC_CAP) {
+            Ok(Some(data)) => return Ok(String::from_utf8_lossy(&data).into_owned()),
+            Ok(None) => continue,
+            Err(e) => {
+                return Err(Error::Invalid(format!(
+                    "the image's /etc/{name} cannot be used: {e}"
+                )))
+            }
+        }
+    }
+    Ok(String::new())
 }
 
 struct PasswdEntry {
@@ -80,8 +96,17 @@ pub fn resolve(layers: &[PathBuf], spec: &str) -> Result<Credentials> {
         Some((u, g)) => (u, Some(g)),
         None => (spec, None),
     };
-    let users = passwd(&read_etc(layers, "passwd"));
     let user = if user.is_empty() { "0" } else { user };
+    // A database that cannot be read only matters when a name is looked up.
+    let by_name = |text: Result<String>, name_needed: bool| match text {
+        Ok(t) => Ok(t),
+        Err(e) if name_needed => Err(e),
+        Err(_) => Ok(String::new()),
+    };
+    let users = passwd(&by_name(
+        read_etc(layers, "passwd"),
+        user.parse::<u32>().is_err(),
+    )?);
     let (uid, mut gid, home, name) = if let Ok(uid) = user.parse::<u32>() {
         match users.iter().find(|e| e.uid == uid) {
             Some(e) => (uid, e.gid, Some(e.home.clone()), Some(e.name.clone())),
@@ -95,7 +120,10 @@ pub fn resolve(layers: &[PathBuf], spec: &str) -> Result<Credentials> {
         })?;
         (e.uid, e.gid, Some(e.home.clone()), Some(e.name.clone()))
     };
-    let all_groups = groups(&read_etc(layers, "group"));
+    let all_groups = groups(&by_name(
+        read_etc(layers, "group"),
+        group.is_some_and(|g| g.parse::<u32>().is_err()),
+    )?);
     if let Some(g) = group {
         gid = if let Ok(n) = g.parse::<u32>() {
             n
