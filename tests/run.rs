@@ -1959,3 +1959,68 @@ fn setuid_programs_work_unless_no_new_privileges() {
         .stdout_is("1000\n");
     }
 }
+
+/// Rootless containers from an image run on an overlay of the shared
+/// rootless snapshots (no private copy of the image), and their files are
+/// still reachable: diff, cp both ways, commit (stopped and running),
+/// export; rm removes everything.
+#[test]
+fn rootless_image_containers_run_on_overlay() {
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let id = s
+        .tug(["run", "-d", "--name", "c", "bb", "sleep", "100"])
+        .succeeds()
+        .stdout()
+        .trim()
+        .to_string();
+    let dir = s.store().join("containers").join(&id);
+    assert!(
+        dir.join("upper").is_dir(),
+        "no overlay upper dir in {}",
+        dir.display()
+    );
+    assert!(
+        !dir.join("rootfs").exists(),
+        "a private copy of the image was made"
+    );
+    s.tug(["exec", "c", "sh", "-c", "echo made > /made; rm /bin/vi"])
+        .succeeds();
+    let out = s.path().join("made.out");
+    s.tug(["cp", "c:/made", out.to_str().unwrap()]).succeeds();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "made\n");
+    s.tug(["commit", "c", "running"]).succeeds();
+    s.tug(["stop", "-t", "0", "c"]).succeeds();
+    let diff = s.tug(["diff", "c"]).succeeds().stdout();
+    assert!(
+        diff.contains("A /made") && diff.contains("D /bin/vi"),
+        "{diff}"
+    );
+    let input = s.path().join("in.txt");
+    std::fs::write(&input, "into\n").unwrap();
+    let (uid, gid) = user_ids(TEST_USER).unwrap();
+    chown_r(&input, uid, gid);
+    s.tug(["cp", input.to_str().unwrap(), "c:/in.txt"])
+        .succeeds();
+    s.tug(["commit", "c", "stopped"]).succeeds();
+    s.tug([
+        "run",
+        "--rm",
+        "stopped",
+        "sh",
+        "-c",
+        "cat /made /in.txt; test ! -e /bin/vi",
+    ])
+    .succeeds()
+    .stdout_is("made\ninto\n");
+    s.tug(["run", "--rm", "running", "cat", "/made"])
+        .succeeds()
+        .stdout_is("made\n");
+    s.tug(["rm", "-f", "c"]).succeeds();
+    assert!(!dir.exists(), "rm left {}", dir.display());
+}

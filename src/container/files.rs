@@ -28,6 +28,16 @@ pub fn rootfs_dir(r: &Record) -> Result<PathBuf> {
     match &r.rootfs {
         RootfsSource::Dir(d) => Ok(d.clone()),
         RootfsSource::Overlay { lower, upper, work } => {
+            if crate::paths::is_rootless() {
+                // The snapshots' files belong to subordinate ids and the
+                // overlay mounts with `userxattr`: work as root of the
+                // session's user namespace, where the container ran.
+                // `upper` is `<root>/containers/<id>/upper`.
+                let root = upper.ancestors().nth(3).ok_or_else(|| {
+                    Error::Invalid(format!("{}: not in a store", upper.display()))
+                })?;
+                crate::net::session::join(root)?;
+            }
             if let Some(pid) = r.pid.filter(|_| r.init_alive()) {
                 let p = PathBuf::from(format!("/proc/{pid}/root"));
                 if p.join(".").exists() {
@@ -59,12 +69,15 @@ fn mount_private(lower: &[PathBuf], upper: &Path, work: &Path) -> Result<PathBuf
     let private = libc::MS_REC | libc::MS_PRIVATE;
     crate::runtime::rootfs::mount(None, Path::new("/"), None, private, None).at("/")?;
     let lowers: Vec<String> = lower.iter().map(|l| l.display().to_string()).collect();
-    let data = format!(
+    let mut data = format!(
         "lowerdir={},upperdir={},workdir={}",
         lowers.join(":"),
         upper.display(),
         work.display()
     );
+    if crate::paths::is_rootless() {
+        data.push_str(",userxattr");
+    }
     crate::runtime::rootfs::mount(
         Some(Path::new("overlay")),
         &merged,

@@ -55,6 +55,14 @@ fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Res
     crate::store::snapshots::flatten_into(store, image, dest)
 }
 
+/// Whether a container's rootfs is an overlay of the shared snapshots
+/// (root; rootless with subordinate ids on a kernel with rootless
+/// overlayfs) rather than a private flattened copy (the fallback).
+pub fn overlay_rootfs(mapping: &IdMapping) -> bool {
+    !crate::paths::is_rootless()
+        || (!mapping.is_single() && crate::sysinfo::overlay_support(true).supported)
+}
+
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
     let mut options = req.options.clone();
@@ -126,9 +134,12 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
                 }
                 (RootfsSource::Dir(d.clone()), vec![d])
             }
-            (None, Some(img)) if !crate::paths::is_rootless() => {
-                // Root: an overlay of the image's shared snapshots under the
-                // container's own upper dir; nothing is copied.
+            (None, Some(img)) if overlay_rootfs(&mapping) => {
+                // An overlay of the image's shared snapshots under the
+                // container's own upper dir; nothing is copied. Rootless,
+                // the snapshots were unpacked in the mapped user namespace
+                // and the init mounts them with `userxattr` inside the
+                // session's user namespace.
                 let lower = crate::store::snapshots::prepare(store, img)?;
                 let (upper, work) = (dir.join("upper"), dir.join("work"));
                 for d in [&upper, &work] {
