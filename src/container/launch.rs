@@ -389,14 +389,24 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
     } else if log.is_some() || crate::runtime::relay::any_terminal() {
         // Output through us: for the log, and never the caller's terminal
         // in the container's hands (see runtime::relay).
-        let (pid, tee) = start_teed(store, r, warn, log)?;
-        let code = if r.options.no_sig_proxy {
+        let (pid, relay) = start_relayed(store, r, warn)?;
+        if !r.options.no_sig_proxy {
+            process::forward_signals(pid);
+        }
+        relay.pump(|i, data| {
+            if let Some(l) = log.as_mut() {
+                if data.is_empty() {
+                    l.flush_stream(i);
+                } else {
+                    l.feed(i, data);
+                }
+            }
+        });
+        if r.options.no_sig_proxy {
             process::reap(pid)
         } else {
             process::wait_forwarding(pid)
-        };
-        let _ = tee.join();
-        code
+        }
     } else {
         let pid = start(store, r, warn, r.auto_remove, None)?;
         if r.options.no_sig_proxy {
@@ -420,14 +430,12 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
 }
 
 /// Starts the container with its standard streams on pipes (see
-/// `runtime::relay`) and a thread that copies its output to ours and, when
-/// it keeps one, into its log.
-fn start_teed(
+/// `runtime::relay`); the caller pumps them to ours and into the log.
+fn start_relayed(
     store: &Store,
     r: &mut Record,
     warn: &impl Fn(&str),
-    mut log: Option<container::logs::Writer>,
-) -> Result<(i32, std::thread::JoinHandle<()>)> {
+) -> Result<(i32, crate::runtime::relay::Relay)> {
     let relay = crate::runtime::relay::Relay::new(r.options.interactive)?;
     let saved = [0, 1, 2].map(|fd| {
         // SAFETY: fd 0, 1 and 2 stay open for the life of the process.
@@ -448,15 +456,5 @@ fn start_teed(
     for (fd, from) in [&in0, &out1, &err2].into_iter().enumerate() {
         onto(from.as_raw_fd(), fd as i32);
     }
-    let pid = started?;
-    let tee = relay.start(Box::new(move |i, data| {
-        if let Some(l) = log.as_mut() {
-            if data.is_empty() {
-                l.flush_stream(i);
-            } else {
-                l.feed(i, data);
-            }
-        }
-    }));
-    Ok((pid, tee))
+    Ok((started?, relay))
 }

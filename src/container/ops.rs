@@ -209,12 +209,11 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     if let Some(m) = master {
         crate::runtime::tty::relay(&m, o.interactive, &mut |_| {});
     }
-    let copying = relay.map(|r| r.start(Box::new(|_, _| {})));
-    let code = process::wait_forwarding(pid);
-    if let Some(t) = copying {
-        let _ = t.join();
+    if let Some(relay) = relay {
+        process::forward_signals(pid);
+        relay.pump(|_, _| {});
     }
-    Ok(code)
+    Ok(process::wait_forwarding(pid))
 }
 
 /// Renames a container (names stay unique: under the containers lock).

@@ -162,6 +162,9 @@ pub fn pause_main() -> Result<()> {
             unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), fd) };
         }
     }
+    // It outlives whoever started the session: none of that caller's
+    // descriptors (a pipe, `exec 7</dir`) may stay open here.
+    let _ = crate::runtime::guard::close_from(3);
     let _ = std::env::set_current_dir("/");
     let mut idle = 0;
     loop {

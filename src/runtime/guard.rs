@@ -42,7 +42,27 @@ pub fn cloexec_from(first: RawFd) -> std::result::Result<(), String> {
     if close_range_cloexec(first) {
         return Ok(());
     }
-    // Kernels before 5.11: one fcntl per open descriptor.
+    for_each_fd_from(first, |fd| {
+        // SAFETY: F_SETFD on a descriptor number; a stale one gives EBADF.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    })
+}
+
+/// Closes every descriptor from `first` up (a process that outlives its
+/// caller must not keep the caller's files or pipes open).
+pub fn close_from(first: RawFd) -> std::result::Result<(), String> {
+    if close_range(first, 0) {
+        return Ok(());
+    }
+    for_each_fd_from(first, |fd| {
+        // SAFETY: closing a descriptor number nothing else in this
+        // single-purpose process uses; a stale one gives EBADF.
+        unsafe { libc::close(fd) };
+    })
+}
+
+/// Kernels before 5.9/5.11 lack close_range: one call per open descriptor.
+fn for_each_fd_from(first: RawFd, f: impl Fn(RawFd)) -> std::result::Result<(), String> {
     let dir =
         std::fs::read_dir("/proc/self/fd").map_err(|e| format!("listing open descriptors: {e}"))?;
     let fds: Vec<RawFd> = dir
@@ -50,24 +70,25 @@ pub fn cloexec_from(first: RawFd) -> std::result::Result<(), String> {
         .filter_map(|e| e.file_name().to_str()?.parse().ok())
         .filter(|fd| *fd >= first)
         .collect();
-    for fd in fds {
-        // SAFETY: F_SETFD on a descriptor number; a stale one gives EBADF.
-        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
-    }
+    fds.into_iter().for_each(f);
     Ok(())
 }
 
 /// `close_range(first, ~0, CLOSE_RANGE_CLOEXEC)` alone: async-signal-safe,
 /// for between fork and exec. False where the kernel lacks it (< 5.11).
 pub fn close_range_cloexec(first: RawFd) -> bool {
-    // SAFETY: close_range takes integers only; with CLOSE_RANGE_CLOEXEC it
-    // closes nothing, it only sets a flag.
+    close_range(first, libc::CLOSE_RANGE_CLOEXEC)
+}
+
+fn close_range(first: RawFd, flags: libc::c_uint) -> bool {
+    // SAFETY: close_range takes integers only; the callers own every
+    // descriptor in the range (see close_from, cloexec_from).
     let r = unsafe {
         libc::syscall(
             libc::SYS_close_range,
             first as libc::c_uint,
             libc::c_uint::MAX,
-            libc::CLOSE_RANGE_CLOEXEC,
+            flags,
         )
     };
     r == 0

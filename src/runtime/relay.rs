@@ -37,9 +37,6 @@ pub struct Relay {
     targets: [OwnedFd; 2],
 }
 
-/// Copies of the output pipes' data go here: (stream index 0/1, bytes).
-pub type Feed = Box<dyn FnMut(usize, &[u8]) + Send>;
-
 fn io(what: &str) -> impl Fn(rustix::io::Errno) -> Error + '_ {
     move |e| Error::io(what, e.into())
 }
@@ -55,7 +52,10 @@ impl Relay {
             let dup = rustix::io::fcntl_dupfd_cloexec(stdin, 3).map_err(io("dup"))?;
             (dup, None)
         } else if interactive {
+            // Non-blocking: a container that does not read its input must
+            // not stop us copying its output.
             let (r, w) = pipe()?;
+            rustix::fs::fcntl_setfl(&w, rustix::fs::OFlags::NONBLOCK).map_err(io("pipe"))?;
             (r, Some(w))
         } else {
             let null = rustix::fs::open(
@@ -85,32 +85,81 @@ impl Relay {
         ]
     }
 
-    /// Once the container holds its ends: closes ours and starts copying.
-    /// The returned thread ends when the container's outputs close; the
-    /// input thread is left to end with the process.
-    pub fn start(self, feed: Feed) -> std::thread::JoinHandle<()> {
+    /// Once the container holds its ends: closes ours and copies, in the
+    /// calling thread (`exec` cannot start threads once it has entered the
+    /// container's pid namespace), until the container's stdout and stderr
+    /// close. Input is passed on meanwhile; `feed` sees the output (an
+    /// empty slice at the end of a stream).
+    pub fn pump(self, mut feed: impl FnMut(usize, &[u8])) {
         drop(self.child);
-        if let Some(to) = self.input {
-            std::thread::spawn(move || copy_input(to));
-        }
-        let (out, err, targets) = (self.out, self.err, self.targets);
-        std::thread::spawn(move || copy_outputs([out, err], targets, feed))
-    }
-}
-
-/// Our stdin → the container's, until either end closes.
-fn copy_input(to: OwnedFd) {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        match rustix::io::read(rustix::stdio::stdin(), &mut buf) {
-            Ok(0) => return,
-            Ok(n) => {
-                if !write_all(&to, &buf[..n]) {
-                    return;
+        let mut outputs = [Some(self.out), Some(self.err)];
+        let mut input = self.input;
+        let mut pending: Vec<u8> = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        use rustix::event::{PollFd, PollFlags};
+        while outputs.iter().any(Option::is_some) {
+            // Slots 0, 1: outputs; 2: our stdin (nothing pending); 3: the
+            // container's stdin (something pending).
+            let mut slots = Vec::new();
+            let mut fds = Vec::new();
+            for (i, f) in outputs.iter().enumerate() {
+                if let Some(f) = f {
+                    slots.push(i);
+                    fds.push(PollFd::new(f, PollFlags::IN));
                 }
             }
-            Err(rustix::io::Errno::INTR) => {}
-            Err(_) => return,
+            let stdin = rustix::stdio::stdin();
+            if let Some(to) = &input {
+                if pending.is_empty() {
+                    slots.push(2);
+                    fds.push(PollFd::new(&stdin, PollFlags::IN));
+                } else {
+                    slots.push(3);
+                    fds.push(PollFd::new(to, PollFlags::OUT));
+                }
+            }
+            match rustix::event::poll(&mut fds, None) {
+                Ok(_) | Err(rustix::io::Errno::INTR) => {}
+                Err(_) => return,
+            }
+            let ready: Vec<usize> = fds
+                .iter()
+                .zip(&slots)
+                .filter(|(p, _)| !p.revents().is_empty())
+                .map(|(_, i)| *i)
+                .collect();
+            drop(fds);
+            for i in ready {
+                match i {
+                    0 | 1 => {
+                        let Some(f) = &outputs[i] else { continue };
+                        match rustix::io::read(f, &mut buf) {
+                            Err(rustix::io::Errno::INTR) => {}
+                            Ok(0) | Err(_) => {
+                                feed(i, &[]);
+                                outputs[i] = None;
+                            }
+                            Ok(n) => {
+                                write_all(&self.targets[i], &buf[..n]);
+                                feed(i, &buf[..n]);
+                            }
+                        }
+                    }
+                    2 => match rustix::io::read(stdin, &mut buf) {
+                        Err(rustix::io::Errno::INTR) => {}
+                        Ok(0) | Err(_) => input = None,
+                        Ok(n) => pending.extend_from_slice(&buf[..n]),
+                    },
+                    _ => {
+                        let Some(to) = &input else { continue };
+                        match rustix::io::write(to, &pending) {
+                            Ok(n) => drop(pending.drain(..n)),
+                            Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
+                            Err(_) => input = None,
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -124,44 +173,4 @@ fn write_all(fd: impl AsFd, mut data: &[u8]) -> bool {
         }
     }
     true
-}
-
-/// Copies each source to its target (and to `feed`) until both close.
-pub fn copy_outputs(sources: [OwnedFd; 2], targets: [OwnedFd; 2], mut feed: Feed) {
-    let mut open = sources.map(Some);
-    let mut buf = vec![0u8; 64 * 1024];
-    while open.iter().any(Option::is_some) {
-        let mut idx = Vec::new();
-        let mut fds = Vec::new();
-        for (i, f) in open.iter().enumerate() {
-            if let Some(f) = f {
-                idx.push(i);
-                fds.push(rustix::event::PollFd::new(f, rustix::event::PollFlags::IN));
-            }
-        }
-        if rustix::event::poll(&mut fds, None).is_err() {
-            continue;
-        }
-        let ready: Vec<usize> = fds
-            .iter()
-            .zip(&idx)
-            .filter(|(p, _)| !p.revents().is_empty())
-            .map(|(_, i)| *i)
-            .collect();
-        drop(fds);
-        for i in ready {
-            let Some(f) = &open[i] else { continue };
-            match rustix::io::read(f, &mut buf) {
-                Err(rustix::io::Errno::INTR) => {}
-                Ok(0) | Err(_) => {
-                    feed(i, &[]);
-                    open[i] = None;
-                }
-                Ok(n) => {
-                    write_all(&targets[i], &buf[..n]);
-                    feed(i, &buf[..n]);
-                }
-            }
-        }
-    }
 }
