@@ -36,14 +36,19 @@ type R<T = ()> = std::result::Result<T, String>;
 
 /// Runs the init side; never returns.
 pub fn run(ctx: &InitContext, mut go: Channel, mut report: Channel) -> ! {
-    // First of all, while it still runs tug's code in the container's pid
-    // namespace: not dumpable, and no controlling terminal (runtime::guard).
-    let guarded = guard::not_dumpable().and_then(|()| guard::new_session());
+    // No controlling terminal, from the start (runtime::guard).
+    let session = guard::new_session();
     match go.recv() {
         Ok(Some(Message::Go)) => {}
         // The main process died or gave up: nothing to report to.
         _ => exit(1),
     }
+    // Not dumpable from here to the execve. Not before `Go`: until then the
+    // main process writes our id maps and opens our /proc/<pid>/ns/net,
+    // which a rootless main process may do only while we are dumpable. The
+    // wait exposes nothing: we run no code, and nothing else is in our pid
+    // namespace yet.
+    let guarded = session.and_then(|()| guard::not_dumpable());
     let failure = match guarded.and_then(|()| prepare(ctx)) {
         Ok(()) => match go.recv() {
             Ok(Some(Message::Joined)) => {
