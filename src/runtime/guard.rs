@@ -237,3 +237,24 @@ fn execveat(fd: impl AsFd, argv: &[OsString]) -> std::io::Error {
     };
     std::io::Error::last_os_error()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loaded_len_covers_the_loadable_part_of_an_elf() {
+        let exe = open_self().unwrap();
+        let size = rustix::fs::fstat(&exe).unwrap().st_size as u64;
+        let n = loaded_len(&exe).expect("the test binary is ELF64");
+        assert!(n > 0 && n <= size, "{n} of {size}");
+        let f = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut &f, b"#!/bin/sh\necho not elf\n").unwrap();
+        assert_eq!(loaded_len(&f), None);
+    }
+
+    #[test]
+    fn the_test_binary_is_not_a_sealed_copy() {
+        assert!(!running_sealed());
+    }
+}
