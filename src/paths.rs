@@ -16,17 +16,6 @@ pub fn mark_joined() {
     JOINED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// Marks this process joined when it started inside a user namespace (a
-/// health check the monitor re-executed in the rootless session): its
-/// uid_map is then not the initial namespace's identity map.
-pub fn detect_joined() {
-    let initial = std::fs::read_to_string("/proc/self/uid_map")
-        .is_ok_and(|m| m.split_whitespace().eq(["0", "0", "4294967295"]));
-    if !initial {
-        mark_joined();
-    }
-}
-
 /// True once this process joined the rootless session's user namespace.
 pub fn joined() -> bool {
     JOINED.load(std::sync::atomic::Ordering::Relaxed)

@@ -47,8 +47,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
         let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
         return Err(tug::runtime::guard::reexec_sealed(&argv).into());
     }
-    tug::paths::detect_joined();
     let store = open_store(g)?;
+    tug::net::session::detect_joined(store.root());
     let r = container::find(&store, &args.container_and_command[0])?;
     let env = args
         .env
