@@ -167,7 +167,7 @@ fn sealed_copy() -> Result<OwnedFd> {
 }
 
 /// How much of an ELF64 file execve reads: up to the end of its program
-/// headers and of its last loadable segment. Debug info and the section
+/// headers and of its last segment. Debug info and the section
 /// table after it need no copy (in a debug build, three quarters of the
 /// file). None when the file does not look like one.
 fn loaded_len(f: impl AsFd) -> Option<u64> {
@@ -194,11 +194,10 @@ fn loaded_len(f: impl AsFd) -> Option<u64> {
     }
     let table = read(phoff, (phentsize * phnum) as usize)?;
     let mut end = phoff + phentsize * phnum;
+    // Every segment the kernel may read (loads, and the notes and
+    // interpreter it parses at exec, which lie inside them anyway).
     for ph in table.chunks(phentsize as usize) {
-        const PT_LOAD: u32 = 1;
-        if u32::from_le_bytes([ph[0], ph[1], ph[2], ph[3]]) == PT_LOAD {
-            end = end.max(u64_at(ph, 0x08).checked_add(u64_at(ph, 0x20))?);
-        }
+        end = end.max(u64_at(ph, 0x08).checked_add(u64_at(ph, 0x20))?);
     }
     Some(end)
 }
