@@ -41,7 +41,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
+    // The process that enters the container must not run from the host's
+    // binary (tug::runtime::guard): once more, from a sealed copy.
+    if !tug::runtime::guard::running_sealed() {
+        let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        return Err(tug::runtime::guard::reexec_sealed(&argv).into());
+    }
     let store = open_store(g)?;
+    tug::net::session::detect_joined(store.root());
     let r = container::find(&store, &args.container_and_command[0])?;
     let env = args
         .env

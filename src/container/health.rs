@@ -1,7 +1,8 @@
 //! Health checks, run by the monitor of a detached container (Podman needs
 //! systemd timers for this; tug's monitor does it itself). Every interval
-//! the monitor forks a checker that enters the container as `exec` does and
-//! runs the command; exit 0 is healthy, anything else (or a timeout) a
+//! the monitor forks a checker that re-executes itself from a sealed copy of
+//! tug as `tug exec ID /bin/sh -c CMD` (see runtime::guard: whatever enters
+//! a container must not run from the host's binary) and runs the command; exit 0 is healthy, anything else (or a timeout) a
 //! failure; `retries` consecutive failures make the container unhealthy.
 //! The state and the last five results are kept in the record, as Docker.
 
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
-use crate::container::{self, ops, Record};
+use crate::container::{self, Record};
 use crate::store::Store;
 
 /// `--health-*` flags.
@@ -72,13 +73,20 @@ pub fn start(store: &Store, r: &Record, cfg: &HealthConfig) -> Option<Running> {
             // SAFETY: dup2 onto our own standard descriptors.
             unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&out_w), fd) };
         }
-        let o = ops::ExecOptions {
-            command: vec!["/bin/sh".into(), "-c".into(), cfg.command.clone()],
-            ..Default::default()
-        };
-        let code = ops::exec(store, r, &o).unwrap_or(125);
+        let argv: Vec<std::ffi::OsString> = vec![
+            "tug".into(),
+            "--root".into(),
+            store.root().into(),
+            "exec".into(),
+            r.id.clone().into(),
+            "/bin/sh".into(),
+            "-c".into(),
+            cfg.command.clone().into(),
+        ];
+        // Returns only if the re-exec failed.
+        let _ = crate::runtime::guard::reexec_sealed(&argv);
         // SAFETY: end the forked checker without the monitor's exit handlers.
-        unsafe { libc::_exit(code) }
+        unsafe { libc::_exit(125) }
     }
     drop(out_w);
     Some(Running {

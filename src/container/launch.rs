@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 
 use chrono::Utc;
 
@@ -399,15 +399,27 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
             l.flush_stream(0);
         }
         process::wait_forwarding(pid)
-    } else if let Some(log) = log {
-        let (pid, tee) = start_teed(store, r, warn, log)?;
-        let code = if r.options.no_sig_proxy {
+    } else if log.is_some() || crate::runtime::relay::any_terminal() {
+        // Output through us: for the log, and never the caller's terminal
+        // in the container's hands (see runtime::relay).
+        let (pid, relay) = start_relayed(store, r, warn)?;
+        if !r.options.no_sig_proxy {
+            process::forward_signals(pid);
+        }
+        relay.pump(|i, data| {
+            if let Some(l) = log.as_mut() {
+                if data.is_empty() {
+                    l.flush_stream(i);
+                } else {
+                    l.feed(i, data);
+                }
+            }
+        });
+        if r.options.no_sig_proxy {
             process::reap(pid)
         } else {
             process::wait_forwarding(pid)
-        };
-        let _ = tee.join();
-        code
+        }
     } else {
         let pid = start(store, r, warn, r.auto_remove, None)?;
         if r.options.no_sig_proxy {
@@ -430,69 +442,32 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
     Ok(code)
 }
 
-/// Starts the container with its stdout and stderr on pipes, and a thread
-/// that copies them to ours and into the container's log.
-fn start_teed(
+/// Starts the container with its standard streams on pipes (see
+/// `runtime::relay`); the caller pumps them to ours and into the log.
+fn start_relayed(
     store: &Store,
     r: &mut Record,
     warn: &impl Fn(&str),
-    mut log: container::logs::Writer,
-) -> Result<(i32, std::thread::JoinHandle<()>)> {
-    use rustix::pipe::{pipe_with, PipeFlags};
-    let pipe = || pipe_with(PipeFlags::CLOEXEC).map_err(|e| Error::io("pipe", e.into()));
-    let ((out_r, out_w), (err_r, err_w)) = (pipe()?, pipe()?);
-    let saved_out = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stdout(), 3)
-        .map_err(|e| Error::io("dup", e.into()))?;
-    let saved_err = rustix::io::fcntl_dupfd_cloexec(rustix::stdio::stderr(), 3)
-        .map_err(|e| Error::io("dup", e.into()))?;
-    let onto = |from: &std::os::fd::OwnedFd, to: i32| {
-        // SAFETY: dup2 onto one of this process's standard descriptors.
-        unsafe { libc::dup2(from.as_raw_fd(), to) };
-    };
-    onto(&out_w, 1);
-    onto(&err_w, 2);
-    let started = start(store, r, warn, false, None);
-    onto(&saved_out, 1);
-    onto(&saved_err, 2);
-    drop((out_w, err_w));
-    let pid = started?;
-    let tee = std::thread::spawn(move || {
-        let targets = [saved_out, saved_err];
-        let mut open = [Some(out_r), Some(err_r)];
-        let mut buf = vec![0u8; 64 * 1024];
-        while open.iter().any(Option::is_some) {
-            let mut idx = Vec::new();
-            let mut fds = Vec::new();
-            for (i, f) in open.iter().enumerate() {
-                if let Some(f) = f {
-                    idx.push(i);
-                    fds.push(rustix::event::PollFd::new(f, rustix::event::PollFlags::IN));
-                }
-            }
-            if rustix::event::poll(&mut fds, None).is_err() {
-                continue;
-            }
-            let ready: Vec<usize> = fds
-                .iter()
-                .zip(&idx)
-                .filter(|(p, _)| !p.revents().is_empty())
-                .map(|(_, i)| *i)
-                .collect();
-            drop(fds);
-            for i in ready {
-                let Some(f) = &open[i] else { continue };
-                match rustix::io::read(f, &mut buf) {
-                    Ok(0) | Err(_) => {
-                        log.flush_stream(i);
-                        open[i] = None;
-                    }
-                    Ok(n) => {
-                        let _ = rustix::io::write(&targets[i], &buf[..n]);
-                        log.feed(i, &buf[..n]);
-                    }
-                }
-            }
-        }
+) -> Result<(i32, crate::runtime::relay::Relay)> {
+    let relay = crate::runtime::relay::Relay::new(r.options.interactive)?;
+    let saved = [0, 1, 2].map(|fd| {
+        // SAFETY: fd 0, 1 and 2 stay open for the life of the process.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        rustix::io::fcntl_dupfd_cloexec(fd, 3).map_err(|e| Error::io("dup", e.into()))
     });
-    Ok((pid, tee))
+    let [Ok(in0), Ok(out1), Ok(err2)] = saved else {
+        return Err(Error::Invalid("dup of the standard streams failed".into()));
+    };
+    let onto = |from: RawFd, to: i32| {
+        // SAFETY: dup2 onto one of this process's standard descriptors.
+        unsafe { libc::dup2(from, to) };
+    };
+    for (fd, from) in relay.child_fds().into_iter().enumerate() {
+        onto(from, fd as i32);
+    }
+    let started = start(store, r, warn, r.auto_remove, None);
+    for (fd, from) in [&in0, &out1, &err2].into_iter().enumerate() {
+        onto(from.as_raw_fd(), fd as i32);
+    }
+    Ok((started?, relay))
 }

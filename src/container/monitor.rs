@@ -78,14 +78,18 @@ pub fn spawn(store: &Store, id: &str) -> Result<Vec<String>> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let w = report_w.as_raw_fd();
-    // SAFETY: between fork and exec the closure only calls setsid and dup2,
-    // which are async-signal-safe.
+    // SAFETY: between fork and exec the closure only calls setsid, dup2 and
+    // close_range, which are async-signal-safe.
     unsafe {
         cmd.pre_exec(move || {
             libc::setsid();
             if libc::dup2(w, REPORT_FD) < 0 {
                 return Err(std::io::Error::last_os_error());
             }
+            // The monitor outlives us: none of our caller's descriptors
+            // (`exec 7</dir; tug run -d`) may stay open in it, nor reach its
+            // containers. Only the report pipe crosses.
+            crate::runtime::guard::close_range_cloexec(REPORT_FD + 1);
             Ok(())
         });
     }
@@ -264,6 +268,9 @@ fn pump(
 
 /// The monitor's main; returns its exit status.
 pub fn main(store: &Store, id: &str) -> i32 {
+    // Nothing we hold, the report pipe included, crosses an execve: the
+    // inits we clone mark theirs again, as does any other child.
+    let _ = crate::runtime::guard::cloexec_from(REPORT_FD);
     let mut report = std::env::var(REPORT_ENV).ok().map(|_| {
         // SAFETY: fd 3 was set up by `spawn` as our report pipe and nothing
         // else in this fresh process owns it.

@@ -183,6 +183,12 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     } else {
         Vec::new()
     };
+    // Never the caller's terminal in the container's hands (runtime::relay).
+    let relay = if !o.tty && !o.detach && crate::runtime::relay::any_terminal() {
+        Some(crate::runtime::relay::Relay::new(o.interactive)?)
+    } else {
+        None
+    };
     let (pid, master) = exec::spawn(&exec::ExecRequest {
         init: &pidfd,
         namespaces: if crate::paths::joined() {
@@ -197,6 +203,7 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
         cgroup: &r.cgroup,
         tty: o.tty && !o.detach,
         detached: o.detach,
+        stdio: relay.as_ref().map(|r| r.child_fds()),
     })?;
     if o.detach {
         // The container's init adopts it when we leave.
@@ -204,6 +211,10 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     }
     if let Some(m) = master {
         crate::runtime::tty::relay(&m, o.interactive, &mut |_| {});
+    }
+    if let Some(relay) = relay {
+        process::forward_signals(pid);
+        relay.pump(|_, _| {});
     }
     Ok(process::wait_forwarding(pid))
 }

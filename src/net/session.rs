@@ -119,6 +119,28 @@ pub fn join(root: &Path) -> Result<bool> {
     Ok(started)
 }
 
+/// Marks this process joined when it started inside the session's user
+/// namespace (a health check the monitor re-executed there): its user
+/// namespace is the pause process's.
+pub fn detect_joined(root: &Path) {
+    let Ok(text) = std::fs::read_to_string(session_file(root)) else {
+        return;
+    };
+    let mut it = text.split_whitespace().map(|v| v.parse::<u64>().ok());
+    let (Some(Some(pid)), Some(Some(start))) = (it.next(), it.next()) else {
+        return;
+    };
+    // The recorded pause process, not a later one with its pid.
+    if crate::container::proc_start_time(pid as i32) != Some(start) {
+        return;
+    }
+    let ns = |p: String| std::fs::read_link(format!("/proc/{p}/ns/user")).ok();
+    let own = ns("self".into());
+    if own.is_some() && own == ns(pid.to_string()) {
+        crate::paths::mark_joined();
+    }
+}
+
 /// The pause process itself (`tug _pause`): a new user namespace (mapped by
 /// the parent), a new network namespace with loopback up, then a detached
 /// child that sleeps until the session is idle.
@@ -162,6 +184,9 @@ pub fn pause_main() -> Result<()> {
             unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), fd) };
         }
     }
+    // It outlives whoever started the session: none of that caller's
+    // descriptors (a pipe, `exec 7</dir`) may stay open here.
+    let _ = crate::runtime::guard::close_from(3);
     let _ = std::env::set_current_dir("/");
     let mut idle = 0;
     loop {

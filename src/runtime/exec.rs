@@ -5,17 +5,20 @@
 //! reused), then forks — the child is in the container's pid namespace —
 //! and the child becomes the container's process (same credentials,
 //! capabilities, seccomp filter) and execs. Must be called while the
-//! process is single-threaded (setns into a mount namespace requires it).
+//! process is single-threaded (setns into a mount namespace requires it),
+//! and from a sealed copy of tug (`guard::reexec_sealed`): the child is
+//! visible to the container's processes until its execve, and its
+//! /proc/<pid>/exe must not lead to the host's binary.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use oci_spec::runtime::Process;
 use seccompiler::BpfProgram;
 
 use crate::error::{Error, Result};
 use crate::runtime::cgroups::Cgroup;
-use crate::runtime::init;
 use crate::runtime::message::{self, Message};
+use crate::runtime::{guard, init};
 
 pub struct ExecRequest<'a> {
     /// A pidfd of the container's init (checked against its start time).
@@ -30,11 +33,20 @@ pub struct ExecRequest<'a> {
     pub tty: bool,
     /// `exec -d`: standard streams on /dev/null.
     pub detached: bool,
+    /// The command's fds 0, 1 and 2 when not ours (`runtime::relay`).
+    pub stdio: Option<[RawFd; 3]>,
 }
 
 /// Starts the process; returns its pid (a child of the caller) and, with
 /// `tty`, the pty master to relay.
 pub fn spawn(req: &ExecRequest) -> Result<(i32, Option<OwnedFd>)> {
+    if !guard::running_sealed() {
+        return Err(Error::Invalid(
+            "exec must run from a sealed copy of tug (guard::reexec_sealed)".into(),
+        ));
+    }
+    let guarded = || guard::not_dumpable().map_err(Error::Invalid);
+    guarded()?;
     req.cgroup.join(std::process::id() as i32)?;
     // SAFETY: setns with a live pidfd and namespace flags; the caller is
     // single-threaded, as entering a mount namespace requires.
@@ -44,6 +56,8 @@ pub fn spawn(req: &ExecRequest) -> Result<(i32, Option<OwnedFd>)> {
             std::io::Error::last_os_error()
         )));
     }
+    // Entering a user namespace changed our credentials, which resets the flag.
+    guarded()?;
     // Opened now that /dev is the container's: the pty belongs to its
     // devpts, so the command sees it as /dev/pts/N (tty(1) finds it).
     let pty = if req.tty {
@@ -83,11 +97,11 @@ pub fn spawn(req: &ExecRequest) -> Result<(i32, Option<OwnedFd>)> {
                 _ => unsafe { libc::_exit(0) },
             }
         }
-        let streams = match (&pty, req.detached) {
+        let streams = guard::new_session().and_then(|()| match (&pty, req.detached) {
             (Some(p), _) => crate::runtime::tty::attach(p.peer.as_raw_fd()),
             (None, true) => detach_streams(),
-            (None, false) => Ok(()),
-        };
+            (None, false) => req.stdio.map_or(Ok(()), use_streams),
+        });
         let failure = match streams
             .and_then(|()| init::become_process(req.process, req.seccomp, req.can_setgroups))
             .map(|()| {
@@ -141,19 +155,23 @@ pub fn spawn(req: &ExecRequest) -> Result<(i32, Option<OwnedFd>)> {
     }
 }
 
-/// In the forked child of `exec -d`: stdin, stdout and stderr on /dev/null,
-/// in a session of its own.
+/// In the forked child of `exec -d`: stdin, stdout and stderr on /dev/null.
 fn detach_streams() -> std::result::Result<(), String> {
     let null = std::fs::File::options()
         .read(true)
         .write(true)
         .open("/dev/null")
         .map_err(|e| format!("/dev/null: {e}"))?;
-    // SAFETY: setsid and dup2 onto this process's standard descriptors.
-    unsafe {
-        libc::setsid();
-        for fd in 0..3 {
-            libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), fd);
+    let fd = null.as_raw_fd();
+    use_streams([fd, fd, fd])
+}
+
+/// In the forked child: `fds` become its stdin, stdout and stderr.
+fn use_streams(fds: [RawFd; 3]) -> std::result::Result<(), String> {
+    for (to, from) in fds.into_iter().enumerate() {
+        // SAFETY: dup2 of a descriptor we hold onto our own standard ones.
+        if unsafe { libc::dup2(from, to as i32) } < 0 {
+            return Err(format!("dup2: {}", std::io::Error::last_os_error()));
         }
     }
     Ok(())

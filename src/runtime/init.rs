@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use oci_spec::runtime::Spec;
 use seccompiler::BpfProgram;
 
+use crate::runtime::guard;
 use crate::runtime::message::{Channel, Message};
 use crate::runtime::rootfs::{self, RootfsSource};
 
@@ -35,12 +36,20 @@ type R<T = ()> = std::result::Result<T, String>;
 
 /// Runs the init side; never returns.
 pub fn run(ctx: &InitContext, mut go: Channel, mut report: Channel) -> ! {
+    // No controlling terminal, from the start (runtime::guard).
+    let session = guard::new_session();
     match go.recv() {
         Ok(Some(Message::Go)) => {}
         // The main process died or gave up: nothing to report to.
         _ => exit(1),
     }
-    let failure = match prepare(ctx) {
+    // Not dumpable from here to the execve. Not before `Go`: until then the
+    // main process writes our id maps and opens our /proc/<pid>/ns/net,
+    // which a rootless main process may do only while we are dumpable. The
+    // wait exposes nothing: we run no code, and nothing else is in our pid
+    // namespace yet.
+    let guarded = session.and_then(|()| guard::not_dumpable());
+    let failure = match guarded.and_then(|()| prepare(ctx)) {
         Ok(()) => match go.recv() {
             Ok(Some(Message::Joined)) => {
                 drop(go);
@@ -99,14 +108,18 @@ fn prepare(ctx: &InitContext) -> R {
     become_process(process, ctx.seccomp, ctx.can_setgroups)
 }
 
-/// Turns the calling process into the container's process: seccomp, cwd,
-/// bounding set, credentials, capabilities, no_new_privs, parent-death
-/// signal. Shared by the init and `exec`.
+/// Turns the calling process into the container's process: no inherited
+/// descriptor past stderr, seccomp, cwd, bounding set, credentials,
+/// capabilities, no_new_privs, parent-death signal, not dumpable. Shared by
+/// the init and `exec`.
 pub fn become_process(
     process: &oci_spec::runtime::Process,
     seccomp: &[BpfProgram],
     can_setgroups: bool,
 ) -> R {
+    // Before the filter, which may refuse close_range: whatever we inherited
+    // (`exec 7</dir; tug run ...`) closes at the command's execve.
+    guard::cloexec_from(3)?;
     for prog in seccomp {
         io(
             crate::runtime::seccomp::install(prog),
@@ -166,7 +179,8 @@ pub fn become_process(
     // the credential change, which clears it.
     // SAFETY: prctl with integer arguments.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
-    Ok(())
+    // The credential change reset it to fs.suid_dumpable, which may be 1.
+    guard::not_dumpable()
 }
 
 fn set_rlimit(r: &oci_spec::runtime::PosixRlimit) -> R {

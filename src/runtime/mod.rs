@@ -11,6 +11,10 @@
 //! - `message.rs`  — the typed messages the two sides exchange over pipes
 //! - `rootfs.rs`   — overlay or bind rootfs, /proc, /dev, /sys, pivot_root,
 //!   masked and read-only paths
+//! - `guard.rs`    — what keeps the host out of reach while tug's code runs
+//!   in a container: not dumpable, sealed binary copy, no inherited fds,
+//!   own session
+//! - `relay.rs`    — pipes in place of the caller's terminal (no `-t`)
 //! - `caps.rs`, `seccomp.rs`, `cgroups.rs` — capabilities, the default
 //!   syscall filter, resource limits
 //!
@@ -26,10 +30,12 @@ pub mod cgroups;
 pub mod devices;
 pub mod devices_bpf;
 pub mod exec;
+pub mod guard;
 pub mod init;
 pub mod message;
 pub mod mini_init;
 pub mod process;
+pub mod relay;
 pub mod rootfs;
 pub mod seccomp;
 pub mod spec;

@@ -201,6 +201,14 @@ pub const FORWARDED: &[libc::c_int] = &[
 /// Waits for the container's init, forwarding signals to it; returns its
 /// exit code (128+N when killed by signal N).
 pub fn wait_forwarding(pid: i32) -> i32 {
+    forward_signals(pid);
+    let code = reap(pid);
+    FORWARD_TO.store(0, Ordering::Relaxed);
+    code
+}
+
+/// From now on, the `FORWARDED` signals we receive go to `pid`.
+pub fn forward_signals(pid: i32) {
     FORWARD_TO.store(pid, Ordering::Relaxed);
     for sig in FORWARDED {
         // SAFETY: installs a handler that only calls kill(2); the sigaction
@@ -213,7 +221,4 @@ pub fn wait_forwarding(pid: i32) -> i32 {
             libc::sigaction(*sig, &sa, std::ptr::null_mut());
         }
     }
-    let code = reap(pid);
-    FORWARD_TO.store(0, Ordering::Relaxed);
-    code
 }

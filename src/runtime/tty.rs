@@ -43,14 +43,12 @@ pub fn open() -> Result<Pty> {
     Ok(Pty { master, peer })
 }
 
-/// In the init: a new session whose controlling terminal is `peer`, which
-/// also becomes stdin, stdout and stderr.
+/// In the container's process, once it leads a session of its own
+/// (`guard::new_session`): `peer` becomes its controlling terminal and its
+/// stdin, stdout and stderr.
 pub fn attach(peer: RawFd) -> std::result::Result<(), String> {
-    // SAFETY: setsid, ioctl(TIOCSCTTY) and dup2 on a descriptor we hold.
+    // SAFETY: ioctl(TIOCSCTTY) and dup2 on a descriptor we hold.
     unsafe {
-        if libc::setsid() < 0 {
-            return Err(format!("setsid: {}", std::io::Error::last_os_error()));
-        }
         if libc::ioctl(peer, libc::TIOCSCTTY, 0) < 0 {
             return Err(format!(
                 "setting the controlling terminal: {}",
