@@ -16,11 +16,29 @@ pub fn finish(r: anyhow::Result<i32>) -> i32 {
             if is_broken_pipe(&e) {
                 return 0;
             }
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("tug: {msg}");
+            eprintln!("tug: {}", one_line(&e));
             code_for(&e)
         }
     }
+}
+
+/// The error chain on one line, each cause once: a cause an outer message
+/// already quotes (`path: No space left on device` over the io error) is
+/// not repeated. Control characters are escaped, so nothing an archive or a
+/// peer put in a name can drive the terminal.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.contains(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    tug::untrusted::escape_controls(&msg.replace('\n', " "))
 }
 
 fn code_for(e: &anyhow::Error) -> i32 {

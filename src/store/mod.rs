@@ -32,7 +32,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use blobs::BlobWriter;
+pub use blobs::{BlobWriter, PendingBlob};
 pub use gc::GcReport;
 pub use index::{ImageEntry, REF_NAME_ANNOTATION};
 pub use lock::{LockGuard, LockMode};

@@ -57,7 +57,9 @@ impl Scenario {
         let why = if !is_root() {
             Some(format!("rootless run needs root to switch to {TEST_USER}"))
         } else if user_ids(TEST_USER).is_none() {
-            Some(format!("user {TEST_USER} does not exist (.ci/run creates it)"))
+            Some(format!(
+                "user {TEST_USER} does not exist (.ci/run creates it)"
+            ))
         } else {
             None
         };
