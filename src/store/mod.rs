@@ -152,7 +152,8 @@ impl Store {
             }
             let p = e.path();
             if p.is_dir() && !p.is_symlink() {
-                remove_tree(&p);
+                // Rootless snapshots hold files of subordinate ids.
+                crate::userns::remove_tree_mapped(&self.root, &p);
             } else {
                 let _ = fs::remove_file(&p);
             }
