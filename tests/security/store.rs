@@ -355,9 +355,9 @@ fn kill_9_during_rmi_leaves_no_partial_snapshot() {
     for s in both() {
         let tar = s.path().join("many.tar");
         many_files_layer(&tar, FILES);
-        let deadline = Instant::now() + Duration::from_secs(120);
+        let deadline = Instant::now() + Duration::from_secs(60);
         let mut killed_midway = 0;
-        for round in 0..6 {
+        for round in 0..5 {
             if Instant::now() > deadline {
                 break;
             }
@@ -442,7 +442,9 @@ fn run_measuring_peak(run: Run) -> (std::process::Output, u64) {
 /// fails with one line and its peak stays small.
 #[test]
 fn the_load_bomb_stays_bounded() {
-    for s in both() {
+    // Memory is the same as root or not: once is enough.
+    {
+        let s = Scenario::new();
         let bomb = s.path().join("bomb.tar.gz");
         {
             let f = std::fs::File::create(&bomb).unwrap();
@@ -468,6 +470,7 @@ fn the_load_bomb_stays_bounded() {
             "{err}"
         );
         assert!(peak_kb > 0, "VmHWM was never read");
+        eprintln!("load of the bomb peaked at {peak_kb} kB");
         assert!(peak_kb < 200 * 1024, "load peaked at {peak_kb} kB");
         assert_eq!(std::fs::read_dir(s.store().join("tmp")).unwrap().count(), 0);
         assert_eq!(
@@ -601,4 +604,72 @@ fn a_full_disk_is_reported_once_and_leaves_nothing() {
             .count(),
         0
     );
+}
+
+/// Lower finding: a container that exited 0 on a full disk was recorded as
+/// killed (137), because its final state could not be written. Root only (a
+/// small tmpfs is mounted as the store; the container fills it).
+#[test]
+fn a_container_that_exits_on_a_full_disk_keeps_its_status() {
+    if !is_root() {
+        skip!("mounting a small tmpfs needs root")
+    }
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let s = Scenario::new();
+    std::fs::create_dir_all(s.store()).unwrap();
+    let ok = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=32m", "tmpfs"])
+        .arg(s.store())
+        .status()
+        .unwrap()
+        .success();
+    if !ok {
+        skip!("cannot mount a tmpfs")
+    }
+    struct Umount<'a>(&'a Scenario);
+    impl Drop for Umount<'_> {
+        fn drop(&mut self) {
+            let ids = self.0.tug(["ps", "-aq", "--no-trunc"]).run().stdout();
+            for id in ids.split_whitespace() {
+                self.0.tug(["rm", "-f", id]).run();
+            }
+            let _ = std::process::Command::new("umount")
+                .arg(self.0.store())
+                .status();
+        }
+    }
+    let _umount = Umount(&s);
+    s.tug(["import", tar.to_str().unwrap(), "bb:1"]).succeeds();
+    s.tug([
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "full",
+        "bb:1",
+        "sh",
+        "-c",
+        "dd if=/dev/zero of=/fill bs=64k >/dev/null 2>&1; exit 0",
+    ])
+    .succeeds();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        let st = s
+            .tug([
+                "inspect",
+                "-f",
+                "{{.State.Status}} {{.State.ExitCode}}",
+                "full",
+            ])
+            .succeeds()
+            .stdout();
+        if st.starts_with("exited") || Instant::now() > deadline {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.trim(), "exited 0");
 }
