@@ -120,6 +120,9 @@ fn store_works(s: &Scenario) {
     s.tug(["images"]).succeeds().stdout_contains("bb");
 }
 
+/// One malformed image: its name, config and layers.
+type Case = (&'static str, Vec<u8>, Vec<Vec<u8>>);
+
 /// Issue 14, finding 9: a config such as `{"rootfs": 5}` was accepted by
 /// `load`, after which every command that lists images failed.
 #[test]
@@ -131,7 +134,7 @@ fn load_of_a_malformed_config_is_refused_and_the_store_keeps_working() {
         let before = store_state(&s);
         let l = layer("f", b"x");
         let good_diff = vec![sha256(&l)];
-        let cases: Vec<(&str, Vec<u8>, Vec<Vec<u8>>)> =
+        let cases: Vec<Case> =
             vec![
             ("rootfs5", br#"{"rootfs": 5}"#.to_vec(), vec![]),
             (
