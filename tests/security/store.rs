@@ -676,3 +676,74 @@ fn a_container_that_exits_on_a_full_disk_keeps_its_status() {
     };
     assert_eq!(status.trim(), "exited 0");
 }
+
+/// Finding 9 through `pull`: a registry serving an image whose config is
+/// `{"rootfs": 5}` is refused, and the puller's store is left as it was.
+#[test]
+fn pull_of_a_malformed_config_is_refused() {
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &[]);
+    let config = br#"{"rootfs": 5}"#;
+    let cd = sha256(config);
+    let file = server.path().join("config.json");
+    std::fs::write(&file, config).unwrap();
+    let (code, _, headers) = curl(&["-X", "POST", &reg.url("/v2/evil/blobs/uploads/")]);
+    assert_eq!(code, 202, "{headers}");
+    let location = headers
+        .lines()
+        .find_map(|l| l.strip_prefix("location:"))
+        .unwrap()
+        .trim()
+        .to_string();
+    let url = if location.starts_with('/') {
+        reg.url(&location)
+    } else {
+        location
+    };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let (code, body, _) = curl(&[
+        "-X",
+        "PUT",
+        "-H",
+        "content-type: application/octet-stream",
+        "--data-binary",
+        &format!("@{}", file.display()),
+        &format!("{url}{sep}digest={cd}"),
+    ]);
+    assert_eq!(code, 201, "{body}");
+    let manifest = serde_json::to_string(&serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": config.len()},
+        "layers": [],
+    }))
+    .unwrap();
+    let (code, body, _) = curl(&[
+        "-X",
+        "PUT",
+        "-H",
+        "content-type: application/vnd.oci.image.manifest.v1+json",
+        "--data-binary",
+        &manifest,
+        &reg.url("/v2/evil/manifests/1"),
+    ]);
+    if code != 201 {
+        eprintln!("registry-serve refused the manifest ({code}): nothing to pull");
+        return;
+    }
+    for s in both() {
+        s.tug(["images"]).succeeds();
+        let index = std::fs::read_to_string(s.store().join("index.json")).unwrap();
+        s.tug(["pull", &format!("{}/evil:1", reg.addr)])
+            .fails()
+            .code_is(125)
+            .one_line_error()
+            .stderr_contains("config is not valid");
+        assert_eq!(
+            std::fs::read_to_string(s.store().join("index.json")).unwrap(),
+            index
+        );
+        s.tug(["images"]).succeeds();
+    }
+    let _ = body;
+}
