@@ -25,14 +25,15 @@ pub fn finish(r: anyhow::Result<i32>) -> i32 {
     }
 }
 
-/// The chain joined with `: `, each cause once: an error whose text
-/// already ends with its source's (as `Error::Io` does) does not get it
-/// again.
+/// The error chain on one line, each cause once: a cause an outer message
+/// already quotes (`path: No space left on device` over the io error) is
+/// not repeated. Control characters are escaped, so nothing an archive or a
+/// peer put in a name can drive the terminal.
 fn one_line(e: &anyhow::Error) -> String {
     let mut msg = String::new();
     for cause in e.chain() {
         let text = cause.to_string();
-        if msg.ends_with(&text) {
+        if msg.contains(&text) {
             continue;
         }
         if !msg.is_empty() {
@@ -40,7 +41,7 @@ fn one_line(e: &anyhow::Error) -> String {
         }
         msg.push_str(&text);
     }
-    msg.replace('\n', " ")
+    tug::untrusted::escape_controls(&msg.replace('\n', " "))
 }
 
 fn code_for(e: &anyhow::Error) -> i32 {

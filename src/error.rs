@@ -16,11 +16,18 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A reference that does not parse.
-    #[error("invalid reference format: {reference:?}: {why}")]
+    #[error(
+        "invalid reference format: \"{}\": {}",
+        crate::untrusted::quote(reference),
+        crate::untrusted::quote(why)
+    )]
     InvalidReference { reference: String, why: String },
     /// No image matches a name or ID.
     #[error("no such image: {0}")]
     NoSuchImage(String),
+    /// An image is in the store but its documents do not load.
+    #[error("image {name} is damaged ({why}); remove it with rmi")]
+    BrokenImage { name: String, why: String },
     /// A short ID matches several images.
     #[error("{0}: ambiguous image ID prefix")]
     Ambiguous(String),

@@ -23,6 +23,7 @@ pub mod registry;
 pub mod runtime;
 pub mod store;
 pub mod sysinfo;
+pub mod untrusted;
 pub mod userns;
 
 pub use error::{Error, Result};

@@ -658,7 +658,14 @@ impl Args {
         let Some(image) = image else {
             return Ok(());
         };
-        let found = tug::image::resolve(store, image).ok();
+        // Only a name that is not in the store pulls: a damaged entry or an
+        // unreadable store is an error, never a reason to fetch something
+        // else of the same name.
+        let found = match tug::image::resolve(store, image) {
+            Ok(i) => Some(i),
+            Err(tug::Error::NoSuchImage(_)) => None,
+            Err(e) => return Err(e.into()),
+        };
         let platform_of =
             |i: &tug::image::Image| format!("{}/{}", i.config.os(), i.config.architecture());
         // A stored image of another platform than --platform asks for is

@@ -118,7 +118,15 @@ fn parse_filters(raw: &[String], images: &[Image]) -> anyhow::Result<Filters> {
 
 pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let mut images = tug::image::list(&store)?;
+    let listing = tug::image::list_all(&store)?;
+    for b in &listing.broken {
+        let label = b.label();
+        eprintln!(
+            "tug: warning: image {label} is damaged and not listed: {} (remove it with `tug rmi {label}`)",
+            tug::untrusted::escape_controls(&b.why)
+        );
+    }
+    let mut images = listing.images;
     images.sort_by_key(|i| std::cmp::Reverse(i.created()));
     let f = parse_filters(&a.filter, &images)?;
     let mut rows = Vec::new();

@@ -291,6 +291,8 @@ pub fn start(
     tty: Option<std::os::fd::RawFd>,
 ) -> Result<i32> {
     let spec = load_spec(store, &r.id)?;
+    // Room for the exit status while there is room (see `exitcode`).
+    let _ = container::exitcode::reserve(store, &r.id);
     let seccomp_choice = spec
         .annotations()
         .as_ref()
@@ -428,6 +430,7 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
             process::wait_forwarding(pid)
         }
     };
+    let _ = container::exitcode::record(store, &r.id, code);
     network::stopped(store, r);
     r.status = Status::Exited;
     r.pid = None;

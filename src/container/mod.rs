@@ -17,6 +17,7 @@
 pub mod attach;
 pub mod diff;
 pub mod events;
+pub mod exitcode;
 pub mod files;
 pub mod health;
 pub mod launch;
@@ -182,7 +183,12 @@ impl Record {
 pub fn refresh(store: &Store, mut r: Record) -> Record {
     if r.status == Status::Running && !r.init_alive() && !r.monitor_alive() {
         r.status = Status::Exited;
-        r.exit_code = r.exit_code.or(Some(137));
+        // Its status, when it ended on its own but state.json could not be
+        // written (a full disk); else it was killed with its tug.
+        r.exit_code = r
+            .exit_code
+            .or_else(|| exitcode::recorded(store, &r.id))
+            .or(Some(137));
         r.finished_at = r.finished_at.or_else(|| Some(Utc::now()));
         r.pid = None;
         let _ = save(store, &r);

@@ -402,6 +402,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
         pump(store, id, out_r, err_r, feed, &mut log);
         drop(input);
         let code = process::reap(pid);
+        let _ = container::exitcode::record(store, id, code);
         let mut r = container::load(store, id).unwrap_or(r);
         container::network::stopped(store, &r);
         r.status = Status::Exited;

@@ -13,7 +13,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::changes::apply_change;
 use crate::error::{Error, Result};
-use crate::layer::decompress;
+use crate::layer::{decompress, tar_error};
 use crate::reference::Reference;
 use crate::store::{BlobWriter, Digest, Store};
 
@@ -101,13 +101,15 @@ pub fn store_layer(
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<(Digest, u64, Digest, &'static str)> {
     let mut writer = store.blob_writer()?;
+    let tmp = store.tmp_dir();
+    let bad = |e: io::Error| tar_error(&tmp, e);
     let (compression, diff_id) = {
         let tee = Tee {
             inner: input,
             out: &mut writer,
             progress,
         };
-        let (compression, plain) = decompress(tee).map_err(not_a_tar)?;
+        let (compression, plain) = decompress(tee).map_err(bad)?;
         let mut hashing = Hashing {
             inner: plain,
             hasher: Sha256::new(),
@@ -116,10 +118,10 @@ pub fn store_layer(
         {
             let mut archive = tar::Archive::new(&mut hashing);
             let mut count = 0usize;
-            for entry in archive.entries().map_err(not_a_tar)? {
-                let mut entry = entry.map_err(not_a_tar)?;
+            for entry in archive.entries().map_err(bad)? {
+                let mut entry = entry.map_err(bad)?;
                 let want = entry.size();
-                let got = io::copy(&mut entry, &mut io::sink()).map_err(not_a_tar)?;
+                let got = io::copy(&mut entry, &mut io::sink()).map_err(bad)?;
                 if got != want {
                     return Err(not_a_tar("truncated (an entry is cut short)"));
                 }
@@ -132,9 +134,8 @@ pub fn store_layer(
         if hashing.trailing_zeros < 512 {
             return Err(not_a_tar("truncated (no end-of-archive marker)"));
         }
-        {}
         // The tar ends before the stream does (padding): hash all of it.
-        io::copy(&mut hashing, &mut io::sink()).map_err(not_a_tar)?;
+        io::copy(&mut hashing, &mut io::sink()).map_err(bad)?;
         let diff: Digest = format!("sha256:{}", hex::encode(hashing.hasher.finalize()))
             .parse()
             .map_err(|_| Error::Invalid("bad diff id".into()))?;
@@ -207,7 +208,8 @@ pub fn import(
         cb = cb.variant(v);
     }
     let image_config = cb.build().map_err(|e| Error::Invalid(e.to_string()))?;
-    let (config_digest, config_size, _) = store.put_json(&image_config)?;
+    let (config_digest, config_size, config_bytes) = store.put_json(&image_config)?;
+    super::validate::config(&opts.source, &config_bytes, 1)?;
     let manifest = ImageManifestBuilder::default()
         .schema_version(2u32)
         .media_type(MediaType::ImageManifest)

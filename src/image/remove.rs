@@ -2,7 +2,7 @@
 //! siblings is only untagged; the last name, or an ID, deletes the image;
 //! blobs go only when nothing else reaches them (garbage collection).
 
-use super::{list, resolve, Image};
+use super::{list_all, resolve, resolve_broken, Broken, Image};
 use crate::error::{Error, Result};
 use crate::reference::Reference;
 use crate::store::{Digest, Store};
@@ -41,6 +41,9 @@ pub fn containers_using(store: &Store, manifest: &Digest) -> Vec<String> {
 
 /// Removes `what` (a name or an ID). Returns what was untagged and deleted.
 pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
+    if let Some(b) = resolve_broken(store, what)? {
+        return remove_broken(store, what, &b);
+    }
     let img = resolve(store, what)?;
     let by_name = Reference::parse(what)
         .ok()
@@ -84,6 +87,28 @@ pub fn remove(store: &Store, what: &str, force: bool) -> Result<Vec<Removal>> {
     Ok(out)
 }
 
+/// Removes a damaged entry: by one of several names, only that name;
+/// otherwise every entry of its manifest, then what nothing else reaches.
+fn remove_broken(store: &Store, what: &str, b: &Broken) -> Result<Vec<Removal>> {
+    let by_name = Reference::parse(what).ok().filter(|r| b.names.contains(r));
+    if let (Some(name), true) = (&by_name, b.names.len() > 1) {
+        store.untag_image(name, false)?;
+        return Ok(vec![Removal::Untagged(name.familiar())]);
+    }
+    let _lock = store.lock_exclusive()?;
+    store.remove_image_entries(b.manifest_digest.as_ref())?;
+    store.gc_locked()?;
+    let mut out: Vec<Removal> = b
+        .names
+        .iter()
+        .map(|n| Removal::Untagged(n.familiar()))
+        .collect();
+    out.push(Removal::Deleted(
+        b.id.clone().unwrap_or_else(|| b.manifest_digest.clone()),
+    ));
+    Ok(out)
+}
+
 /// Drops every entry of `img` and collects what nothing else reaches.
 fn delete(store: &Store, img: &Image) -> Result<Vec<Removal>> {
     let _lock = store.lock_exclusive()?;
@@ -120,7 +145,22 @@ fn delete(store: &Store, img: &Image) -> Result<Vec<Removal>> {
 pub fn prune(store: &Store, all: bool) -> Result<(Vec<Removal>, u64)> {
     let _lock = store.lock_exclusive()?;
     let mut out = Vec::new();
-    for img in list(store)? {
+    let listing = list_all(store)?;
+    // Damaged entries no container uses go as dangling ones do.
+    for b in &listing.broken {
+        if (!all && !b.names.is_empty()) || !containers_using(store, &b.manifest_digest).is_empty()
+        {
+            continue;
+        }
+        for n in &b.names {
+            out.push(Removal::Untagged(n.familiar()));
+        }
+        store.remove_image_entries(b.manifest_digest.as_ref())?;
+        out.push(Removal::Deleted(
+            b.id.clone().unwrap_or_else(|| b.manifest_digest.clone()),
+        ));
+    }
+    for img in listing.images {
         if (!all && !img.names.is_empty())
             || !containers_using(store, &img.manifest_digest).is_empty()
         {

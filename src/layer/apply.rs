@@ -72,7 +72,10 @@ impl ApplyOptions {
 }
 
 fn bad(entry: &Path, why: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("layer entry {}: {why}", entry.display()))
+    Error::Invalid(format!(
+        "layer entry {}: {why}",
+        crate::untrusted::quote(&entry.to_string_lossy())
+    ))
 }
 
 fn errno(entry: &Path, what: &str, e: rustix::io::Errno) -> Error {

@@ -7,4 +7,4 @@ mod fsops;
 mod notice;
 
 pub use apply::{apply, ApplyMode, ApplyOptions};
-pub use compression::{decompress, Compression};
+pub use compression::{decompress, tar_error, Compression, MAX_UNPACKED};

@@ -6,6 +6,7 @@
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use sha2::{Digest as _, Sha256, Sha512};
 
@@ -62,40 +63,97 @@ impl BlobWriter {
 
     /// Verifies the content against `expected` (when given), syncs it and
     /// renames it into place. Returns the digest and size.
-    pub fn commit(mut self, expected: Option<&Digest>) -> Result<(Digest, u64)> {
+    pub fn commit(self, expected: Option<&Digest>) -> Result<(Digest, u64)> {
+        let pending = self.finish()?;
+        pending.publish(expected)?;
+        Ok((pending.digest.clone(), pending.size))
+    }
+
+    /// Ends the write and computes the digest, keeping the content in its
+    /// temp file until [`PendingBlob::publish`]: for content that may turn
+    /// out not to be wanted (an archive's entries before its manifest is
+    /// read).
+    pub fn finish(mut self) -> Result<PendingBlob> {
         let file = self.file.take().expect("writer open");
-        let actual = self.hasher.take().expect("writer open").finish();
-        if let Some(exp) = expected {
-            if exp.to_string() != actual {
-                return Err(Error::DigestMismatch {
-                    expected: exp.to_string(),
-                    actual,
-                });
-            }
-        }
-        let digest: Digest = actual
-            .parse()
-            .map_err(|_| Error::Invalid(format!("bad digest {actual}")))?;
-        let dest = self.store.blob_path(&digest);
-        if dest.exists() {
-            // Someone stored the same content first; theirs is as good.
-            return Ok((digest, self.size));
-        }
-        file.sync_all().at(&self.tmp)?;
         drop(file);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).at(dir)?;
-        }
-        fs::rename(&self.tmp, &dest).at(&dest)?;
-        Ok((digest, self.size))
+        let actual = self.hasher.take().expect("writer open").finish();
+        let tmp = std::mem::take(&mut self.tmp);
+        let pending = PendingBlob {
+            store: self.store.clone(),
+            tmp,
+            digest: Digest::from_str(&actual)
+                .map_err(|_| Error::Invalid(format!("bad digest {actual}")))?,
+            size: self.size,
+        };
+        Ok(pending)
     }
 }
 
 impl Drop for BlobWriter {
     fn drop(&mut self) {
-        if self.file.is_some() || self.tmp.exists() {
+        if !self.tmp.as_os_str().is_empty() {
             let _ = fs::remove_file(&self.tmp);
         }
+    }
+}
+
+/// Content written and hashed but not yet in the store; its temp file goes
+/// when this is dropped, so content nobody publishes leaves nothing behind.
+pub struct PendingBlob {
+    store: Store,
+    tmp: PathBuf,
+    digest: Digest,
+    size: u64,
+}
+
+impl PendingBlob {
+    pub fn digest(&self) -> &Digest {
+        &self.digest
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Opens the content for reading, before or after it is published.
+    pub fn open(&self) -> Result<File> {
+        match File::open(&self.tmp) {
+            Ok(f) => Ok(f),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => self.store.open_blob(&self.digest),
+            Err(e) => Err(Error::io(&self.tmp, e)),
+        }
+    }
+
+    /// Checks the content against `expected` (when given), syncs it and
+    /// renames it into place. Publishing twice is harmless.
+    pub fn publish(&self, expected: Option<&Digest>) -> Result<()> {
+        if let Some(exp) = expected {
+            if *exp != self.digest {
+                return Err(Error::DigestMismatch {
+                    expected: exp.to_string(),
+                    actual: self.digest.to_string(),
+                });
+            }
+        }
+        let dest = self.store.blob_path(&self.digest);
+        if dest.exists() {
+            // Someone stored the same content first; theirs is as good.
+            return Ok(());
+        }
+        File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .at(&self.tmp)?;
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir).at(dir)?;
+        }
+        fs::rename(&self.tmp, &dest).at(&dest)
+    }
+}
+
+impl Drop for PendingBlob {
+    fn drop(&mut self) {
+        // Gone already when it was published.
+        let _ = fs::remove_file(&self.tmp);
     }
 }
 

@@ -32,7 +32,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub use blobs::BlobWriter;
+pub use blobs::{BlobWriter, PendingBlob};
 pub use gc::GcReport;
 pub use index::{ImageEntry, REF_NAME_ANNOTATION};
 pub use lock::{LockGuard, LockMode};
@@ -152,7 +152,8 @@ impl Store {
             }
             let p = e.path();
             if p.is_dir() && !p.is_symlink() {
-                remove_tree(&p);
+                // Rootless snapshots hold files of subordinate ids.
+                crate::userns::remove_tree_mapped(&self.root, &p);
             } else {
                 let _ = fs::remove_file(&p);
             }

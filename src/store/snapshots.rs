@@ -2,14 +2,22 @@
 //! keyed by its chain ID, shared by every image and container that uses it.
 //!
 //! ```text
-//! snapshots/<chainid-hex>/fs     the layer's diff in overlayfs form
-//! snapshots/<chainid-hex>.lock   taken while the snapshot is being made
+//! snapshots/<chainid-hex>/fs        the layer's diff in overlayfs form
+//! snapshots/<chainid-hex>/complete  written last, after a sync: the
+//!                                   snapshot is whole
+//! snapshots/<chainid-hex>.lock      taken while the snapshot is being made
+//!                                   or removed
 //! ```
 //!
 //! ChainID(L0) = DiffID(L0); ChainID(Ln) = sha256(ChainID(Ln-1) + " " +
 //! DiffID(Ln)) (OCI image spec). A snapshot is unpacked into `tmp/`, its
-//! DiffID verified while it streams, and renamed into place whole; a killed
-//! unpack leaves only a temp directory that the next command removes.
+//! DiffID verified while it streams, marked complete, synced and renamed
+//! into place whole; a killed unpack leaves only a temp directory that the
+//! next command removes. Removal is the reverse: the snapshot is renamed
+//! into `tmp/` (one atomic step) and deleted there, so a killed `rmi` or
+//! `prune` never leaves a half-deleted snapshot where `prepare` looks. A
+//! directory without its marker (damaged, or left by an older tug) is never
+//! used: it is moved aside and unpacked again.
 
 use std::collections::HashSet;
 use std::io::{self, Read};
@@ -88,6 +96,31 @@ fn snapshot_dir(store: &Store, chain: &str) -> PathBuf {
     store.snapshots_dir().join(chain)
 }
 
+/// The file whose presence says a snapshot directory is whole.
+const COMPLETE: &str = "complete";
+
+/// True when the snapshot at `dir` was made whole and not touched since.
+fn is_complete(dir: &Path) -> bool {
+    dir.join(COMPLETE).is_file() && dir.join("fs").is_dir()
+}
+
+/// Takes a snapshot directory out of `snapshots/` in one rename into
+/// `tmp/`, then deletes it there (through the user-namespace helper when
+/// rootless files of subordinate ids are in it). Killed in between, it
+/// leaves a temp directory the next command removes, never a partial
+/// snapshot. The caller holds the snapshot's lock.
+fn remove_snapshot(store: &Store, dir: &Path) -> Result<()> {
+    let aside = store.tmp_path("snapshot-gone");
+    match std::fs::rename(dir, &aside) {
+        Ok(()) => {
+            crate::userns::remove_tree_mapped(store.root(), &aside);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
 /// The image's snapshot directories in overlayfs `lowerdir` order (topmost
 /// first), unpacking those that are missing.
 ///
@@ -113,13 +146,15 @@ pub fn prepare(store: &Store, image: &Image) -> Result<Vec<PathBuf>> {
     for (i, chain) in chains.iter().enumerate() {
         let dir = snapshot_dir(store, chain);
         let fs = dir.join("fs");
-        if !fs.is_dir() {
+        if !is_complete(&dir) {
             let _shared = store.lock_shared()?;
             let _g = LockGuard::acquire(
                 &store.snapshots_dir().join(format!("{chain}.lock")),
                 LockMode::Exclusive,
             )?;
-            if !fs.is_dir() {
+            if !is_complete(&dir) {
+                // Whatever is there is not whole: never build on it.
+                remove_snapshot(store, &dir)?;
                 unpack_snapshot(store, layers[i].digest(), &diffs[i], &dir)?;
             }
         }
@@ -162,6 +197,7 @@ fn unpack_snapshot(
         )
     };
     let made = made
+        .and_then(|_| std::fs::write(tmp.join(COMPLETE), b"").at(tmp.join(COMPLETE)))
         .and_then(|_| sync_tree(&tmp))
         .and_then(|_| std::fs::rename(&tmp, dir).at(dir));
     if let Err(e) = made {
@@ -217,7 +253,7 @@ pub fn prune(store: &Store, live: &HashSet<String>) -> Result<u64> {
         else {
             continue;
         };
-        crate::userns::remove_tree_mapped(store.root(), &e.path());
+        remove_snapshot(store, &e.path())?;
         let _ = std::fs::remove_file(dir.join(format!("{name}.lock")));
         removed += 1;
     }

@@ -133,6 +133,9 @@ pub fn pull(store: &Store, r: &Reference, platform: Option<&str>) -> Result<Vec<
             r.familiar()
         )));
     }
+    let what = r.familiar();
+    let layer_count = v["layers"].as_array().map_or(0, Vec::len);
+    crate::image::validate::layer_count(&what, layer_count)?;
     let mut lines = vec![format!("{}: Pulling from {}", wanted, r.path)];
     let mut digests = vec![v["config"]["digest"]
         .as_str()
@@ -200,6 +203,10 @@ pub fn pull(store: &Store, r: &Reference, platform: Option<&str>) -> Result<Vec<
             lines.push(format!("{}: {state}", &d.digest()[..12]));
         }
     }
+    // Checked before the image is named: a config that does not load would
+    // otherwise leave an entry that every listing trips over.
+    let config = store.read_blob(&digests[0])?;
+    crate::image::validate::config(&what, &config, layer_count)?;
     let (md, size) = store.put_blob_from(&mut &bytes[..], None)?;
     lines.push(format!("Digest: {md}"));
     let name = if r.tag.is_some() {
