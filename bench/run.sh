@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Benchmark: `tug run --rm --rootfs DIR true` beside `runc run` (root) and
-# `podman run --rm --runtime runc --network none --rootfs DIR true`
-# (rootless, as the tugtest user), on the same busybox rootfs. Prints the
-# median and p90 wall time of N runs of each and the ratios. Run as root.
+# Benchmark: what users type, `tug run --rm IMAGE true` (default bridge and
+# --network none), beside `runc run` (root) and `podman run --rm IMAGE true`
+# (rootless, as the tugtest user), on the same busybox image; plus a big
+# image made from the host's /usr, to show that run's cost does not grow
+# with the image. Prints the median and p90 wall time of N runs of each and
+# the ratios. Run as root.
 #   bench/run.sh [N]        (TUG=path/to/tug to pick a binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,16 +59,31 @@ measure() {
 row() { printf '%-44s median %8s ms   p90 %8s ms\n' "$1" "$2" "$3"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1fx", b/a}'; }
 
-echo "tug: $TUG   runs: $N   kernel: $(uname -r)"
-# Warm-up (seccomp cache, page cache).
-"$TUG" --root "$WORK/store" run --rm --network none --rootfs "$ROOTFS" true
+tar -C "$ROOTFS" -cf "$WORK/bb.tar" .
+# A big image: ~450 MB of the host's /usr over the busybox files (its own
+# dynamic programs are not run: the command is busybox's /bin/true).
+BIG=$WORK/big
+mkdir -p "$BIG"
+cp -a "$ROOTFS/." "$BIG/"
+(cd / && find usr -xdev -type f -size -50M -printf '%s %p\n' 2>/dev/null |
+   awk '{ t += $1; if (t > 450 * 1048576) exit; sub(/^[0-9]+ /, ""); print }') > "$WORK/big.list" || true
+tar -C / -c -T "$WORK/big.list" 2>/dev/null | tar -C "$BIG" -x 2>/dev/null || true
+tar -C "$BIG" -cf "$WORK/big.tar" .
+chmod 644 "$WORK/bb.tar" "$WORK/big.tar"
+echo "tug: $TUG   runs: $N   kernel: $(uname -r)   big image: $(du -sm "$BIG" | cut -f1) MB"
+"$TUG" --root "$WORK/store" import "$WORK/bb.tar" bb >/dev/null
+"$TUG" --root "$WORK/store" import "$WORK/big.tar" big >/dev/null
+# Warm-up (snapshots, seccomp cache, page cache, the default bridge).
+"$TUG" --root "$WORK/store" run --rm bb true
+"$TUG" --root "$WORK/store" run --rm big /bin/true
 
-# The peers run without a network: so does tug here. Its default bridge
-# network (veth, addresses, NAT rules) is timed on its own row.
-read -r tug_m tug_p < <(measure "$TUG" --root "$WORK/store" run --rm --network none --rootfs "$ROOTFS" true)
-row "tug run --rm --network none (root)" "$tug_m" "$tug_p"
-read -r tugb_m tugb_p < <(measure "$TUG" --root "$WORK/store" run --rm --rootfs "$ROOTFS" true)
-row "tug run --rm, default bridge (root)" "$tugb_m" "$tugb_p"
+read -r tugb_m tugb_p < <(measure "$TUG" --root "$WORK/store" run --rm bb true)
+row "tug run --rm bb, default bridge (root)" "$tugb_m" "$tugb_p"
+read -r tug_m tug_p < <(measure "$TUG" --root "$WORK/store" run --rm --network none bb true)
+row "tug run --rm --network none bb (root)" "$tug_m" "$tug_p"
+read -r tugg_m tugg_p < <(measure "$TUG" --root "$WORK/store" run --rm --network none big /bin/true)
+row "tug run --rm --network none big (root)" "$tugg_m" "$tugg_p"
+echo "  big / busybox = $(ratio "$tug_m" "$tugg_m")"
 
 if command -v runc >/dev/null; then
   B=$WORK/bundle
@@ -78,8 +95,8 @@ if command -v runc >/dev/null; then
   runc_one() { n=$((n + 1)); runc --root "$WORK/runc" run --bundle "$B" "bench$$-$n"; }
   if runc_one >/dev/null 2>&1; then
     read -r runc_m runc_p < <(measure runc_one)
-    row "runc run (root)" "$runc_m" "$runc_p"
-    echo "  runc / tug = $(ratio "$tug_m" "$runc_m")"
+    row "runc run (root, no network)" "$runc_m" "$runc_p"
+    echo "  runc / tug --network none = $(ratio "$tug_m" "$runc_m")   runc / tug default bridge = $(ratio "$tugb_m" "$runc_m")"
   else
     echo "runc run failed on this host: skipped"
   fi
@@ -89,15 +106,24 @@ if id "$USER_" >/dev/null 2>&1; then
   chown -R "$USER_" "$WORK"
   as_user() { setpriv --reuid "$USER_" --regid "$USER_" --init-groups env HOME="$WORK/home" XDG_RUNTIME_DIR="$WORK/xdg" "$@"; }
   mkdir -p "$WORK/home" "$WORK/xdg" && chown "$USER_" "$WORK/home" "$WORK/xdg" && chmod 700 "$WORK/xdg"
-  as_user "$TUG" --root "$WORK/ustore" run --rm --network none --rootfs "$ROOTFS" true
-  read -r tugu_m tugu_p < <(as_user bash "$WORK/measure.sh" "$N" "$TUG" --root "$WORK/ustore" run --rm --network none --rootfs "$ROOTFS" true)
-  row "tug run --rm --network none (rootless)" "$tugu_m" "$tugu_p"
-  read -r tugub_m tugub_p < <(as_user bash "$WORK/measure.sh" "$N" "$TUG" --root "$WORK/ustore" run --rm --rootfs "$ROOTFS" true)
-  row "tug run --rm, default bridge (rootless)" "$tugub_m" "$tugub_p"
+  as_user "$TUG" --root "$WORK/ustore" import "$WORK/bb.tar" bb >/dev/null
+  as_user "$TUG" --root "$WORK/ustore" import "$WORK/big.tar" big >/dev/null
+  as_user "$TUG" --root "$WORK/ustore" run --rm bb true 2>/dev/null
+  as_user "$TUG" --root "$WORK/ustore" run --rm big /bin/true 2>/dev/null
+  read -r tugub_m tugub_p < <(as_user bash "$WORK/measure.sh" "$N" "$TUG" --root "$WORK/ustore" run --rm bb true)
+  row "tug run --rm bb, default network (rootless)" "$tugub_m" "$tugub_p"
+  read -r tugu_m tugu_p < <(as_user bash "$WORK/measure.sh" "$N" "$TUG" --root "$WORK/ustore" run --rm --network none bb true)
+  row "tug run --rm --network none bb (rootless)" "$tugu_m" "$tugu_p"
+  read -r tugug_m tugug_p < <(as_user bash "$WORK/measure.sh" "$N" "$TUG" --root "$WORK/ustore" run --rm --network none big /bin/true)
+  row "tug run --rm --network none big (rootless)" "$tugug_m" "$tugug_p"
+  echo "  big / busybox = $(ratio "$tugu_m" "$tugug_m")"
+  # podman: the same image; no network, since rootless podman needs a tun
+  # device for one (closed on hosts like this one).
   if command -v podman >/dev/null &&
-     as_user podman run --rm --runtime runc --network none --rootfs "$ROOTFS" true >/dev/null 2>&1; then
-    read -r pod_m pod_p < <(as_user bash "$WORK/measure.sh" $((N < 20 ? N : 20)) podman run --rm --runtime runc --network none --rootfs "$ROOTFS" true)
-    row "podman run --rm --runtime runc (rootless)" "$pod_m" "$pod_p"
+     as_user podman import "$WORK/bb.tar" localhost/bb >/dev/null 2>&1 &&
+     as_user podman run --rm --network none localhost/bb true >/dev/null 2>&1; then
+    read -r pod_m pod_p < <(as_user bash "$WORK/measure.sh" $((N < 20 ? N : 20)) podman run --rm --network none localhost/bb true)
+    row "podman run --rm --network none bb (rootless)" "$pod_m" "$pod_p"
     echo "  podman / tug = $(ratio "$tugu_m" "$pod_m")"
   else
     echo "podman rootless run failed on this host: skipped"
