@@ -2024,3 +2024,51 @@ fn rootless_image_containers_run_on_overlay() {
     s.tug(["rm", "-f", "c"]).succeeds();
     assert!(!dir.exists(), "rm left {}", dir.display());
 }
+
+/// An exec failure says what is wrong: a dynamic program whose loader is
+/// not in the container names the loader; a name that is a symlink loop
+/// says so (the README's old quick start made one).
+#[test]
+fn exec_errors_name_the_missing_interpreter_and_symlink_loops() {
+    for (s, rootfs) in scenarios() {
+        let dynamic = std::path::Path::new("/usr/bin/true");
+        std::fs::copy(dynamic, rootfs.join("bin/dyn")).unwrap();
+        std::os::unix::fs::symlink("loop", rootfs.join("bin/loop")).unwrap();
+        let o = s
+            .tug(run_args(&rootfs, &["--", "dyn"]))
+            .fails()
+            .code_is(127)
+            .one_line_error();
+        assert!(
+            o.stderr()
+                .contains("its interpreter /lib64/ld-linux-x86-64.so.2 is not in the container"),
+            "{}",
+            o.dump()
+        );
+        let o = s
+            .tug(run_args(&rootfs, &["--", "loop"]))
+            .fails()
+            .code_is(127)
+            .one_line_error();
+        assert!(
+            o.stderr().contains("/bin/loop is a symlink loop"),
+            "{}",
+            o.dump()
+        );
+        // Scripts name their missing interpreter too.
+        std::fs::write(
+            rootfs.join("bin/script"),
+            "#!/usr/bin/python9 -u\nprint(1)\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(
+            rootfs.join("bin/script"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
+        s.tug(run_args(&rootfs, &["--", "script"]))
+            .fails()
+            .code_is(127)
+            .stderr_contains("its interpreter /usr/bin/python9 is not in the container");
+    }
+}

@@ -285,7 +285,15 @@ pub fn exec_process(process: &oci_spec::runtime::Process) -> Message {
         command: cmd.clone(),
     };
     let Some(program) = find_program(&cmd, &env) else {
-        return fail(libc::ENOENT);
+        // A name on PATH that is there but cannot be resolved (a symlink
+        // loop) says so, rather than "no such file".
+        return match dangling_on_path(&cmd, &env) {
+            Some(why) => Message::ExecFailed {
+                errno: libc::ENOENT,
+                command: format!("{cmd} ({why})"),
+            },
+            None => fail(libc::ENOENT),
+        };
     };
     let to_c = |s: &[u8]| CString::new(s).ok();
     let (Some(prog), Some(argv), Some(envp)) = (
@@ -306,9 +314,80 @@ pub fn exec_process(process: &oci_spec::runtime::Process) -> Message {
     // SAFETY: NUL-terminated strings and NULL-terminated pointer arrays that
     // live until execve returns (it only returns on failure).
     unsafe { libc::execve(prog.as_ptr(), argv_p.as_ptr(), envp_p.as_ptr()) };
-    fail(
-        std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EINVAL),
-    )
+    let errno = std::io::Error::last_os_error()
+        .raw_os_error()
+        .unwrap_or(libc::EINVAL);
+    match (errno, missing_interpreter(&program)) {
+        // The program is there; what is missing is what runs it.
+        (libc::ENOENT, Some(interp)) => Message::ExecFailed {
+            errno,
+            command: format!("{cmd} (its interpreter {interp} is not in the container)"),
+        },
+        _ => fail(errno),
+    }
+}
+
+/// Why a PATH entry named `cmd` exists but does not resolve, if one does.
+fn dangling_on_path(cmd: &str, env: &[String]) -> Option<String> {
+    let candidates: Vec<PathBuf> = if cmd.contains('/') {
+        vec![PathBuf::from(cmd)]
+    } else {
+        env_path(env)
+            .split(':')
+            .filter(|d| !d.is_empty())
+            .map(|d| Path::new(d).join(cmd))
+            .collect()
+    };
+    candidates.into_iter().find_map(|p| {
+        p.symlink_metadata().ok()?;
+        match p.metadata() {
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                Some(format!("{} is a symlink loop", p.display()))
+            }
+            Err(_) => Some(format!("{} is a dangling symlink", p.display())),
+            Ok(_) => None,
+        }
+    })
+}
+
+/// The interpreter a program names (`#!` line, or an ELF's PT_INTERP)
+/// when that interpreter does not exist: the reason an existing program
+/// fails with ENOENT.
+fn missing_interpreter(program: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(program).ok()?.read(&mut head).ok()?;
+    head.truncate(n);
+    let interp = if let Some(rest) = head.strip_prefix(b"#!") {
+        let line = rest.split(|b| *b == b'\n').next()?;
+        let line = String::from_utf8_lossy(line);
+        line.split_whitespace().next()?.to_string()
+    } else {
+        elf_interpreter(&head)?
+    };
+    (!Path::new(&interp).exists()).then_some(interp)
+}
+
+/// PT_INTERP of a 64-bit little-endian ELF whose program headers lie in
+/// `head`.
+fn elf_interpreter(head: &[u8]) -> Option<String> {
+    if head.get(..5)? != b"\x7fELF\x02" || head.get(5)? != &1 {
+        return None;
+    }
+    let u16_at = |o: usize| Some(u16::from_le_bytes(head.get(o..o + 2)?.try_into().ok()?));
+    let u32_at = |o: usize| Some(u32::from_le_bytes(head.get(o..o + 4)?.try_into().ok()?));
+    let u64_at = |o: usize| Some(u64::from_le_bytes(head.get(o..o + 8)?.try_into().ok()?));
+    let phoff = u64_at(32)? as usize;
+    let (phentsize, phnum) = (u16_at(54)? as usize, u16_at(56)? as usize);
+    for i in 0..phnum.min(64) {
+        let ph = phoff + i * phentsize;
+        if u32_at(ph)? == 3 {
+            // PT_INTERP: the path lies at p_offset, p_filesz bytes.
+            let (off, size) = (u64_at(ph + 8)? as usize, u64_at(ph + 32)? as usize);
+            let raw = head.get(off..off + size)?;
+            let end = raw.iter().position(|b| *b == 0).unwrap_or(raw.len());
+            return Some(String::from_utf8_lossy(&raw[..end]).into_owned());
+        }
+    }
+    None
 }
