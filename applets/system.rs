@@ -120,6 +120,11 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "DefaultNetwork": "bridge",
         "Outbound": tug::net::outbound().map(String::from).unwrap_or_else(|e| e),
+        "DaemonJSON": match tug::daemon_json::load() {
+            Ok(Some((p, _))) => p.display().to_string(),
+            Ok(None) => format!("none ({} is absent)", tug::daemon_json::path().display()),
+            Err(e) => format!("unusable, ignored: {e}"),
+        },
     });
     if let Some(f) = &a.format {
         if f.trim() == "json" {
@@ -156,6 +161,10 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
     println!(" Containers: {}", v["Containers"]);
     println!(" Images: {}", v["Images"]);
     println!(" Storage Root: {}", root.display());
+    println!(
+        " Docker daemon.json: {}",
+        v["DaemonJSON"].as_str().unwrap_or("")
+    );
     println!(" Rootless: {rootless}");
     println!(" Storage Driver: {}", v["Driver"].as_str().unwrap_or(""));
     println!(

@@ -10,6 +10,7 @@
 pub mod build;
 pub mod compose;
 pub mod container;
+pub mod daemon_json;
 pub mod error;
 pub mod format;
 pub mod fs;

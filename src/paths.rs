@@ -21,9 +21,13 @@ pub fn joined() -> bool {
     JOINED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// The default store root: `/var/lib/tug` for root, else
-/// `$XDG_DATA_HOME/tug`, else `~/.local/share/tug`.
+/// The default store root: daemon.json's `data-root` if set, else
+/// `/var/lib/tug` for root, else `$XDG_DATA_HOME/tug`, else
+/// `~/.local/share/tug`.
 pub fn default_root() -> PathBuf {
+    if let Some(d) = crate::daemon_json::settings().data_root {
+        return d;
+    }
     if !is_rootless() {
         return PathBuf::from("/var/lib/tug");
     }

@@ -259,3 +259,81 @@ fn readme_blocks_run_as_written() {
         }
     }
 }
+
+/// daemon.json's settings that make sense without a daemon: `data-root`
+/// picks the store (under `--root`/`TUG_ROOT`), `dns` the containers'
+/// resolvers (under `--dns`); `info` names the file. Rootless, from the
+/// user's `~/.config/docker/daemon.json`.
+#[test]
+fn daemon_json_settings_apply() {
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let data = s.path().join("docker-data");
+    let conf = s.path().join("home/.config/docker");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("daemon.json"),
+        format!(
+            r#"{{"data-root": "{}", "dns": ["192.0.2.53"], "dns-search": ["corp.example"], "features": {{"buildkit": true}}}}"#,
+            data.display()
+        ),
+    )
+    .unwrap();
+    let (uid, gid) = user_ids(TEST_USER).unwrap();
+    chown_r(s.path(), uid, gid);
+    // Without TUG_ROOT the store is daemon.json's data-root.
+    let tug_no_root = |args: &[&str]| {
+        let mut r = s.tug(args);
+        r.cmd.env_remove("TUG_ROOT");
+        r
+    };
+    tug_no_root(&["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    assert!(
+        data.join("index.json").is_file(),
+        "the store is not in data-root"
+    );
+    let o = tug_no_root(&["info"]).succeeds();
+    assert!(
+        o.stdout()
+            .contains(&format!("Storage Root: {}", data.display())),
+        "{}",
+        o.dump()
+    );
+    assert!(
+        o.stdout().contains(&format!(
+            "daemon.json: {}",
+            conf.join("daemon.json").display()
+        )),
+        "{}",
+        o.dump()
+    );
+    tug_no_root(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "bb",
+        "cat",
+        "/etc/resolv.conf",
+    ])
+    .succeeds()
+    .stdout_is("nameserver 192.0.2.53\nsearch corp.example\n");
+    tug_no_root(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--dns",
+        "192.0.2.1",
+        "bb",
+        "cat",
+        "/etc/resolv.conf",
+    ])
+    .succeeds()
+    .stdout_contains("nameserver 192.0.2.1\n");
+    tug_no_root(&["rmi", "bb"]).succeeds();
+}

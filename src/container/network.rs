@@ -218,18 +218,30 @@ pub fn allocate(
     write("hosts.base", hosts_base.clone())?;
     write("hosts", hosts_base)?;
     write("hostname", format!("{hostname}\n"))?;
-    let mut resolv = if o.dns.is_empty() {
+    // `--dns`, else daemon.json's `dns`, else the host's resolvers.
+    let daemon = crate::daemon_json::settings();
+    let dns = if o.dns.is_empty() {
+        &daemon.dns
+    } else {
+        &o.dns
+    };
+    let dns_search = if o.dns_search.is_empty() {
+        &daemon.dns_search
+    } else {
+        &o.dns_search
+    };
+    let mut resolv = if dns.is_empty() {
         std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default()
     } else {
-        o.dns.iter().map(|d| format!("nameserver {d}\n")).collect()
+        dns.iter().map(|d| format!("nameserver {d}\n")).collect()
     };
-    if !o.dns_search.is_empty() {
+    if !dns_search.is_empty() {
         resolv = resolv
             .lines()
             .filter(|l| !l.starts_with("search "))
             .map(|l| format!("{l}\n"))
             .collect::<String>()
-            + &format!("search {}\n", o.dns_search.join(" "));
+            + &format!("search {}\n", dns_search.join(" "));
     }
     write("resolv.conf", resolv)?;
     if !o.networks.is_empty() {

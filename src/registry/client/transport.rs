@@ -34,28 +34,25 @@ fn is_loopback(host: &str) -> bool {
     h == "localhost" || h.starts_with("127.") || h == "::1"
 }
 
-/// Registries marked `insecure = true` in tug's registries.toml files.
+/// Registries spoken to over plain HTTP: `insecure = true` in tug's
+/// registries.toml files, else listed in daemon.json's
+/// `insecure-registries` (registries.toml wins where it names the host).
 fn insecure(host: &str) -> bool {
     let files = [
         crate::paths::home_dir().join(".config/tug/registries.toml"),
         std::path::PathBuf::from("/etc/tug/registries.toml"),
     ];
-    files.iter().any(|f| {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            return false;
-        };
-        let Ok(v) = text.parse::<toml::Table>() else {
-            return false;
-        };
+    let from_toml = files.iter().find_map(|f| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let v = text.parse::<toml::Table>().ok()?;
         v.get("registry")
             .and_then(|r| r.as_array())
             .into_iter()
             .flatten()
-            .any(|r| {
-                r.get("location").and_then(|l| l.as_str()) == Some(host)
-                    && r.get("insecure").and_then(|i| i.as_bool()) == Some(true)
-            })
-    })
+            .find(|r| r.get("location").and_then(|l| l.as_str()) == Some(host))
+            .map(|r| r.get("insecure").and_then(|i| i.as_bool()) == Some(true))
+    });
+    from_toml.unwrap_or_else(|| crate::daemon_json::settings().is_insecure(host))
 }
 
 /// Asks `docker-credential-<helper> get` (Docker's credential-helper
