@@ -2072,3 +2072,81 @@ fn exec_errors_name_the_missing_interpreter_and_symlink_loops() {
             .stderr_contains("its interpreter /usr/bin/python9 is not in the container");
     }
 }
+
+/// An image's `VOLUME` gets an anonymous volume, as in Docker: filled with
+/// the image's files there, listed under Mounts, shared through
+/// `--volumes-from`, removed by `rm -v`; a `-v` on the same path wins.
+#[test]
+fn image_volumes_become_anonymous_volumes() {
+    let mut all = vec![Scenario::new()];
+    all.extend(Scenario::unprivileged());
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    for s in all {
+        s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+        s.tug([
+            "run",
+            "--name",
+            "seed",
+            "bb",
+            "sh",
+            "-c",
+            "mkdir /data && echo seeded > /data/seed.txt",
+        ])
+        .succeeds();
+        s.tug(["commit", "--change", "VOLUME /data", "seed", "withvol"])
+            .succeeds();
+        s.tug(["rm", "seed"]).succeeds();
+        s.tug(["run", "-d", "--name", "db", "withvol", "sleep", "100"])
+            .succeeds();
+        let mounts = s
+            .tug(["inspect", "--format", "{{json .Mounts}}", "db"])
+            .succeeds()
+            .stdout();
+        let mounts: serde_json::Value = serde_json::from_str(&mounts).unwrap();
+        let m = &mounts[0];
+        assert_eq!(m["Type"], "volume", "{mounts}");
+        assert_eq!(m["Destination"], "/data", "{mounts}");
+        let name = m["Name"].as_str().unwrap().to_string();
+        assert_eq!(name.len(), 64, "an anonymous volume: {name}");
+        s.tug([
+            "exec",
+            "db",
+            "sh",
+            "-c",
+            "cat /data/seed.txt; echo written > /data/new",
+        ])
+        .succeeds()
+        .stdout_is("seeded\n");
+        s.tug([
+            "run",
+            "--rm",
+            "--volumes-from",
+            "db",
+            "bb",
+            "cat",
+            "/data/new",
+        ])
+        .succeeds()
+        .stdout_is("written\n");
+        // A -v on the same path wins: no anonymous volume.
+        let host = s.path().join("hostdata");
+        s.tug([
+            "run",
+            "--rm",
+            "-v",
+            &format!("{}:/data", host.display()),
+            "withvol",
+            "ls",
+            "/data",
+        ])
+        .succeeds()
+        .stdout_is("");
+        let before = s.tug(["volume", "ls", "-q"]).succeeds().stdout();
+        assert!(before.contains(&name), "the volume went early: {before}");
+        s.tug(["rm", "-f", "-v", "db"]).succeeds();
+        let left = s.tug(["volume", "ls", "-q"]).succeeds().stdout();
+        assert!(!left.contains(&name), "rm -v left the volume: {left}");
+    }
+}

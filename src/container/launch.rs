@@ -63,6 +63,44 @@ pub fn overlay_rootfs(mapping: &IdMapping) -> bool {
         || (!mapping.is_single() && crate::sysinfo::overlay_support(true).supported)
 }
 
+/// The image's `VOLUME`s that no `-v`, `--mount` or `--tmpfs` covers get an
+/// anonymous volume each, as in Docker: filled from the image at that path,
+/// listed in `inspect`'s Mounts, shared by `--volumes-from`, removed by
+/// `rm -v`.
+fn image_volumes(img: &crate::image::Image, options: &mut RunOptions) {
+    let declared = img
+        .config
+        .config()
+        .as_ref()
+        .and_then(|c| c.volumes().clone())
+        .unwrap_or_default();
+    let norm = |p: &str| {
+        let t = p.trim_end_matches('/');
+        if t.is_empty() {
+            "/".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    for path in declared {
+        let path = norm(&path);
+        let covered = options.binds.iter().any(|b| norm(&b.destination) == path)
+            || options
+                .tmpfs
+                .iter()
+                .any(|t| norm(t.split(':').next().unwrap_or_default()) == path);
+        if !covered && path.starts_with('/') {
+            options.binds.push(crate::runtime::spec::BindMount {
+                source: PathBuf::new(),
+                destination: path,
+                readonly: false,
+                volume: Some(String::new()),
+                create_host_path: false,
+            });
+        }
+    }
+}
+
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
     let mut options = req.options.clone();
@@ -158,6 +196,9 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         };
         // Volumes: created on first use, filled from the image when empty.
         let mut options = req.options.clone();
+        if let Some(img) = &image {
+            image_volumes(img, &mut options);
+        }
         for b in options.binds.iter_mut() {
             let Some(name) = b.volume.clone() else {
                 continue;
