@@ -252,12 +252,21 @@ pub fn allocate(
     Ok(())
 }
 
-/// At start, between clone and exec: joins the networks and publishes ports.
+/// At start, between clone and exec: takes addresses (released when the
+/// container last stopped), joins the networks and publishes ports.
 pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<()> {
     if r.options.network != NetworkMode::Bridge {
         return Ok(());
     }
     let names: Vec<String> = r.options.networks.iter().map(|n| n.name.clone()).collect();
+    let dir = crate::container::dir(store, &r.id);
+    for (i, req) in r.options.networks.iter().enumerate() {
+        let e = netrec::allocate(store, &req.name, &r.id, &r.name, req.ip, &req.aliases)?;
+        if i == 0 {
+            hosts::set_own_address(&dir, e.ip)?;
+        }
+    }
+    hosts::refresh(store, &netrec::list(store)?, &names);
     let ports = attach::attach(store, &r.id, pid, &names, &r.options.publish)?;
     if !ports.is_empty() && crate::paths::is_rootless() {
         let net = netrec::find(store, &names[0])?;
@@ -274,8 +283,31 @@ pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<()> {
     Ok(())
 }
 
-/// When the container stopped: the relay goes, its endpoints go idle.
+/// When the container stopped: the relay goes, its endpoints go idle and
+/// give back their addresses (a fixed `--ip` stays reserved), as Docker
+/// releases an address when a container stops.
 pub fn stopped(store: &Store, r: &Record) {
+    release_addresses(store, r);
+    stopped_links(store, r);
+}
+
+fn release_addresses(store: &Store, r: &Record) {
+    if r.options.network != NetworkMode::Bridge {
+        return;
+    }
+    let mut changed = Vec::new();
+    for req in r.options.networks.iter().filter(|n| n.ip.is_none()) {
+        if netrec::release(store, &req.name, &r.id).is_ok() {
+            changed.push(req.name.clone());
+        }
+    }
+    if let Ok(all) = netrec::list(store) {
+        hosts::refresh(store, &all, &changed);
+    }
+}
+
+/// The relay goes and the endpoints go idle.
+fn stopped_links(store: &Store, r: &Record) {
     let relay = RELAY.swap(0, Ordering::Relaxed);
     if relay > 0 {
         crate::net::forward::stop(relay);
@@ -323,6 +355,19 @@ pub fn settings(store: &Store, r: &Record) -> serde_json::Value {
             continue;
         };
         let Some(e) = n.endpoints.get(&r.id) else {
+            // Stopped: the network without an address, as Docker shows it.
+            networks.insert(
+                n.name.clone(),
+                json!({
+                    "Aliases": if n.name == "bridge" { serde_json::Value::Null } else { json!(req.aliases) },
+                    "NetworkID": n.id,
+                    "EndpointID": "",
+                    "Gateway": "",
+                    "IPAddress": "",
+                    "IPPrefixLen": 0,
+                    "MacAddress": "",
+                }),
+            );
             continue;
         };
         let mut aliases = e.aliases.clone();

@@ -30,6 +30,24 @@ pub fn base(own: Option<(std::net::Ipv4Addr, &str)>, extra: &[(String, String)])
     s
 }
 
+/// Puts the container's own (new) address on its line of `hosts.base`,
+/// the line after the fixed localhost block.
+pub fn set_own_address(dir: &Path, ip: std::net::Ipv4Addr) -> Result<()> {
+    let path = dir.join("hosts.base");
+    let Ok(base) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let fixed = LOCALHOST.lines().count();
+    let mut lines: Vec<String> = base.lines().map(String::from).collect();
+    if let Some(own) = lines.get_mut(fixed) {
+        if let Some((_, name)) = own.split_once('\t') {
+            *own = format!("{ip}\t{name}");
+        }
+    }
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, text).map_err(|e| crate::Error::io(path, e))
+}
+
 /// The lines naming the other containers on `cid`'s user-defined networks.
 fn peers(cid: &str, networks: &[Network]) -> String {
     let mut s = String::new();
