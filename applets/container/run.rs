@@ -7,7 +7,7 @@ use clap::Args as ClapArgs;
 use tug::container::health::HealthConfig;
 use tug::container::image::{ensure_image, EnsureImageError};
 use tug::container::launch::{self, Request};
-use tug::container::options::{self, MountSpec, PullPolicy};
+use tug::container::options::{self, MountSpec, NetworkChoice, PullPolicy};
 use tug::runtime::spec::{NetworkMode, NetworkRequest, RunOptions};
 use tug::Error;
 
@@ -226,20 +226,14 @@ impl Args {
         for e in &self.env {
             env.extend(options::parse_env(e, host_env)?);
         }
-        let (network, networks) = match self.network.as_str() {
-            "none" => (NetworkMode::None, Vec::new()),
-            "host" => (NetworkMode::Host, Vec::new()),
-            m if m.starts_with("container:") => {
-                if m.len() == "container:".len() {
-                    return Err(invalid("--network container: needs a container".into()));
-                }
-                (NetworkMode::Container, Vec::new())
-            }
-            "" => return Err(invalid("invalid network mode \"\"".into())),
-            name => (
+        let (network, networks) = match options::parse_network_mode(&self.network)? {
+            NetworkChoice::None => (NetworkMode::None, Vec::new()),
+            NetworkChoice::Host => (NetworkMode::Host, Vec::new()),
+            NetworkChoice::Container(_) => (NetworkMode::Container, Vec::new()),
+            NetworkChoice::Network(name) => (
                 NetworkMode::Bridge,
                 vec![NetworkRequest {
-                    name: if name == "default" { "bridge" } else { name }.to_string(),
+                    name,
                     aliases: self.network_alias.clone(),
                     ip: self.ip,
                 }],
@@ -271,14 +265,8 @@ impl Args {
         let links = self
             .link
             .iter()
-            .map(|l| {
-                let (name, alias) = l.split_once(':').unwrap_or((l, l));
-                if name.is_empty() || alias.is_empty() {
-                    return Err(invalid(format!("invalid --link {l:?}: want NAME[:ALIAS]")));
-                }
-                Ok((name.trim_start_matches('/').to_string(), alias.to_string()))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .map(|l| options::parse_link(l))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut binds = self
             .volume
             .iter()
@@ -301,11 +289,7 @@ impl Args {
             .as_deref()
             .map(options::parse_memory)
             .transpose()?;
-        if let Some(c) = self.cpus {
-            if !(c > 0.0 && c.is_finite()) {
-                return Err(invalid(format!("invalid --cpus {c}: must be positive")));
-            }
-        }
+        let cpus = self.cpus.map(options::check_cpus).transpose()?;
         Ok(RunOptions {
             command: self.image_and_command[1..].to_vec(),
             entrypoint: self.entrypoint.clone(),
@@ -338,7 +322,7 @@ impl Args {
             binds,
             memory,
             pids_limit: self.pids_limit,
-            cpus: self.cpus,
+            cpus,
             ulimits: self
                 .ulimit
                 .iter()
@@ -349,36 +333,20 @@ impl Args {
             init: self.init,
             stop_signal: self.stop_signal.clone(),
             stop_timeout: self.stop_timeout,
-            labels: self
-                .label
-                .iter()
-                .map(|l| {
-                    let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
-                    (k.to_string(), v.to_string())
-                })
-                .collect(),
+            labels: self.label.iter().map(|l| options::parse_label(l)).collect(),
             log_max_size: log.max_size,
             log_max_file: log.max_file,
             volumes_from: self.volumes_from.clone(),
             add_hosts: self
                 .add_host
                 .iter()
-                .map(|h| {
-                    h.split_once([':', '='])
-                        .filter(|(n, ip)| !n.is_empty() && ip.parse::<std::net::IpAddr>().is_ok())
-                        .map(|(n, ip)| (n.to_string(), ip.to_string()))
-                        .ok_or_else(|| invalid(format!("invalid --add-host {h:?}: want NAME:IP")))
-                })
-                .collect::<anyhow::Result<_>>()?,
+                .map(|h| options::parse_add_host(h))
+                .collect::<Result<_, _>>()?,
             dns: self
                 .dns
                 .iter()
-                .map(|d| {
-                    d.parse::<std::net::IpAddr>()
-                        .map(|_| d.clone())
-                        .map_err(|_| invalid(format!("invalid --dns {d:?}: not an IP address")))
-                })
-                .collect::<anyhow::Result<_>>()?,
+                .map(|d| options::parse_dns(d))
+                .collect::<Result<_, _>>()?,
             devices: self
                 .device
                 .iter()

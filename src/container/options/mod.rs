@@ -1,6 +1,7 @@
 //! The values of `run`'s options, parsed into the runtime's types: mounts
-//! (`-v`, `--mount`), sizes, ulimits, `--security-opt`, log options, the
-//! pull and restart policies and environment entries. Each parser takes
+//! (`-v`, `--mount`), sizes, CPUs, ulimits, `--security-opt`, log options,
+//! the pull and restart policies, labels, environment entries and network
+//! settings (mode, links, extra hosts, DNS servers). Each parser takes
 //! the value as a string and knows nothing of the command line that held
 //! it, so `run`, `create`, Compose (a service's `volumes:`, `ulimits:`,
 //! `restart:`...) and the builder share one syntax and one set of errors.
@@ -8,13 +9,15 @@
 
 mod env;
 mod mounts;
+mod network;
 mod values;
 
 pub use env::{env_entry, parse_env, read_env_file};
 pub use mounts::{parse_mount, parse_volume, MountSpec};
+pub use network::{parse_add_host, parse_dns, parse_link, parse_network_mode, NetworkChoice};
 pub use values::{
-    parse_bytes, parse_log_opts, parse_memory, parse_memory_swap, parse_restart,
-    parse_security_opts, parse_ulimit, LogOpts, PullPolicy, SecurityOpts,
+    check_cpus, parse_bytes, parse_label, parse_log_opts, parse_memory, parse_memory_swap,
+    parse_restart, parse_security_opts, parse_ulimit, LogOpts, PullPolicy, SecurityOpts,
 };
 
 use std::path::PathBuf;
@@ -44,6 +47,9 @@ pub enum OptionError {
     /// A memory limit under Docker's minimum.
     #[error("minimum memory limit allowed is 6MB")]
     MemoryTooSmall { bytes: i64 },
+    /// `--cpus` that is not a positive number.
+    #[error("invalid --cpus {value}: must be positive")]
+    Cpus { value: f64 },
     /// A ulimit not of the form NAME=SOFT[:HARD].
     #[error("invalid ulimit {value:?}: want NAME=SOFT[:HARD]")]
     Ulimit { value: String },
@@ -62,6 +68,21 @@ pub enum OptionError {
     /// A restart policy other than no, always, on-failure[:N], unless-stopped.
     #[error("invalid restart policy {value:?}: want no, always, on-failure[:N] or unless-stopped")]
     RestartPolicy { value: String },
+    /// An empty network mode.
+    #[error("invalid network mode {value:?}")]
+    NetworkMode { value: String },
+    /// `container:` without a container.
+    #[error("--network container: needs a container")]
+    NetworkContainer,
+    /// A link not of the form NAME[:ALIAS].
+    #[error("invalid --link {value:?}: want NAME[:ALIAS]")]
+    Link { value: String },
+    /// An extra host not of the form NAME:IP.
+    #[error("invalid --add-host {value:?}: want NAME:IP")]
+    AddHost { value: String },
+    /// A DNS server that is not an IP address.
+    #[error("invalid --dns {value:?}: not an IP address")]
+    Dns { value: String },
     /// An environment entry with no name (`=x`, empty).
     #[error("invalid environment variable: {value:?}")]
     EnvEntry { value: String },

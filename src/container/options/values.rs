@@ -45,6 +45,21 @@ pub fn parse_memory_swap(s: &str) -> Result<i64> {
     }
 }
 
+/// `--cpus` (Compose's `cpus`): a positive, finite number of CPUs.
+pub fn check_cpus(cpus: f64) -> Result<f64> {
+    if cpus > 0.0 && cpus.is_finite() {
+        Ok(cpus)
+    } else {
+        Err(OptionError::Cpus { value: cpus })
+    }
+}
+
+/// `KEY=VALUE`, or a bare `KEY` with an empty value.
+pub fn parse_label(s: &str) -> (String, String) {
+    let (k, v) = s.split_once('=').unwrap_or((s, ""));
+    (k.to_string(), v.to_string())
+}
+
 /// `NAME=SOFT[:HARD]`; `-1` or `unlimited` is no limit. The name is
 /// checked when the spec is made.
 pub fn parse_ulimit(s: &str) -> Result<Ulimit> {
@@ -220,6 +235,23 @@ mod tests {
             parse_memory_swap("-2"),
             Err(OptionError::Size { .. })
         ));
+    }
+
+    #[test]
+    fn cpus_and_labels() {
+        assert_eq!(check_cpus(0.5).unwrap(), 0.5);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(
+                matches!(check_cpus(bad), Err(OptionError::Cpus { .. })),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            check_cpus(0.0).unwrap_err().to_string(),
+            "invalid --cpus 0: must be positive"
+        );
+        assert_eq!(parse_label("a=b=c"), ("a".into(), "b=c".into()));
+        assert_eq!(parse_label("a"), ("a".into(), String::new()));
     }
 
     #[test]
