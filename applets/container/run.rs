@@ -7,7 +7,7 @@ use clap::Args as ClapArgs;
 use tug::container::health::HealthConfig;
 use tug::container::image::{ensure_image, EnsureImageError};
 use tug::container::launch::{self, Request};
-use tug::container::options::{self, MountSpec, NetworkChoice, PullPolicy};
+use tug::container::options::{self, HealthSpec, MountSpec, NetworkChoice, PullPolicy};
 use tug::runtime::spec::{NetworkMode, NetworkRequest, RunOptions};
 use tug::Error;
 
@@ -365,28 +365,14 @@ impl Args {
     /// `--health-*` as the core's health config (None without a command
     /// or with --no-healthcheck).
     fn healthcheck(&self) -> anyhow::Result<Option<HealthConfig>> {
-        let dur = |flag: &str, v: &str| -> anyhow::Result<std::time::Duration> {
-            humantime::parse_duration(v)
-                .map_err(|e| invalid(format!("invalid --{flag} {v:?}: {e}")))
-        };
-        let cfg = HealthConfig {
-            command: self.health_cmd.clone().unwrap_or_default(),
-            interval: dur("health-interval", &self.health_interval)?,
-            timeout: dur("health-timeout", &self.health_timeout)?,
-            start_period: dur("health-start-period", &self.health_start_period)?,
+        Ok(options::parse_healthcheck(HealthSpec {
+            command: self.health_cmd.as_deref(),
+            interval: &self.health_interval,
+            timeout: &self.health_timeout,
+            start_period: &self.health_start_period,
             retries: self.health_retries,
-        };
-        if cfg.interval.is_zero() || cfg.timeout.is_zero() {
-            return Err(invalid(
-                "--health-interval and --health-timeout must be positive".into(),
-            ));
-        }
-        if self.no_healthcheck && self.health_cmd.is_some() {
-            return Err(invalid(
-                "--no-healthcheck conflicts with --health-* options".into(),
-            ));
-        }
-        Ok((self.health_cmd.is_some() && !self.no_healthcheck).then_some(cfg))
+            disabled: self.no_healthcheck,
+        })?)
     }
 
     /// `--pull`: fetches the image from its registry when the policy says

@@ -1,18 +1,22 @@
 //! The values of `run`'s options, parsed into the runtime's types: mounts
 //! (`-v`, `--mount`), sizes, CPUs, ulimits, `--security-opt`, log options,
-//! the pull and restart policies, labels, environment entries and network
-//! settings (mode, links, extra hosts, DNS servers). Each parser takes
+//! healthchecks, the pull and restart policies, labels, environment
+//! entries and network settings (mode, links, extra hosts, DNS servers).
+//! Cross-option rules (`--rm` with `--restart`, ports without a bridge)
+//! stay with the command that combines them. Each parser takes
 //! the value as a string and knows nothing of the command line that held
 //! it, so `run`, `create`, Compose (a service's `volumes:`, `ulimits:`,
 //! `restart:`...) and the builder share one syntax and one set of errors.
 //! Nothing here prints; only reading an `--env-file` touches the disk.
 
 mod env;
+mod health;
 mod mounts;
 mod network;
 mod values;
 
 pub use env::{env_entry, parse_env, read_env_file};
+pub use health::{parse_healthcheck, HealthSpec};
 pub use mounts::{parse_mount, parse_volume, MountSpec};
 pub use network::{parse_add_host, parse_dns, parse_link, parse_network_mode, NetworkChoice};
 pub use values::{
@@ -83,6 +87,19 @@ pub enum OptionError {
     /// A DNS server that is not an IP address.
     #[error("invalid --dns {value:?}: not an IP address")]
     Dns { value: String },
+    /// A `--health-*` duration that does not parse.
+    #[error("invalid --{option} {value:?}: {why}")]
+    HealthDuration {
+        option: &'static str,
+        value: String,
+        why: humantime::DurationError,
+    },
+    /// A zero healthcheck interval or timeout.
+    #[error("--health-interval and --health-timeout must be positive")]
+    HealthNotPositive,
+    /// A healthcheck command with `--no-healthcheck`.
+    #[error("--no-healthcheck conflicts with --health-* options")]
+    HealthConflict,
     /// An environment entry with no name (`=x`, empty).
     #[error("invalid environment variable: {value:?}")]
     EnvEntry { value: String },
