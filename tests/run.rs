@@ -2103,6 +2103,14 @@ fn bad_option_values_are_refused_before_anything_is_made() {
             &["--dns", "x"],
             r#"tug: invalid --dns "x": not an IP address"#,
         ),
+        (
+            &["--health-cmd", "true", "--health-timeout", "0s"],
+            "tug: --health-interval and --health-timeout must be positive",
+        ),
+        (
+            &["--health-cmd", "true", "--no-healthcheck"],
+            "tug: --no-healthcheck conflicts with --health-* options",
+        ),
     ];
     for cmd in ["run", "create"] {
         for (flags, want) in cases {
@@ -2131,5 +2139,10 @@ fn bad_option_values_are_refused_before_anything_is_made() {
         "{}",
         out.dump()
     );
+    s.tug(["run", "--health-interval", "soon", "busybox", "true"])
+        .fails()
+        .code_is(125)
+        .one_line_error()
+        .stderr_contains(r#"tug: invalid --health-interval "soon": "#);
     assert_eq!(containers_left(&s), 0);
 }
