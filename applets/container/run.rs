@@ -226,10 +226,14 @@ impl Args {
         for e in &self.env {
             env.extend(options::parse_env(e, host_env)?);
         }
+        let mut net_container = None;
         let (network, networks) = match options::parse_network_mode(&self.network)? {
             NetworkChoice::None => (NetworkMode::None, Vec::new()),
             NetworkChoice::Host => (NetworkMode::Host, Vec::new()),
-            NetworkChoice::Container(_) => (NetworkMode::Container, Vec::new()),
+            NetworkChoice::Container(c) => {
+                net_container = Some(c);
+                (NetworkMode::Container, Vec::new())
+            }
             NetworkChoice::Network(name) => (
                 NetworkMode::Bridge,
                 vec![NetworkRequest {
@@ -311,7 +315,7 @@ impl Args {
                 }
                 None => None,
             },
-            net_container: self.network.strip_prefix("container:").map(String::from),
+            net_container,
             privileged: self.privileged,
             cap_add: self.cap_add.clone(),
             cap_drop: self.cap_drop.clone(),
