@@ -2150,3 +2150,125 @@ fn image_volumes_become_anonymous_volumes() {
         assert!(!left.contains(&name), "rm -v left the volume: {left}");
     }
 }
+
+/// Every option value `run` and `create` parse (in `container::options`)
+/// is refused with Docker's (or tug's) one-line message and 125, before
+/// anything is created.
+#[test]
+fn bad_option_values_are_refused_before_anything_is_made() {
+    let s = Scenario::new();
+    let cases: &[(&[&str], &str)] = &[
+        (&["-v", ":/x"], "tug: invalid volume specification: ':/x'"),
+        (
+            &["-v", "/a:/b:ro:x"],
+            "tug: invalid volume specification: '/a:/b:ro:x'",
+        ),
+        (
+            &["-v", "/a:rel"],
+            r#"tug: invalid volume specification: "/a:rel": the container path must be absolute"#,
+        ),
+        (
+            &["-v", "./a:/b"],
+            r#"tug: invalid volume specification: "./a:/b": "./a" is neither an absolute path nor a volume name"#,
+        ),
+        (
+            &["-v", "/a:/b:rx"],
+            r#"tug: invalid volume mode "rx" in "/a:/b:rx""#,
+        ),
+        (
+            &["--mount", "type=bind,src=a,dst=/b"],
+            r#"tug: invalid --mount "type=bind,src=a,dst=/b": a bind source must be an absolute path"#,
+        ),
+        (
+            &["--mount", "type=tmpfs,dst=/t,tmpfs-size=lots"],
+            r#"tug: invalid --mount "type=tmpfs,dst=/t,tmpfs-size=lots": bad tmpfs-size"#,
+        ),
+        (&["-m", "lots"], r#"tug: invalid size: "lots""#),
+        (&["-m", "1m"], "tug: minimum memory limit allowed is 6MB"),
+        (&["--memory-swap", "-2"], r#"tug: invalid size: "-2""#),
+        (&["--cpus", "0"], "tug: invalid --cpus 0: must be positive"),
+        (
+            &["--ulimit", "nofile"],
+            r#"tug: invalid ulimit "nofile": want NAME=SOFT[:HARD]"#,
+        ),
+        (
+            &["--security-opt", "bogus"],
+            r#"tug: invalid --security-opt: "bogus""#,
+        ),
+        (
+            &["--log-opt", "max-file=0"],
+            r#"tug: invalid --log-opt "max-file=0""#,
+        ),
+        (
+            &["--log-opt", "mode=x"],
+            r#"tug: unknown --log-opt "mode=x": want max-size= or max-file="#,
+        ),
+        (
+            &["--pull", "sometimes"],
+            r#"tug: invalid --pull policy "sometimes": want always, missing or never"#,
+        ),
+        (
+            &["--restart", "always:3"],
+            r#"tug: invalid restart policy "always:3": want no, always, on-failure[:N] or unless-stopped"#,
+        ),
+        (&["-e", "=x"], r#"tug: invalid environment variable: "=x""#),
+        (&["--network", ""], r#"tug: invalid network mode """#),
+        (
+            &["--network", "container:"],
+            "tug: --network container: needs a container",
+        ),
+        (
+            &["--link", "db:"],
+            r#"tug: invalid --link "db:": want NAME[:ALIAS]"#,
+        ),
+        (
+            &["--add-host", "h:nope"],
+            r#"tug: invalid --add-host "h:nope": want NAME:IP"#,
+        ),
+        (
+            &["--dns", "x"],
+            r#"tug: invalid --dns "x": not an IP address"#,
+        ),
+        (
+            &["--health-cmd", "true", "--health-timeout", "0s"],
+            "tug: --health-interval and --health-timeout must be positive",
+        ),
+        (
+            &["--health-cmd", "true", "--no-healthcheck"],
+            "tug: --no-healthcheck conflicts with --health-* options",
+        ),
+    ];
+    for cmd in ["run", "create"] {
+        for (flags, want) in cases {
+            let mut args = vec![cmd];
+            args.extend_from_slice(flags);
+            args.extend(["busybox", "true"]);
+            let out = s.tug(&args).fails().code_is(125).one_line_error();
+            assert_eq!(out.stderr().trim_end(), *want, "{args:?}");
+        }
+    }
+    let missing = s.path().join("missing.env");
+    let out = s
+        .tug([
+            "run",
+            "--env-file",
+            missing.to_str().unwrap(),
+            "busybox",
+            "true",
+        ])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    assert!(
+        out.stderr()
+            .starts_with(&format!("tug: {}: ", missing.display())),
+        "{}",
+        out.dump()
+    );
+    s.tug(["run", "--health-interval", "soon", "busybox", "true"])
+        .fails()
+        .code_is(125)
+        .one_line_error()
+        .stderr_contains(r#"tug: invalid --health-interval "soon": "#);
+    assert_eq!(containers_left(&s), 0);
+}

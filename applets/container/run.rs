@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args as ClapArgs;
 use tug::container::health::HealthConfig;
+use tug::container::image::{ensure_image, EnsureImageError};
 use tug::container::launch::{self, Request};
-use tug::runtime::spec::{
-    BindMount, NetworkMode, NetworkRequest, RunOptions, SeccompChoice, Ulimit,
-};
+use tug::container::options::{self, HealthSpec, MountSpec, NetworkChoice, PullPolicy};
+use tug::runtime::spec::{NetworkMode, NetworkRequest, RunOptions};
 use tug::Error;
 
 use crate::cli::Global;
@@ -215,225 +215,29 @@ fn invalid(msg: String) -> anyhow::Error {
     Error::Invalid(msg).into()
 }
 
-/// Docker's RAMInBytes: 512, 512b, 32k, 32m, 1g, 1gb...
-pub fn parse_bytes(s: &str) -> anyhow::Result<i64> {
-    let t = s.trim().to_ascii_lowercase();
-    let t = t.strip_suffix('b').unwrap_or(&t);
-    let (num, mult) = match t.chars().last() {
-        Some('k') => (&t[..t.len() - 1], 1i64 << 10),
-        Some('m') => (&t[..t.len() - 1], 1 << 20),
-        Some('g') => (&t[..t.len() - 1], 1 << 30),
-        Some('t') => (&t[..t.len() - 1], 1 << 40),
-        _ => (t, 1),
-    };
-    let n: f64 = num
-        .parse()
-        .map_err(|_| invalid(format!("invalid size: {s:?}")))?;
-    if n < 0.0 {
-        return Err(invalid(format!("invalid size: {s:?}")));
-    }
-    Ok((n * mult as f64) as i64)
-}
-
-fn parse_ulimit(s: &str) -> anyhow::Result<Ulimit> {
-    let bad = || invalid(format!("invalid ulimit {s:?}: want NAME=SOFT[:HARD]"));
-    let (name, vals) = s.split_once('=').ok_or_else(bad)?;
-    let (soft, hard) = vals.split_once(':').unwrap_or((vals, vals));
-    let num = |v: &str| -> anyhow::Result<u64> {
-        if v == "-1" || v == "unlimited" {
-            Ok(u64::MAX)
-        } else {
-            v.parse().map_err(|_| bad())
-        }
-    };
-    Ok(Ulimit {
-        name: name.to_string(),
-        soft: num(soft)?,
-        hard: num(hard)?,
-    })
-}
-
-fn parse_volume(v: &str) -> anyhow::Result<BindMount> {
-    let parts: Vec<&str> = v.split(':').collect();
-    let (src, dst, mode) = match parts.as_slice() {
-        // `-v /path`: an anonymous volume.
-        [d] => ("", *d, ""),
-        [s, d] => (*s, *d, ""),
-        [s, d, m] => (*s, *d, *m),
-        _ => return Err(invalid(format!("invalid volume specification: '{v}'"))),
-    };
-    // `-v :/backup` (an empty `${PWD}`, say) is not an anonymous volume.
-    if parts.len() > 1 && src.is_empty() {
-        return Err(invalid(format!("invalid volume specification: '{v}'")));
-    }
-    if !dst.starts_with('/') {
-        return Err(invalid(format!(
-            "invalid volume specification: {v:?}: the container path must be absolute"
-        )));
-    }
-    let readonly = match mode {
-        "" | "rw" => false,
-        "ro" => true,
-        m => {
-            let opts: Vec<&str> = m.split(',').collect();
-            if opts
-                .iter()
-                .any(|o| !["ro", "rw", "z", "Z", "nocopy"].contains(o))
-            {
-                return Err(invalid(format!("invalid volume mode {m:?} in {v:?}")));
-            }
-            opts.contains(&"ro")
-        }
-    };
-    let (source, volume) = if src.starts_with('/') {
-        (PathBuf::from(src), None)
-    } else if src.is_empty() {
-        (PathBuf::new(), Some(String::new()))
-    } else if tug::container::volume::valid_name(src) {
-        (PathBuf::new(), Some(src.to_string()))
-    } else {
-        return Err(invalid(format!(
-            "invalid volume specification: {v:?}: {src:?} is neither an absolute path nor a volume name"
-        )));
-    };
-    Ok(BindMount {
-        source,
-        destination: dst.to_string(),
-        readonly,
-        volume,
-        create_host_path: true,
-    })
-}
-
-/// What one `--mount` asks for.
-enum MountSpec {
-    Bind(BindMount),
-    Tmpfs(String),
-}
-
-/// Docker's `--mount` syntax: comma-separated `key=value` pairs, `type`
-/// (volume by default), `source`/`src`, `target`/`destination`/`dst`,
-/// `readonly`/`ro`, `volume-nocopy`, `bind-propagation`, `tmpfs-size`,
-/// `tmpfs-mode`.
-fn parse_mount(spec: &str) -> anyhow::Result<MountSpec> {
-    let bad = |why: &str| invalid(format!("invalid --mount {spec:?}: {why}"));
-    let (mut kind, mut source, mut target, mut readonly) = ("volume", "", "", false);
-    let mut tmpfs_opts = Vec::new();
-    for field in spec.split(',').filter(|f| !f.is_empty()) {
-        let (k, v) = field.split_once('=').unwrap_or((field, ""));
-        let flag = || match v {
-            "" | "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err(bad(&format!("{k} wants true or false"))),
-        };
-        match k {
-            "type" => kind = v,
-            "source" | "src" => source = v,
-            "target" | "destination" | "dst" => target = v,
-            "readonly" | "ro" => readonly = flag()?,
-            "volume-nocopy" | "bind-propagation" | "consistency" | "bind-nonrecursive" => {}
-            "tmpfs-size" => {
-                let bytes = parse_bytes(v).map_err(|_| bad("bad tmpfs-size"))?;
-                tmpfs_opts.push(format!("size={bytes}"));
-            }
-            "tmpfs-mode" => {
-                u32::from_str_radix(v, 8).map_err(|_| bad("tmpfs-mode must be octal"))?;
-                tmpfs_opts.push(format!("mode={v}"));
-            }
-            _ => return Err(bad(&format!("unknown key {k:?}"))),
-        }
-    }
-    if !target.starts_with('/') {
-        return Err(bad("target must be an absolute path"));
-    }
-    match kind {
-        "bind" => {
-            if !source.starts_with('/') {
-                return Err(bad("a bind source must be an absolute path"));
-            }
-            Ok(MountSpec::Bind(BindMount {
-                source: PathBuf::from(source),
-                destination: target.into(),
-                readonly,
-                volume: None,
-                create_host_path: false,
-            }))
-        }
-        "volume" => {
-            if !source.is_empty() && !tug::container::volume::valid_name(source) {
-                return Err(bad(&format!("{source:?} is not a volume name")));
-            }
-            Ok(MountSpec::Bind(BindMount {
-                source: PathBuf::new(),
-                destination: target.into(),
-                readonly,
-                volume: Some(source.to_string()),
-                create_host_path: false,
-            }))
-        }
-        "tmpfs" => {
-            if !source.is_empty() {
-                return Err(bad("a tmpfs has no source"));
-            }
-            if readonly {
-                tmpfs_opts.push("ro".into());
-            }
-            Ok(MountSpec::Tmpfs(if tmpfs_opts.is_empty() {
-                target.to_string()
-            } else {
-                format!("{target}:{}", tmpfs_opts.join(","))
-            }))
-        }
-        other => Err(bad(&format!("unknown mount type {other:?}"))),
-    }
-}
-
-fn read_env_file(p: &PathBuf) -> anyhow::Result<Vec<String>> {
-    let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(env_entry)
-        .collect())
-}
-
-/// `KEY=VALUE` as is; a bare `KEY` takes the host's value (dropped if unset).
-fn env_entry(e: &str) -> Option<String> {
-    if e.contains('=') {
-        Some(e.to_string())
-    } else {
-        std::env::var(e).ok().map(|v| format!("{e}={v}"))
-    }
-}
-
 impl Args {
     /// Validates the flags into the core's options (no I/O on the store).
     pub fn options(&self) -> anyhow::Result<RunOptions> {
+        let host_env = |k: &str| std::env::var(k).ok();
         let mut env = Vec::new();
         for f in &self.env_file {
-            env.extend(read_env_file(f)?);
+            env.extend(options::read_env_file(f, host_env)?);
         }
         for e in &self.env {
-            if e.starts_with('=') || e.is_empty() {
-                return Err(invalid(format!("invalid environment variable: {e:?}")));
-            }
-            env.extend(env_entry(e));
+            env.extend(options::parse_env(e, host_env)?);
         }
-        let (network, networks) = match self.network.as_str() {
-            "none" => (NetworkMode::None, Vec::new()),
-            "host" => (NetworkMode::Host, Vec::new()),
-            m if m.starts_with("container:") => {
-                if m.len() == "container:".len() {
-                    return Err(invalid("--network container: needs a container".into()));
-                }
+        let mut net_container = None;
+        let (network, networks) = match options::parse_network_mode(&self.network)? {
+            NetworkChoice::None => (NetworkMode::None, Vec::new()),
+            NetworkChoice::Host => (NetworkMode::Host, Vec::new()),
+            NetworkChoice::Container(c) => {
+                net_container = Some(c);
                 (NetworkMode::Container, Vec::new())
             }
-            "" => return Err(invalid("invalid network mode \"\"".into())),
-            name => (
+            NetworkChoice::Network(name) => (
                 NetworkMode::Bridge,
                 vec![NetworkRequest {
-                    name: if name == "default" { "bridge" } else { name }.to_string(),
+                    name,
                     aliases: self.network_alias.clone(),
                     ip: self.ip,
                 }],
@@ -465,73 +269,31 @@ impl Args {
         let links = self
             .link
             .iter()
-            .map(|l| {
-                let (name, alias) = l.split_once(':').unwrap_or((l, l));
-                if name.is_empty() || alias.is_empty() {
-                    return Err(invalid(format!("invalid --link {l:?}: want NAME[:ALIAS]")));
-                }
-                Ok((name.trim_start_matches('/').to_string(), alias.to_string()))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .map(|l| options::parse_link(l))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut binds = self
             .volume
             .iter()
-            .map(|v| parse_volume(v))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .map(|v| options::parse_volume(v))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut tmpfs = self.tmpfs.clone();
         for m in &self.mount {
-            match parse_mount(m)? {
+            match options::parse_mount(m)? {
                 MountSpec::Bind(b) => binds.push(b),
                 MountSpec::Tmpfs(t) => tmpfs.push(t),
             }
         }
-        // Off by default, as in Docker: setuid programs (su, sudo) work.
-        let mut no_new_privileges = false;
-        let mut seccomp = SeccompChoice::Default;
-        for o in &self.security_opt {
-            let (k, v) = o.split_once(['=', ':']).unwrap_or((o.as_str(), ""));
-            match (k, v) {
-                ("no-new-privileges", "" | "true") => no_new_privileges = true,
-                ("no-new-privileges", "false") => no_new_privileges = false,
-                ("seccomp", "unconfined") => seccomp = SeccompChoice::Unconfined,
-                ("seccomp", p) if !p.is_empty() => {
-                    seccomp = SeccompChoice::Profile(PathBuf::from(p))
-                }
-                ("label" | "apparmor", _) => {}
-                _ => return Err(invalid(format!("invalid --security-opt: {o:?}"))),
-            }
-        }
+        let security = options::parse_security_opts(self.security_opt.iter().map(String::as_str))?;
         if let Some(sig) = &self.stop_signal {
             tug::container::signal::parse_signal(sig)?;
         }
-        let (mut log_max_size, mut log_max_file) = (None, None);
-        for o in &self.log_opt {
-            match o.split_once('=') {
-                Some(("max-size", v)) => log_max_size = Some(parse_bytes(v)? as u64),
-                Some(("max-file", v)) => {
-                    let n: u32 = v
-                        .parse()
-                        .ok()
-                        .filter(|n| *n >= 1)
-                        .ok_or_else(|| invalid(format!("invalid --log-opt {o:?}")))?;
-                    log_max_file = Some(n);
-                }
-                _ => {
-                    return Err(invalid(format!(
-                        "unknown --log-opt {o:?}: want max-size= or max-file="
-                    )))
-                }
-            }
-        }
-        let memory = self.memory.as_deref().map(parse_bytes).transpose()?;
-        if memory.is_some_and(|m| m < 6 * 1024 * 1024) {
-            return Err(invalid("minimum memory limit allowed is 6MB".into()));
-        }
-        if let Some(c) = self.cpus {
-            if !(c > 0.0 && c.is_finite()) {
-                return Err(invalid(format!("invalid --cpus {c}: must be positive")));
-            }
-        }
+        let log = options::parse_log_opts(self.log_opt.iter().map(String::as_str))?;
+        let memory = self
+            .memory
+            .as_deref()
+            .map(options::parse_memory)
+            .transpose()?;
+        let cpus = self.cpus.map(options::check_cpus).transpose()?;
         Ok(RunOptions {
             command: self.image_and_command[1..].to_vec(),
             entrypoint: self.entrypoint.clone(),
@@ -553,69 +315,53 @@ impl Args {
                 }
                 None => None,
             },
-            net_container: self.network.strip_prefix("container:").map(String::from),
+            net_container,
             privileged: self.privileged,
             cap_add: self.cap_add.clone(),
             cap_drop: self.cap_drop.clone(),
-            no_new_privileges,
-            seccomp,
+            no_new_privileges: security.no_new_privileges,
+            seccomp: security.seccomp,
             read_only: self.read_only,
             tmpfs,
             binds,
             memory,
             pids_limit: self.pids_limit,
-            cpus: self.cpus,
+            cpus,
             ulimits: self
                 .ulimit
                 .iter()
-                .map(|u| parse_ulimit(u))
-                .collect::<anyhow::Result<_>>()?,
+                .map(|u| options::parse_ulimit(u))
+                .collect::<Result<_, _>>()?,
             tty: self.tty,
             interactive: self.interactive,
             init: self.init,
             stop_signal: self.stop_signal.clone(),
             stop_timeout: self.stop_timeout,
-            labels: self
-                .label
-                .iter()
-                .map(|l| {
-                    let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
-                    (k.to_string(), v.to_string())
-                })
-                .collect(),
-            log_max_size,
-            log_max_file,
+            labels: self.label.iter().map(|l| options::parse_label(l)).collect(),
+            log_max_size: log.max_size,
+            log_max_file: log.max_file,
             volumes_from: self.volumes_from.clone(),
             add_hosts: self
                 .add_host
                 .iter()
-                .map(|h| {
-                    h.split_once([':', '='])
-                        .filter(|(n, ip)| !n.is_empty() && ip.parse::<std::net::IpAddr>().is_ok())
-                        .map(|(n, ip)| (n.to_string(), ip.to_string()))
-                        .ok_or_else(|| invalid(format!("invalid --add-host {h:?}: want NAME:IP")))
-                })
-                .collect::<anyhow::Result<_>>()?,
+                .map(|h| options::parse_add_host(h))
+                .collect::<Result<_, _>>()?,
             dns: self
                 .dns
                 .iter()
-                .map(|d| {
-                    d.parse::<std::net::IpAddr>()
-                        .map(|_| d.clone())
-                        .map_err(|_| invalid(format!("invalid --dns {d:?}: not an IP address")))
-                })
-                .collect::<anyhow::Result<_>>()?,
+                .map(|d| options::parse_dns(d))
+                .collect::<Result<_, _>>()?,
             devices: self
                 .device
                 .iter()
                 .map(|d| tug::runtime::spec::DeviceRequest::parse(d))
                 .collect::<Result<_, _>>()?,
             cpu_shares: self.cpu_shares,
-            memory_swap: match self.memory_swap.as_deref() {
-                None => None,
-                Some("-1") => Some(-1),
-                Some(v) => Some(parse_bytes(v)?),
-            },
+            memory_swap: self
+                .memory_swap
+                .as_deref()
+                .map(options::parse_memory_swap)
+                .transpose()?,
             no_sig_proxy: !self.sig_proxy,
         })
     }
@@ -623,33 +369,18 @@ impl Args {
     /// `--health-*` as the core's health config (None without a command
     /// or with --no-healthcheck).
     fn healthcheck(&self) -> anyhow::Result<Option<HealthConfig>> {
-        let dur = |flag: &str, v: &str| -> anyhow::Result<std::time::Duration> {
-            humantime::parse_duration(v)
-                .map_err(|e| invalid(format!("invalid --{flag} {v:?}: {e}")))
-        };
-        let cfg = HealthConfig {
-            command: self.health_cmd.clone().unwrap_or_default(),
-            interval: dur("health-interval", &self.health_interval)?,
-            timeout: dur("health-timeout", &self.health_timeout)?,
-            start_period: dur("health-start-period", &self.health_start_period)?,
+        Ok(options::parse_healthcheck(HealthSpec {
+            command: self.health_cmd.as_deref(),
+            interval: &self.health_interval,
+            timeout: &self.health_timeout,
+            start_period: &self.health_start_period,
             retries: self.health_retries,
-        };
-        if cfg.interval.is_zero() || cfg.timeout.is_zero() {
-            return Err(invalid(
-                "--health-interval and --health-timeout must be positive".into(),
-            ));
-        }
-        if self.no_healthcheck && self.health_cmd.is_some() {
-            return Err(invalid(
-                "--no-healthcheck conflicts with --health-* options".into(),
-            ));
-        }
-        Ok((self.health_cmd.is_some() && !self.no_healthcheck).then_some(cfg))
+            disabled: self.no_healthcheck,
+        })?)
     }
 
     /// `--pull`: fetches the image from its registry when the policy says
-    /// so (`missing`: only when it is not stored), as Docker does before
-    /// `run` and `create`. Progress goes to stderr.
+    /// so, as Docker does before `run` and `create`. Progress goes to stderr.
     pub fn ensure_image(
         &self,
         store: &tug::store::Store,
@@ -658,64 +389,14 @@ impl Args {
         let Some(image) = image else {
             return Ok(());
         };
-        // Only a name that is not in the store pulls: a damaged entry or an
-        // unreadable store is an error, never a reason to fetch something
-        // else of the same name.
-        let found = match tug::image::resolve(store, image) {
-            Ok(i) => Some(i),
-            Err(tug::Error::NoSuchImage(_)) => None,
-            Err(e) => return Err(e.into()),
-        };
-        let platform_of =
-            |i: &tug::image::Image| format!("{}/{}", i.config.os(), i.config.architecture());
-        // A stored image of another platform than --platform asks for is
-        // as good as missing.
-        let wrong_platform = match (&found, &self.platform) {
-            (Some(i), Some(p)) => !p.starts_with(&platform_of(i)),
-            _ => false,
-        };
-        let stored = found.is_some() && !wrong_platform;
-        let pull = match self.pull.as_str() {
-            "always" => true,
-            "missing" => !stored,
-            _ => false,
-        };
-        if !pull {
-            if let (true, Some(i), Some(p)) = (wrong_platform, &found, &self.platform) {
-                return Err(invalid(format!(
-                    "image with reference {image} was found but its platform ({}) does not match the specified platform ({p})",
-                    platform_of(i)
-                )));
-            }
-            return self.warn_on_foreign_platform(found.as_ref());
-        }
-        let r = tug::reference::Reference::parse(image)?;
-        if !stored {
-            eprintln!("Unable to find image '{}' locally", r.familiar());
-        }
-        for line in tug::registry::client::pull(store, &r, self.platform.as_deref())? {
-            eprintln!("{line}");
-        }
-        self.warn_on_foreign_platform(tug::image::resolve(store, image).ok().as_ref())
-    }
-
-    /// Docker's warning when an image of another architecture is run
-    /// without `--platform` asking for it.
-    fn warn_on_foreign_platform(&self, image: Option<&tug::image::Image>) -> anyhow::Result<()> {
-        let host = match std::env::consts::ARCH {
-            "x86_64" => "amd64",
-            "aarch64" => "arm64",
-            other => other,
-        };
-        if let Some(i) = image {
-            let arch = i.config.architecture().to_string();
-            if self.platform.is_none() && arch != host {
-                eprintln!(
-                    "WARNING: The requested image's platform (linux/{arch}) does not match the detected host platform (linux/{host}) and no specific platform was requested"
-                );
-            }
-        }
-        Ok(())
+        let policy = PullPolicy::parse(&self.pull)?;
+        ensure_image(store, image, policy, self.platform.as_deref(), &mut |n| {
+            eprintln!("{n}")
+        })
+        .map_err(|e| match e {
+            EnsureImageError::Core(e) => e.into(),
+            e => e.into(),
+        })
     }
 
     /// The request for the core: with `--rootfs`, IMAGE is the command.
@@ -727,21 +408,14 @@ impl Args {
         } else {
             Some(self.image_and_command[0].clone())
         };
-        match self.pull.as_str() {
-            "never" | "missing" | "always" => {}
-            p => {
-                return Err(invalid(format!(
-                    "invalid --pull policy {p:?}: want always, missing or never"
-                )))
-            }
-        }
+        PullPolicy::parse(&self.pull)?;
         Ok(Request {
             image,
             rootfs_dir: self.rootfs.clone(),
             name: self.name.clone(),
             options,
             auto_remove: self.rm,
-            restart: tug::container::RestartPolicy::parse(&self.restart)?,
+            restart: options::parse_restart(&self.restart)?,
             healthcheck: self.healthcheck()?,
         })
     }

@@ -20,11 +20,13 @@ pub mod events;
 pub mod exitcode;
 pub mod files;
 pub mod health;
+pub mod image;
 pub mod launch;
 pub mod logs;
 pub mod monitor;
 pub mod network;
 pub mod ops;
+pub mod options;
 pub mod signal;
 pub mod volume;
 
@@ -108,27 +110,9 @@ pub struct RestartPolicy {
 }
 
 impl RestartPolicy {
-    pub fn parse(s: &str) -> Result<RestartPolicy> {
-        let (name, n) = s.split_once(':').unwrap_or((s, ""));
-        let bad = || {
-            Error::Invalid(format!(
-                "invalid restart policy {s:?}: want no, always, on-failure[:N] or unless-stopped"
-            ))
-        };
-        let maximum_retry_count = if n.is_empty() {
-            0
-        } else {
-            n.parse().map_err(|_| bad())?
-        };
-        match name {
-            "no" | "always" | "unless-stopped" if n.is_empty() => {}
-            "on-failure" => {}
-            _ => return Err(bad()),
-        }
-        Ok(RestartPolicy {
-            name: name.to_string(),
-            maximum_retry_count,
-        })
+    /// Docker's syntax; see [`options::parse_restart`].
+    pub fn parse(s: &str) -> std::result::Result<RestartPolicy, options::OptionError> {
+        options::parse_restart(s)
     }
 
     /// Whether a container that exited with `code` restarts, given how many
