@@ -159,54 +159,36 @@ mod tests {
             .unwrap()
     }
 
+    /// Appends a step (a layer of `data`, or none) and loads the result.
+    fn add(
+        store: &Store,
+        base: Option<&Image>,
+        data: Option<&[u8]>,
+        by: &str,
+        edit: impl FnOnce(&mut ImageConfiguration) -> Result<()>,
+    ) -> Image {
+        let step = Step {
+            base,
+            layer: data.map(|d| blob(store, d)),
+            history: entry(by),
+            source: "test".into(),
+        };
+        let made = append_layer(store, step, edit, &[]).unwrap();
+        Image::load(store, &made.manifest, vec![]).unwrap()
+    }
+
     #[test]
     fn steps_append_layers_and_history() {
         let d = tempfile::tempdir().unwrap();
         let store = Store::open(d.path()).unwrap();
-        let first = append_layer(
-            &store,
-            Step {
-                base: None,
-                layer: Some(blob(&store, b"one")),
-                history: entry("first"),
-                source: "test".into(),
-            },
-            |c| {
-                let mut cfg = c.config().clone().unwrap_or_default();
-                cfg.set_cmd(Some(vec!["sh".into()]));
-                c.set_config(Some(cfg));
-                Ok(())
-            },
-            &[],
-        )
-        .unwrap();
-        let base = Image::load(&store, &first.manifest, vec![]).unwrap();
-        let meta = append_layer(
-            &store,
-            Step {
-                base: Some(&base),
-                layer: None,
-                history: entry("ENV A=1"),
-                source: "test".into(),
-            },
-            |_| Ok(()),
-            &[],
-        )
-        .unwrap();
-        let meta = Image::load(&store, &meta.manifest, vec![]).unwrap();
-        let second = append_layer(
-            &store,
-            Step {
-                base: Some(&meta),
-                layer: Some(blob(&store, b"two")),
-                history: entry("second"),
-                source: "test".into(),
-            },
-            |_| Ok(()),
-            &[],
-        )
-        .unwrap();
-        let img = Image::load(&store, &second.manifest, vec![]).unwrap();
+        let base = add(&store, None, Some(b"one"), "first", |c| {
+            let mut cfg = c.config().clone().unwrap_or_default();
+            cfg.set_cmd(Some(vec!["sh".into()]));
+            c.set_config(Some(cfg));
+            Ok(())
+        });
+        let meta = add(&store, Some(&base), None, "ENV A=1", |_| Ok(()));
+        let img = add(&store, Some(&meta), Some(b"two"), "second", |_| Ok(()));
         assert_eq!(img.manifest.layers().len(), 2);
         assert_eq!(img.config.rootfs().diff_ids().len(), 2);
         let rows = crate::image::inspect::history(&img);

@@ -373,6 +373,22 @@ mod tests {
         made.is_ok()
     }
 
+    /// A test that cannot set up its tree fails under CI=true, else skips.
+    fn cannot_set_up(why: &str) {
+        assert!(std::env::var_os("CI").is_none_or(|v| v != "true"), "{why}");
+        eprintln!("SKIPPED: {why}");
+    }
+
+    /// The layer tar of upper dir `d`, read with the overlay xattr `prefix`.
+    fn tar_of(d: &Path, prefix: &'static str) -> Vec<u8> {
+        let opts = UpperOptions {
+            overlay_prefix: prefix,
+            skip_mount_points: true,
+        };
+        let root = crate::fs::Root::open(d).unwrap();
+        write_tar(root.fd(), opts, Vec::new()).unwrap()
+    }
+
     /// Name, type, PAX records and link target of each entry.
     type Seen = (String, tar::EntryType, Vec<(String, Vec<u8>)>, String);
 
@@ -406,18 +422,10 @@ mod tests {
     #[test]
     fn upper_dir_becomes_an_oci_layer() {
         let d = tempfile::tempdir().unwrap();
-        let ci = std::env::var_os("CI").is_some_and(|v| v == "true");
         if !rustix::process::geteuid().is_root() || !build(d.path()) {
-            assert!(!ci, "needs root to make a 0:0 whiteout device");
-            eprintln!("SKIPPED: needs root");
-            return;
+            return cannot_set_up("needs root to make a 0:0 whiteout device");
         }
-        let opts = UpperOptions {
-            overlay_prefix: "trusted.",
-            skip_mount_points: true,
-        };
-        let root = crate::fs::Root::open(d.path()).unwrap();
-        let tar = write_tar(root.fd(), opts, Vec::new()).unwrap();
+        let tar = tar_of(d.path(), "trusted.");
         let got = entries(&tar);
         let names: Vec<&str> = got.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(
@@ -446,8 +454,7 @@ mod tests {
         assert_eq!(got[4].3, "/etc/conf");
         assert!(got[5].2.is_empty(), "overlay xattrs written: {got:?}");
         // The same tree gives the same bytes.
-        let again = write_tar(root.fd(), opts, Vec::new()).unwrap();
-        assert_eq!(tar, again);
+        assert_eq!(tar, tar_of(d.path(), "trusted."));
 
         // Applied as a layer onto a tree with the old contents: the
         // whiteout deletes, the opaque directory hides, the link holds.
@@ -478,19 +485,13 @@ mod tests {
         std::fs::write(d.path().join("etc/hostname"), "kept: not empty").unwrap();
         std::fs::write(d.path().join("gone"), "").unwrap();
         let f = std::fs::File::open(d.path().join("gone")).unwrap();
-        let ci = std::env::var_os("CI").is_some_and(|v| v == "true");
         if rfs::fsetxattr(&f, "user.overlay.whiteout", b"", rfs::XattrFlags::empty()).is_err() {
-            assert!(!ci, "no user xattrs on the temp dir's file system");
-            eprintln!("SKIPPED: no user xattrs here");
-            return;
+            return cannot_set_up("no user xattrs on the temp dir's file system");
         }
-        let opts = UpperOptions {
-            overlay_prefix: "user.",
-            skip_mount_points: true,
-        };
-        let root = crate::fs::Root::open(d.path()).unwrap();
-        let tar = write_tar(root.fd(), opts, Vec::new()).unwrap();
-        let names: Vec<String> = entries(&tar).into_iter().map(|e| e.0).collect();
+        let names: Vec<String> = entries(&tar_of(d.path(), "user."))
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
         assert_eq!(names, ["etc", "etc/hostname", ".wh.gone"]);
     }
 }
