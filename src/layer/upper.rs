@@ -237,6 +237,13 @@ impl<W: Write> UpperTar<W> {
         if self.opts.skip_mount_points && self.stand_in(e, t)? {
             return Ok(());
         }
+        if e.name.as_bytes().starts_with(b".wh.") {
+            // It would read as a whiteout (or an opaque marker) in the layer.
+            return Err(io::Error::other(format!(
+                "/{}: a name starting with .wh. cannot be kept in a layer",
+                e.rel.display()
+            )));
+        }
         if t == FileType::CharacterDevice && st.stx_rdev_major == 0 && st.stx_rdev_minor == 0 {
             return self.marker(&whiteout_of(e.rel), st);
         }
@@ -493,5 +500,11 @@ mod tests {
             .map(|e| e.0)
             .collect();
         assert_eq!(names, ["etc", "etc/hostname", ".wh.gone"]);
+        // A file the container named like a marker is refused, not
+        // turned into one.
+        std::fs::write(d.path().join("etc/.wh..wh..opq"), "").unwrap();
+        let root = crate::fs::Root::open(d.path()).unwrap();
+        let err = write_tar(root.fd(), UpperOptions::for_current_user(), Vec::new()).unwrap_err();
+        assert!(err.to_string().contains(".wh."), "{err}");
     }
 }
