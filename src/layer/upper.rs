@@ -2,8 +2,9 @@
 //! step) changed, written as an OCI layer tar. Whiteouts (0:0 character
 //! devices, or zero-size files carrying the `overlay.whiteout` xattr)
 //! become `.wh.<name>` entries, directories marked `overlay.opaque=y` get a
-//! `.wh..wh..opq` entry, overlay's own xattrs are never written, other
-//! xattrs go into PAX `SCHILY.xattr.*` records, hard links stay links.
+//! `.wh..wh..opq` entry, overlay's own xattrs (and SELinux labels) are
+//! never written, other xattrs go into PAX `SCHILY.xattr.*` records, hard
+//! links stay links.
 //!
 //! The walk is descriptor-based (`fs::in_root::walk`): it never follows a
 //! symlink nor enters another mount, and names are sorted, so the same
@@ -192,8 +193,12 @@ fn xattrs(e: &Entry<'_>) -> io::Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-fn is_overlay_attr(name: &str) -> bool {
-    name.starts_with("trusted.overlay.") || name.starts_with("user.overlay.")
+/// Xattrs that describe the host, not the file: overlay's own (they would
+/// steer an overlay mount) and SELinux labels (host policy).
+fn is_host_attr(name: &str) -> bool {
+    name.starts_with("trusted.overlay.")
+        || name.starts_with("user.overlay.")
+        || name == "security.selinux"
 }
 
 impl<W: Write> UpperTar<W> {
@@ -264,7 +269,7 @@ impl<W: Write> UpperTar<W> {
         }
         let kept: Vec<(String, &[u8])> = attrs
             .iter()
-            .filter(|(k, _)| !is_overlay_attr(k))
+            .filter(|(k, _)| !is_host_attr(k))
             .map(|(k, v)| (format!("SCHILY.xattr.{k}"), v.as_slice()))
             .collect();
         self.b
