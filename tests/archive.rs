@@ -324,3 +324,57 @@ fn kill_9_during_a_big_load_then_load_again() {
         "temp files left"
     );
 }
+
+/// An image tug committed (the base image's layer plus the container's
+/// upper dir, with a whiteout and an opaque directory) runs under podman,
+/// read straight from tug's store as an OCI layout.
+#[test]
+fn podman_runs_an_image_tug_committed() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    if !have("podman") || !is_root() {
+        skip!("podman is not installed (or not root)");
+    }
+    let s = Scenario::new();
+    s.tug(["import", tar.to_str().unwrap(), "bb:1"]).succeeds();
+    s.tug([
+        "run",
+        "--name",
+        "c",
+        "bb:1",
+        "sh",
+        "-c",
+        "rm /bin/vi && rm -rf /home && mkdir /home && echo new > /home/new",
+    ])
+    .succeeds();
+    s.tug(["commit", "c", "committed:1"]).succeeds();
+    // podman names the image after the layout's path, which must be
+    // lowercase: reach the store through a link of such a name.
+    let layout = std::env::temp_dir().join(format!("tug-layout-{}", std::process::id()));
+    let _ = std::fs::remove_file(&layout);
+    std::os::unix::fs::symlink(s.store(), &layout).unwrap();
+    let mut c = podman(&s.path().join("podman"));
+    c.args([
+        "run",
+        "--rm",
+        // This host's hard limits are below podman's defaults.
+        "--ulimit",
+        "nofile=1024:1024",
+        "--ulimit",
+        "nproc=1024:1024",
+    ])
+    .arg(format!(
+        "oci:{}:docker.io/library/committed:1",
+        layout.display()
+    ))
+    .args(["sh", "-c", "ls /home; test -e /bin/vi || echo vi gone"]);
+    let out = c.output().unwrap();
+    let _ = std::fs::remove_file(&layout);
+    assert!(
+        out.status.success(),
+        "{c:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "new\nvi gone\n");
+}

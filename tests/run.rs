@@ -1325,6 +1325,86 @@ fn commit_makes_an_image_that_runs() {
     }
 }
 
+/// issue 11 item 1 and issue 9: `commit` takes the container's writable
+/// layer, on top of its image's layers: a deleted file is whited out, a
+/// replaced directory hides its old contents (opaque), owners are the
+/// container's (rootless too), and `history` shows the image's entries
+/// plus the commit's.
+#[test]
+fn commit_takes_the_writable_layer() {
+    for (s, _) in scenarios() {
+        let Some(img) = imported_image(&s) else {
+            skip!("busybox-static missing")
+        };
+        s.tug([
+            "run",
+            "--name",
+            "one",
+            "-u",
+            "0",
+            img,
+            "sh",
+            "-c",
+            "mkdir /data && echo 1 > /data/old1 && echo 2 > /data/old2",
+        ])
+        .succeeds();
+        s.tug(["commit", "one", "layered:1"]).succeeds();
+        s.tug([
+            "run",
+            "-d",
+            "--name",
+            "two",
+            "-u",
+            "0",
+            "layered:1",
+            "sleep",
+            "100",
+        ])
+        .succeeds();
+        s.tug([
+            "exec",
+            "two",
+            "sh",
+            "-c",
+            "rm /bin/vi && rm -rf /data && mkdir /data && echo new > /data/new && chown 33:33 /data/new",
+        ])
+        .succeeds();
+        // Running: frozen meanwhile where a freezer exists.
+        s.tug(["commit", "-m", "replaced /data", "two", "layered:2"])
+            .succeeds();
+        let layers = |name: &str| {
+            s.tug(["inspect", "-f", "{{len .RootFS.Layers}}", name])
+                .succeeds()
+                .stdout()
+                .trim()
+                .to_string()
+        };
+        assert_eq!(layers("layered:1"), "2");
+        assert_eq!(layers("layered:2"), "3");
+        s.tug([
+            "run",
+            "--rm",
+            "-u",
+            "0",
+            "layered:2",
+            "sh",
+            "-c",
+            "ls /data; stat -c %u /data/new; test -e /bin/vi || echo vi gone; echo $FOO",
+        ])
+        .succeeds()
+        .stdout_is("new\n33\nvi gone\nbar\n");
+        let h = s
+            .tug(["history", "--format", "{{.Comment}}", "layered:2"])
+            .succeeds()
+            .stdout();
+        let h: Vec<&str> = h.lines().collect();
+        assert_eq!(h.len(), 3, "{h:?}");
+        assert_eq!(h[0], "replaced /data");
+        assert!(h[2].starts_with("Imported from"), "{h:?}");
+        s.tug(["rm", "-f", "one", "two"]).succeeds();
+    }
+}
+
 #[test]
 fn hosts_dns_device_flags() {
     for (s, rootfs) in scenarios() {

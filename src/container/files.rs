@@ -335,10 +335,6 @@ fn host_source(p: &Path, follow: bool) -> Result<(Root, OsString)> {
     Ok((Root::open(dir).at(dir)?, name.to_os_string()))
 }
 
-/// `commit`: the container's filesystem as a new image (one full layer: an
-/// [`export`], which never crosses into proc, sys, dev, volumes or binds,
-/// so a running container commits too), its
-/// config carried over (CMD, ENV, WORKDIR, USER), then `changes` applied.
 /// What `commit` adds to the container's files.
 #[derive(Debug, Clone, Default)]
 pub struct CommitOptions {
@@ -349,6 +345,79 @@ pub struct CommitOptions {
     pub pause: bool,
 }
 
+/// The container's command, without the `--init` wrapper.
+fn container_args(spec: &oci_spec::runtime::Spec) -> Vec<String> {
+    let args = spec
+        .process()
+        .as_ref()
+        .and_then(|p| p.args().clone())
+        .unwrap_or_default();
+    args.into_iter()
+        .skip_while(|a| a == crate::runtime::mini_init::PATH)
+        .collect()
+}
+
+/// The committed image's runtime config, as Docker's commit makes it: the
+/// image's config with the container's command (entrypoint and cmd as the
+/// container ran them), environment, working directory and user; then
+/// `changes`.
+fn commit_config(
+    base: Option<&oci_spec::image::Config>,
+    r: &Record,
+    spec: &oci_spec::runtime::Spec,
+    changes: &[String],
+) -> Result<oci_spec::image::Config> {
+    let mut c = base.cloned().unwrap_or_default();
+    let o = &r.options;
+    match (&o.entrypoint, base) {
+        (Some(e), _) => {
+            c.set_entrypoint((!e.is_empty()).then(|| vec![e.clone()]));
+            c.set_cmd((!o.command.is_empty()).then(|| o.command.clone()));
+        }
+        // The image's entrypoint stays; the command given replaces CMD.
+        (None, Some(_)) if !o.command.is_empty() => {
+            c.set_cmd(Some(o.command.clone()));
+        }
+        (None, Some(_)) => {}
+        // No image (`--rootfs`): the command is what ran.
+        (None, None) => {
+            c.set_cmd(Some(container_args(spec)));
+        }
+    }
+    if let Some(p) = spec.process() {
+        let env: Vec<String> = p
+            .env()
+            .iter()
+            .flatten()
+            .filter(|e| !e.starts_with("HOSTNAME="))
+            .cloned()
+            .collect();
+        c.set_env(Some(env));
+        c.set_working_dir(Some(p.cwd().display().to_string()));
+        match (&o.user, base) {
+            (Some(u), _) => {
+                c.set_user(Some(u.clone()));
+            }
+            (None, Some(_)) => {}
+            (None, None) => {
+                c.set_user(Some(p.user().uid().to_string()));
+            }
+        }
+    }
+    for ch in changes {
+        crate::image::changes::apply_change(&mut c, ch)?;
+    }
+    Ok(c)
+}
+
+/// `commit`: the container's changes as a new image. An overlay container
+/// commits its image's layers plus one new layer, its upper directory
+/// (whiteouts and opaque directories as OCI markers; see
+/// `layer::upper`); a `--rootfs DIR` container or a flattened copy commits
+/// one full layer (an [`export`], which never crosses into proc, sys, dev,
+/// volumes or binds). Running containers are frozen meanwhile where a
+/// freezer exists (`--pause`). The config is carried over (see
+/// [`commit_config`]), the history is the image's plus the commit's entry.
 pub fn commit(
     store: &crate::store::Store,
     r: &Record,
@@ -356,45 +425,97 @@ pub fn commit(
     opts: &CommitOptions,
 ) -> Result<crate::image::import::Imported> {
     let spec = crate::container::launch::load_spec(store, &r.id)?;
-    let mut all = Vec::new();
-    if let Some(p) = spec.process() {
-        let args = p.args().clone().unwrap_or_default();
-        let args: Vec<String> = args
-            .into_iter()
-            .skip_while(|a| a == crate::runtime::mini_init::PATH)
-            .collect();
-        all.push(format!(
-            "CMD {}",
-            serde_json::to_string(&args).map_err(|e| Error::json("cmd", e))?
-        ));
-        for e in p.env().iter().flatten() {
-            if !e.starts_with("HOSTNAME=") {
-                all.push(format!("ENV {e}"));
-            }
+    let base = match (&r.rootfs, &r.manifest_digest) {
+        (RootfsSource::Overlay { .. }, Some(d)) => {
+            let d = d
+                .parse()
+                .map_err(|_| Error::Invalid(format!("bad manifest digest {d}")))?;
+            Some(crate::image::Image::load(store, &d, Vec::new())?)
         }
-        all.push(format!("WORKDIR {}", p.cwd().display()));
-        if let Some(u) = &r.options.user {
-            all.push(format!("USER {u}"));
-        } else {
-            all.push(format!("USER {}", p.user().uid()));
-        }
+        _ => None,
+    };
+    let config = commit_config(
+        base.as_ref().and_then(|b| b.config.config().as_ref()),
+        r,
+        &spec,
+        &opts.changes,
+    )?;
+    if crate::paths::is_rootless() && base.is_some() {
+        // The upper dir's files belong to subordinate ids: read them as
+        // root of the session's user namespace, where their owners are
+        // the container's ids.
+        crate::net::session::join(store.root())?;
     }
-    all.extend(opts.changes.iter().cloned());
     // Docker pauses the container while committing (`--pause=true`), so
     // the layer is consistent; without a freezer (rootless without a
     // delegated cgroup) the walk goes on with it running.
     let pause = opts.pause && r.init_alive() && !r.paused;
     let paused = pause && crate::container::ops::set_frozen(store, r, true).is_ok();
+    let result = match (&r.rootfs, &base) {
+        (RootfsSource::Overlay { upper, .. }, Some(base)) => {
+            commit_upper(store, r, &spec, upper, base, config, names, opts)
+        }
+        _ => commit_whole(store, r, config, names, opts),
+    };
+    if paused {
+        crate::container::ops::set_frozen(store, r, false)?;
+    }
+    result
+}
+
+/// An overlay container: the image plus a layer from the upper directory.
+#[allow(clippy::too_many_arguments)]
+fn commit_upper(
+    store: &crate::store::Store,
+    r: &Record,
+    spec: &oci_spec::runtime::Spec,
+    upper: &Path,
+    base: &crate::image::Image,
+    config: oci_spec::image::Config,
+    names: &[crate::reference::Reference],
+    opts: &CommitOptions,
+) -> Result<crate::image::import::Imported> {
+    let _lock = store.lock_shared()?;
+    let layer =
+        crate::layer::store_upper(store, upper, crate::layer::UpperOptions::for_current_user())?;
+    let mut history = oci_spec::image::History::default();
+    history.set_created_by(Some(container_args(spec).join(" ")));
+    history.set_comment(opts.message.clone());
+    crate::image::write::append_layer(
+        store,
+        crate::image::write::Step {
+            base: Some(base),
+            layer: Some(layer),
+            history,
+            source: format!("commit of container {}", r.short_id()),
+        },
+        |c| {
+            c.set_config(Some(config));
+            Ok(())
+        },
+        names,
+    )
+}
+
+/// A container without image layers: its whole filesystem as one layer.
+fn commit_whole(
+    store: &crate::store::Store,
+    r: &Record,
+    config: oci_spec::image::Config,
+    names: &[crate::reference::Reference],
+    opts: &CommitOptions,
+) -> Result<crate::image::import::Imported> {
     let tmp = store.tmp_path("commit");
     let result = (|| {
         export_file(store, r, &tmp)?;
         let mut f = std::fs::File::open(&tmp).at(&tmp)?;
-        crate::image::import::import(
+        crate::image::import::import_config(
             store,
             &mut f,
             names,
+            config,
             &crate::image::import::ImportOptions {
-                changes: all,
+                changes: Vec::new(),
                 message: opts.message.clone(),
                 platform: None,
                 source: format!("commit of container {}", r.short_id()),
@@ -402,8 +523,5 @@ pub fn commit(
         )
     })();
     let _ = std::fs::remove_file(&tmp);
-    if paused {
-        crate::container::ops::set_frozen(store, r, false)?;
-    }
     result
 }

@@ -5,15 +5,12 @@
 
 use std::io::{self, Read, Write};
 
-use oci_spec::image::{
-    Config, DescriptorBuilder, HistoryBuilder, ImageConfigurationBuilder, ImageManifestBuilder,
-    MediaType, RootFsBuilder,
-};
+use oci_spec::image::{Config, DescriptorBuilder, HistoryBuilder, MediaType};
 use sha2::{Digest as _, Sha256};
 
 use super::changes::apply_change;
 use crate::error::{Error, Result};
-use crate::layer::{decompress, tar_error};
+use crate::layer::{decompress, tar_error, LayerBlob};
 use crate::reference::Reference;
 use crate::store::{BlobWriter, Digest, Store};
 
@@ -156,6 +153,18 @@ pub fn import(
     for c in &opts.changes {
         apply_change(&mut config, c)?;
     }
+    import_config(store, input, names, config, opts)
+}
+
+/// [`import`] with the runtime config already made (`opts.changes` are not
+/// applied again).
+pub fn import_config(
+    store: &Store,
+    input: &mut dyn Read,
+    names: &[Reference],
+    mut config: Config,
+    opts: &ImportOptions,
+) -> Result<Imported> {
     let (mut os, mut arch) = host_platform();
     let mut variant = None;
     if let Some(p) = &opts.platform {
@@ -177,63 +186,42 @@ pub fn import(
 
     let _lock = store.lock_shared()?;
     let progress = crate::progress::bytes_bar("Importing");
-    let (layer, layer_size, diff_id, media) = store_layer(store, input, progress.as_ref())?;
+    let (digest, size, diff_id, media) = store_layer(store, input, progress.as_ref())?;
     if let Some(p) = &progress {
         p.finish_and_clear();
     }
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     let comment = opts
         .message
         .clone()
         .unwrap_or_else(|| format!("Imported from {}", opts.source));
     let history = HistoryBuilder::default()
-        .created(now.clone())
         .created_by(String::new())
         .comment(comment)
         .build()
         .map_err(|e| Error::Invalid(e.to_string()))?;
-    let rootfs = RootFsBuilder::default()
-        .typ("layers")
-        .diff_ids(vec![diff_id.to_string()])
-        .build()
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    let mut cb = ImageConfigurationBuilder::default()
-        .created(now)
-        .architecture(arch.as_str())
-        .os(os.as_str())
-        .config(config)
-        .rootfs(rootfs)
-        .history(vec![history]);
-    if let Some(v) = variant {
-        cb = cb.variant(v);
-    }
-    let image_config = cb.build().map_err(|e| Error::Invalid(e.to_string()))?;
-    let (config_digest, config_size, config_bytes) = store.put_json(&image_config)?;
-    super::validate::config(&opts.source, &config_bytes, 1)?;
-    let manifest = ImageManifestBuilder::default()
-        .schema_version(2u32)
-        .media_type(MediaType::ImageManifest)
-        .config(descriptor(
-            MediaType::ImageConfig,
-            &config_digest,
-            config_size,
-        )?)
-        .layers(vec![descriptor(
-            MediaType::Other(media.to_string()),
-            &layer,
-            layer_size,
-        )?])
-        .build()
-        .map_err(|e| Error::Invalid(e.to_string()))?;
-    let (manifest_digest, manifest_size, _) = store.put_json(&manifest)?;
-    store.tag_image(
-        &descriptor(MediaType::ImageManifest, &manifest_digest, manifest_size)?,
+    let step = super::write::Step {
+        base: None,
+        layer: Some(LayerBlob {
+            digest,
+            size,
+            diff_id,
+            media_type: media.to_string(),
+        }),
+        history,
+        source: opts.source.clone(),
+    };
+    super::write::append_layer(
+        store,
+        step,
+        |c| {
+            c.set_os(os.as_str().into());
+            c.set_architecture(arch.as_str().into());
+            c.set_variant(variant);
+            c.set_config(Some(config));
+            Ok(())
+        },
         names,
-    )?;
-    Ok(Imported {
-        id: config_digest,
-        manifest: manifest_digest,
-    })
+    )
 }
 
 /// A descriptor for a stored blob.

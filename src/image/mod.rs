@@ -10,6 +10,7 @@ pub mod remove;
 pub mod summary;
 pub mod usage;
 pub mod validate;
+pub mod write;
 
 use oci_spec::image::{ImageConfiguration, ImageManifest};
 
