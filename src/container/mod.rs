@@ -26,6 +26,7 @@ pub mod monitor;
 pub mod network;
 pub mod ops;
 pub mod signal;
+pub mod stdio;
 pub mod volume;
 
 use std::path::{Path, PathBuf};
