@@ -360,9 +360,10 @@ pub fn spawn(store: &Store, mut r: Record, io: Io, warn: impl Fn(&str)) -> Resul
 
 impl Running {
     /// Reads its piped stdout and stderr to their end, handing `sink` each
-    /// line (see [`stdio::pump_lines`]).
+    /// line (see [`stdio::pump_lines`]). A piped stdin stays as it is: the
+    /// caller closes it (`self.stdin.take()`) when the container must see
+    /// the end of its input.
     pub fn pump_lines(&mut self, sink: impl FnMut(OutputStream, &[u8])) {
-        drop(self.stdin.take());
         stdio::pump_lines([self.stdout.take(), self.stderr.take()], sink);
     }
 
