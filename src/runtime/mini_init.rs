@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicI32, Ordering};
 /// Where the init binary appears inside the container.
 pub const PATH: &str = "/dev/tug-init";
 
+/// The command, for the signal handler. Process-wide on purpose: this runs
+/// as a container's pid 1, in a process of its own with exactly one command.
 static CHILD: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn forward(sig: libc::c_int) {
