@@ -311,3 +311,32 @@ impl Drop for Blocked {
         self.restore();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn a_signal_goes_to_every_registered_container_until_its_guard_drops() {
+        let spawn = || std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let (mut a, mut b, mut c) = (spawn(), spawn(), spawn());
+        let fa = Forwarding::to(a.id() as i32);
+        let fb = Forwarding::to(b.id() as i32);
+        let fc = Forwarding::to(c.id() as i32);
+        drop(fc);
+        // SAFETY: raise takes no pointers; the handler forwards SIGUSR1 to
+        // the registered pids.
+        unsafe { libc::raise(libc::SIGUSR1) };
+        assert_eq!(a.wait().unwrap().signal(), Some(libc::SIGUSR1));
+        assert_eq!(b.wait().unwrap().signal(), Some(libc::SIGUSR1));
+        drop((fa, fb));
+        assert!(c.try_wait().unwrap().is_none(), "an unregistered pid got it");
+        let _ = c.kill();
+        let _ = c.wait();
+        let own = [a.id(), b.id(), c.id()].map(|p| p as i32);
+        assert!(FORWARD_TO
+            .iter()
+            .all(|s| !own.contains(&s.load(Ordering::Relaxed))));
+    }
+}
