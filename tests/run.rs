@@ -900,6 +900,35 @@ fn init_forwards_signals_to_the_command() {
     }
 }
 
+/// A SIGTERM sent the moment the init has exec'd (before `tug run` learnt
+/// that it did, before the init installed its handlers) still reaches the
+/// command: it waits, blocked, for the forwarders instead of killing tug or
+/// being dropped by a pid 1 without a handler.
+#[test]
+fn a_signal_sent_as_the_init_starts_is_forwarded() {
+    for (s, rootfs) in scenarios() {
+        for _ in 0..5 {
+            let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
+            run.cmd
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .stdin(Stdio::null());
+            let child = run.cmd.spawn().unwrap();
+            let tug_pid = child.id();
+            wait_for("the init", || {
+                children_of(tug_pid).iter().any(|k| {
+                    std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                        .is_ok_and(|c| c.starts_with("/dev/tug-init"))
+                })
+            });
+            // SAFETY: signalling the child this test spawned.
+            unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(143), "{out:?}");
+        }
+    }
+}
+
 #[test]
 fn seccomp_profile_from_a_file() {
     for (s, rootfs) in scenarios() {

@@ -35,6 +35,13 @@ pub fn main(args: &[String]) -> i32 {
     else {
         return 125;
     };
+    // Signals that arrive before the handlers are in place wait for them:
+    // as pid 1 of its namespace, an init without a handler would drop a
+    // signal sent from outside (the forwarded SIGTERM of `tug run`). `tug
+    // run` starts us with its forwarded signals already blocked.
+    let forwarded =
+        || (1..32).filter(|s| !matches!(*s, libc::SIGKILL | libc::SIGSTOP | libc::SIGCHLD));
+    crate::runtime::process::block_signals(forwarded());
     // SAFETY: fork of a single-threaded process.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
@@ -42,6 +49,7 @@ pub fn main(args: &[String]) -> i32 {
         return 125;
     }
     if pid == 0 {
+        crate::runtime::process::unblock_all();
         let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
         ptrs.push(std::ptr::null());
         // SAFETY: NUL-terminated strings and a NULL-terminated array that
@@ -58,10 +66,7 @@ pub fn main(args: &[String]) -> i32 {
         unsafe { libc::_exit(code) }
     }
     CHILD.store(pid, Ordering::Relaxed);
-    for sig in 1..32 {
-        if matches!(sig, libc::SIGKILL | libc::SIGSTOP | libc::SIGCHLD) {
-            continue;
-        }
+    for sig in forwarded() {
         // SAFETY: a handler that only calls kill(2); the struct is zeroed
         // then filled.
         unsafe {
@@ -72,6 +77,7 @@ pub fn main(args: &[String]) -> i32 {
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
     }
+    crate::runtime::process::unblock_all();
     loop {
         let mut status = 0;
         // SAFETY: waitpid writes one int we own.

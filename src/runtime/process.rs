@@ -125,7 +125,12 @@ pub fn start(l: &Launch) -> Result<Init> {
         )));
     }
     if pid == 0 {
-        blocked.restore();
+        // tug's own mini init gets the signals still blocked, as pending
+        // ones: it unblocks them once its handlers are in place (as pid 1
+        // of its namespace it would drop one that came before).
+        if !runs_mini_init(l.spec) {
+            blocked.restore();
+        }
         drop(go_w);
         drop(rep_r);
         init::run(&ctx, go_r, rep_w);
@@ -174,6 +179,15 @@ pub fn start(l: &Launch) -> Result<Init> {
             "the container's init sent garbage".into(),
         ))),
     }
+}
+
+/// Whether the container's command is tug's mini init (`--init`).
+fn runs_mini_init(spec: &Spec) -> bool {
+    spec.process()
+        .as_ref()
+        .and_then(|p| p.args().as_ref())
+        .and_then(|a| a.first())
+        .is_some_and(|a| a == crate::runtime::mini_init::PATH)
 }
 
 fn kill_and_reap(pid: i32) {
@@ -285,17 +299,8 @@ struct Blocked {
 
 impl Blocked {
     fn forwarded() -> Blocked {
-        // SAFETY: sigset_t values we own, fully initialised by
-        // sigemptyset/sigaddset before use; pthread_sigmask only writes `old`.
-        unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            let mut old: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            for sig in FORWARDED {
-                libc::sigaddset(&mut set, *sig);
-            }
-            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
-            Blocked { old }
+        Blocked {
+            old: set_mask(libc::SIG_BLOCK, FORWARDED.iter().copied()),
         }
     }
 
@@ -312,6 +317,35 @@ impl Drop for Blocked {
     }
 }
 
+/// Applies `how` (SIG_BLOCK, SIG_SETMASK) with `sigs` to the calling
+/// thread's signal mask; returns the previous mask.
+fn set_mask(how: libc::c_int, sigs: impl IntoIterator<Item = libc::c_int>) -> libc::sigset_t {
+    // SAFETY: sigset_t values we own, initialised by sigemptyset/sigaddset
+    // before use; pthread_sigmask only writes `old`.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in sigs {
+            libc::sigaddset(&mut set, sig);
+        }
+        libc::pthread_sigmask(how, &set, &mut old);
+        old
+    }
+}
+
+/// Blocks `sigs` in the calling thread until `unblock_all` (the mini init,
+/// while it installs its handlers).
+pub(crate) fn block_signals(sigs: impl IntoIterator<Item = libc::c_int>) {
+    set_mask(libc::SIG_BLOCK, sigs);
+}
+
+/// Unblocks every signal in the calling thread (the mini init, once its
+/// handlers are in place, and in its command's process).
+pub(crate) fn unblock_all() {
+    set_mask(libc::SIG_SETMASK, []);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,7 +353,12 @@ mod tests {
 
     #[test]
     fn a_signal_goes_to_every_registered_container_until_its_guard_drops() {
-        let spawn = || std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let spawn = || {
+            std::process::Command::new("sleep")
+                .arg("30")
+                .spawn()
+                .unwrap()
+        };
         let (mut a, mut b, mut c) = (spawn(), spawn(), spawn());
         let fa = Forwarding::to(a.id() as i32);
         let fb = Forwarding::to(b.id() as i32);
@@ -331,7 +370,10 @@ mod tests {
         assert_eq!(a.wait().unwrap().signal(), Some(libc::SIGUSR1));
         assert_eq!(b.wait().unwrap().signal(), Some(libc::SIGUSR1));
         drop((fa, fb));
-        assert!(c.try_wait().unwrap().is_none(), "an unregistered pid got it");
+        assert!(
+            c.try_wait().unwrap().is_none(),
+            "an unregistered pid got it"
+        );
         let _ = c.kill();
         let _ = c.wait();
         let own = [a.id(), b.id(), c.id()].map(|p| p as i32);
