@@ -872,28 +872,36 @@ fn top_pause_rename_restart_prune() {
     }
 }
 
+/// `run --init -- sleep 30`, SIGTERM to tug once its init has exec'd (and,
+/// with `forked`, started the command); tug's exit status.
+fn terminate_an_init_container(s: &Scenario, rootfs: &std::path::Path, forked: bool) -> i32 {
+    let mut run = s.tug(run_args(rootfs, &["--init", "--", "sleep", "30"]));
+    run.cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    let child = run.cmd.spawn().unwrap();
+    let tug_pid = child.id();
+    wait_for("the init", || {
+        children_of(tug_pid).iter().any(|k| {
+            std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                .is_ok_and(|c| c.starts_with("/dev/tug-init"))
+                && (!forked || !children_of(*k).is_empty())
+        })
+    });
+    // SAFETY: signalling the child this test spawned.
+    unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    out.status
+        .code()
+        .unwrap_or_else(|| panic!("tug died: {out:?}"))
+}
+
 #[test]
 fn init_forwards_signals_to_the_command() {
     for (s, rootfs) in scenarios() {
-        let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
-        run.cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .stdin(Stdio::null());
-        let child = run.cmd.spawn().unwrap();
-        let tug_pid = child.id();
-        wait_for("the init", || {
-            children_of(tug_pid).iter().any(|k| {
-                std::fs::read_to_string(format!("/proc/{k}/cmdline"))
-                    .is_ok_and(|c| c.starts_with("/dev/tug-init"))
-                    && !children_of(*k).is_empty()
-            })
-        });
-        // SAFETY: signalling the child this test spawned.
-        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
-        let out = child.wait_with_output().unwrap();
         // sleep has no handler: SIGTERM kills it, as without an init it would not.
-        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        assert_eq!(terminate_an_init_container(&s, &rootfs, true), 143);
         s.tug(run_args(&rootfs, &["--init", "--", "sh", "-c", "exit 6"]))
             .run()
             .code_is(6);
@@ -908,23 +916,7 @@ fn init_forwards_signals_to_the_command() {
 fn a_signal_sent_as_the_init_starts_is_forwarded() {
     for (s, rootfs) in scenarios() {
         for _ in 0..5 {
-            let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
-            run.cmd
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .stdin(Stdio::null());
-            let child = run.cmd.spawn().unwrap();
-            let tug_pid = child.id();
-            wait_for("the init", || {
-                children_of(tug_pid).iter().any(|k| {
-                    std::fs::read_to_string(format!("/proc/{k}/cmdline"))
-                        .is_ok_and(|c| c.starts_with("/dev/tug-init"))
-                })
-            });
-            // SAFETY: signalling the child this test spawned.
-            unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
-            let out = child.wait_with_output().unwrap();
-            assert_eq!(out.status.code(), Some(143), "{out:?}");
+            assert_eq!(terminate_an_init_container(&s, &rootfs, false), 143);
         }
     }
 }

@@ -282,13 +282,6 @@ impl Drop for Forwarding {
     }
 }
 
-/// Waits for the container's init, forwarding signals to it; returns its
-/// exit code (128+N when killed by signal N).
-pub fn wait_forwarding(pid: i32) -> i32 {
-    let _forwarding = Forwarding::to(pid);
-    reap(pid)
-}
-
 /// The calling thread's signal mask with the `FORWARDED` signals blocked;
 /// restores the previous mask when dropped. `start` holds one across the
 /// clone so that a signal arriving before the forwarder is installed waits
