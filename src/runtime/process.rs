@@ -334,7 +334,8 @@ pub(crate) fn block_signals(sigs: impl IntoIterator<Item = libc::c_int>) {
 }
 
 /// Unblocks every signal in the calling thread (the mini init, once its
-/// handlers are in place, and in its command's process).
+/// handlers are in place, and in its command's process; a process forked
+/// during `start`, such as the rootless port relay).
 pub(crate) fn unblock_all() {
     set_mask(libc::SIG_SETMASK, []);
 }
