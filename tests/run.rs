@@ -872,31 +872,52 @@ fn top_pause_rename_restart_prune() {
     }
 }
 
+/// `run --init -- sleep 30`, SIGTERM to tug once its init has exec'd (and,
+/// with `forked`, started the command); tug's exit status.
+fn terminate_an_init_container(s: &Scenario, rootfs: &std::path::Path, forked: bool) -> i32 {
+    let mut run = s.tug(run_args(rootfs, &["--init", "--", "sleep", "30"]));
+    run.cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(Stdio::null());
+    let child = run.cmd.spawn().unwrap();
+    let tug_pid = child.id();
+    wait_for("the init", || {
+        children_of(tug_pid).iter().any(|k| {
+            std::fs::read_to_string(format!("/proc/{k}/cmdline"))
+                .is_ok_and(|c| c.starts_with("/dev/tug-init"))
+                && (!forked || !children_of(*k).is_empty())
+        })
+    });
+    // SAFETY: signalling the child this test spawned.
+    unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
+    let out = child.wait_with_output().unwrap();
+    out.status
+        .code()
+        .unwrap_or_else(|| panic!("tug died: {out:?}"))
+}
+
 #[test]
 fn init_forwards_signals_to_the_command() {
     for (s, rootfs) in scenarios() {
-        let mut run = s.tug(run_args(&rootfs, &["--init", "--", "sleep", "30"]));
-        run.cmd
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .stdin(Stdio::null());
-        let child = run.cmd.spawn().unwrap();
-        let tug_pid = child.id();
-        wait_for("the init", || {
-            children_of(tug_pid).iter().any(|k| {
-                std::fs::read_to_string(format!("/proc/{k}/cmdline"))
-                    .is_ok_and(|c| c.starts_with("/dev/tug-init"))
-                    && !children_of(*k).is_empty()
-            })
-        });
-        // SAFETY: signalling the child this test spawned.
-        unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
-        let out = child.wait_with_output().unwrap();
         // sleep has no handler: SIGTERM kills it, as without an init it would not.
-        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        assert_eq!(terminate_an_init_container(&s, &rootfs, true), 143);
         s.tug(run_args(&rootfs, &["--init", "--", "sh", "-c", "exit 6"]))
             .run()
             .code_is(6);
+    }
+}
+
+/// A SIGTERM sent the moment the init has exec'd (before `tug run` learnt
+/// that it did, before the init installed its handlers) still reaches the
+/// command: it waits, blocked, for the forwarders instead of killing tug or
+/// being dropped by a pid 1 without a handler.
+#[test]
+fn a_signal_sent_as_the_init_starts_is_forwarded() {
+    for (s, rootfs) in scenarios() {
+        for _ in 0..5 {
+            assert_eq!(terminate_an_init_container(&s, &rootfs, false), 143);
+        }
     }
 }
 
@@ -2103,6 +2124,115 @@ fn rootless_image_containers_run_on_overlay() {
         .stdout_is("made\n");
     s.tug(["rm", "-f", "c"]).succeeds();
     assert!(!dir.exists(), "rm left {}", dir.display());
+}
+
+/// Set (to the store) in the copy of this test binary that runs
+/// `library_runs_two_containers_with_captured_prefixed_output` in process.
+const IN_PROCESS_STORE: &str = "TUG_TEST_IN_PROCESS_STORE";
+const IN_PROCESS_ROOTFS: &str = "TUG_TEST_IN_PROCESS_ROOTFS";
+
+/// The core as a library (what the builder and Compose do): two containers
+/// started from one process, both running at once, their stdout and stderr
+/// captured line by line and prefixed separately; tug's own stdout is
+/// untouched and nothing of theirs reaches it. The containers are cloned
+/// from a copy of this test binary running only this test, since the clone
+/// wants a process without other busy threads.
+#[test]
+fn library_runs_two_containers_with_captured_prefixed_output() {
+    if let Some(store) = std::env::var_os(IN_PROCESS_STORE) {
+        let rootfs = std::env::var_os(IN_PROCESS_ROOTFS).unwrap();
+        return two_captured_containers(store.into(), rootfs.into());
+    }
+    for (s, rootfs) in scenarios().into_iter().filter(|(s, _)| !s.is_rootless()) {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "library_runs_two_containers_with_captured_prefixed_output",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env(IN_PROCESS_STORE, s.store())
+            .env(IN_PROCESS_ROOTFS, &rootfs)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+        for line in ["a1", "a-err", "b1", "b2", "a2 go"] {
+            assert!(
+                !stdout.lines().chain(stderr.lines()).any(|l| l == line),
+                "{line} escaped the capture:\n{stdout}\n{stderr}"
+            );
+        }
+        assert!(s.tug(["ps", "-aq"]).succeeds().stdout().trim().is_empty());
+    }
+}
+
+fn two_captured_containers(store: PathBuf, rootfs: PathBuf) {
+    use tug::container::launch::{self, Request};
+    use tug::container::stdio::{Io, OutputStream, Stdio as Io1};
+    let our_stdout = std::fs::read_link("/proc/self/fd/1").unwrap();
+    let store = tug::store::Store::open(store).unwrap();
+    let create = |script: &str| {
+        launch::create(
+            &store,
+            &Request {
+                image: None,
+                rootfs_dir: Some(rootfs.clone()),
+                name: None,
+                options: tug::runtime::spec::RunOptions {
+                    command: vec!["sh".into(), "-c".into(), script.into()],
+                    ..Default::default()
+                },
+                auto_remove: true,
+                restart: Default::default(),
+                healthcheck: None,
+            },
+        )
+        .unwrap()
+    };
+    let captured = |stdin| Io {
+        stdin,
+        stdout: Io1::Pipe,
+        stderr: Io1::Pipe,
+    };
+    let no_warning = |w: &str| panic!("warning: {w}");
+    // a waits for a line on its stdin, sent once b has run and exited: both
+    // are started, and alive, at once.
+    let a_script = "echo a1; echo a-err >&2; read x; echo a2 $x; exit 3";
+    let b_script = "echo b1; echo b2 >&2";
+    let mut a = launch::spawn(&store, create(a_script), captured(Io1::Pipe), no_warning).unwrap();
+    let mut b = launch::spawn(&store, create(b_script), captured(Io1::Null), no_warning).unwrap();
+    let mut lines = Vec::new();
+    fn prefix<'a>(
+        lines: &'a mut Vec<String>,
+        tag: &'a str,
+    ) -> impl FnMut(OutputStream, &[u8]) + 'a {
+        move |s, l| lines.push(format!("{tag}{s:?}: {}", String::from_utf8_lossy(l)))
+    }
+    b.pump_lines(prefix(&mut lines, "[b] "));
+    assert_eq!(b.wait(&store), 0);
+    let to_a = a.stdin.take().unwrap();
+    rustix::io::write(&to_a, b"go\n").unwrap();
+    drop(to_a);
+    a.pump_lines(prefix(&mut lines, "[a] "));
+    assert_eq!(a.wait(&store), 3);
+    // Lines keep their order within a stream, not across the two.
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "[a] Stderr: a-err",
+            "[a] Stdout: a1",
+            "[a] Stdout: a2 go",
+            "[b] Stderr: b2",
+            "[b] Stdout: b1",
+        ]
+    );
+    assert_eq!(std::fs::read_link("/proc/self/fd/1").unwrap(), our_stdout);
+    assert!(tug::container::list(&store).unwrap().is_empty());
 }
 
 /// An exec failure says what is wrong: a dynamic program whose loader is

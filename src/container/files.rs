@@ -44,12 +44,18 @@ pub fn rootfs_dir(r: &Record) -> Result<PathBuf> {
                     return Ok(p);
                 }
             }
-            static MOUNTED: std::sync::OnceLock<std::result::Result<PathBuf, String>> =
-                std::sync::OnceLock::new();
-            MOUNTED
-                .get_or_init(|| mount_private(lower, upper, work).map_err(|e| e.to_string()))
-                .clone()
-                .map_err(Error::Invalid)
+            // Mounted once per container for the life of this process
+            // (the mount namespace is the process's own), keyed by the
+            // container's upper dir so that several containers can be read.
+            type Mounted = Vec<(PathBuf, std::result::Result<PathBuf, String>)>;
+            static MOUNTED: std::sync::Mutex<Mounted> = std::sync::Mutex::new(Vec::new());
+            let mut mounted = MOUNTED.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, m)) = mounted.iter().find(|(u, _)| u == upper) {
+                return m.clone().map_err(Error::Invalid);
+            }
+            let m = mount_private(lower, upper, work).map_err(|e| e.to_string());
+            mounted.push((upper.clone(), m.clone()));
+            m.map_err(Error::Invalid)
         }
     }
 }

@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
 use chrono::Utc;
 
+use crate::container::stdio::{self, Io, OutputStream, Stdio};
 use crate::container::{self, network, volume, Record, Status};
 use crate::error::{Error, IoContext, Result};
 use crate::runtime::cgroups::Cgroup;
@@ -306,31 +307,157 @@ pub fn load_spec(store: &Store, id: &str) -> Result<oci_spec::runtime::Spec> {
     serde_json::from_slice(&data).map_err(|e| Error::json(p.display().to_string(), e))
 }
 
+/// How the container's standard streams are wired at start.
+pub enum Streams {
+    /// It gets ours as they are.
+    Inherit,
+    /// `-t`: the pty peer becomes its controlling terminal and streams.
+    Tty(RawFd),
+    /// These become its stdin, stdout and stderr (set up in its own
+    /// process: ours are never touched).
+    Fds([RawFd; 3]),
+}
+
+/// A container this process started: its init (our child), the rootless
+/// port relay it owns and, when asked for, our signals forwarded to it.
+/// Hand it back to `exited` once the init is reaped.
+pub struct Started {
+    pub pid: i32,
+    relay: Option<i32>,
+    forwarding: Option<process::Forwarding>,
+}
+
+impl Started {
+    /// Waits for the init; its exit code (128+N when killed by signal N).
+    pub fn reap(&self) -> i32 {
+        process::reap(self.pid)
+    }
+
+    /// The rootless port relay it owns, for `network::stopped`.
+    pub fn relay(&self) -> Option<i32> {
+        self.relay
+    }
+}
+
 /// Starts a created container and waits for it in the foreground, with
-/// signals forwarded. Returns the container's exit code. Must be called
-/// while the process is single-threaded (see runtime::process).
+/// signals forwarded and its output to ours (through the log when it keeps
+/// one). Returns the container's exit code. Must be called while the
+/// process is single-threaded (see runtime::process).
 pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Result<i32> {
     let outcome = start_and_wait(store, &mut r, &warn);
-    if r.auto_remove {
-        container::remove(store, &r);
-        container::remove_anonymous_volumes(store, &r);
-    } else if r.status != Status::Created || outcome.is_ok() {
-        r.cgroup.remove();
-        let _ = container::save(store, &r);
-    }
+    settle(store, &r, outcome.is_ok());
     outcome
+}
+
+/// After a foreground run: `--rm` removes the container, else its final
+/// state is kept.
+fn settle(store: &Store, r: &Record, ok: bool) {
+    if r.auto_remove {
+        container::remove(store, r);
+        container::remove_anonymous_volumes(store, r);
+    } else if r.status != Status::Created || ok {
+        r.cgroup.remove();
+        let _ = container::save(store, r);
+    }
+}
+
+/// A container started by [`spawn`], with the caller's ends of the
+/// streams it asked to be piped.
+pub struct Running {
+    pub record: Record,
+    pub started: Started,
+    /// The write end of its stdin (`Stdio::Pipe`).
+    pub stdin: Option<OwnedFd>,
+    /// The read ends of its stdout and stderr (`Stdio::Pipe`).
+    pub stdout: Option<OwnedFd>,
+    pub stderr: Option<OwnedFd>,
+}
+
+/// Starts a created container with its streams as `io` says, our signals
+/// forwarded to it (unless `--sig-proxy=false`); the caller reads its
+/// output and then calls [`Running::wait`]. Several may run at once from
+/// one process; each `spawn` must happen while the process is
+/// single-threaded (see runtime::process). Nothing of ours is redirected.
+pub fn spawn(store: &Store, mut r: Record, io: Io, warn: impl Fn(&str)) -> Result<Running> {
+    let (child, [stdin, stdout, stderr]) = io.open()?;
+    let fds = [0, 1, 2].map(|i| child[i].as_raw_fd());
+    let (forward, quiet) = (!r.options.no_sig_proxy, r.auto_remove);
+    let started = start(store, &mut r, &warn, quiet, Streams::Fds(fds), forward);
+    drop(child);
+    match started {
+        Ok(started) => Ok(Running {
+            record: r,
+            started,
+            stdin,
+            stdout,
+            stderr,
+        }),
+        Err(e) => {
+            settle(store, &r, false);
+            Err(e)
+        }
+    }
+}
+
+impl Running {
+    /// Reads its piped stdout and stderr to their end, handing `sink` each
+    /// line (see [`stdio::pump_lines`]). A piped stdin stays as it is: the
+    /// caller closes it (`self.stdin.take()`) when the container must see
+    /// the end of its input.
+    pub fn pump_lines(&mut self, sink: impl FnMut(OutputStream, &[u8])) {
+        stdio::pump_lines([self.stdout.take(), self.stderr.take()], sink);
+    }
+
+    /// Waits for the container to exit, records it (and removes it with
+    /// `--rm`); its exit code.
+    pub fn wait(self, store: &Store) -> i32 {
+        let Running {
+            mut record,
+            started,
+            ..
+        } = self;
+        let code = started.reap();
+        exited(store, &mut record, started, code);
+        settle(store, &record, true);
+        code
+    }
+}
+
+/// Runs a created container with no input and its stdout and stderr
+/// captured: `sink` gets each line as it comes (a builder prefixes them and
+/// keeps the last few). Returns its exit code.
+pub fn run_captured(
+    store: &Store,
+    r: Record,
+    sink: impl FnMut(OutputStream, &[u8]),
+    warn: impl Fn(&str),
+) -> Result<i32> {
+    let mut running = spawn(
+        store,
+        r,
+        Io {
+            stdin: Stdio::Null,
+            stdout: Stdio::Pipe,
+            stderr: Stdio::Pipe,
+        },
+        warn,
+    )?;
+    running.pump_lines(sink);
+    Ok(running.wait(store))
 }
 
 /// Starts a created (or exited) container: cgroups, seccomp, the clone.
 /// Records it running (saved unless `quiet_rm`, a foreground `--rm` that
-/// nobody else needs to see). Returns the init's pid.
+/// nobody else needs to see). `forward` passes our signals on to it while
+/// the returned handle lives.
 pub fn start(
     store: &Store,
     r: &mut Record,
     warn: &impl Fn(&str),
     quiet_rm: bool,
-    tty: Option<std::os::fd::RawFd>,
-) -> Result<i32> {
+    streams: Streams,
+    forward: bool,
+) -> Result<Started> {
     let spec = load_spec(store, &r.id)?;
     // Room for the exit status while there is room (see `exitcode`).
     let _ = container::exitcode::reserve(store, &r.id);
@@ -377,25 +504,38 @@ pub fn start(
         }
         _ => None,
     };
+    let relay = std::cell::Cell::new(None);
     let started = process::start(&process::Launch {
         spec: &spec,
         rootfs: &r.rootfs,
         seccomp: &filters,
         mapping: &r.mapping,
         cgroup: &r.cgroup,
-        tty,
+        tty: match streams {
+            Streams::Tty(peer) => Some(peer),
+            _ => None,
+        },
+        stdio: match streams {
+            Streams::Fds(fds) => Some(fds),
+            _ => None,
+        },
+        forward_signals: forward,
         join_netns: other_netns.as_ref().map(|f| f.as_raw_fd()),
-        network: &|pid| network::attach(store, r, pid),
+        network: &|pid| {
+            relay.set(network::attach(store, r, pid)?);
+            Ok(())
+        },
     });
-    let pid = match started {
-        Ok(pid) => pid,
+    let init = match started {
+        Ok(init) => init,
         Err(e) => {
-            network::stopped(store, r);
+            network::stopped(store, r, relay.get());
             r.cgroup.remove();
             r.cgroup = Cgroup::default();
             return Err(e);
         }
     };
+    let pid = init.pid;
     r.status = Status::Running;
     r.pid = Some(pid);
     r.pid_start = container::proc_start_time(pid);
@@ -414,7 +554,11 @@ pub fn start(
         container::save(store, r)?;
     }
     container::events::emit(store, r, "start", &[]);
-    Ok(pid)
+    Ok(Started {
+        pid,
+        relay: relay.get(),
+        forwarding: init.forwarding,
+    })
 }
 
 fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
@@ -429,9 +573,11 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
             r.options.log_max_file,
         )?)
     };
-    let code = if r.options.tty {
+    let forward = !r.options.no_sig_proxy;
+    let (started, code) = if r.options.tty {
         let pty = crate::runtime::tty::open()?;
-        let pid = start(store, r, warn, r.auto_remove, Some(pty.peer.as_raw_fd()))?;
+        let peer = Streams::Tty(pty.peer.as_raw_fd());
+        let started = start(store, r, warn, r.auto_remove, peer, forward)?;
         drop(pty.peer);
         crate::runtime::tty::relay(&pty.master, r.options.interactive, &mut |data| {
             if let Some(l) = log.as_mut() {
@@ -441,14 +587,14 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
         if let Some(l) = log.as_mut() {
             l.flush_stream(0);
         }
-        process::wait_forwarding(pid)
+        let code = started.reap();
+        (started, code)
     } else if log.is_some() || crate::runtime::relay::any_terminal() {
         // Output through us: for the log, and never the caller's terminal
         // in the container's hands (see runtime::relay).
-        let (pid, relay) = start_relayed(store, r, warn)?;
-        if !r.options.no_sig_proxy {
-            process::forward_signals(pid);
-        }
+        let relay = crate::runtime::relay::Relay::new(r.options.interactive)?;
+        let fds = Streams::Fds(relay.child_fds());
+        let started = start(store, r, warn, r.auto_remove, fds, forward)?;
         relay.pump(|i, data| {
             if let Some(l) = log.as_mut() {
                 if data.is_empty() {
@@ -458,21 +604,23 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
                 }
             }
         });
-        if r.options.no_sig_proxy {
-            process::reap(pid)
-        } else {
-            process::wait_forwarding(pid)
-        }
+        let code = started.reap();
+        (started, code)
     } else {
-        let pid = start(store, r, warn, r.auto_remove, None)?;
-        if r.options.no_sig_proxy {
-            process::reap(pid)
-        } else {
-            process::wait_forwarding(pid)
-        }
+        let started = start(store, r, warn, r.auto_remove, Streams::Inherit, forward)?;
+        let code = started.reap();
+        (started, code)
     };
+    exited(store, r, started, code);
+    Ok(code)
+}
+
+/// Once the init of `started` is reaped with `code`: records the exit,
+/// releases the network (and the port relay) and stops forwarding.
+fn exited(store: &Store, r: &mut Record, started: Started, code: i32) {
+    drop(started.forwarding);
     let _ = container::exitcode::record(store, &r.id, code);
-    network::stopped(store, r);
+    network::stopped(store, r, started.relay);
     r.status = Status::Exited;
     r.pid = None;
     r.monitor_pid = None;
@@ -483,35 +631,4 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
         container::events::emit(store, r, "oom", &[]);
     }
     container::events::emit(store, r, "die", &[("exitCode", code.to_string())]);
-    Ok(code)
-}
-
-/// Starts the container with its standard streams on pipes (see
-/// `runtime::relay`); the caller pumps them to ours and into the log.
-fn start_relayed(
-    store: &Store,
-    r: &mut Record,
-    warn: &impl Fn(&str),
-) -> Result<(i32, crate::runtime::relay::Relay)> {
-    let relay = crate::runtime::relay::Relay::new(r.options.interactive)?;
-    let saved = [0, 1, 2].map(|fd| {
-        // SAFETY: fd 0, 1 and 2 stay open for the life of the process.
-        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        rustix::io::fcntl_dupfd_cloexec(fd, 3).map_err(|e| Error::io("dup", e.into()))
-    });
-    let [Ok(in0), Ok(out1), Ok(err2)] = saved else {
-        return Err(Error::Invalid("dup of the standard streams failed".into()));
-    };
-    let onto = |from: RawFd, to: i32| {
-        // SAFETY: dup2 onto one of this process's standard descriptors.
-        unsafe { libc::dup2(from, to) };
-    };
-    for (fd, from) in relay.child_fds().into_iter().enumerate() {
-        onto(from, fd as i32);
-    }
-    let started = start(store, r, warn, r.auto_remove, None);
-    for (fd, from) in [&in0, &out1, &err2].into_iter().enumerate() {
-        onto(from.as_raw_fd(), fd as i32);
-    }
-    Ok((started?, relay))
 }

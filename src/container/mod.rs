@@ -28,6 +28,7 @@ pub mod network;
 pub mod ops;
 pub mod options;
 pub mod signal;
+pub mod stdio;
 pub mod volume;
 
 use std::path::{Path, PathBuf};

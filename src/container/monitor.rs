@@ -10,7 +10,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -105,11 +105,6 @@ pub fn spawn(store: &Store, id: &str) -> Result<Vec<String>> {
     let report: StartReport = serde_json::from_str(text.trim())
         .map_err(|_| Error::Invalid("the container's monitor died before starting it".into()))?;
     report.into_result()
-}
-
-fn dup_onto(fd: impl AsFd, target: i32) {
-    // SAFETY: dup2 onto a standard descriptor of this process.
-    unsafe { libc::dup2(fd.as_fd().as_raw_fd(), target) };
 }
 
 /// The FIFO `attach` writes a detached `-i` container's input to:
@@ -347,22 +342,29 @@ pub fn main(store: &Store, id: &str) -> i32 {
         } else {
             None
         };
-        dup_onto(&out_w, 1);
-        dup_onto(&err_w, 2);
-        if r.options.interactive && pty.is_none() {
-            dup_onto(&in_r, 0);
-        }
+        // The container's streams are given to it explicitly; ours stay
+        // on /dev/null.
+        let streams = match &pty {
+            Some(p) => launch::Streams::Tty(p.peer.as_raw_fd()),
+            None => launch::Streams::Fds([
+                if r.options.interactive {
+                    in_r.as_raw_fd()
+                } else {
+                    devnull.as_raw_fd()
+                },
+                out_w.as_raw_fd(),
+                err_w.as_raw_fd(),
+            ]),
+        };
         let warnings = std::cell::RefCell::new(Vec::new());
         let started = launch::start(
             store,
             &mut r,
             &|w: &str| warnings.borrow_mut().push(w.to_string()),
             false,
-            pty.as_ref().map(|p| p.peer.as_raw_fd()),
+            streams,
+            false,
         );
-        dup_onto(&devnull, 0);
-        dup_onto(&devnull, 1);
-        dup_onto(&devnull, 2);
         drop(out_w);
         drop(err_w);
         drop(in_r);
@@ -376,8 +378,8 @@ pub fn main(store: &Store, id: &str) -> i32 {
             }
             None => (out_r, r.options.interactive.then_some(in_w)),
         };
-        let pid = match started {
-            Ok(pid) => pid,
+        let started = match started {
+            Ok(started) => started,
             Err(e) => {
                 send(StartReport::from_error(&e));
                 if let Ok(mut r) = container::load(store, id) {
@@ -401,10 +403,10 @@ pub fn main(store: &Store, id: &str) -> i32 {
         };
         pump(store, id, out_r, err_r, feed, &mut log);
         drop(input);
-        let code = process::reap(pid);
+        let code = started.reap();
         let _ = container::exitcode::record(store, id, code);
         let mut r = container::load(store, id).unwrap_or(r);
-        container::network::stopped(store, &r);
+        container::network::stopped(store, &r, started.relay());
         r.status = Status::Exited;
         r.pid = None;
         r.exit_code = Some(code);

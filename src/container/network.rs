@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicI32, Ordering};
 
 use crate::container::Record;
 use crate::error::{Error, Result};
@@ -12,9 +11,6 @@ use crate::net::ports::{parse_container_ports, PortBinding};
 use crate::net::{attach, hosts, record as netrec, Endpoint};
 use crate::runtime::spec::{NetworkMode, RunOptions};
 use crate::store::Store;
-
-/// The rootless port relay of the container this process started.
-static RELAY: AtomicI32 = AtomicI32::new(0);
 
 /// Ports a container exposes: the image's EXPOSE and `--expose`, as
 /// `PORT/proto` keys.
@@ -254,9 +250,11 @@ pub fn allocate(
 
 /// At start, between clone and exec: takes addresses (released when the
 /// container last stopped), joins the networks and publishes ports.
-pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<()> {
+/// Returns the pid of the rootless port relay it started, if any: the
+/// caller owns it and hands it to `stopped`.
+pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<Option<i32>> {
     if r.options.network != NetworkMode::Bridge {
-        return Ok(());
+        return Ok(None);
     }
     let names: Vec<String> = r.options.networks.iter().map(|n| n.name.clone()).collect();
     let dir = crate::container::dir(store, &r.id);
@@ -276,19 +274,17 @@ pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<()> {
             .map(|e| e.ip)
             .ok_or_else(|| Error::Invalid("the container lost its address".into()))?;
         let listeners = crate::net::forward::bind(&ports, ip)?;
-        if let Some(relay) = crate::net::forward::spawn(listeners)? {
-            RELAY.store(relay, Ordering::Relaxed);
-        }
+        return crate::net::forward::spawn(listeners);
     }
-    Ok(())
+    Ok(None)
 }
 
-/// When the container stopped: the relay goes, its endpoints go idle and
-/// give back their addresses (a fixed `--ip` stays reserved), as Docker
-/// releases an address when a container stops.
-pub fn stopped(store: &Store, r: &Record) {
+/// When the container stopped: its port relay (from `attach`) goes, its
+/// endpoints go idle and give back their addresses (a fixed `--ip` stays
+/// reserved), as Docker releases an address when a container stops.
+pub fn stopped(store: &Store, r: &Record, relay: Option<i32>) {
     release_addresses(store, r);
-    stopped_links(store, r);
+    stopped_links(store, r, relay);
 }
 
 fn release_addresses(store: &Store, r: &Record) {
@@ -307,9 +303,8 @@ fn release_addresses(store: &Store, r: &Record) {
 }
 
 /// The relay goes and the endpoints go idle.
-fn stopped_links(store: &Store, r: &Record) {
-    let relay = RELAY.swap(0, Ordering::Relaxed);
-    if relay > 0 {
+fn stopped_links(store: &Store, r: &Record, relay: Option<i32>) {
+    if let Some(relay) = relay.filter(|p| *p > 0) {
         crate::net::forward::stop(relay);
     }
     if r.options.network == NetworkMode::Bridge {

@@ -212,11 +212,11 @@ pub fn exec(store: &Store, r: &Record, o: &ExecOptions) -> Result<i32> {
     if let Some(m) = master {
         crate::runtime::tty::relay(&m, o.interactive, &mut |_| {});
     }
+    let _forwarding = process::Forwarding::to(pid);
     if let Some(relay) = relay {
-        process::forward_signals(pid);
         relay.pump(|_, _| {});
     }
-    Ok(process::wait_forwarding(pid))
+    Ok(process::reap(pid))
 }
 
 /// Renames a container (names stay unique: under the containers lock).

@@ -67,6 +67,8 @@ pub fn spawn(listeners: Listeners) -> Result<Option<i32>> {
     }
     // SAFETY: prctl with an integer argument; dies when the parent does.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };
+    // Forked while `process::start` holds the forwarded signals blocked.
+    crate::runtime::process::unblock_all();
     release_inherited_fds(&listeners, ns);
     let code = match relay(listeners, ns) {
         Ok(()) => 0,

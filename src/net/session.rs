@@ -21,6 +21,10 @@ use crate::error::{Error, Result};
 use crate::store::{LockGuard, LockMode};
 use crate::userns::IdMapping;
 
+/// The session's network namespace. Process-wide because joining the
+/// session is: it moves this whole process into the session's user
+/// namespace (`paths::joined`), once, whatever number of containers it
+/// then starts.
 static NETNS: OnceLock<OwnedFd> = OnceLock::new();
 
 /// True once this process joined the session (it is then uid 0 of the

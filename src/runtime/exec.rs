@@ -18,6 +18,7 @@ use seccompiler::BpfProgram;
 use crate::error::{Error, Result};
 use crate::runtime::cgroups::Cgroup;
 use crate::runtime::message::{self, Message};
+use crate::runtime::relay::use_streams;
 use crate::runtime::{guard, init};
 
 pub struct ExecRequest<'a> {
@@ -164,15 +165,4 @@ fn detach_streams() -> std::result::Result<(), String> {
         .map_err(|e| format!("/dev/null: {e}"))?;
     let fd = null.as_raw_fd();
     use_streams([fd, fd, fd])
-}
-
-/// In the forked child: `fds` become its stdin, stdout and stderr.
-fn use_streams(fds: [RawFd; 3]) -> std::result::Result<(), String> {
-    for (to, from) in fds.into_iter().enumerate() {
-        // SAFETY: dup2 of a descriptor we hold onto our own standard ones.
-        if unsafe { libc::dup2(from, to as i32) } < 0 {
-            return Err(format!("dup2: {}", std::io::Error::last_os_error()));
-        }
-    }
-    Ok(())
 }

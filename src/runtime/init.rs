@@ -30,6 +30,8 @@ pub struct InitContext<'a> {
     pub join_netns: Option<std::os::fd::RawFd>,
     /// The pty peer to make the controlling terminal (`-t`).
     pub tty: Option<std::os::fd::RawFd>,
+    /// Otherwise, the descriptors to make our stdin, stdout and stderr.
+    pub stdio: Option<[std::os::fd::RawFd; 3]>,
 }
 
 type R<T = ()> = std::result::Result<T, String>;
@@ -81,6 +83,8 @@ fn prepare(ctx: &InitContext) -> R {
     let spec = ctx.spec;
     if let Some(peer) = ctx.tty {
         crate::runtime::tty::attach(peer)?;
+    } else if let Some(fds) = ctx.stdio {
+        crate::runtime::relay::use_streams(fds)?;
     }
     if let Some(h) = spec.hostname() {
         io(

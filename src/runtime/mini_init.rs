@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicI32, Ordering};
 /// Where the init binary appears inside the container.
 pub const PATH: &str = "/dev/tug-init";
 
+/// The command, for the signal handler. Process-wide on purpose: this runs
+/// as a container's pid 1, in a process of its own with exactly one command.
 static CHILD: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn forward(sig: libc::c_int) {
@@ -33,6 +35,13 @@ pub fn main(args: &[String]) -> i32 {
     else {
         return 125;
     };
+    // Signals that arrive before the handlers are in place wait for them:
+    // as pid 1 of its namespace, an init without a handler would drop a
+    // signal sent from outside (the forwarded SIGTERM of `tug run`). `tug
+    // run` starts us with its forwarded signals already blocked.
+    let forwarded =
+        || (1..32).filter(|s| !matches!(*s, libc::SIGKILL | libc::SIGSTOP | libc::SIGCHLD));
+    crate::runtime::process::block_signals(forwarded());
     // SAFETY: fork of a single-threaded process.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
@@ -40,6 +49,7 @@ pub fn main(args: &[String]) -> i32 {
         return 125;
     }
     if pid == 0 {
+        crate::runtime::process::unblock_all();
         let mut ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
         ptrs.push(std::ptr::null());
         // SAFETY: NUL-terminated strings and a NULL-terminated array that
@@ -56,10 +66,7 @@ pub fn main(args: &[String]) -> i32 {
         unsafe { libc::_exit(code) }
     }
     CHILD.store(pid, Ordering::Relaxed);
-    for sig in 1..32 {
-        if matches!(sig, libc::SIGKILL | libc::SIGSTOP | libc::SIGCHLD) {
-            continue;
-        }
+    for sig in forwarded() {
         // SAFETY: a handler that only calls kill(2); the struct is zeroed
         // then filled.
         unsafe {
@@ -70,6 +77,7 @@ pub fn main(args: &[String]) -> i32 {
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
     }
+    crate::runtime::process::unblock_all();
     loop {
         let mut status = 0;
         // SAFETY: waitpid writes one int we own.

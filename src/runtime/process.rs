@@ -27,6 +27,13 @@ pub struct Launch<'a> {
     pub cgroup: &'a Cgroup,
     /// The pty peer for `-t`.
     pub tty: Option<std::os::fd::RawFd>,
+    /// Without `tty`: what the container gets as its stdin, stdout and
+    /// stderr (the init puts them in place in its own process); None
+    /// passes ours on as they are.
+    pub stdio: Option<[std::os::fd::RawFd; 3]>,
+    /// Forward the `FORWARDED` signals we receive to the container's init
+    /// (the sig-proxy), for as long as the returned [`Init`] lives.
+    pub forward_signals: bool,
     /// `--network container:NAME`: the namespace to join instead of a new one.
     pub join_netns: Option<std::os::fd::RawFd>,
     /// Wires the container's network namespace (given the init's pid)
@@ -57,10 +64,23 @@ pub fn clone_flags(spec: &Spec) -> libc::c_ulong {
     flags
 }
 
-/// Starts the container's init and returns its host pid once its command
-/// runs. Errors: CommandNotFound / CommandNotRunnable when the exec failed,
+/// A started container's init, owned by whoever waits for it.
+pub struct Init {
+    /// Its host pid (our child: reap it with [`reap`]).
+    pub pid: i32,
+    /// Our signals forwarded to it, when asked for.
+    pub forwarding: Option<Forwarding>,
+}
+
+/// Starts the container's init and returns it once its command runs.
+/// Errors: CommandNotFound / CommandNotRunnable when the exec failed,
 /// Invalid with the init's reason when setting up failed.
-pub fn start(l: &Launch) -> Result<i32> {
+///
+/// The forwarded signals are blocked in this thread from before the clone
+/// until the forwarder is installed, so one that arrives in between is
+/// passed on rather than killing us (the init unblocks them at once).
+pub fn start(l: &Launch) -> Result<Init> {
+    let blocked = Blocked::forwarded();
     let mut flags = clone_flags(l.spec);
     if crate::paths::joined() {
         // Already in the rootless session's user namespace.
@@ -79,6 +99,7 @@ pub fn start(l: &Launch) -> Result<i32> {
         new_netns: flags & libc::CLONE_NEWNET as libc::c_ulong != 0,
         join_netns: l.join_netns,
         tty: l.tty,
+        stdio: l.stdio,
     };
     // SAFETY: clone without a new stack behaves as fork; this process is
     // single-threaded (see the module doc), so the child may run Rust code.
@@ -104,6 +125,12 @@ pub fn start(l: &Launch) -> Result<i32> {
         )));
     }
     if pid == 0 {
+        // tug's own mini init gets the signals still blocked, as pending
+        // ones: it unblocks them once its handlers are in place (as pid 1
+        // of its namespace it would drop one that came before).
+        if !runs_mini_init(l.spec) {
+            blocked.restore();
+        }
         drop(go_w);
         drop(rep_r);
         init::run(&ctx, go_r, rep_w);
@@ -128,7 +155,11 @@ pub fn start(l: &Launch) -> Result<i32> {
     let _ = go_w.send(&Message::Joined);
     drop(go_w);
     match rep_r.recv() {
-        Ok(None) => Ok(pid),
+        Ok(None) => {
+            let forwarding = l.forward_signals.then(|| Forwarding::to(pid));
+            drop(blocked);
+            Ok(Init { pid, forwarding })
+        }
         Ok(Some(Message::ExecFailed { errno, command })) => {
             reap(pid);
             Err(match errno {
@@ -148,6 +179,15 @@ pub fn start(l: &Launch) -> Result<i32> {
             "the container's init sent garbage".into(),
         ))),
     }
+}
+
+/// Whether the container's command is tug's mini init (`--init`).
+fn runs_mini_init(spec: &Spec) -> bool {
+    spec.process()
+        .as_ref()
+        .and_then(|p| p.args().as_ref())
+        .and_then(|a| a.first())
+        .is_some_and(|a| a == crate::runtime::mini_init::PATH)
 }
 
 fn kill_and_reap(pid: i32) {
@@ -178,13 +218,20 @@ pub fn reap(pid: i32) -> i32 {
     }
 }
 
-static FORWARD_TO: AtomicI32 = AtomicI32::new(0);
+/// The pids our forwarded signals go to. A signal handler can only reach
+/// process-wide state, so this one table stays static; it has room for
+/// several containers (a builder or Compose waits for many from one
+/// process) and each waiter owns its slot through a [`Forwarding`] guard.
+static FORWARD_TO: [AtomicI32; FORWARD_SLOTS] = [const { AtomicI32::new(0) }; FORWARD_SLOTS];
+const FORWARD_SLOTS: usize = 64;
 
 extern "C" fn forward(sig: libc::c_int) {
-    let pid = FORWARD_TO.load(Ordering::Relaxed);
-    if pid > 0 {
-        // SAFETY: kill is async-signal-safe.
-        unsafe { libc::kill(pid, sig) };
+    for slot in &FORWARD_TO {
+        let pid = slot.load(Ordering::Relaxed);
+        if pid > 0 {
+            // SAFETY: kill is async-signal-safe.
+            unsafe { libc::kill(pid, sig) };
+        }
     }
 }
 
@@ -198,27 +245,134 @@ pub const FORWARDED: &[libc::c_int] = &[
     libc::SIGUSR2,
 ];
 
-/// Waits for the container's init, forwarding signals to it; returns its
-/// exit code (128+N when killed by signal N).
-pub fn wait_forwarding(pid: i32) -> i32 {
-    forward_signals(pid);
-    let code = reap(pid);
-    FORWARD_TO.store(0, Ordering::Relaxed);
-    code
+/// While alive, the `FORWARDED` signals this process receives also go to
+/// `pid`. Dropping it stops that.
+pub struct Forwarding {
+    slot: Option<usize>,
 }
 
-/// From now on, the `FORWARDED` signals we receive go to `pid`.
-pub fn forward_signals(pid: i32) {
-    FORWARD_TO.store(pid, Ordering::Relaxed);
-    for sig in FORWARDED {
-        // SAFETY: installs a handler that only calls kill(2); the sigaction
-        // struct is fully initialised.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = forward as *const () as usize;
-            sa.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut sa.sa_mask);
-            libc::sigaction(*sig, &sa, std::ptr::null_mut());
+impl Forwarding {
+    /// Registers `pid` and installs the forwarding handler. With every
+    /// slot taken, `pid` is not forwarded to (and the others still are).
+    pub fn to(pid: i32) -> Forwarding {
+        let slot = FORWARD_TO.iter().position(|s| {
+            s.compare_exchange(0, pid, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        });
+        for sig in FORWARDED {
+            // SAFETY: installs a handler that only calls kill(2); the
+            // sigaction struct is fully initialised.
+            unsafe {
+                let mut sa: libc::sigaction = std::mem::zeroed();
+                sa.sa_sigaction = forward as *const () as usize;
+                sa.sa_flags = libc::SA_RESTART;
+                libc::sigemptyset(&mut sa.sa_mask);
+                libc::sigaction(*sig, &sa, std::ptr::null_mut());
+            }
         }
+        Forwarding { slot }
+    }
+}
+
+impl Drop for Forwarding {
+    fn drop(&mut self) {
+        if let Some(i) = self.slot {
+            FORWARD_TO[i].store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The calling thread's signal mask with the `FORWARDED` signals blocked;
+/// restores the previous mask when dropped. `start` holds one across the
+/// clone so that a signal arriving before the forwarder is installed waits
+/// for it instead of killing us (the child restores the old mask first).
+struct Blocked {
+    old: libc::sigset_t,
+}
+
+impl Blocked {
+    fn forwarded() -> Blocked {
+        Blocked {
+            old: set_mask(libc::SIG_BLOCK, FORWARDED.iter().copied()),
+        }
+    }
+
+    /// Puts the saved mask back (in the clone child, or at drop).
+    fn restore(&self) {
+        // SAFETY: `old` came from pthread_sigmask.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut()) };
+    }
+}
+
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        self.restore();
+    }
+}
+
+/// Applies `how` (SIG_BLOCK, SIG_SETMASK) with `sigs` to the calling
+/// thread's signal mask; returns the previous mask.
+fn set_mask(how: libc::c_int, sigs: impl IntoIterator<Item = libc::c_int>) -> libc::sigset_t {
+    // SAFETY: sigset_t values we own, initialised by sigemptyset/sigaddset
+    // before use; pthread_sigmask only writes `old`.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in sigs {
+            libc::sigaddset(&mut set, sig);
+        }
+        libc::pthread_sigmask(how, &set, &mut old);
+        old
+    }
+}
+
+/// Blocks `sigs` in the calling thread until `unblock_all` (the mini init,
+/// while it installs its handlers).
+pub(crate) fn block_signals(sigs: impl IntoIterator<Item = libc::c_int>) {
+    set_mask(libc::SIG_BLOCK, sigs);
+}
+
+/// Unblocks every signal in the calling thread (the mini init, once its
+/// handlers are in place, and in its command's process; a process forked
+/// during `start`, such as the rootless port relay).
+pub(crate) fn unblock_all() {
+    set_mask(libc::SIG_SETMASK, []);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn a_signal_goes_to_every_registered_container_until_its_guard_drops() {
+        let spawn = || {
+            std::process::Command::new("sleep")
+                .arg("30")
+                .spawn()
+                .unwrap()
+        };
+        let (mut a, mut b, mut c) = (spawn(), spawn(), spawn());
+        let fa = Forwarding::to(a.id() as i32);
+        let fb = Forwarding::to(b.id() as i32);
+        let fc = Forwarding::to(c.id() as i32);
+        drop(fc);
+        // SAFETY: raise takes no pointers; the handler forwards SIGUSR1 to
+        // the registered pids.
+        unsafe { libc::raise(libc::SIGUSR1) };
+        assert_eq!(a.wait().unwrap().signal(), Some(libc::SIGUSR1));
+        assert_eq!(b.wait().unwrap().signal(), Some(libc::SIGUSR1));
+        drop((fa, fb));
+        assert!(
+            c.try_wait().unwrap().is_none(),
+            "an unregistered pid got it"
+        );
+        let _ = c.kill();
+        let _ = c.wait();
+        let own = [a.id(), b.id(), c.id()].map(|p| p as i32);
+        assert!(FORWARD_TO
+            .iter()
+            .all(|s| !own.contains(&s.load(Ordering::Relaxed))));
     }
 }

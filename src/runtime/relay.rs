@@ -174,3 +174,25 @@ fn write_all(fd: impl AsFd, mut data: &[u8]) -> bool {
     }
     true
 }
+
+/// In a forked child (the container's process, never tug itself): `fds`
+/// become its stdin, stdout and stderr. Each is first copied above 2, so
+/// that one of them being 0, 1 or 2 already cannot be overwritten before
+/// it is used; the copies are close-on-exec.
+pub fn use_streams(fds: [RawFd; 3]) -> std::result::Result<(), String> {
+    let err = |e: rustix::io::Errno| format!("dup2: {e}");
+    let mut high = Vec::with_capacity(3);
+    for fd in fds {
+        // SAFETY: the caller holds `fd` open across this call.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        high.push(rustix::io::fcntl_dupfd_cloexec(fd, 3).map_err(err)?);
+    }
+    for (to, from) in high.iter().enumerate() {
+        // SAFETY: dup2 of a descriptor we hold onto this (child) process's
+        // own standard ones.
+        if unsafe { libc::dup2(from.as_raw_fd(), to as i32) } < 0 {
+            return Err(format!("dup2: {}", std::io::Error::last_os_error()));
+        }
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! in raw mode) and the pty master, passing window size changes on.
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rustix::pty::OpenptFlags;
 
@@ -64,10 +64,14 @@ pub fn attach(peer: RawFd) -> std::result::Result<(), String> {
     Ok(())
 }
 
-static WINCH: AtomicBool = AtomicBool::new(false);
+/// How many SIGWINCHs this process received. A signal handler reaches
+/// only process-wide state; it is a count rather than a flag so that each
+/// relay (there may be several in one process) notices every change by
+/// comparing it with the count it last saw.
+static WINCH: AtomicU64 = AtomicU64::new(0);
 
 extern "C" fn on_winch(_: libc::c_int) {
-    WINCH.store(true, Ordering::Relaxed);
+    WINCH.fetch_add(1, Ordering::Relaxed);
 }
 
 fn write_all(fd: impl AsFd, mut data: &[u8]) -> bool {
@@ -100,9 +104,12 @@ pub fn relay(master: &OwnedFd, interactive: bool, on_output: &mut dyn FnMut(&[u8
         libc::sigaction(libc::SIGWINCH, &sa, std::ptr::null_mut());
     }
     let mut stdin_open = interactive;
+    let mut winch_seen = WINCH.load(Ordering::Relaxed);
     let mut buf = vec![0u8; 32 * 1024];
     loop {
-        if WINCH.swap(false, Ordering::Relaxed) {
+        let winch = WINCH.load(Ordering::Relaxed);
+        if winch != winch_seen {
+            winch_seen = winch;
             if let Ok(ws) = rustix::termios::tcgetwinsize(stdin) {
                 let _ = rustix::termios::tcsetwinsize(master, ws);
             }
