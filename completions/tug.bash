@@ -7089,12 +7089,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__search)
-            opts="-D -h -V --limit --no-trunc --format --root --debug --help --version"
+            opts="-f -D -h -V --filter --limit --no-trunc --format --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -695,6 +695,7 @@ complete -c tug -n "__fish_tug_using_subcommand logout" -l root -d 'Store root (
 complete -c tug -n "__fish_tug_using_subcommand logout" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand search" -s f -l filter -d 'Filter output: stars=N, is-official=true|false, is-automated=true|false' -r
 complete -c tug -n "__fish_tug_using_subcommand search" -l limit -d 'Show at most this many results' -r
 complete -c tug -n "__fish_tug_using_subcommand search" -l format -d 'Format output: table, table TEMPLATE, json, or a Go template' -r
 complete -c tug -n "__fish_tug_using_subcommand search" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F

@@ -802,3 +802,92 @@ fn schema1_images_are_refused_plainly() {
     );
     server.join().unwrap();
 }
+
+/// A stand-in for a registry with Docker Hub's search API (`/v1/search`),
+/// answering every query with two results; bounded, stops by itself.
+fn search_index() -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let handle = std::thread::spawn(move || {
+        let mut requests = Vec::new();
+        for stream in listener.incoming().take(3) {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let body = r#"{"num_results":2,"query":"nginx","results":[{"name":"nginx","description":"Official build of Nginx.","star_count":20000,"is_official":true,"is_automated":false},{"name":"someone/nginx-proxy","description":"An automated proxy","star_count":3,"is_official":false,"is_automated":true}]}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            requests.push(request);
+        }
+        requests
+    });
+    (addr, handle)
+}
+
+/// `search` uses a registry's search API when it has one, with Docker's
+/// columns and filters (Docker Hub's for a bare term; here a loopback
+/// stand-in, since tests have no internet).
+#[test]
+fn search_uses_the_search_api_with_dockers_columns() {
+    let s = Scenario::new();
+    let (addr, server) = search_index();
+    let term = format!("{addr}/nginx");
+    let o = s.tug(["search", &term]).succeeds();
+    let out = o.stdout();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("NAME")
+            && lines[0].contains("DESCRIPTION")
+            && lines[0].contains("STARS")
+            && lines[0].contains("OFFICIAL"),
+        "{}",
+        o.dump()
+    );
+    assert!(
+        lines[1].starts_with("nginx") && lines[1].contains("20000") && lines[1].contains("[OK]"),
+        "{}",
+        o.dump()
+    );
+    s.tug([
+        "search",
+        "--filter",
+        "stars=10",
+        "--format",
+        "{{.Name}}",
+        &term,
+    ])
+    .succeeds()
+    .stdout_is("nginx\n");
+    s.tug([
+        "search",
+        "--filter",
+        "is-official=false",
+        "--format",
+        "{{.Name}} {{.StarCount}}",
+        &term,
+    ])
+    .succeeds()
+    .stdout_is("someone/nginx-proxy 3\n");
+    s.tug(["search", "--filter", "bogus=1", &term])
+        .fails()
+        .code_is(125)
+        .one_line_error();
+    let requests = server.join().unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.starts_with("GET /v1/search?q=nginx&n=25 ")),
+        "{requests:?}"
+    );
+}
