@@ -257,14 +257,7 @@ pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<Option<i32>> {
         return Ok(None);
     }
     let names: Vec<String> = r.options.networks.iter().map(|n| n.name.clone()).collect();
-    let dir = crate::container::dir(store, &r.id);
-    for (i, req) in r.options.networks.iter().enumerate() {
-        let e = netrec::allocate(store, &req.name, &r.id, &r.name, req.ip, &req.aliases)?;
-        if i == 0 {
-            hosts::set_own_address(&dir, e.ip)?;
-        }
-    }
-    hosts::refresh(store, &netrec::list(store)?, &names);
+    retake_addresses(store, r)?;
     let ports = attach::attach(store, &r.id, pid, &names, &r.options.publish)?;
     if !ports.is_empty() && crate::paths::is_rootless() {
         let net = netrec::find(store, &names[0])?;
@@ -277,6 +270,34 @@ pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<Option<i32>> {
         return crate::net::forward::spawn(listeners);
     }
     Ok(None)
+}
+
+/// Takes again the addresses the container gave back when it last stopped
+/// (none on the first start: `create` took them); its own hosts line and
+/// its peers' files follow.
+fn retake_addresses(store: &Store, r: &Record) -> Result<()> {
+    let all = netrec::list(store)?;
+    let holds = |name: &str| {
+        all.iter()
+            .any(|n| n.name == name && n.endpoints.contains_key(&r.id))
+    };
+    let mut changed = Vec::new();
+    for (i, req) in r.options.networks.iter().enumerate() {
+        if holds(&req.name) {
+            continue;
+        }
+        let e = netrec::allocate(store, &req.name, &r.id, &r.name, req.ip, &req.aliases)?;
+        if i == 0 {
+            hosts::set_own_address(&crate::container::dir(store, &r.id), e.ip)?;
+        }
+        changed.push(req.name.clone());
+    }
+    if !changed.is_empty() {
+        let all = netrec::list(store)?;
+        hosts::write(store, &r.id, &all)?;
+        hosts::refresh(store, &all, &changed);
+    }
+    Ok(())
 }
 
 /// When the container stopped: its port relay (from `attach`) goes, its
@@ -296,6 +317,10 @@ fn release_addresses(store: &Store, r: &Record) {
         if netrec::release(store, &req.name, &r.id).is_ok() {
             changed.push(req.name.clone());
         }
+    }
+    changed.retain(|n| n != "bridge");
+    if changed.is_empty() {
+        return;
     }
     if let Ok(all) = netrec::list(store) {
         hosts::refresh(store, &all, &changed);

@@ -66,10 +66,13 @@ fn peers(cid: &str, networks: &[Network]) -> String {
     s
 }
 
-/// Rewrites the hosts file of every container on `changed` networks.
+/// Rewrites the hosts file of every container on `changed` networks. The
+/// default `bridge` names no peers (as in Docker), so a change there
+/// rewrites nothing.
 pub fn refresh(store: &Store, networks: &[Network], changed: &[String]) {
     let mut done = std::collections::BTreeSet::new();
-    for n in networks.iter().filter(|n| changed.contains(&n.name)) {
+    let named = |n: &&Network| n.name != "bridge" && changed.contains(&n.name);
+    for n in networks.iter().filter(named) {
         for cid in n.endpoints.keys() {
             if done.insert(cid.clone()) {
                 let _ = write(store, cid, networks);

@@ -259,14 +259,24 @@ fn env_path(env: &[String]) -> String {
 }
 
 /// Finds `cmd` as execvp would, in the container's PATH.
-fn find_program(cmd: &str, env: &[String]) -> Option<PathBuf> {
+/// Where `cmd` may be: itself when it names a path, else each PATH entry.
+fn candidates(cmd: &str, env: &[String]) -> Vec<PathBuf> {
     if cmd.contains('/') {
-        return Some(PathBuf::from(cmd));
+        return vec![PathBuf::from(cmd)];
     }
     env_path(env)
         .split(':')
         .filter(|d| !d.is_empty())
         .map(|d| Path::new(d).join(cmd))
+        .collect()
+}
+
+fn find_program(cmd: &str, env: &[String]) -> Option<PathBuf> {
+    if cmd.contains('/') {
+        return Some(PathBuf::from(cmd));
+    }
+    candidates(cmd, env)
+        .into_iter()
         .find(|p| p.metadata().is_ok_and(|m| !m.is_dir()))
 }
 
@@ -333,16 +343,7 @@ pub fn exec_process(process: &oci_spec::runtime::Process) -> Message {
 
 /// Why a PATH entry named `cmd` exists but does not resolve, if one does.
 fn dangling_on_path(cmd: &str, env: &[String]) -> Option<String> {
-    let candidates: Vec<PathBuf> = if cmd.contains('/') {
-        vec![PathBuf::from(cmd)]
-    } else {
-        env_path(env)
-            .split(':')
-            .filter(|d| !d.is_empty())
-            .map(|d| Path::new(d).join(cmd))
-            .collect()
-    };
-    candidates.into_iter().find_map(|p| {
+    candidates(cmd, env).into_iter().find_map(|p| {
         p.symlink_metadata().ok()?;
         match p.metadata() {
             Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
