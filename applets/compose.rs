@@ -95,7 +95,7 @@ pub enum ComposeCommand {
     /// Block until containers of the services stop
     Wait(Pending),
     /// Convert the project to Kubernetes manifests
-    Convert(Pending),
+    Convert(crate::compose_convert::ConvertArgs),
 }
 
 /// Arguments of `compose config`.
@@ -159,6 +159,7 @@ pub fn load_project(p: &ProjectFlags, all_profiles: bool) -> anyhow::Result<Proj
 pub fn run(a: ComposeArgs, _g: &Global) -> anyhow::Result<i32> {
     match a.command {
         ComposeCommand::Config(c) => config(&a.project, &c),
+        ComposeCommand::Convert(c) => crate::compose_convert::run(&a.project, &c),
         _ => Err(tug::Error::NotImplemented("compose (only `compose config` so far)").into()),
     }
 }

@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod common;
 mod compose;
+mod compose_convert;
 mod container;
 mod docs;
 mod exit;

@@ -1707,12 +1707,24 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__convert)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-o -D -h -V --format --output --strict --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -7,6 +7,7 @@
 pub mod dotenv;
 pub mod emit;
 pub mod interpolate;
+pub mod kube;
 mod load;
 pub mod merge;
 pub mod validate;

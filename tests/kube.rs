@@ -1,0 +1,165 @@
+//! `tug compose convert --format kube`: the manifests of real-shaped
+//! projects pass `kubernetes-validate --strict` (PyPI; it carries the
+//! schemas, so it runs offline), and what cannot be converted is named.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// `kubernetes-validate` on PATH or in the CI's virtual environment.
+fn validator() -> Option<PathBuf> {
+    let candidates = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain([PathBuf::from("/opt/tug-ci-venv/bin")]);
+    for dir in candidates {
+        let p = dir.join("kubernetes-validate");
+        if p.is_file() {
+            return Some(p);
+        }
+    }
+    None
+}
+
+const WORDPRESS: &str = r#"
+services:
+  db:
+    image: mariadb:11
+    environment:
+      MARIADB_ROOT_PASSWORD: example
+      MARIADB_DATABASE: wordpress
+    volumes: [db_data:/var/lib/mysql]
+    healthcheck:
+      test: ["CMD", "healthcheck.sh", "--connect"]
+      interval: 10s
+      timeout: 5s
+      retries: 5
+    expose: ["3306"]
+  app:
+    image: wordpress:6
+    depends_on:
+      db: {condition: service_healthy}
+    environment:
+      WORDPRESS_DB_HOST: db
+    volumes: [wp_data:/var/www/html]
+    expose: [80]
+  proxy:
+    image: nginx:1.27
+    ports: ["8080:80"]
+    depends_on: [app]
+    configs:
+      - source: site
+        target: /etc/nginx/conf.d/default.conf
+volumes:
+  db_data: {}
+  wp_data: {}
+configs:
+  site:
+    content: |
+      server { location / { proxy_pass http://app; } }
+"#;
+
+const APP_STACK: &str = r#"
+services:
+  lb:
+    image: haproxy:3
+    ports: ["80:80", "1936:1936"]
+    depends_on: [app]
+  app:
+    image: example/app:1
+    command: ["python", "app.py"]
+    deploy:
+      replicas: 2
+      resources:
+        limits: {cpus: "0.25", memory: 128M}
+        reservations: {memory: 64M}
+    environment: [REDIS=redis-master]
+    depends_on: [redis-master]
+    user: "1000"
+    cap_drop: [ALL]
+  redis-master:
+    image: redis:7
+    expose: [6379]
+    secrets: [redis_password]
+  redis-replica:
+    image: redis:7
+    command: redis-server --replicaof redis-master 6379
+    scale: 2
+    depends_on: [redis-master]
+    volumes: ["./data:/data"]
+    tmpfs: [/run]
+    shm_size: 128m
+secrets:
+  redis_password:
+    environment: REDIS_PASSWORD
+"#;
+
+fn convert(s: &Scenario, dir: &Path, yaml: &str) -> (Outcome, PathBuf) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("compose.yaml"), yaml).unwrap();
+    let out = dir.join("kube.yaml");
+    let mut r = s.tug([
+        "compose",
+        "convert",
+        "--format",
+        "kube",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    r.cmd.current_dir(dir).env("REDIS_PASSWORD", "pw");
+    (r.succeeds(), out)
+}
+
+#[test]
+fn manifests_of_test_projects_validate_strictly() {
+    let Some(validate) = validator() else {
+        skip!("kubernetes-validate is not installed (pip install kubernetes-validate)");
+    };
+    let s = Scenario::new();
+    for (name, yaml) in [("wordpress", WORDPRESS), ("stack", APP_STACK)] {
+        let (_, out) = convert(&s, &s.path().join(name), yaml);
+        let text = std::fs::read_to_string(&out).unwrap();
+        for kind in ["kind: Deployment", "kind: Service"] {
+            assert!(text.contains(kind), "{name}: no {kind} in\n{text}");
+        }
+        let o = Command::new(&validate)
+            .arg("--strict")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: kubernetes-validate --strict failed:\n{}{}\n{text}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn unconvertible_fields_are_named_and_strict_fails() {
+    let s = Scenario::new();
+    let dir = s.path().join("stack");
+    let (o, _) = convert(&s, &dir, APP_STACK);
+    o.stderr_contains(
+        "not converted: services.redis-replica.volumes[0]: bind mount of the host path",
+    );
+    let mut r = s.tug(["compose", "convert", "--strict"]);
+    r.cmd.current_dir(&dir).env("REDIS_PASSWORD", "pw");
+    r.fails().code_is(1);
+}
+
+#[test]
+fn replicas_probes_and_waits() {
+    let s = Scenario::new();
+    let (_, out) = convert(&s, &s.path().join("wp"), WORDPRESS);
+    let text = std::fs::read_to_string(out).unwrap();
+    assert!(text.contains("readinessProbe:"), "{text}");
+    assert!(text.contains("name: wait-for-db"), "{text}");
+    assert!(text.contains("kind: PersistentVolumeClaim"), "{text}");
+    assert!(text.contains("kind: ConfigMap"), "{text}");
+}
