@@ -193,6 +193,13 @@ pub fn load(opts: &LoadOptions) -> Result<Project, ComposeError> {
     })?;
     env_files(&mut model, &directory)?;
     set(&mut model, "name", Node::new(Value::String(name.clone())));
+    // `services:` with nothing under it is an empty mapping, as Compose
+    // reads it (and prints it).
+    for section in ["services", "networks", "volumes", "secrets", "configs"] {
+        if matches!(model.get(section).map(|n| &n.value), Some(Value::Null)) {
+            set(&mut model, section, Node::new(Value::Map(Vec::new())));
+        }
+    }
     reorder(&mut model);
     validate::validate(&model).map_err(|cause| ComposeError::Invalid {
         file: names.join(", "),

@@ -13,6 +13,27 @@ const REPLACED: &[&str] = &["command", "entrypoint", "test"];
 /// Sequences merged by the item's target path.
 const BY_TARGET: &[&str] = &["volumes", "devices", "secrets", "configs"];
 
+/// `n` with every `!reset` entry dropped: there is nothing earlier for it
+/// to reset, so the key is simply absent (as when a later file resets it).
+fn without_resets(mut n: Node) -> Node {
+    match &mut n.value {
+        Value::Map(m) => {
+            m.retain(|(_, v)| v.tag != Some(MergeTag::Reset));
+            for (_, v) in m.iter_mut() {
+                *v = without_resets(std::mem::replace(v, Node::new(Value::Null)));
+            }
+        }
+        Value::Seq(items) => {
+            items.retain(|v| v.tag != Some(MergeTag::Reset));
+            for v in items.iter_mut() {
+                *v = without_resets(std::mem::replace(v, Node::new(Value::Null)));
+            }
+        }
+        _ => {}
+    }
+    n
+}
+
 /// Merges `over` onto `base`; `key` is the key both sit under.
 pub fn merge(base: Node, over: Node, key: &str) -> Node {
     if over.tag == Some(MergeTag::Override) {
@@ -30,7 +51,7 @@ pub fn merge(base: Node, over: Node, key: &str) -> Node {
                         let old = std::mem::replace(&mut b[i].1, Node::new(Value::Null));
                         b[i].1 = merge(old, v, &k);
                     }
-                    None => b.push((k, Node { tag: None, ..v })),
+                    None => b.push((k, without_resets(Node { tag: None, ..v }))),
                 }
             }
             Node {

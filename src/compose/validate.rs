@@ -22,7 +22,7 @@ fn invalid(path: impl Into<String>, why: impl Into<String>) -> Invalid {
 }
 
 const TOP: &[&str] = &[
-    "version", "name", "include", "services", "networks", "volumes", "secrets", "configs",
+    "version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models",
 ];
 
 const SERVICE: &[&str] = &[
@@ -95,6 +95,7 @@ const SERVICE: &[&str] = &[
     "profiles",
     "provider",
     "pull_policy",
+    "pull_refresh_after",
     "read_only",
     "restart",
     "runtime",
@@ -143,6 +144,190 @@ const SECRET: &[&str] = &[
     "template_driver",
     "content",
 ];
+
+/// Service fields the specification types as lists only.
+const LISTS: &[&str] = &[
+    "ports",
+    "expose",
+    "secrets",
+    "configs",
+    "cap_add",
+    "cap_drop",
+    "devices",
+    "volumes",
+    "volumes_from",
+    "links",
+    "external_links",
+    "profiles",
+    "security_opt",
+    "dns_opt",
+    "group_add",
+    "device_cgroup_rules",
+];
+/// Service fields the specification types as mappings only.
+const MAPPINGS: &[&str] = &[
+    "ulimits",
+    "deploy",
+    "healthcheck",
+    "logging",
+    "blkio_config",
+];
+const BUILD: &[&str] = &[
+    "context",
+    "dockerfile",
+    "dockerfile_inline",
+    "entitlements",
+    "args",
+    "ssh",
+    "labels",
+    "cache_from",
+    "cache_to",
+    "no_cache",
+    "additional_contexts",
+    "network",
+    "provenance",
+    "sbom",
+    "pull",
+    "target",
+    "shm_size",
+    "extra_hosts",
+    "isolation",
+    "privileged",
+    "secrets",
+    "tags",
+    "ulimits",
+    "platforms",
+];
+const FILE_REF: &[&str] = &["source", "target", "uid", "gid", "mode"];
+const PORT: &[&str] = &[
+    "name",
+    "mode",
+    "host_ip",
+    "target",
+    "published",
+    "protocol",
+    "app_protocol",
+];
+const DEPENDENCY: &[&str] = &["condition", "restart", "required"];
+const CONDITIONS: &[&str] = &[
+    "service_started",
+    "service_healthy",
+    "service_completed_successfully",
+];
+
+fn is_list(n: &Node) -> bool {
+    matches!(n.value, Value::Seq(_))
+}
+
+fn is_map(n: &Node) -> bool {
+    matches!(n.value, Value::Map(_))
+}
+
+fn items(n: Option<&Node>) -> &[Node] {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(v)) => v,
+        _ => &[],
+    }
+}
+
+/// `ulimits`: each a number or `{soft, hard}`.
+fn ulimits(n: &Node, path: &str) -> Result<(), Invalid> {
+    if !is_map(n) {
+        return Err(invalid(path, "must be a mapping"));
+    }
+    for (name, v) in entries(Some(n)) {
+        match &v.value {
+            Value::Int(_) | Value::String(_) => {}
+            Value::Map(_) => keys(&v, &format!("{path}.{name}"), &["soft", "hard"])?,
+            _ => {
+                return Err(invalid(
+                    format!("{path}.{name}"),
+                    "must be a number or a mapping of soft and hard",
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The kinds of the service fields everything after the loader reads.
+fn shapes(svc: &Node, path: &str) -> Result<(), Invalid> {
+    for field in LISTS {
+        if let Some(v) = svc.get(field) {
+            if !is_list(v) {
+                return Err(invalid(format!("{path}.{field}"), "must be a list"));
+            }
+        }
+    }
+    for field in MAPPINGS {
+        if let Some(v) = svc.get(field) {
+            if !is_map(v) {
+                return Err(invalid(format!("{path}.{field}"), "must be a mapping"));
+            }
+        }
+    }
+    if let Some(u) = svc.get("ulimits") {
+        ulimits(u, &format!("{path}.ulimits"))?;
+    }
+    if let Some(name) = svc.get("container_name").and_then(Node::as_str) {
+        let ok = name.len() >= 2
+            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+        if !ok {
+            return Err(invalid(
+                format!("{path}.container_name"),
+                format!("{name:?} does not match [a-zA-Z0-9][a-zA-Z0-9_.-]+"),
+            ));
+        }
+    }
+    for field in ["secrets", "configs"] {
+        for (i, item) in items(svc.get(field)).iter().enumerate() {
+            let at = format!("{path}.{field}[{i}]");
+            match &item.value {
+                Value::String(_) => {}
+                Value::Map(_) => keys(item, &at, FILE_REF)?,
+                _ => return Err(invalid(at, "must be a string or a mapping")),
+            }
+        }
+    }
+    for (i, item) in items(svc.get("ports")).iter().enumerate() {
+        let at = format!("{path}.ports[{i}]");
+        match &item.value {
+            Value::String(_) | Value::Int(_) => {}
+            Value::Map(_) => keys(item, &at, PORT)?,
+            _ => return Err(invalid(at, "must be a number, a string or a mapping")),
+        }
+    }
+    if let Some(Value::Map(deps)) = svc.get("depends_on").map(|d| &d.value) {
+        for (dep, d) in deps {
+            let at = format!("{path}.depends_on.{dep}");
+            keys(d, &at, DEPENDENCY)?;
+            if let Some(c) = d.get("condition") {
+                if !c.as_str().is_some_and(|c| CONDITIONS.contains(&c)) {
+                    return Err(invalid(
+                        format!("{at}.condition"),
+                        format!("must be one of {}", CONDITIONS.join(", ")),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(b) = svc.get("build") {
+        let at = format!("{path}.build");
+        keys(b, &at, BUILD)?;
+        if let Some(sec) = b.get("secrets") {
+            if !is_list(sec) {
+                return Err(invalid(format!("{at}.secrets"), "must be a list"));
+            }
+        }
+        if let Some(u) = b.get("ulimits") {
+            ulimits(u, &format!("{at}.ulimits"))?;
+        }
+    }
+    Ok(())
+}
 
 fn keys(n: &Node, path: &str, allowed: &[&str]) -> Result<(), Invalid> {
     match &n.value {
@@ -206,7 +391,9 @@ pub fn validate(model: &Node) -> Result<(), Invalid> {
     for (name, svc) in &services {
         let path = format!("services.{name}");
         keys(svc, &path, SERVICE)?;
-        if svc.get("image").is_none() && svc.get("build").is_none() {
+        shapes(svc, &path)?;
+        if svc.get("image").is_none() && svc.get("build").is_none() && svc.get("provider").is_none()
+        {
             return Err(invalid(
                 &path,
                 "has neither an image nor a build context specified",
@@ -422,6 +609,26 @@ mod tests {
         assert_eq!(
             check("services:\n  a:\n    image: x\n    networks: [front]\n"),
             Err("services.a.networks: service refers to undefined network front".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    ports: '80:80'\n"),
+            Err("services.a.ports: must be a list".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    ulimits: [nofile=1]\n"),
+            Err("services.a.ulimits: must be a mapping".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    secrets: [{source: s, type: env}]\n"),
+            Err("services.a.secrets[0].type: additional property is not allowed".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    depends_on: {b: {condition: stopped}}\n  b:\n    image: x\n"),
+            Err("services.a.depends_on.b.condition: must be one of service_started, service_healthy, service_completed_successfully".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    container_name: ''\n"),
+            Err("services.a.container_name: \"\" does not match [a-zA-Z0-9][a-zA-Z0-9_.-]+".into())
         );
         assert_eq!(
             check("services:\n  a:\n    image: 5\n"),

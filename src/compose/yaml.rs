@@ -121,12 +121,57 @@ fn err(span: &Span, message: impl Into<String>) -> YamlError {
 
 /// Parses the first document of `text`; an empty document is `Null`.
 pub fn parse(text: &str) -> Result<Node, YamlError> {
-    let mut b = Builder {
-        events: Parser::new_from_str(text).peekable(),
-        anchors: HashMap::new(),
-        nodes: 0,
-    };
-    b.document()
+    let mut text = std::borrow::Cow::Borrowed(text);
+    // Each retry moves one closing bracket; a file has few of them.
+    let mut retries = 64;
+    loop {
+        let parsed = Builder {
+            events: Parser::new_from_str(&text).peekable(),
+            anchors: HashMap::new(),
+            nodes: 0,
+        }
+        .document();
+        match parsed {
+            Err(e) if e.message == "invalid indentation" && retries > 0 => {
+                retries -= 1;
+                text = std::borrow::Cow::Owned(reindent_closer(&text, e.line).ok_or(e)?);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A flow sequence or mapping closed on a line of its own, less indented
+/// than YAML 1.2 strictly allows but as go-yaml and PyYAML (so Docker
+/// Compose) accept it:
+/// ```yaml
+///     test: [
+///         "CMD-SHELL", "true"
+///     ]
+/// ```
+/// When the parser refuses the indentation of line `line` (1-based) and
+/// that line holds only `]` or `}` (and a comma or comment), the text with
+/// the bracket indented as the line before it; else None. The bracket's
+/// indentation carries no meaning in flow context, so the document reads
+/// as Compose reads it.
+fn reindent_closer(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let idx = line.checked_sub(1)?;
+    let bad = lines.get(idx)?;
+    let rest = bad.trim_start_matches(' ');
+    let after = rest.get(1..)?.trim_start_matches([' ', ',']);
+    let closer = rest.starts_with([']', '}']) && (after.is_empty() || after.starts_with('#'));
+    if !closer {
+        return None;
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let prev = lines[..idx].iter().rev().find(|l| !l.trim().is_empty())?;
+    if indent(prev) <= indent(bad) {
+        return None;
+    }
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    out[idx] = format!("{}{rest}", " ".repeat(indent(prev)));
+    Some(out.join("\n"))
 }
 
 struct Builder<'a> {
@@ -360,6 +405,20 @@ fn scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flow_closer_less_indented_reads_as_compose_reads_it() {
+        let n =
+            parse("a:\n  test: [\n      \"CMD-SHELL\",\n      \"true\"\n  ]\n  b: 1\n").unwrap();
+        assert_eq!(
+            n.get("a").unwrap().get("test").unwrap().to_json(),
+            serde_json::json!(["CMD-SHELL", "true"])
+        );
+        // A block scalar's `]` line is content, never moved.
+        let n = parse("a: |\n  x\n  ]\n").unwrap();
+        assert_eq!(n.get("a").unwrap().as_str(), Some("x\n]\n"));
+        assert!(parse("a:\n  b: 1\n c: 2\n").is_err());
+    }
 
     #[test]
     fn scalars_anchors_and_merge_keys() {
