@@ -162,6 +162,9 @@ pub enum Command {
     /// Create and start a Compose project (the compose-up applet)
     #[command(name = "compose-up")]
     ComposeUp(Pending),
+    /// Generate Kubernetes YAML from containers
+    #[command(subcommand)]
+    Kube(crate::kube::KubeCommand),
 
     // --- system ---
     /// Display system-wide information
@@ -341,6 +344,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Network(n) => crate::network::run(n, g),
         C::Compose(a) => crate::compose::run(a, g),
         C::ComposeUp(_) => crate::pending::run("compose-up"),
+        C::Kube(k) => crate::kube::run(k, g),
     }
 }
 

@@ -13,6 +13,7 @@ mod exit;
 mod image;
 mod internal;
 mod internal_unpack;
+mod kube;
 mod links;
 mod network;
 mod pending;

@@ -103,6 +103,9 @@ _tug() {
             tug,kill)
                 cmd="tug__subcmd__kill"
                 ;;
+            tug,kube)
+                cmd="tug__subcmd__kube"
+                ;;
             tug,load)
                 cmd="tug__subcmd__load"
                 ;;
@@ -511,6 +514,9 @@ _tug() {
             tug__subcmd__help,kill)
                 cmd="tug__subcmd__help__subcmd__kill"
                 ;;
+            tug__subcmd__help,kube)
+                cmd="tug__subcmd__help__subcmd__kube"
+                ;;
             tug__subcmd__help,load)
                 cmd="tug__subcmd__help__subcmd__load"
                 ;;
@@ -739,6 +745,9 @@ _tug() {
             tug__subcmd__help__subcmd__image,tag)
                 cmd="tug__subcmd__help__subcmd__image__subcmd__tag"
                 ;;
+            tug__subcmd__help__subcmd__kube,generate)
+                cmd="tug__subcmd__help__subcmd__kube__subcmd__generate"
+                ;;
             tug__subcmd__help__subcmd__network,connect)
                 cmd="tug__subcmd__help__subcmd__network__subcmd__connect"
                 ;;
@@ -867,6 +876,18 @@ _tug() {
                 ;;
             tug__subcmd__image__subcmd__help,tag)
                 cmd="tug__subcmd__image__subcmd__help__subcmd__tag"
+                ;;
+            tug__subcmd__kube,generate)
+                cmd="tug__subcmd__kube__subcmd__generate"
+                ;;
+            tug__subcmd__kube,help)
+                cmd="tug__subcmd__kube__subcmd__help"
+                ;;
+            tug__subcmd__kube__subcmd__help,generate)
+                cmd="tug__subcmd__kube__subcmd__help__subcmd__generate"
+                ;;
+            tug__subcmd__kube__subcmd__help,help)
+                cmd="tug__subcmd__kube__subcmd__help__subcmd__help"
                 ;;
             tug__subcmd__network,connect)
                 cmd="tug__subcmd__network__subcmd__connect"
@@ -1001,7 +1022,7 @@ _tug() {
 
     case "${cmd}" in
         tug)
-            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3413,7 +3434,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help)
-            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4479,6 +4500,34 @@ _tug() {
         tug__subcmd__help__subcmd__kill)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__kube)
+            opts="generate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__kube__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5973,6 +6022,104 @@ _tug() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__kube)
+            opts="-D -h -V --root --debug --help --version generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__kube__subcmd__generate)
+            opts="-k -s -f -D -h -V --type --service --name --filename --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "pod deployment" -- "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -W "pod deployment" -- "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__kube__subcmd__help)
+            opts="generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__kube__subcmd__help__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__kube__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

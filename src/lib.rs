@@ -15,6 +15,7 @@ pub mod error;
 pub mod format;
 pub mod fs;
 pub mod image;
+pub mod kube;
 pub mod layer;
 pub mod net;
 pub mod paths;

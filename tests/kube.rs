@@ -163,3 +163,87 @@ fn replicas_probes_and_waits() {
     assert!(text.contains("kind: PersistentVolumeClaim"), "{text}");
     assert!(text.contains("kind: ConfigMap"), "{text}");
 }
+
+#[test]
+fn kube_generate_describes_created_containers() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let Some(validate) = validator() else {
+        skip!("kubernetes-validate is not installed (pip install kubernetes-validate)");
+    };
+    let s = Scenario::new();
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let data = s.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    s.tug([
+        "create",
+        "--name",
+        "web",
+        "-p",
+        "8080:80",
+        "-e",
+        "MODE=prod",
+        "-w",
+        "/srv",
+        "-v",
+        "cache:/cache",
+        "-v",
+        &format!("{}:/data:ro", data.display()),
+        "--memory",
+        "64m",
+        "--cap-drop",
+        "ALL",
+        "--user",
+        "33:33",
+        "--restart",
+        "on-failure",
+        "--ulimit",
+        "nofile=1024",
+        "bb",
+        "httpd",
+        "-f",
+    ])
+    .succeeds();
+    let out = s.path().join("pod.yaml");
+    let o = s
+        .tug(["kube", "generate", "-s", "web", "-f", out.to_str().unwrap()])
+        .succeeds();
+    o.stderr_contains("not converted: web.ulimits");
+    let text = std::fs::read_to_string(&out).unwrap();
+    for want in [
+        "kind: Pod",
+        "name: web-pod",
+        "restartPolicy: OnFailure",
+        "containerPort: 80",
+        "hostPort: 8080",
+        "value: prod",
+        "workingDir: /srv",
+        "claimName: cache",
+        "kind: PersistentVolumeClaim",
+        "kind: Service",
+        "runAsUser: 33",
+        "memory: \"67108864\"",
+        "- httpd",
+    ] {
+        assert!(text.contains(want), "no {want:?} in\n{text}");
+    }
+    let v = Command::new(&validate)
+        .arg("--strict")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        v.status.success(),
+        "{}{}\n{text}",
+        String::from_utf8_lossy(&v.stdout),
+        String::from_utf8_lossy(&v.stderr)
+    );
+    let o = s
+        .tug(["kube", "generate", "--type", "deployment", "web"])
+        .succeeds();
+    assert!(o.stdout().contains("kind: Deployment"), "{}", o.dump());
+    s.tug(["kube", "generate", "nosuch"])
+        .fails()
+        .one_line_error();
+}

@@ -15,22 +15,6 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value as J};
 
 use super::load::Project;
-use super::yaml::Node;
-
-/// A field that could not be converted, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unconverted {
-    /// The model path, as `compose config` errors name it:
-    /// `services.web.volumes[1]`.
-    pub path: String,
-    pub why: String,
-}
-
-impl std::fmt::Display for Unconverted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path, self.why)
-    }
-}
 
 /// Why conversion failed outright.
 #[derive(Debug, thiserror::Error)]
@@ -50,49 +34,7 @@ pub enum KubeError {
     },
 }
 
-/// The manifests, in the order `kubectl apply` wants them (storage and
-/// configuration, then Services, then Deployments), and what was left out.
-#[derive(Debug, Default)]
-pub struct Manifests {
-    pub documents: Vec<J>,
-    pub unconverted: Vec<Unconverted>,
-}
-
-impl Manifests {
-    /// The documents as one multi-document YAML stream.
-    pub fn to_yaml(&self) -> String {
-        self.documents
-            .iter()
-            .map(|d| format!("---\n{}", super::emit::to_yaml(&Node::from_json(d))))
-            .collect()
-    }
-
-    fn skip(&mut self, path: impl Into<String>, why: impl Into<String>) {
-        self.unconverted.push(Unconverted {
-            path: path.into(),
-            why: why.into(),
-        });
-    }
-}
-
-/// A name Kubernetes accepts for an object (an RFC 1123 label: lowercase
-/// letters, digits and `-`, at most 63, starting and ending alphanumeric).
-pub fn object_name(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| match c.to_ascii_lowercase() {
-            c @ ('a'..='z' | '0'..='9') => c,
-            _ => '-',
-        })
-        .collect();
-    out.truncate(63);
-    let out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        "unnamed".into()
-    } else {
-        out
-    }
-}
+pub use crate::kube::{object_name, Manifests, Unconverted};
 
 /// The labels that tie a service's pods, Deployment and Service together.
 fn selector(project: &Project, service: &str) -> J {
