@@ -44,38 +44,14 @@ fn probe(h: &crate::container::health::HealthConfig) -> J {
 
 fn security_context(r: &Record, out: &mut Manifests) -> Map<String, J> {
     let o = &r.options;
-    let mut sc = Map::new();
-    if let Some(user) = &o.user {
-        let (u, g) = user.split_once(':').unwrap_or((user, ""));
-        match u.parse::<i64>() {
-            Ok(uid) => {
-                sc.insert("runAsUser".into(), json!(uid));
-                if let Ok(gid) = g.parse::<i64>() {
-                    sc.insert("runAsGroup".into(), json!(gid));
-                }
-            }
-            Err(_) => out.skip(
-                format!("{}.user", r.name),
-                "Kubernetes takes a numeric user id, not a name",
-            ),
-        }
+    super::Security {
+        user: o.user.as_deref(),
+        privileged: o.privileged,
+        read_only: o.read_only,
+        cap_add: o.cap_add.clone(),
+        cap_drop: o.cap_drop.clone(),
     }
-    if o.privileged {
-        sc.insert("privileged".into(), json!(true));
-    }
-    if o.read_only {
-        sc.insert("readOnlyRootFilesystem".into(), json!(true));
-    }
-    let caps = |v: &[String]| -> Vec<String> {
-        v.iter()
-            .map(|c| c.trim_start_matches("CAP_").to_ascii_uppercase())
-            .collect()
-    };
-    let (add, drop) = (caps(&o.cap_add), caps(&o.cap_drop));
-    if !add.is_empty() || !drop.is_empty() {
-        sc.insert("capabilities".into(), json!({"add": add, "drop": drop}));
-    }
-    sc
+    .context(&r.name, out)
 }
 
 /// One pod container for `r`; its volumes are added to `volumes`.

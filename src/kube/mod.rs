@@ -5,7 +5,7 @@
 
 pub mod generate;
 
-use serde_json::Value as J;
+use serde_json::{json, Map, Value as J};
 
 /// A field that could not be converted, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,5 +64,59 @@ pub fn object_name(s: &str) -> String {
         "unnamed".into()
     } else {
         out
+    }
+}
+
+/// What a container's security settings say, as a Kubernetes container
+/// `securityContext`.
+pub(crate) struct Security<'a> {
+    pub user: Option<&'a str>,
+    pub privileged: bool,
+    pub read_only: bool,
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+}
+
+impl Security<'_> {
+    /// The securityContext; a user given by name (Kubernetes takes only
+    /// numbers) is reported at `path`.
+    pub(crate) fn context(&self, path: &str, out: &mut Manifests) -> Map<String, J> {
+        let mut sc = Map::new();
+        if let Some(user) = self.user {
+            let (u, g) = user.split_once(':').unwrap_or((user, ""));
+            match u.parse::<i64>() {
+                Ok(uid) => {
+                    sc.insert("runAsUser".into(), json!(uid));
+                    if let Ok(gid) = g.parse::<i64>() {
+                        sc.insert("runAsGroup".into(), json!(gid));
+                    }
+                }
+                Err(_) => out.skip(
+                    format!("{path}.user"),
+                    "Kubernetes takes a numeric user id, not a name",
+                ),
+            }
+        }
+        if self.privileged {
+            sc.insert("privileged".into(), json!(true));
+        }
+        if self.read_only {
+            sc.insert("readOnlyRootFilesystem".into(), json!(true));
+        }
+        let caps = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|c| c.trim_start_matches("CAP_").to_ascii_uppercase())
+                .collect()
+        };
+        let mut c = Map::new();
+        for (key, list) in [("add", caps(&self.cap_add)), ("drop", caps(&self.cap_drop))] {
+            if !list.is_empty() {
+                c.insert(key.into(), json!(list));
+            }
+        }
+        if !c.is_empty() {
+            sc.insert("capabilities".into(), J::Object(c));
+        }
+        sc
     }
 }

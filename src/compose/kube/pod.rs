@@ -199,47 +199,22 @@ fn resources(svc: &Node, which: &str) -> Map<String, J> {
 }
 
 fn security_context(svc: &Node, path: &str, out: &mut Manifests) -> Map<String, J> {
-    let mut sc = Map::new();
-    if let Some(user) = svc.get("user").and_then(scalar) {
-        let (u, g) = user.split_once(':').unwrap_or((&user, ""));
-        match u.parse::<i64>() {
-            Ok(uid) => {
-                sc.insert("runAsUser".into(), json!(uid));
-                if let Ok(gid) = g.parse::<i64>() {
-                    sc.insert("runAsGroup".into(), json!(gid));
-                }
-            }
-            Err(_) => out.skip(
-                format!("{path}.user"),
-                "Kubernetes takes a numeric user id, not a name",
-            ),
-        }
-    }
-    if flag(svc, "privileged") {
-        sc.insert("privileged".into(), json!(true));
-    }
-    if flag(svc, "read_only") {
-        sc.insert("readOnlyRootFilesystem".into(), json!(true));
-    }
+    let user = svc.get("user").and_then(scalar);
     let caps = |key: &str| -> Vec<String> {
         seq(svc.get(key))
             .iter()
             .filter_map(Node::as_str)
-            .map(|c| c.trim_start_matches("CAP_").to_ascii_uppercase())
+            .map(str::to_string)
             .collect()
     };
-    let (add, drop) = (caps("cap_add"), caps("cap_drop"));
-    if !add.is_empty() || !drop.is_empty() {
-        let mut c = Map::new();
-        if !add.is_empty() {
-            c.insert("add".into(), json!(add));
-        }
-        if !drop.is_empty() {
-            c.insert("drop".into(), json!(drop));
-        }
-        sc.insert("capabilities".into(), J::Object(c));
+    crate::kube::Security {
+        user: user.as_deref(),
+        privileged: flag(svc, "privileged"),
+        read_only: flag(svc, "read_only"),
+        cap_add: caps("cap_add"),
+        cap_drop: caps("cap_drop"),
     }
-    sc
+    .context(path, out)
 }
 
 /// The container of service `name`.
