@@ -1,0 +1,362 @@
+//! `compose start`, `stop`, `restart`, `kill`, `rm`, `pause`, `unpause`,
+//! `pull`, `exec`, `run` and `wait`.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::Args;
+use tug::compose::down::{self, Action};
+use tug::compose::project::number;
+use tug::compose::up::{self, UpOptions};
+use tug::compose::{labels, Plan};
+use tug::container::image::{ensure_image, ImageNotice};
+use tug::container::options::PullPolicy;
+use tug::container::{launch, monitor, ops, Status};
+use tug::store::Store;
+
+/// Services named on the command line (default: all).
+#[derive(Debug, Args, Clone)]
+pub struct ServicesArgs {
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Arguments of `compose stop` and `restart`.
+#[derive(Debug, Args, Clone)]
+pub struct StopArgs {
+    /// Seconds to wait for the containers to stop
+    #[arg(short = 't', long = "timeout", value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Arguments of `compose kill`.
+#[derive(Debug, Args, Clone)]
+pub struct KillArgs {
+    /// SIGNAL to send to the container
+    #[arg(short = 's', long, default_value = "SIGKILL")]
+    pub signal: String,
+    /// Remove containers for services not defined in the Compose file
+    #[arg(long = "remove-orphans")]
+    pub remove_orphans: bool,
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Arguments of `compose rm`.
+#[derive(Debug, Args, Clone)]
+pub struct RmArgs {
+    /// Don't ask to confirm removal
+    #[arg(short = 'f', long)]
+    pub force: bool,
+    /// Stop the containers, if required, before removing
+    #[arg(short = 's', long)]
+    pub stop: bool,
+    /// Remove any anonymous volumes attached to containers
+    #[arg(short = 'v', long)]
+    pub volumes: bool,
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Arguments of `compose pull`.
+#[derive(Debug, Args, Clone)]
+pub struct PullArgs {
+    /// Pull without printing progress information
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Pull what it can and ignore images with pull failures
+    #[arg(long = "ignore-pull-failures")]
+    pub ignore_pull_failures: bool,
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Arguments of `compose exec`.
+#[derive(Debug, Args, Clone)]
+pub struct ExecArgs {
+    /// Detached mode: run the command in the background
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Set environment variables
+    #[arg(short = 'e', long = "env", value_name = "KEY=VAL")]
+    pub env: Vec<String>,
+    /// Index of the container if the service has multiple replicas
+    #[arg(long, default_value_t = 1)]
+    pub index: u32,
+    /// Disable pseudo-TTY allocation
+    #[arg(short = 'T', long = "no-TTY")]
+    pub no_tty: bool,
+    /// Give extended privileges to the process
+    #[arg(long)]
+    pub privileged: bool,
+    /// Run the command as this user
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Path to workdir directory for this command
+    #[arg(short = 'w', long)]
+    pub workdir: Option<String>,
+    /// The service, then the command and its arguments
+    #[arg(
+        value_name = "SERVICE COMMAND [ARG...]",
+        required = true,
+        num_args = 2..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub service_and_command: Vec<String>,
+}
+
+/// Arguments of `compose run`.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Run container in background and print container ID
+    #[arg(short = 'd', long)]
+    pub detach: bool,
+    /// Automatically remove the container when it exits
+    #[arg(long)]
+    pub rm: bool,
+    /// Set environment variables
+    #[arg(short = 'e', long = "env", value_name = "KEY=VAL")]
+    pub env: Vec<String>,
+    /// Don't start linked services
+    #[arg(long = "no-deps")]
+    pub no_deps: bool,
+    /// Run command with the service's ports enabled and mapped to the host
+    #[arg(long = "service-ports")]
+    pub service_ports: bool,
+    /// Assign a name to the container
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Override the entrypoint of the image
+    #[arg(long)]
+    pub entrypoint: Option<String>,
+    /// Run as specified username or uid
+    #[arg(short = 'u', long)]
+    pub user: Option<String>,
+    /// Working directory inside the container
+    #[arg(short = 'w', long)]
+    pub workdir: Option<String>,
+    /// Disable pseudo-TTY allocation
+    #[arg(short = 'T', long = "no-TTY")]
+    pub no_tty: bool,
+    /// The service, then the command and its arguments
+    #[arg(
+        value_name = "SERVICE [COMMAND [ARG...]]",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub service_and_command: Vec<String>,
+}
+
+fn print_names(names: &[String], verb: &str) {
+    for n in names {
+        eprintln!(" Container {n}  {verb}");
+    }
+}
+
+pub fn act(
+    store: &Store,
+    plan: &Plan,
+    services: &[String],
+    action: Action,
+    timeout: Option<u64>,
+) -> anyhow::Result<i32> {
+    let done = down::act(store, plan, services, action, timeout)?;
+    let verb = match action {
+        Action::Start => "Started",
+        Action::Stop => "Stopped",
+        Action::Restart => "Restarted",
+        Action::Kill(_) => "Killed",
+        Action::Pause => "Paused",
+        Action::Unpause => "Unpaused",
+        Action::Remove { .. } => "Removed",
+    };
+    print_names(&done, verb);
+    Ok(0)
+}
+
+pub fn kill(store: &Store, plan: &Plan, a: &KillArgs) -> anyhow::Result<i32> {
+    let sig = tug::container::signal::parse_signal(&a.signal)?;
+    act(store, plan, &a.services, Action::Kill(sig), None)
+}
+
+pub fn rm(store: &Store, plan: &Plan, a: &RmArgs) -> anyhow::Result<i32> {
+    if a.stop {
+        down::act(store, plan, &a.services, Action::Stop, None)?;
+    }
+    act(
+        store,
+        plan,
+        &a.services,
+        Action::Remove { volumes: a.volumes },
+        None,
+    )
+}
+
+pub fn pull(store: &Store, plan: &Plan, a: &PullArgs) -> anyhow::Result<i32> {
+    let services = up::selected(plan, &a.services, true)?;
+    for s in services {
+        if s.build.is_some() && tug::image::resolve(store, &s.image).is_err() {
+            continue;
+        }
+        let quiet = a.quiet;
+        let mut notify = |n: ImageNotice| {
+            if !quiet {
+                eprintln!(" {} {n}", s.name);
+            }
+        };
+        if let Err(e) = ensure_image(store, &s.image, PullPolicy::Always, None, &mut notify) {
+            if a.ignore_pull_failures {
+                eprintln!("WARN[0000] {}: {e}", s.name);
+                continue;
+            }
+            return Err(anyhow::Error::new(e).context(format!("service {:?}: pulling {}", s.name, s.image)));
+        }
+        if !quiet {
+            eprintln!(" {} Pulled", s.name);
+        }
+    }
+    Ok(0)
+}
+
+fn env_entries(env: &[String]) -> Vec<String> {
+    env.iter()
+        .filter_map(|e| {
+            if e.contains('=') {
+                Some(e.clone())
+            } else {
+                std::env::var(e).ok().map(|v| format!("{e}={v}"))
+            }
+        })
+        .collect()
+}
+
+pub fn exec(store: &Store, plan: &Plan, a: &ExecArgs) -> anyhow::Result<i32> {
+    // The process that enters the container must not run from the host's
+    // binary (tug::runtime::guard): once more, from a sealed copy.
+    if !tug::runtime::guard::running_sealed() {
+        let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        return Err(tug::runtime::guard::reexec_sealed(&argv).into());
+    }
+    tug::net::session::detect_joined(store.root());
+    let service = &a.service_and_command[0];
+    let list = down::targets(store, plan, std::slice::from_ref(service), false)?;
+    let r = list
+        .iter()
+        .find(|r| number(r) == a.index)
+        .ok_or_else(|| {
+            tug::Error::Invalid(format!("service {service:?} is not running"))
+        })?;
+    let tty = !a.no_tty && !a.detach && std::io::stdin().is_terminal();
+    let o = ops::ExecOptions {
+        command: a.service_and_command[1..].to_vec(),
+        env: env_entries(&a.env),
+        user: a.user.clone(),
+        workdir: a.workdir.clone(),
+        privileged: a.privileged,
+        tty,
+        interactive: tty,
+        detach: a.detach,
+    };
+    Ok(ops::exec(store, r, &o)?)
+}
+
+pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
+    let name = &a.service_and_command[0];
+    let s = plan.service(name)?.clone();
+    if !a.no_deps {
+        let deps: Vec<String> = s.depends_on.iter().map(|d| d.service.clone()).collect();
+        if !deps.is_empty() {
+            let o = UpOptions {
+                services: deps,
+                start: true,
+                ..Default::default()
+            };
+            up::up(store, plan, &o, &mut super::up::progress, &|| false)?;
+        }
+    }
+    // The image, pulled (or built) as `up` would.
+    let mut notify = |n: ImageNotice| eprintln!(" {} {n}", s.name);
+    if s.build.is_some() && tug::image::resolve(store, &s.image).is_err() {
+        up::build_service(store, &s)?;
+    } else {
+        ensure_image(store, &s.image, PullPolicy::parse(&s.pull_policy).unwrap_or_default(), None, &mut notify)
+            .map_err(|e| anyhow::Error::new(e).context(format!("service {name:?}: pulling {}", s.image)))?;
+    }
+    up::resources(store, plan, &mut super::up::progress)?;
+    let existing = tug::compose::project::containers(store, &plan.name, true)?;
+    let mut req = up::request(plan, &s, 1, &existing);
+    let suffix: String = hex::encode(rand::random::<[u8; 6]>());
+    req.name = Some(
+        a.name
+            .clone()
+            .unwrap_or_else(|| format!("{}-{}-run-{suffix}", plan.name, s.name)),
+    );
+    req.options.labels.insert(labels::ONEOFF.into(), "True".into());
+    req.options.labels.remove(labels::NUMBER);
+    if a.service_and_command.len() > 1 {
+        req.options.command = a.service_and_command[1..].to_vec();
+    }
+    if let Some(e) = &a.entrypoint {
+        req.options.entrypoint = Some(e.clone());
+        if a.service_and_command.len() == 1 {
+            req.options.command.clear();
+        }
+    }
+    req.options.env.extend(env_entries(&a.env));
+    if a.user.is_some() {
+        req.options.user = a.user.clone();
+    }
+    if a.workdir.is_some() {
+        req.options.workdir = a.workdir.clone();
+    }
+    if !a.service_ports {
+        req.options.publish.clear();
+    }
+    let tty = !a.no_tty && !a.detach && std::io::stdin().is_terminal();
+    req.options.tty = tty;
+    req.options.interactive = !a.detach;
+    req.auto_remove = a.rm;
+    if a.rm {
+        req.restart = tug::container::options::parse_restart("no")?;
+    }
+    let record = launch::create(store, &req)?;
+    if a.detach {
+        for w in monitor::spawn(store, &record.id)? {
+            eprintln!("tug: warning: {w}");
+        }
+        println!("{}", record.name);
+        return Ok(0);
+    }
+    Ok(launch::run_foreground(store, record, |w| {
+        eprintln!("tug: warning: {w}")
+    })?)
+}
+
+pub fn wait(store: &Store, plan: &Plan, a: &ServicesArgs) -> anyhow::Result<i32> {
+    let list = down::targets(store, plan, &a.services, false)?;
+    let mut code = 0;
+    for r in list.iter().rev() {
+        let r = loop {
+            let now = ops::wait_recorded(store, &r.id, Duration::from_secs(3600))?;
+            if now.status != Status::Running && !now.monitor_alive() {
+                break now;
+            }
+        };
+        let c = r.exit_code.unwrap_or(0);
+        println!("{c}");
+        if code == 0 {
+            code = c;
+        }
+    }
+    Ok(code)
+}
