@@ -2,7 +2,8 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use common::*;
 
@@ -163,4 +164,522 @@ fn config_from_stdin_and_quiet() {
         .stdin("name: demo\nservices:\n  a:\n    image: busybox\n  b:\n    build: .\n")
         .succeeds()
         .stdout_is("busybox\ndemo-b\n");
+}
+
+// --- Projects run for real: `up -d`, checked, `down` leaves nothing. ---
+
+/// A scenario with the busybox image imported as `bb:1`; its projects are
+/// torn down when the test ends, even by a failed assertion.
+struct Stack(Scenario);
+
+impl std::ops::Deref for Stack {
+    type Target = Scenario;
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let ids = self.0.tug(["ps", "-aq"]).run().stdout();
+        for id in ids.split_whitespace() {
+            self.0.tug(["rm", "-f", id]).run();
+        }
+        self.0.tug(["network", "prune", "-f"]).run();
+    }
+}
+
+/// Root and rootless scenarios with `bb:1`.
+fn stacks() -> Vec<Stack> {
+    let mut out = Vec::new();
+    if !is_root() {
+        assert!(!in_ci(), "compose tests need root under CI=true");
+        eprintln!("SKIPPED: compose tests need root (and switch to {TEST_USER} for rootless)");
+        return out;
+    }
+    let Some(tar) = busybox_rootfs_tar() else {
+        assert!(!in_ci(), "busybox-static is not installed under CI=true");
+        eprintln!("SKIPPED: busybox-static is not installed");
+        return out;
+    };
+    for s in [Some(Scenario::new()), Scenario::unprivileged()]
+        .into_iter()
+        .flatten()
+    {
+        let copy = s.path().join("rootfs.tar");
+        std::fs::copy(&tar, &copy).unwrap();
+        s.tug(["import", copy.to_str().unwrap(), "bb:1"]).succeeds();
+        out.push(Stack(s));
+    }
+    out
+}
+
+/// Writes the project's files under `<scenario>/<name>` (owned by the
+/// test user when rootless); scripts (`.sh`, under cgi-bin) executable.
+fn project(s: &Scenario, name: &str, files: &[(&str, &str)]) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = s.path().join(name);
+    for (f, text) in files {
+        write(&dir, f, text);
+        if f.contains("cgi-bin/") || f.ends_with(".sh") {
+            std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+    if s.is_rootless() {
+        let (u, g) = user_ids(TEST_USER).unwrap();
+        chown_r(&dir, u, g);
+    }
+    dir
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// GET `path` from the host's loopback `port` until it answers 200.
+fn get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let r = (|| -> std::io::Result<String> {
+            let mut c = std::net::TcpStream::connect(("127.0.0.1", port))?;
+            c.set_read_timeout(Some(Duration::from_secs(5)))?;
+            c.write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes())?;
+            let mut out = String::new();
+            c.read_to_string(&mut out)?;
+            Ok(out)
+        })();
+        match r {
+            Ok(body) if body.contains("200 OK") => return body,
+            other if Instant::now() > deadline => panic!("GET :{port}{path} failed: {other:?}"),
+            _ => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// The IDs of the project's containers, by name.
+fn ids(s: &Scenario, dir: &Path) -> std::collections::BTreeMap<String, String> {
+    compose(s, dir, &["ps", "-a", "--format", "{{.Name}} {{.ID}}"])
+        .succeeds()
+        .stdout()
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .map(|(n, i)| (n.to_string(), i.to_string()))
+        .collect()
+}
+
+/// The bridges of the project's networks (root: to check they go away).
+fn bridges(s: &Scenario, project: &str) -> Vec<String> {
+    s.tug([
+        "network",
+        "ls",
+        "-q",
+        "--filter",
+        &format!("label=com.docker.compose.project={project}"),
+    ])
+    .succeeds()
+    .stdout()
+    .split_whitespace()
+    .map(|id| format!("br-{}", &id[..12]))
+    .collect()
+}
+
+/// `down -v` and nothing of the project is left: no container, network,
+/// volume, monitor, bridge or firewall rule.
+fn down_leaves_nothing(s: &Scenario, dir: &Path, project: &str) {
+    let links = bridges(s, project);
+    compose(s, dir, &["down", "-v"]).succeeds();
+    s.tug(["ps", "-aq"]).succeeds().stdout_is("");
+    let nets = s
+        .tug(["network", "ls", "--format", "{{.Name}}"])
+        .succeeds()
+        .stdout();
+    assert!(!nets.contains(project), "networks left:\n{nets}");
+    let vols = s.tug(["volume", "ls", "-q"]).succeeds().stdout();
+    assert!(!vols.contains(project), "volumes left:\n{vols}");
+    let store = s.store().display().to_string();
+    let procs = std::process::Command::new("pgrep")
+        .args(["-f", &format!("{store} container-monitor")])
+        .output()
+        .unwrap();
+    assert!(procs.stdout.is_empty(), "monitors left");
+    if !s.is_rootless() && !links.is_empty() {
+        let ip = std::process::Command::new("ip")
+            .args(["-o", "link"])
+            .output()
+            .unwrap();
+        let ip = String::from_utf8_lossy(&ip.stdout).to_string();
+        let nft = std::process::Command::new("nft")
+            .args(["list", "ruleset"])
+            .output()
+            .unwrap();
+        let nft = String::from_utf8_lossy(&nft.stdout).to_string();
+        for l in &links {
+            assert!(!ip.contains(l.as_str()), "{l} left:\n{ip}");
+            assert!(!nft.contains(l.as_str()), "rules for {l} left:\n{nft}");
+        }
+    }
+}
+
+const CGI: &str = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n";
+
+#[test]
+fn wordpress_shaped_stack_db_app_proxy() {
+    for s in stacks() {
+        let port = free_port();
+        let dir = project(
+            &s,
+            "press",
+            &[
+                (
+                    "compose.yaml",
+                    &format!(
+                        "services:\n  db:\n    image: bb:1\n    command: [sh, -c, 'echo db-row > /data/index.html && exec httpd -f -p 3306 -h /data']\n    volumes: [dbdata:/data]\n    healthcheck:\n      test: [CMD, wget, -q, -O-, http://127.0.0.1:3306/]\n      interval: 1s\n  app:\n    image: bb:1\n    command: [httpd, -f, -p, '80', -h, /srv]\n    volumes: ['./app:/srv:ro']\n    environment:\n      DB_HOST: db:3306\n    depends_on:\n      db: {{condition: service_healthy}}\n  proxy:\n    image: bb:1\n    command: [httpd, -f, -p, '8080', -h, /srv]\n    volumes: ['./proxy:/srv:ro']\n    ports: ['127.0.0.1:{port}:8080']\n    depends_on: [app]\nvolumes:\n  dbdata:\n"
+                    ),
+                ),
+                ("app/cgi-bin/page", &format!("{CGI}echo app-page; wget -q -O- http://$DB_HOST/\n")),
+                ("proxy/cgi-bin/index", &format!("{CGI}echo via-proxy; wget -q -O- http://app/cgi-bin/page\n")),
+            ],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        let page = get(port, "/cgi-bin/index");
+        assert!(page.contains("via-proxy\napp-page\ndb-row"), "{page}");
+        // Only the proxy publishes; the labels are Compose's.
+        let ps = compose(&s, &dir, &["ps", "--format", "{{.Service}} {{.Ports}}"])
+            .succeeds()
+            .stdout();
+        assert!(
+            ps.contains(&format!("proxy 127.0.0.1:{port}->8080/tcp")),
+            "{ps}"
+        );
+        assert!(
+            ps.contains("db \n") || ps.lines().any(|l| l.trim() == "db"),
+            "{ps}"
+        );
+        let labels = s
+            .tug([
+                "inspect",
+                "--format",
+                "{{json .Config.Labels}}",
+                "press-app-1",
+            ])
+            .succeeds()
+            .stdout();
+        for want in [
+            "\"com.docker.compose.project\":\"press\"",
+            "\"com.docker.compose.service\":\"app\"",
+            "\"com.docker.compose.container-number\":\"1\"",
+            "\"com.docker.compose.oneoff\":\"False\"",
+            "com.docker.compose.config-hash",
+        ] {
+            assert!(labels.contains(want), "{want} in {labels}");
+        }
+        compose(&s, &dir, &["ls"])
+            .succeeds()
+            .stdout_contains("press");
+        compose(&s, &dir, &["port", "proxy", "8080"])
+            .succeeds()
+            .stdout_is(&format!("127.0.0.1:{port}\n"));
+        compose(&s, &dir, &["logs", "db"]).succeeds();
+        down_leaves_nothing(&s, &dir, "press");
+    }
+}
+
+/// A balancer in front of `web`'s replicas: it asks every address the
+/// name `web` has on the project network for the replica's host name.
+const BALANCER: &str =
+    "for ip in $(awk '/\\sweb(\\s|$)/ {print $1}' /etc/hosts); do wget -q -O- http://$ip/; done\n";
+
+#[test]
+fn load_balancer_reaches_every_replica_by_name_and_scale() {
+    for s in stacks() {
+        let port = free_port();
+        let dir = project(
+            &s,
+            "lb",
+            &[
+                (
+                    "compose.yaml",
+                    &format!(
+                        "services:\n  web:\n    image: bb:1\n    command: [sh, -c, 'mkdir /w && hostname > /w/index.html && exec httpd -f -p 80 -h /w']\n    deploy: {{replicas: 2}}\n  lb:\n    image: bb:1\n    command: [httpd, -f, -p, '80', -h, /srv]\n    volumes: ['./lb:/srv:ro']\n    ports: ['127.0.0.1:{port}:80']\n    depends_on: [web]\n"
+                    ),
+                ),
+                ("lb/cgi-bin/all", &format!("{CGI}{BALANCER}")),
+            ],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        let hosts = |want: usize| {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                let body = get(port, "/cgi-bin/all");
+                let names: std::collections::BTreeSet<String> = body
+                    .split("\r\n\r\n")
+                    .nth(1)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+                if names.len() == want || Instant::now() > deadline {
+                    return names;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        };
+        assert_eq!(hosts(2).len(), 2);
+        let before = ids(&s, &dir);
+        compose(&s, &dir, &["up", "-d", "--scale", "web=3"]).succeeds();
+        assert_eq!(
+            hosts(3).len(),
+            3,
+            "all three replicas answer by the name web"
+        );
+        let after = ids(&s, &dir);
+        for (name, id) in &before {
+            assert_eq!(
+                after.get(name),
+                Some(id),
+                "{name} is not recreated by scaling"
+            );
+        }
+        assert!(after.contains_key("lb-web-3"), "{after:?}");
+        down_leaves_nothing(&s, &dir, "lb");
+    }
+}
+
+#[test]
+fn depends_on_healthy_waits_and_unhealthy_fails() {
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "order",
+            &[(
+                "compose.yaml",
+                "services:\n  db:\n    image: bb:1\n    command: [sh, -c, 'sleep 1; cut -d\" \" -f1 /proc/uptime > /shared/ready; exec sleep 1000']\n    volumes: [shared:/shared]\n    healthcheck:\n      test: [CMD-SHELL, test -f /shared/ready]\n      interval: 500ms\n  app:\n    image: bb:1\n    command: [sh, -c, 'cut -d\" \" -f1 /proc/uptime > /shared/app; exec sleep 1000']\n    volumes: [shared:/shared]\n    depends_on:\n      db: {condition: service_healthy}\nvolumes:\n  shared:\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        let read = |f: &str| -> f64 {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let o = compose(&s, &dir, &["exec", "-T", "app", "cat", f]).run();
+                if let Ok(v) = o.stdout().trim().parse() {
+                    return v;
+                }
+                assert!(Instant::now() < deadline, "{f}: {}", o.dump());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        };
+        let (ready, app) = (read("/shared/ready"), read("/shared/app"));
+        assert!(app >= ready, "app started at {app}, db ready at {ready}");
+        down_leaves_nothing(&s, &dir, "order");
+
+        let dir = project(
+            &s,
+            "sick",
+            &[(
+                "compose.yaml",
+                "services:\n  db:\n    image: bb:1\n    command: [sleep, '1000']\n    healthcheck:\n      test: [CMD, 'false']\n      interval: 300ms\n      retries: 2\n  app:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on:\n      db: {condition: service_healthy}\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"])
+            .fails()
+            .code_is(125)
+            .stderr_contains("container sick-db-1 is unhealthy");
+        let names = ids(&s, &dir);
+        assert!(!names.contains_key("sick-app-1"), "{names:?}");
+        down_leaves_nothing(&s, &dir, "sick");
+    }
+}
+
+#[test]
+fn up_twice_recreates_only_what_changed_and_removes_orphans() {
+    for s in stacks() {
+        let two = "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    environment: {LEVEL: one}\n  b:\n    image: bb:1\n    command: [sh, -c, 'test -f /once || { touch /once; exit 3; }; exec sleep 1000']\n    restart: on-failure\n  c:\n    image: bb:1\n    command: [sleep, '1000']\n";
+        let dir = project(&s, "again", &[("compose.yaml", two)]);
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        // restart: on-failure brings b back after it fails once.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let st = s
+                .tug([
+                    "inspect",
+                    "--format",
+                    "{{.RestartCount}} {{.State.Status}}",
+                    "again-b-1",
+                ])
+                .succeeds()
+                .stdout();
+            if st.trim() == "1 running" {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{st}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let first = ids(&s, &dir);
+        let o = compose(&s, &dir, &["up", "-d"]).succeeds();
+        assert!(
+            !o.stderr().contains("Created") && !o.stderr().contains("Recreated"),
+            "{}",
+            o.dump()
+        );
+        assert_eq!(ids(&s, &dir), first, "nothing recreated");
+        write(
+            &dir,
+            "compose.yaml",
+            &two.replace("LEVEL: one", "LEVEL: two")
+                .replace("  c:\n    image: bb:1\n    command: [sleep, '1000']\n", ""),
+        );
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&dir, u, g);
+        }
+        let o = compose(&s, &dir, &["up", "-d"]).succeeds();
+        assert!(o.stderr().contains("orphan"), "{}", o.dump());
+        let second = ids(&s, &dir);
+        assert_ne!(
+            second["again-a-1"], first["again-a-1"],
+            "a changed: recreated"
+        );
+        assert_eq!(second["again-b-1"], first["again-b-1"], "b unchanged");
+        compose(&s, &dir, &["exec", "-T", "a", "sh", "-c", "echo $LEVEL"])
+            .succeeds()
+            .stdout_is("two\n");
+        compose(&s, &dir, &["up", "-d", "--remove-orphans"]).succeeds();
+        assert!(!ids(&s, &dir).contains_key("again-c-1"));
+        compose(&s, &dir, &["stop", "b"]).succeeds();
+        compose(&s, &dir, &["ps", "--services"])
+            .succeeds()
+            .stdout_is("a\n");
+        compose(&s, &dir, &["start"]).succeeds();
+        compose(&s, &dir, &["ps", "-q"]).succeeds();
+        assert_eq!(
+            compose(&s, &dir, &["ps", "-q"])
+                .succeeds()
+                .stdout()
+                .lines()
+                .count(),
+            2
+        );
+        down_leaves_nothing(&s, &dir, "again");
+    }
+}
+
+#[test]
+fn dotenv_extends_include_profiles_and_several_files() {
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "layers",
+            &[
+                (".env", "IMG=bb:1\nGREETING=hi-from-dotenv\n"),
+                (
+                    "compose.yaml",
+                    "include: [inc/extra.yaml]\nservices:\n  a:\n    image: ${IMG}\n    command: [sleep, '1000']\n    environment: {MSG: $GREETING}\n  b:\n    extends: a\n  tools:\n    image: ${IMG}\n    command: [sleep, '1000']\n    profiles: [debug]\n",
+                ),
+                ("override.yaml", "services:\n  a:\n    environment: {EXTRA: more}\n"),
+                ("inc/extra.yaml", "services:\n  inc:\n    image: bb:1\n    command: [sleep, '1000']\n"),
+            ],
+        );
+        let f = ["-f", "compose.yaml", "-f", "override.yaml"];
+        let with = |extra: &[&str]| -> Vec<String> {
+            f.iter().chain(extra).map(|x| x.to_string()).collect()
+        };
+        let args = with(&["up", "-d"]);
+        compose(
+            &s,
+            &dir,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .succeeds();
+        let names = ids(&s, &dir);
+        let keys: Vec<&str> = names.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["layers-a-1", "layers-b-1", "layers-inc-1"]);
+        let args = with(&["exec", "-T", "a", "sh", "-c", "echo $MSG $EXTRA"]);
+        compose(
+            &s,
+            &dir,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .succeeds()
+        .stdout_is("hi-from-dotenv more\n");
+        let args = with(&["--profile", "debug", "up", "-d"]);
+        compose(
+            &s,
+            &dir,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .succeeds();
+        assert!(ids(&s, &dir).contains_key("layers-tools-1"));
+        let args = with(&["--profile", "debug", "down", "-v"]);
+        compose(
+            &s,
+            &dir,
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .succeeds();
+        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
+    }
+}
+
+#[test]
+fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
+    for s in stacks() {
+        let nets_before = s.tug(["network", "ls", "-q"]).succeeds().stdout();
+        let dir = project(
+            &s,
+            "broken",
+            &[(
+                "compose.yaml",
+                "services:\n  a:\n    image: bb:1\n    env_file: missing.env\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"])
+            .fails()
+            .code_is(125)
+            .one_line_error()
+            .stderr_contains("missing.env");
+        write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: localhost:1/nosuch:1\n");
+        compose(&s, &dir, &["up", "-d"])
+            .fails()
+            .code_is(125)
+            .one_line_error()
+            .stderr_contains("service \"b\"");
+        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
+        s.tug(["network", "ls", "-q"])
+            .succeeds()
+            .stdout_is(&nets_before);
+        // A service that fails midway: up names it; down still cleans.
+        write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: bb:1\n    command: [nosuchcommand]\n    depends_on: [a]\n  c:\n    image: bb:1\n    depends_on: [b]\n");
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&dir, u, g);
+        }
+        let o = compose(&s, &dir, &["up", "-d"]).fails();
+        let last = o.stderr().lines().last().unwrap_or_default().to_string();
+        assert!(last.starts_with("tug: service \"b\""), "{}", o.dump());
+        down_leaves_nothing(&s, &dir, "broken");
+    }
+}
+
+#[test]
+fn compose_up_and_docker_compose_names() {
+    let s = Scenario::new();
+    let dir = s.path().join("names");
+    write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n");
+    let bin = s.path().join("links");
+    s.tug(["install-links", "--docker", bin.to_str().unwrap()])
+        .succeeds();
+    let mut r = s.command_at(&bin.join("docker-compose"), ["config", "--services"]);
+    r.cmd.current_dir(&dir);
+    r.succeeds().stdout_is("a\n");
+    let mut r = s.command_at(&bin.join("compose-up"), ["--help"]);
+    r.cmd.current_dir(&dir);
+    r.succeeds().stdout_contains("--abort-on-container-exit");
+    s.tug(["compose", "version", "--short"])
+        .succeeds()
+        .stdout_is(&format!("{}\n", env!("CARGO_PKG_VERSION")));
 }

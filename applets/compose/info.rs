@@ -120,7 +120,10 @@ pub fn ps(store: &Store, plan: &Plan, a: &PsArgs) -> anyhow::Result<i32> {
     }
     let mut list = project::containers(store, &plan.name, a.all)?;
     list.retain(|r| {
-        a.service.is_empty() || a.service.iter().any(|s| label(r, labels::SERVICE) == Some(s))
+        a.service.is_empty()
+            || a.service
+                .iter()
+                .any(|s| label(r, labels::SERVICE) == Some(s))
     });
     if !a.all && a.status.is_empty() {
         list.retain(|r| r.status == Status::Running || r.status == Status::Restarting);
@@ -129,7 +132,10 @@ pub fn ps(store: &Store, plan: &Plan, a: &PsArgs) -> anyhow::Result<i32> {
         list.retain(|r| a.status.iter().any(|s| s == state(r)));
     }
     if a.services {
-        let mut names: Vec<&str> = list.iter().filter_map(|r| label(r, labels::SERVICE)).collect();
+        let mut names: Vec<&str> = list
+            .iter()
+            .filter_map(|r| label(r, labels::SERVICE))
+            .collect();
         names.dedup();
         for n in names {
             println!("{n}");
@@ -194,7 +200,11 @@ pub fn images(store: &Store, plan: &Plan, a: &ImagesArgs) -> anyhow::Result<i32>
     let mut rows = Vec::new();
     for r in list.iter().rev() {
         let id = r.image_id.clone().unwrap_or_default();
-        let short = id.trim_start_matches("sha256:").chars().take(12).collect::<String>();
+        let short = id
+            .trim_start_matches("sha256:")
+            .chars()
+            .take(12)
+            .collect::<String>();
         if a.quiet {
             println!("{id}");
             continue;
@@ -287,9 +297,19 @@ pub fn top(store: &Store, plan: &Plan, a: &TopArgs) -> anyhow::Result<i32> {
                     .to_string()
             };
             let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|c| String::from_utf8_lossy(&c).replace('\0', " ").trim().to_string())
+                .map(|c| {
+                    String::from_utf8_lossy(&c)
+                        .replace('\0', " ")
+                        .trim()
+                        .to_string()
+                })
                 .unwrap_or_default();
-            println!("{:<10} {:<10} {:<10} {cmd}", field("Uid:"), pid, field("PPid:"));
+            println!(
+                "{:<10} {:<10} {:<10} {cmd}",
+                field("Uid:"),
+                pid,
+                field("PPid:")
+            );
         }
         println!();
     }
@@ -298,10 +318,12 @@ pub fn top(store: &Store, plan: &Plan, a: &TopArgs) -> anyhow::Result<i32> {
 
 pub fn port(store: &Store, plan: &Plan, a: &PortArgs) -> anyhow::Result<i32> {
     let list = tug::compose::down::targets(store, plan, std::slice::from_ref(&a.service), false)?;
-    let r = list
-        .iter()
-        .find(|r| number(r) == a.index)
-        .ok_or_else(|| tug::Error::Invalid(format!("service {:?} has no container number {}", a.service, a.index)))?;
+    let r = list.iter().find(|r| number(r) == a.index).ok_or_else(|| {
+        tug::Error::Invalid(format!(
+            "service {:?} has no container number {}",
+            a.service, a.index
+        ))
+    })?;
     let found = container::network::published(store, r)
         .into_iter()
         .find(|p| p.container_port == a.private_port && p.proto.to_string() == a.protocol);

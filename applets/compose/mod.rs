@@ -187,8 +187,8 @@ pub fn load_project(p: &ProjectFlags, all_profiles: bool) -> anyhow::Result<Proj
 }
 
 pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
-    use ComposeCommand as C;
     use tug::compose::down::Action;
+    use ComposeCommand as C;
     let p = &a.project;
     match &a.command {
         C::Config(c) => return config(p, c),

@@ -219,7 +219,9 @@ pub fn pull(store: &Store, plan: &Plan, a: &PullArgs) -> anyhow::Result<i32> {
                 eprintln!("WARN[0000] {}: {e}", s.name);
                 continue;
             }
-            return Err(anyhow::Error::new(e).context(format!("service {:?}: pulling {}", s.name, s.image)));
+            return Err(
+                anyhow::Error::new(e).context(format!("service {:?}: pulling {}", s.name, s.image))
+            );
         }
         if !quiet {
             eprintln!(" {} Pulled", s.name);
@@ -253,9 +255,7 @@ pub fn exec(store: &Store, plan: &Plan, a: &ExecArgs) -> anyhow::Result<i32> {
     let r = list
         .iter()
         .find(|r| number(r) == a.index)
-        .ok_or_else(|| {
-            tug::Error::Invalid(format!("service {service:?} is not running"))
-        })?;
+        .ok_or_else(|| tug::Error::Invalid(format!("service {service:?} is not running")))?;
     let tty = !a.no_tty && !a.detach && std::io::stdin().is_terminal();
     let o = ops::ExecOptions {
         command: a.service_and_command[1..].to_vec(),
@@ -289,8 +289,16 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
     if s.build.is_some() && tug::image::resolve(store, &s.image).is_err() {
         up::build_service(store, &s)?;
     } else {
-        ensure_image(store, &s.image, PullPolicy::parse(&s.pull_policy).unwrap_or_default(), None, &mut notify)
-            .map_err(|e| anyhow::Error::new(e).context(format!("service {name:?}: pulling {}", s.image)))?;
+        ensure_image(
+            store,
+            &s.image,
+            PullPolicy::parse(&s.pull_policy).unwrap_or_default(),
+            None,
+            &mut notify,
+        )
+        .map_err(|e| {
+            anyhow::Error::new(e).context(format!("service {name:?}: pulling {}", s.image))
+        })?;
     }
     up::resources(store, plan, &mut super::up::progress)?;
     let existing = tug::compose::project::containers(store, &plan.name, true)?;
@@ -301,7 +309,9 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
             .clone()
             .unwrap_or_else(|| format!("{}-{}-run-{suffix}", plan.name, s.name)),
     );
-    req.options.labels.insert(labels::ONEOFF.into(), "True".into());
+    req.options
+        .labels
+        .insert(labels::ONEOFF.into(), "True".into());
     req.options.labels.remove(labels::NUMBER);
     if a.service_and_command.len() > 1 {
         req.options.command = a.service_and_command[1..].to_vec();

@@ -143,11 +143,9 @@ fn parse_scale(scale: &[String]) -> anyhow::Result<BTreeMap<String, u32>> {
             let (k, v) = s.split_once('=').ok_or_else(|| {
                 tug::Error::Invalid(format!("invalid --scale {s:?}: want SERVICE=NUM"))
             })?;
-            let n: u32 = v
-                .parse()
-                .ok()
-                .filter(|n| *n <= 1000)
-                .ok_or_else(|| tug::Error::Invalid(format!("invalid --scale {s:?}: want SERVICE=NUM")))?;
+            let n: u32 = v.parse().ok().filter(|n| *n <= 1000).ok_or_else(|| {
+                tug::Error::Invalid(format!("invalid --scale {s:?}: want SERVICE=NUM"))
+            })?;
             Ok((k.to_string(), n))
         })
         .collect()
@@ -165,7 +163,11 @@ pub fn progress(p: Progress) {
         Progress::Started(c) => format!(" Container {c}  Started"),
         Progress::Waiting(c) => format!(" Container {c}  Waiting"),
         Progress::Healthy(c) => format!(" Container {c}  Healthy"),
-        Progress::Removed(c) if c.contains(' ') => format!(" {c}  Removed"),
+        Progress::Removed(c) if c.contains(' ') => {
+            let mut c = c;
+            c[..1].make_ascii_uppercase();
+            format!(" {c}  Removed")
+        }
         Progress::Removed(c) => format!(" Container {c}  Removed"),
         Progress::Warning(w) => format!("WARN[0000] {w}"),
     };
@@ -174,7 +176,9 @@ pub fn progress(p: Progress) {
 
 pub fn up(store: &Store, plan: &Plan, a: &UpArgs) -> anyhow::Result<i32> {
     if a.build && a.no_build {
-        anyhow::bail!(tug::Error::Invalid("--build and --no-build are incompatible".into()));
+        anyhow::bail!(tug::Error::Invalid(
+            "--build and --no-build are incompatible".into()
+        ));
     }
     if let Some(p) = &a.pull {
         tug::container::options::PullPolicy::parse(p)?;
@@ -203,11 +207,18 @@ pub fn up(store: &Store, plan: &Plan, a: &UpArgs) -> anyhow::Result<i32> {
         wait_timeout: a.wait_timeout.map(Duration::from_secs),
     };
     interrupt::install();
-    let done = up::up(store, plan, &o, &mut progress, &|| interrupt::count() > 0);
-    let containers = match done {
-        Ok(c) => c,
-        Err(e) => return Err(e.into()),
-    };
+    // Output from before this `up` is not shown again.
+    let before: BTreeMap<String, u64> =
+        tug::compose::project::containers(store, &plan.name, false)?
+            .iter()
+            .map(|r| {
+                let size = std::fs::metadata(logs::path(store, &r.id))
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+                (r.id.clone(), size)
+            })
+            .collect();
+    let containers = up::up(store, plan, &o, &mut progress, &|| interrupt::count() > 0)?;
     if detach {
         return Ok(0);
     }
@@ -221,7 +232,10 @@ pub fn up(store: &Store, plan: &Plan, a: &UpArgs) -> anyhow::Result<i32> {
         .collect();
     let style = Style::new(&containers, a.no_color, a.no_log_prefix);
     let abort = a.abort_on_container_exit || a.exit_code_from.is_some();
-    let offsets = vec![0; containers.len()];
+    let offsets = containers
+        .iter()
+        .map(|r| before.get(&r.id).copied().unwrap_or(0))
+        .collect();
     let outcome = follow(store, &containers, offsets, &style, false, abort)?;
     if outcome.interrupted || abort {
         if outcome.interrupted {
@@ -230,6 +244,13 @@ pub fn up(store: &Store, plan: &Plan, a: &UpArgs) -> anyhow::Result<i32> {
             eprintln!("Aborting on container exit...");
         }
         stop_all(store, &containers, a.timeout);
+        // What they said while stopping.
+        for (i, r) in containers.iter().enumerate() {
+            if let Ok((entries, _)) = logs::read_from(&logs::path(store, &r.id), outcome.offsets[i])
+            {
+                print_entries(&entries, &r.name, &style, false)?;
+            }
+        }
     }
     if let Some(s) = &a.exit_code_from {
         let code = containers
@@ -355,6 +376,8 @@ impl Style {
 /// How following logs ended.
 pub struct Followed {
     pub interrupted: bool,
+    /// How far each container's log was read.
+    pub offsets: Vec<u64>,
 }
 
 fn print_entries(
@@ -408,11 +431,12 @@ pub fn follow(
                 Status::Created => {}
             }
         }
-        if interrupt::count() > 0 {
-            return Ok(Followed { interrupted: true });
-        }
-        if running == 0 || (abort && exited) {
-            return Ok(Followed { interrupted: false });
+        let interrupted = interrupt::count() > 0;
+        if interrupted || running == 0 || (abort && exited) {
+            return Ok(Followed {
+                interrupted,
+                offsets,
+            });
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -432,8 +456,8 @@ pub fn logs(store: &Store, plan: &Plan, a: &LogsArgs) -> anyhow::Result<i32> {
     };
     let mut offsets = Vec::new();
     for r in &containers {
-        let (mut entries, offset) = logs::read_all(&logs::path(store, &r.id))
-            .unwrap_or((Vec::new(), 0));
+        let (mut entries, offset) =
+            logs::read_all(&logs::path(store, &r.id)).unwrap_or((Vec::new(), 0));
         if let Some(n) = tail {
             let skip = entries.len().saturating_sub(n);
             entries.drain(..skip);

@@ -22,13 +22,21 @@ pub struct DownOptions {
 
 /// The containers of `services` (all when empty), in reverse start order
 /// so dependents stop before what they depend on.
-pub fn targets(store: &Store, plan: &Plan, services: &[String], oneoff: bool) -> Result<Vec<Record>> {
+pub fn targets(
+    store: &Store,
+    plan: &Plan,
+    services: &[String],
+    oneoff: bool,
+) -> Result<Vec<Record>> {
     for s in services {
         plan.service(s)?;
     }
     let mut all = project::containers(store, &plan.name, oneoff)?;
     all.retain(|r| {
-        services.is_empty() || services.iter().any(|s| label(r, labels::SERVICE) == Some(s))
+        services.is_empty()
+            || services
+                .iter()
+                .any(|s| label(r, labels::SERVICE) == Some(s))
     });
     let pos = |r: &Record| {
         plan.services
@@ -42,7 +50,12 @@ pub fn targets(store: &Store, plan: &Plan, services: &[String], oneoff: bool) ->
 
 /// Stops and removes the project's containers, then its networks (and,
 /// with `-v`, its volumes; with `--rmi`, its images).
-pub fn down(store: &Store, plan: &Plan, o: &DownOptions, report: &mut dyn FnMut(Progress)) -> Result<()> {
+pub fn down(
+    store: &Store,
+    plan: &Plan,
+    o: &DownOptions,
+    report: &mut dyn FnMut(Progress),
+) -> Result<()> {
     let mut first_err = None;
     let mut keep = |r: Result<()>| {
         if let Err(e) = r {
@@ -113,12 +126,10 @@ pub fn down(store: &Store, plan: &Plan, o: &DownOptions, report: &mut dyn FnMut(
     if let Some(which) = &o.rmi {
         for s in &plan.services {
             let local = s.build.is_some() && s.image == format!("{}-{}", plan.name, s.name);
-            if which == "all" || local {
-                if crate::image::resolve(store, &s.image).is_ok() {
-                    match crate::image::remove::remove(store, &s.image, false) {
-                        Ok(_) => report(Progress::Removed(format!("image {}", s.image))),
-                        Err(e) => keep(Err(e.into())),
-                    }
+            if (which == "all" || local) && crate::image::resolve(store, &s.image).is_ok() {
+                match crate::image::remove::remove(store, &s.image, false) {
+                    Ok(_) => report(Progress::Removed(format!("image {}", s.image))),
+                    Err(e) => keep(Err(e.into())),
                 }
             }
         }

@@ -11,8 +11,8 @@
 pub mod dotenv;
 pub mod down;
 pub mod emit;
-pub mod interrupt;
 pub mod interpolate;
+pub mod interrupt;
 pub mod labels;
 mod load;
 pub mod merge;

@@ -19,7 +19,10 @@ pub fn needs(s: &Service) -> Vec<String> {
 
 /// Sorts `services` so that every service comes after the ones it needs
 /// (names that are not services of the list are ignored).
-pub fn sort(services: Vec<Service>, container_service: impl Fn(&str) -> Option<String>) -> Vec<Service> {
+pub fn sort(
+    services: Vec<Service>,
+    container_service: impl Fn(&str) -> Option<String>,
+) -> Vec<Service> {
     let names: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
     let deps: Vec<Vec<usize>> = services
         .iter()

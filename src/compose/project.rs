@@ -27,7 +27,9 @@ pub enum ProjectError {
         #[source]
         source: EnsureImageError,
     },
-    #[error("service {service:?}: build: not available yet (image-build is not wired into compose)")]
+    #[error(
+        "service {service:?}: build: not available yet (image-build is not wired into compose)"
+    )]
     BuildUnavailable { service: String },
     #[error("dependency failed to start: container {container} is unhealthy")]
     Unhealthy { container: String },
@@ -187,7 +189,11 @@ pub fn plan(store: &Store, project: &Project) -> Result<Plan> {
         labels.insert(labels::NETWORK.into(), key.clone());
         labels.insert(labels::VERSION.into(), labels::COMPOSE_VERSION.into());
         let ipam = def.pointer("/ipam/config/0");
-        let field = |k: &str| ipam.and_then(|c| c.get(k)).and_then(Json::as_str).map(str::to_string);
+        let field = |k: &str| {
+            ipam.and_then(|c| c.get(k))
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
         let driver = def.get("driver").and_then(Json::as_str).map(str::to_string);
         networks.push(NetworkDef {
             key: key.clone(),

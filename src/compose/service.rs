@@ -212,7 +212,9 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
                         o.env.push(format!("{k}={val}"));
                     }
                 }
-                other => o.env.push(format!("{k}={}", scalar(other).unwrap_or_default())),
+                other => o
+                    .env
+                    .push(format!("{k}={}", scalar(other).unwrap_or_default())),
             }
         }
     }
@@ -294,19 +296,32 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
         .or_else(|| limits.get("pids"))
         .and_then(scalar)
     {
-        o.pids_limit = Some(p.parse().map_err(|_| bad(name, "pids_limit", "not a number"))?);
+        o.pids_limit = Some(
+            p.parse()
+                .map_err(|_| bad(name, "pids_limit", "not a number"))?,
+        );
     }
     if let Some(s) = get("cpu_shares").and_then(scalar) {
-        o.cpu_shares = Some(s.parse().map_err(|_| bad(name, "cpu_shares", "not a number"))?);
+        o.cpu_shares = Some(
+            s.parse()
+                .map_err(|_| bad(name, "cpu_shares", "not a number"))?,
+        );
     }
     if let Some(s) = str_of("shm_size") {
         let bytes = options::parse_bytes(&s).map_err(|e| bad(name, "shm_size", e))?;
         o.tmpfs.push(format!("/dev/shm:size={bytes}"));
     }
     if let Some(l) = get("logging") {
-        let driver = l.get("driver").and_then(Json::as_str).unwrap_or("json-file");
+        let driver = l
+            .get("driver")
+            .and_then(Json::as_str)
+            .unwrap_or("json-file");
         if !["json-file", "local"].contains(&driver) {
-            return Err(bad(name, "logging.driver", format!("{driver:?} is not supported: use json-file")));
+            return Err(bad(
+                name,
+                "logging.driver",
+                format!("{driver:?} is not supported: use json-file"),
+            ));
         }
         let opts: Vec<String> = match l.get("options") {
             Some(Json::Object(m)) => m
@@ -390,7 +405,13 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
     let pull_policy = match pull_policy.as_str() {
         "if_not_present" => "missing".to_string(),
         "always" | "missing" | "never" | "build" => pull_policy,
-        other => return Err(bad(name, "pull_policy", format!("unknown policy {other:?}"))),
+        other => {
+            return Err(bad(
+                name,
+                "pull_policy",
+                format!("unknown policy {other:?}"),
+            ))
+        }
     };
     let depends_on = dependencies(get("depends_on"));
     let hash = labels::config_hash(svc);
@@ -465,8 +486,7 @@ fn ports(name: &str, v: Option<&Json>, o: &mut RunOptions) -> Result<(), Project
             }
             other => scalar(other).unwrap_or_default(),
         };
-        let bound =
-            crate::net::ports::parse_publish(&spec).map_err(|e| bad(name, "ports", e))?;
+        let bound = crate::net::ports::parse_publish(&spec).map_err(|e| bad(name, "ports", e))?;
         o.publish.extend(bound);
     }
     Ok(())
@@ -496,7 +516,11 @@ fn volumes(
                 let source = m.get("source").and_then(scalar).unwrap_or_default();
                 let readonly = m.get("read_only").and_then(Json::as_bool).unwrap_or(false);
                 if !target.starts_with('/') {
-                    return Err(bad(name, "volumes", format!("target {target:?} must be absolute")));
+                    return Err(bad(
+                        name,
+                        "volumes",
+                        format!("target {target:?} must be absolute"),
+                    ));
                 }
                 match kind {
                     "tmpfs" => {
@@ -533,7 +557,11 @@ fn volumes(
                         create_host_path: false,
                     }),
                     other => {
-                        return Err(bad(name, "volumes", format!("type {other:?} is not supported")))
+                        return Err(bad(
+                            name,
+                            "volumes",
+                            format!("type {other:?} is not supported"),
+                        ))
                     }
                 }
             }
@@ -574,7 +602,13 @@ fn mount_files(
         let def = ctx
             .model
             .pointer(&format!("/{kind}/{source}"))
-            .ok_or_else(|| bad(name, kind, format!("{source:?} is not defined at the top level")))?;
+            .ok_or_else(|| {
+                bad(
+                    name,
+                    kind,
+                    format!("{source:?} is not defined at the top level"),
+                )
+            })?;
         let target = match target {
             Some(t) if t.starts_with('/') => t,
             Some(t) if kind == "secrets" => format!("/run/secrets/{t}"),
@@ -594,7 +628,11 @@ fn mount_files(
             generated.push((p.clone(), content.to_string()));
             p
         } else {
-            return Err(bad(name, kind, format!("{source:?}: only file, environment and content sources are supported")));
+            return Err(bad(
+                name,
+                kind,
+                format!("{source:?}: only file, environment and content sources are supported"),
+            ));
         };
         o.binds.push(BindMount {
             source: host,
@@ -653,9 +691,10 @@ fn network(
         let mut aliases = vec![name.to_string()];
         aliases.extend(list(cfg.get("aliases")));
         let ip = match cfg.get("ipv4_address").and_then(Json::as_str) {
-            Some(s) => Some(s.parse().map_err(|_| {
-                bad(name, "networks", format!("invalid ipv4_address {s:?}"))
-            })?),
+            Some(s) => Some(
+                s.parse()
+                    .map_err(|_| bad(name, "networks", format!("invalid ipv4_address {s:?}")))?,
+            ),
             None => None,
         };
         o.networks.push(NetworkRequest {
@@ -686,7 +725,13 @@ fn healthcheck(name: &str, v: Option<&Json>) -> Result<Option<HealthConfig>, Pro
                         .join(" "),
                 ),
                 Some((first, _)) if first == "NONE" => return Ok(None),
-                _ => return Err(bad(name, "healthcheck.test", "want CMD, CMD-SHELL or NONE first")),
+                _ => {
+                    return Err(bad(
+                        name,
+                        "healthcheck.test",
+                        "want CMD, CMD-SHELL or NONE first",
+                    ))
+                }
             }
         }
         Some(Json::String(s)) => Some(s.clone()),

@@ -105,6 +105,9 @@ fn images(
             why: e.to_string(),
         })?;
         let mut notify = |n: ImageNotice| {
+            if matches!(n, ImageNotice::NotFoundLocally { .. }) {
+                return;
+            }
             report(Progress::Pull {
                 service: s.name.clone(),
                 notice: n.to_string(),
@@ -224,7 +227,11 @@ fn first_container(plan: &Plan, service: &str, existing: &[Record]) -> String {
         .iter()
         .find(|r| label(r, labels::SERVICE) == Some(service))
         .map(|r| r.name.clone())
-        .or_else(|| plan.service(service).ok().map(|s| plan.container_name(s, 1)))
+        .or_else(|| {
+            plan.service(service)
+                .ok()
+                .map(|s| plan.container_name(s, 1))
+        })
         .unwrap_or_else(|| service.to_string())
 }
 
@@ -265,7 +272,8 @@ fn container_err(s: &Service, name: &str, source: crate::Error) -> ProjectError 
 /// Starts a created or exited container under its monitor.
 pub fn start_container(store: &Store, s: &Service, r: &Record) -> Result<Vec<String>> {
     let r = container::refresh(store, r.clone());
-    if r.status == Status::Running {
+    // Running, or its monitor is bringing it back (restart back-off).
+    if r.status == Status::Running || r.status == Status::Restarting || r.monitor_alive() {
         return Ok(Vec::new());
     }
     let mut fresh = r.clone();
@@ -353,7 +361,8 @@ pub fn up(
                     remove(store, r, o.timeout, false)?;
                     let req = request(plan, s, n, &current);
                     let name = req.name.clone().unwrap_or_default();
-                    let rec = launch::create(store, &req).map_err(|e| container_err(s, &name, e))?;
+                    let rec =
+                        launch::create(store, &req).map_err(|e| container_err(s, &name, e))?;
                     report(Progress::Recreated(rec.name.clone()));
                     recreated.push(s.name.clone());
                     rec
@@ -361,13 +370,15 @@ pub fn up(
                 None => {
                     let req = request(plan, s, n, &current);
                     let name = req.name.clone().unwrap_or_default();
-                    let rec = launch::create(store, &req).map_err(|e| container_err(s, &name, e))?;
+                    let rec =
+                        launch::create(store, &req).map_err(|e| container_err(s, &name, e))?;
                     report(Progress::Created(rec.name.clone()));
                     rec
                 }
             };
             if o.start {
-                let was_running = container::refresh(store, record.clone()).status == Status::Running;
+                let was_running =
+                    container::refresh(store, record.clone()).status == Status::Running;
                 for w in start_container(store, s, &record)? {
                     report(Progress::Warning(w));
                 }
@@ -407,9 +418,7 @@ fn wait_ready(
         let now = container::refresh(store, container::load(store, &r.id)?);
         let health = now.health.as_ref().map(|h| h.status.as_str());
         match (now.status, healthy, health) {
-            (Status::Running, false, _) | (Status::Running, true, Some("healthy")) => {
-                return Ok(())
-            }
+            (Status::Running, false, _) | (Status::Running, true, Some("healthy")) => return Ok(()),
             (_, true, Some("unhealthy")) => {
                 return Err(ProjectError::Unhealthy {
                     container: now.name,
