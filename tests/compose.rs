@@ -683,3 +683,61 @@ fn compose_up_and_docker_compose_names() {
         .succeeds()
         .stdout_is(&format!("{}\n", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn foreground_up_prefixes_logs_and_ctrl_c_stops_gracefully() {
+    use std::io::BufRead;
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "fg",
+            &[(
+                "compose.yaml",
+                "services:\n  one:\n    image: bb:1\n    command: [sh, -c, 'echo hello from one']\n  two:\n    image: bb:1\n    command: [sh, -c, 'trap \"echo got TERM; exit 3\" TERM; echo ready; while true; do sleep 0.1; done']\n    secrets: [token]\nsecrets:\n  token: {environment: TOKEN}\n",
+            )],
+        );
+        let mut r = compose(&s, &dir, &["up"]);
+        r.cmd
+            .env("TOKEN", "t0k")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = r.cmd.spawn().unwrap();
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in out.lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !seen.iter().any(|l: &String| l == "fg-two-1  | ready") {
+            assert!(Instant::now() < deadline, "{seen:?}");
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(200)) {
+                seen.push(l);
+            }
+        }
+        compose(&s, &dir, &["exec", "-T", "two", "cat", "/run/secrets/token"])
+            .succeeds()
+            .stdout_is("t0k");
+        // SAFETY: a signal to the child we spawned.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let status = child.wait().unwrap();
+        seen.extend(rx.iter());
+        assert_eq!(status.code(), Some(130), "{seen:?}");
+        assert!(seen.contains(&"fg-one-1  | hello from one".to_string()), "{seen:?}");
+        assert!(seen.contains(&"fg-two-1  | got TERM".to_string()), "{seen:?}");
+        compose(&s, &dir, &["ps", "-a", "--format", "{{.Name}} {{.State}} {{.ExitCode}}"])
+            .succeeds()
+            .stdout_is("fg-one-1 exited 0\nfg-two-1 exited 3\n");
+        // `run --rm` is a one-off beside them; `up --wait` returns once they run.
+        compose(&s, &dir, &["run", "--rm", "-T", "one", "echo", "one-off"])
+            .succeeds()
+            .stdout_is("one-off\n");
+        compose(&s, &dir, &["up", "-d", "--wait", "two"]).succeeds();
+        compose(&s, &dir, &["ps", "--format", "{{.Name}} {{.State}}"])
+            .succeeds()
+            .stdout_is("fg-two-1 running\n");
+        down_leaves_nothing(&s, &dir, "fg");
+    }
+}
