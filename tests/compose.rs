@@ -717,19 +717,33 @@ fn foreground_up_prefixes_logs_and_ctrl_c_stops_gracefully() {
                 seen.push(l);
             }
         }
-        compose(&s, &dir, &["exec", "-T", "two", "cat", "/run/secrets/token"])
-            .succeeds()
-            .stdout_is("t0k");
+        compose(
+            &s,
+            &dir,
+            &["exec", "-T", "two", "cat", "/run/secrets/token"],
+        )
+        .succeeds()
+        .stdout_is("t0k");
         // SAFETY: a signal to the child we spawned.
         unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
         let status = child.wait().unwrap();
         seen.extend(rx.iter());
         assert_eq!(status.code(), Some(130), "{seen:?}");
-        assert!(seen.contains(&"fg-one-1  | hello from one".to_string()), "{seen:?}");
-        assert!(seen.contains(&"fg-two-1  | got TERM".to_string()), "{seen:?}");
-        compose(&s, &dir, &["ps", "-a", "--format", "{{.Name}} {{.State}} {{.ExitCode}}"])
-            .succeeds()
-            .stdout_is("fg-one-1 exited 0\nfg-two-1 exited 3\n");
+        assert!(
+            seen.contains(&"fg-one-1  | hello from one".to_string()),
+            "{seen:?}"
+        );
+        assert!(
+            seen.contains(&"fg-two-1  | got TERM".to_string()),
+            "{seen:?}"
+        );
+        compose(
+            &s,
+            &dir,
+            &["ps", "-a", "--format", "{{.Name}} {{.State}} {{.ExitCode}}"],
+        )
+        .succeeds()
+        .stdout_is("fg-one-1 exited 0\nfg-two-1 exited 3\n");
         // `run --rm` is a one-off beside them; `up --wait` returns once they run.
         compose(&s, &dir, &["run", "--rm", "-T", "one", "echo", "one-off"])
             .succeeds()

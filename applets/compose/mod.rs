@@ -187,25 +187,35 @@ pub fn load_project(p: &ProjectFlags, all_profiles: bool) -> anyhow::Result<Proj
 }
 
 pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
-    use tug::compose::down::Action;
     use ComposeCommand as C;
     let p = &a.project;
     match &a.command {
-        C::Config(c) => return config(p, c),
-        C::Version(v) => return info::version(v),
-        C::Ls(l) => return info::ls(&open_store(g)?, l),
-        C::Build(_) => return crate::pending::run("compose build"),
-        C::Push(_) => return crate::pending::run("compose push"),
-        C::Events(_) => return crate::pending::run("compose events"),
-        C::Cp(_) => return crate::pending::run("compose cp"),
-        C::Convert(_) => return crate::pending::run("compose convert"),
-        _ => {}
+        C::Config(c) => config(p, c),
+        C::Version(v) => info::version(v),
+        C::Ls(l) => info::ls(&open_store(g)?, l),
+        C::Build(_) => crate::pending::run("compose build"),
+        C::Push(_) => crate::pending::run("compose push"),
+        C::Events(_) => crate::pending::run("compose events"),
+        C::Cp(_) => crate::pending::run("compose cp"),
+        C::Convert(_) => crate::pending::run("compose convert"),
+        command => {
+            let project = load_project(p, false)?;
+            let store = open_store(g)?;
+            let plan = tug::compose::plan(&store, &project)?;
+            on_project(&store, &plan, command)
+        }
     }
-    let project = load_project(p, false)?;
-    let store = open_store(g)?;
-    let plan = tug::compose::plan(&store, &project)?;
-    let (s, plan) = (&store, &plan);
-    match &a.command {
+}
+
+/// The commands that act on the loaded project's containers.
+fn on_project(
+    s: &tug::store::Store,
+    plan: &tug::compose::Plan,
+    command: &ComposeCommand,
+) -> anyhow::Result<i32> {
+    use tug::compose::down::Action;
+    use ComposeCommand as C;
+    match command {
         C::Up(u) => up::up(s, plan, u),
         C::Create(c) => up::create(s, plan, c),
         C::Down(d) => up::down(s, plan, d),
@@ -225,7 +235,7 @@ pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
         C::Exec(x) => ops::exec(s, plan, x),
         C::Run(x) => ops::run(s, plan, x),
         C::Wait(x) => ops::wait(s, plan, x),
-        _ => unreachable!("handled above"),
+        _ => crate::pending::run("this compose command"),
     }
 }
 

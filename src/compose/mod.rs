@@ -16,6 +16,7 @@ pub mod interrupt;
 pub mod labels;
 mod load;
 pub mod merge;
+pub mod mounts;
 pub mod order;
 pub mod project;
 pub mod service;

@@ -10,11 +10,12 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use super::labels;
+use super::mounts;
 use super::project::ProjectError;
 use crate::container::health::HealthConfig;
 use crate::container::options::{self, NetworkChoice};
 use crate::container::RestartPolicy;
-use crate::runtime::spec::{BindMount, NetworkMode, NetworkRequest, RunOptions};
+use crate::runtime::spec::{NetworkMode, NetworkRequest, RunOptions};
 
 /// What a service waits for in one of its dependencies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +74,7 @@ pub struct Context<'a> {
     pub environment: &'a BTreeMap<String, String>,
 }
 
-fn bad(service: &str, key: &str, why: impl std::fmt::Display) -> ProjectError {
+pub(super) fn bad(service: &str, key: &str, why: impl std::fmt::Display) -> ProjectError {
     ProjectError::Service {
         service: service.to_string(),
         why: format!("{key}: {why}"),
@@ -253,8 +254,9 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
     o.dns_search = list(get("dns_search"));
     if let Some(Json::Object(h)) = get("extra_hosts") {
         for (host, ip) in h {
+            let spec = format!("{host}:{}", scalar(ip).unwrap_or_default());
             o.add_hosts
-                .push((host.clone(), scalar(ip).unwrap_or_default()));
+                .push(options::parse_add_host(&spec).map_err(|e| bad(name, "extra_hosts", e))?);
         }
     }
     if let Some(Json::Object(s)) = get("sysctls") {
@@ -347,9 +349,9 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
     }
     ports(name, get("ports"), &mut o)?;
     let mut generated_files = Vec::new();
-    volumes(ctx, name, get("volumes"), &mut o)?;
+    mounts::volumes(ctx, name, get("volumes"), &mut o)?;
     for kind in ["secrets", "configs"] {
-        mount_files(ctx, name, kind, get(kind), &mut o, &mut generated_files)?;
+        mounts::files(ctx, name, kind, get(kind), &mut o, &mut generated_files)?;
     }
     let network_service = network(ctx, name, svc, &mut o)?;
     let links = list(get("links"))
@@ -492,159 +494,6 @@ fn ports(name: &str, v: Option<&Json>, o: &mut RunOptions) -> Result<(), Project
     Ok(())
 }
 
-fn volumes(
-    ctx: &Context,
-    name: &str,
-    v: Option<&Json>,
-    o: &mut RunOptions,
-) -> Result<(), ProjectError> {
-    let Some(Json::Array(items)) = v else {
-        return Ok(());
-    };
-    let volume_name = |src: &str| -> String {
-        if ctx.model.pointer(&format!("/volumes/{src}")).is_some() {
-            resource_name(ctx, "volumes", src)
-        } else {
-            src.to_string()
-        }
-    };
-    for item in items {
-        match item {
-            Json::Object(m) => {
-                let kind = m.get("type").and_then(Json::as_str).unwrap_or("volume");
-                let target = m.get("target").and_then(scalar).unwrap_or_default();
-                let source = m.get("source").and_then(scalar).unwrap_or_default();
-                let readonly = m.get("read_only").and_then(Json::as_bool).unwrap_or(false);
-                if !target.starts_with('/') {
-                    return Err(bad(
-                        name,
-                        "volumes",
-                        format!("target {target:?} must be absolute"),
-                    ));
-                }
-                match kind {
-                    "tmpfs" => {
-                        let size = m.get("tmpfs").and_then(|t| t.get("size")).and_then(scalar);
-                        o.tmpfs.push(match size {
-                            Some(s) => format!("{target}:size={s}"),
-                            None => target,
-                        });
-                    }
-                    "bind" => {
-                        let create = m
-                            .get("bind")
-                            .and_then(|b| b.get("create_host_path"))
-                            .and_then(Json::as_bool)
-                            .unwrap_or(true);
-                        let src = ctx.directory.join(&source);
-                        o.binds.push(BindMount {
-                            source: src,
-                            destination: target,
-                            readonly,
-                            volume: None,
-                            create_host_path: create,
-                        });
-                    }
-                    "volume" => o.binds.push(BindMount {
-                        source: Default::default(),
-                        destination: target,
-                        readonly,
-                        volume: Some(if source.is_empty() {
-                            String::new()
-                        } else {
-                            volume_name(&source)
-                        }),
-                        create_host_path: false,
-                    }),
-                    other => {
-                        return Err(bad(
-                            name,
-                            "volumes",
-                            format!("type {other:?} is not supported"),
-                        ))
-                    }
-                }
-            }
-            other => {
-                let spec = scalar(other).unwrap_or_default();
-                let mut b = options::parse_volume(&spec).map_err(|e| bad(name, "volumes", e))?;
-                if let Some(v) = b.volume.as_mut().filter(|v| !v.is_empty()) {
-                    *v = volume_name(v);
-                }
-                o.binds.push(b);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// `secrets:` (at /run/secrets/NAME) and `configs:` (at /NAME), from a file
-/// or, for `environment:` sources, a file written under the store.
-fn mount_files(
-    ctx: &Context,
-    name: &str,
-    kind: &str,
-    v: Option<&Json>,
-    o: &mut RunOptions,
-    generated: &mut Vec<(std::path::PathBuf, String)>,
-) -> Result<(), ProjectError> {
-    let Some(Json::Array(items)) = v else {
-        return Ok(());
-    };
-    for item in items {
-        let (source, target) = match item {
-            Json::Object(m) => (
-                m.get("source").and_then(scalar).unwrap_or_default(),
-                m.get("target").and_then(scalar),
-            ),
-            other => (scalar(other).unwrap_or_default(), None),
-        };
-        let def = ctx
-            .model
-            .pointer(&format!("/{kind}/{source}"))
-            .ok_or_else(|| {
-                bad(
-                    name,
-                    kind,
-                    format!("{source:?} is not defined at the top level"),
-                )
-            })?;
-        let target = match target {
-            Some(t) if t.starts_with('/') => t,
-            Some(t) if kind == "secrets" => format!("/run/secrets/{t}"),
-            Some(t) => format!("/{t}"),
-            None if kind == "secrets" => format!("/run/secrets/{source}"),
-            None => format!("/{source}"),
-        };
-        let host = if let Some(f) = def.get("file").and_then(Json::as_str) {
-            ctx.directory.join(f)
-        } else if let Some(var) = def.get("environment").and_then(Json::as_str) {
-            let value = ctx.environment.get(var).cloned().unwrap_or_default();
-            let p = ctx.generated_dir.join(format!("{kind}-{source}"));
-            generated.push((p.clone(), value));
-            p
-        } else if let Some(content) = def.get("content").and_then(Json::as_str) {
-            let p = ctx.generated_dir.join(format!("{kind}-{source}"));
-            generated.push((p.clone(), content.to_string()));
-            p
-        } else {
-            return Err(bad(
-                name,
-                kind,
-                format!("{source:?}: only file, environment and content sources are supported"),
-            ));
-        };
-        o.binds.push(BindMount {
-            source: host,
-            destination: target,
-            readonly: true,
-            volume: None,
-            create_host_path: false,
-        });
-    }
-    Ok(())
-}
-
 /// `network_mode` and `networks`: the project's networks with the service
 /// name (and the aliases given) as aliases. Returns the service whose
 /// namespace is joined with `network_mode: service:NAME`.
@@ -757,6 +606,124 @@ fn healthcheck(name: &str, v: Option<&Json>) -> Result<Option<HealthConfig>, Pro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn service(model: serde_json::Value, name: &str) -> Result<Service, ProjectError> {
+        let env = BTreeMap::from([("HOSTVAR".to_string(), "from-host".to_string())]);
+        let dir = Path::new("/proj");
+        let ctx = Context {
+            project: "p",
+            directory: dir,
+            files: &["compose.yaml".to_string()],
+            model: &model,
+            generated_dir: Path::new("/store/compose/p"),
+            environment: &env,
+        };
+        read(&ctx, name, &model["services"][name])
+    }
+
+    #[test]
+    fn keys_become_run_options() {
+        let m = serde_json::json!({
+            "services": {"web": {
+                "image": "bb:1",
+                "command": "sh -c 'echo hi'",
+                "entrypoint": ["/init", "--"],
+                "environment": {"A": "1", "HOSTVAR": null, "UNSET": null},
+                "ports": ["127.0.0.1:8080:80", {"target": 53, "published": "5353", "protocol": "udp"}],
+                "volumes": ["data:/data:ro", "/h:/h", {"type": "tmpfs", "target": "/t", "tmpfs": {"size": 1024}}],
+                "networks": {"front": {"aliases": ["www"], "ipv4_address": "10.5.0.9"}},
+                "healthcheck": {"test": ["CMD", "wget", "-q", "http://x/"], "interval": "2s", "retries": 5},
+                "ulimits": {"nofile": {"soft": 10, "hard": 20}, "nproc": 30},
+                "deploy": {"replicas": 2, "resources": {"limits": {"memory": "64m", "cpus": "0.5"}}},
+                "stop_grace_period": "1m",
+                "restart": "on-failure:3",
+                "depends_on": {"db": {"condition": "service_healthy", "required": false}},
+                "secrets": ["pw"],
+                "extra_hosts": {"gw": "10.0.0.1"}
+            }},
+            "volumes": {"data": {}},
+            "networks": {"front": {"name": "shared-front"}},
+            "secrets": {"pw": {"file": "./pw.txt"}}
+        });
+        let s = service(m, "web").unwrap();
+        let o = &s.options;
+        assert_eq!(o.entrypoint.as_deref(), Some("/init"));
+        assert_eq!(o.command, ["--", "sh", "-c", "echo hi"]);
+        assert_eq!(o.env, ["A=1", "HOSTVAR=from-host"]);
+        assert_eq!(o.publish.len(), 2);
+        assert_eq!(o.publish[1].host_port, 5353);
+        assert_eq!(o.binds[0].volume.as_deref(), Some("p_data"));
+        assert!(o.binds[0].readonly);
+        assert_eq!(o.binds[1].source, Path::new("/h"));
+        assert_eq!(o.binds[2].destination, "/run/secrets/pw");
+        assert_eq!(o.binds[2].source, Path::new("/proj/pw.txt"));
+        assert_eq!(o.tmpfs, ["/t:size=1024"]);
+        assert_eq!(o.networks[0].name, "shared-front");
+        assert_eq!(o.networks[0].aliases, ["web", "www"]);
+        assert_eq!(o.networks[0].ip, Some("10.5.0.9".parse().unwrap()));
+        assert_eq!(o.ulimits.len(), 2);
+        assert_eq!(o.memory, Some(64 << 20));
+        assert_eq!(o.cpus, Some(0.5));
+        assert_eq!(o.stop_timeout, Some(60));
+        assert_eq!(o.add_hosts, [("gw".to_string(), "10.0.0.1".to_string())]);
+        assert_eq!(s.replicas, 2);
+        assert_eq!(s.restart.maximum_retry_count, 3);
+        let h = s.healthcheck.unwrap();
+        assert_eq!(h.command, "'wget' '-q' 'http://x/'");
+        assert_eq!(h.retries, 5);
+        assert_eq!(
+            s.depends_on,
+            [Dependency {
+                service: "db".into(),
+                condition: Condition::Healthy,
+                required: false,
+                restart: false
+            }]
+        );
+        assert_eq!(o.labels[labels::PROJECT], "p");
+        assert_eq!(o.labels[labels::SERVICE], "web");
+        assert_eq!(o.labels[labels::CONFIG_HASH], s.hash);
+    }
+
+    #[test]
+    fn scaling_keeps_the_hash_and_bad_values_name_the_key() {
+        let one = serde_json::json!({"services": {"a": {"image": "x", "scale": 1}}});
+        let three = serde_json::json!({"services": {"a": {"image": "x", "scale": 3}}});
+        let env = serde_json::json!({"services": {"a": {"image": "x", "environment": {"A": "1"}}}});
+        assert_eq!(
+            service(one.clone(), "a").unwrap().hash,
+            service(three, "a").unwrap().hash
+        );
+        assert_ne!(
+            service(one, "a").unwrap().hash,
+            service(env, "a").unwrap().hash
+        );
+        for (svc, want) in [
+            (
+                serde_json::json!({"image": "x", "mem_limit": "lots"}),
+                "service \"a\": mem_limit: invalid size",
+            ),
+            (
+                serde_json::json!({"image": "x", "ports": ["x:80"]}),
+                "service \"a\": ports: ",
+            ),
+            (
+                serde_json::json!({"image": "x", "restart": "sometimes"}),
+                "service \"a\": restart: ",
+            ),
+            (serde_json::json!({"build": "."}), ""),
+            (
+                serde_json::json!({}),
+                "service \"a\": image: a service needs an image or a build",
+            ),
+        ] {
+            let m = serde_json::json!({"services": {"a": svc}});
+            match service(m, "a") {
+                Ok(s) => assert!(want.is_empty() && s.image == "p-a", "{want}"),
+                Err(e) => assert!(!want.is_empty() && e.to_string().starts_with(want), "{e}"),
+            }
+        }
+    }
 
     #[test]
     fn words_split_like_a_shell() {
