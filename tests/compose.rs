@@ -555,15 +555,17 @@ fn up_twice_recreates_only_what_changed_and_removes_orphans() {
             .succeeds()
             .stdout_is("a\n");
         compose(&s, &dir, &["start"]).succeeds();
-        compose(&s, &dir, &["ps", "-q"]).succeeds();
-        assert_eq!(
-            compose(&s, &dir, &["ps", "-q"])
+        // Without the file, `-p NAME` finds the project by its labels.
+        let o = compose(&s, s.path(), &["-p", "again", "ps", "-q"]).succeeds();
+        assert_eq!(o.stdout().lines().count(), 2, "{}", o.dump());
+        if !s.is_rootless() {
+            // (Rootless containers have no freezer without cgroup delegation.)
+            compose(&s, s.path(), &["-p", "again", "pause", "a"]).succeeds();
+            compose(&s, &dir, &["ps", "--status", "paused", "--services"])
                 .succeeds()
-                .stdout()
-                .lines()
-                .count(),
-            2
-        );
+                .stdout_is("a\n");
+            compose(&s, &dir, &["unpause"]).succeeds();
+        }
         down_leaves_nothing(&s, &dir, "again");
     }
 }

@@ -199,12 +199,44 @@ pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
         C::Cp(_) => crate::pending::run("compose cp"),
         C::Convert(_) => crate::pending::run("compose convert"),
         command => {
-            let project = load_project(p, false)?;
             let store = open_store(g)?;
-            let plan = tug::compose::plan(&store, &project)?;
+            let plan = match load_project(p, false) {
+                Ok(project) => tug::compose::plan(&store, &project)?,
+                // `-p NAME down` (ps, logs, stop...) with no Compose file:
+                // the project is what its containers' labels say.
+                Err(e) if by_name_only(&e, p, command) => {
+                    tug::compose::Plan::bare(&store, p.project_name.as_deref().unwrap_or_default())
+                }
+                Err(e) => return Err(e),
+            };
             on_project(&store, &plan, command)
         }
     }
+}
+
+/// Whether a command can go on without a Compose file: one that only acts
+/// on existing containers, with `-p NAME` given.
+fn by_name_only(e: &anyhow::Error, p: &ProjectFlags, command: &ComposeCommand) -> bool {
+    use ComposeCommand as C;
+    let no_file = matches!(
+        e.downcast_ref::<compose::ComposeError>(),
+        Some(compose::ComposeError::NoFile { .. })
+    );
+    let acts_on_existing = matches!(
+        command,
+        C::Down(_)
+            | C::Ps(_)
+            | C::Logs(_)
+            | C::Stop(_)
+            | C::Kill(_)
+            | C::Rm(_)
+            | C::Top(_)
+            | C::Images(_)
+            | C::Pause(_)
+            | C::Unpause(_)
+            | C::Wait(_)
+    );
+    no_file && acts_on_existing && p.project_name.is_some()
 }
 
 /// The commands that act on the loaded project's containers.

@@ -28,8 +28,10 @@ pub fn targets(
     services: &[String],
     oneoff: bool,
 ) -> Result<Vec<Record>> {
-    for s in services {
-        plan.service(s)?;
+    if !plan.services.is_empty() {
+        for s in services {
+            plan.service(s)?;
+        }
     }
     let mut all = project::containers(store, &plan.name, oneoff)?;
     all.retain(|r| {
@@ -63,10 +65,11 @@ pub fn down(
         }
     };
     for r in targets(store, plan, &[], true)? {
-        let known = plan
-            .services
-            .iter()
-            .any(|s| Some(s.name.as_str()) == label(&r, labels::SERVICE));
+        let known = plan.services.is_empty()
+            || plan
+                .services
+                .iter()
+                .any(|s| Some(s.name.as_str()) == label(&r, labels::SERVICE));
         if !known && !o.remove_orphans {
             report(Progress::Warning(format!(
                 "Found orphan containers ({}) for this project. Run down with --remove-orphans to clean it up.",
@@ -187,8 +190,8 @@ pub fn act(
                 up::start_container(store, svc, &r)?;
             }
             Action::Kill(sig) if running => ops::kill(store, &r, sig)?,
-            Action::Pause if running => ops::set_frozen(store, &r, true)?,
-            Action::Unpause if running => ops::set_frozen(store, &r, false)?,
+            Action::Pause if running && !r.paused => ops::set_frozen(store, &r, true)?,
+            Action::Unpause if running && r.paused => ops::set_frozen(store, &r, false)?,
             Action::Remove { volumes } if !running => {
                 ops::remove(store, &r, false)?;
                 if volumes {

@@ -115,6 +115,21 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// A project known only by name (`-p NAME down` with no Compose file):
+    /// no services, so its commands act on every container it labels.
+    pub fn bare(store: &Store, name: &str) -> Plan {
+        Plan {
+            name: name.to_string(),
+            directory: PathBuf::new(),
+            services: Vec::new(),
+            networks: Vec::new(),
+            volumes: Vec::new(),
+            generated_dir: generated_dir(store, name),
+        }
+    }
+}
+
 /// The directory for a project's generated files under the store.
 pub fn generated_dir(store: &Store, project: &str) -> PathBuf {
     store.root().join("compose").join(project)
