@@ -1798,12 +1798,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__cp)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-L -D -h -V --index --follow-link --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1908,7 +1912,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__events)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-D -h -V --json --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1092,13 +1092,16 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l json -d 'Output events as a stream of json objects'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l index -d 'Index of the container if the service has multiple replicas' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s L -l follow-link -d 'Always follow symbol link in SRC_PATH'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s V -l version -d 'Print version'

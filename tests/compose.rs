@@ -458,7 +458,7 @@ fn depends_on_healthy_waits_and_unhealthy_fails() {
             "order",
             &[(
                 "compose.yaml",
-                "services:\n  db:\n    image: bb:1\n    command: [sh, -c, 'sleep 1; cut -d\" \" -f1 /proc/uptime > /shared/ready; exec sleep 1000']\n    volumes: [shared:/shared]\n    healthcheck:\n      test: [CMD-SHELL, test -f /shared/ready]\n      interval: 500ms\n  app:\n    image: bb:1\n    command: [sh, -c, 'cut -d\" \" -f1 /proc/uptime > /shared/app; exec sleep 1000']\n    volumes: [shared:/shared]\n    depends_on:\n      db: {condition: service_healthy}\nvolumes:\n  shared:\n",
+                "services:\n  db:\n    image: bb:1\n    command: [sh, -c, 'sleep 1; cut -d\" \" -f1 /proc/uptime > /shared/ready; exec sleep 1000']\n    volumes: [shared:/shared]\n    healthcheck:\n      test: [CMD-SHELL, test -f /shared/ready]\n      interval: 500ms\n  app:\n    image: bb:1\n    command: [sh, -c, 'cut -d\" \" -f1 /proc/uptime > /shared/app; exec sleep 1000']\n    volumes: [shared:/shared]\n    depends_on:\n      db: {condition: service_healthy}\n      migrate: {condition: service_completed_successfully}\n  migrate:\n    image: bb:1\n    command: [sh, -c, 'echo migrated > /shared/migrated']\n    volumes: [shared:/shared]\nvolumes:\n  shared:\n",
             )],
         );
         compose(&s, &dir, &["up", "-d"]).succeeds();
@@ -473,6 +473,9 @@ fn depends_on_healthy_waits_and_unhealthy_fails() {
                 std::thread::sleep(Duration::from_millis(100));
             }
         };
+        compose(&s, &dir, &["exec", "-T", "app", "cat", "/shared/migrated"])
+            .succeeds()
+            .stdout_is("migrated\n");
         let (ready, app) = (read("/shared/ready"), read("/shared/app"));
         assert!(app >= ready, "app started at {app}, db ready at {ready}");
         down_leaves_nothing(&s, &dir, "order");
@@ -566,6 +569,10 @@ fn up_twice_recreates_only_what_changed_and_removes_orphans() {
                 .stdout_is("a\n");
             compose(&s, &dir, &["unpause"]).succeeds();
         }
+        compose(&s, &dir, &["restart", "-t", "1", "a"]).succeeds();
+        compose(&s, &dir, &["ps", "--format", "{{.Name}} {{.State}}"])
+            .succeeds()
+            .stdout_is("again-a-1 running\nagain-b-1 running\n");
         down_leaves_nothing(&s, &dir, "again");
     }
 }
@@ -616,6 +623,27 @@ fn dotenv_extends_include_profiles_and_several_files() {
         )
         .succeeds();
         assert!(ids(&s, &dir).contains_key("layers-tools-1"));
+        // cp both ways.
+        let host = dir.join("note.txt");
+        write(&dir, "note.txt", "carried\n");
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(&dir, u, g);
+        }
+        compose(
+            &s,
+            &dir,
+            &["cp", host.to_str().unwrap(), "inc:/tmp/note.txt"],
+        )
+        .succeeds();
+        let back = dir.join("back.txt");
+        compose(
+            &s,
+            &dir,
+            &["cp", "inc:/tmp/note.txt", back.to_str().unwrap()],
+        )
+        .succeeds();
+        assert_eq!(std::fs::read_to_string(&back).unwrap(), "carried\n");
         let args = with(&["--profile", "debug", "down", "-v"]);
         compose(
             &s,

@@ -1,7 +1,8 @@
 //! `tug compose` / `docker compose`: the project flags and subcommands.
 //! `config` prints the loaded model; `up.rs` (up, create, down, logs),
 //! `info.rs` (ps, images, ls, top, port, version) and `ops.rs` (start,
-//! stop, restart, kill, rm, pause, unpause, pull, exec, run, wait) act on
+//! stop, restart, kill, rm, pause, unpause, pull, exec, run, wait, cp,
+//! events) act on
 //! the project's containers through `tug::compose`.
 
 mod info;
@@ -96,9 +97,9 @@ pub enum ComposeCommand {
     /// List running compose projects
     Ls(info::LsArgs),
     /// Receive real time events from containers
-    Events(Pending),
+    Events(ops::EventsArgs),
     /// Copy files between a service container and the local filesystem
-    Cp(Pending),
+    Cp(ops::CpArgs),
     /// Block until containers of the services stop
     Wait(ops::ServicesArgs),
     /// Show the Compose version information
@@ -195,8 +196,6 @@ pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
         C::Ls(l) => info::ls(&open_store(g)?, l),
         C::Build(_) => crate::pending::run("compose build"),
         C::Push(_) => crate::pending::run("compose push"),
-        C::Events(_) => crate::pending::run("compose events"),
-        C::Cp(_) => crate::pending::run("compose cp"),
         C::Convert(_) => crate::pending::run("compose convert"),
         command => {
             let store = open_store(g)?;
@@ -267,6 +266,8 @@ fn on_project(
         C::Exec(x) => ops::exec(s, plan, x),
         C::Run(x) => ops::run(s, plan, x),
         C::Wait(x) => ops::wait(s, plan, x),
+        C::Cp(x) => ops::cp(s, plan, x),
+        C::Events(x) => ops::events(s, plan, x),
         _ => crate::pending::run("this compose command"),
     }
 }

@@ -1,17 +1,18 @@
 //! `compose start`, `stop`, `restart`, `kill`, `rm`, `pause`, `unpause`,
-//! `pull`, `exec`, `run` and `wait`.
+//! `pull`, `exec`, `run`, `wait`, `cp` and `events`.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 use tug::compose::down::{self, Action};
-use tug::compose::project::number;
+use tug::compose::project::{label, number};
 use tug::compose::up::{self, UpOptions};
 use tug::compose::{labels, Plan};
 use tug::container::image::{ensure_image, ImageNotice};
 use tug::container::options::PullPolicy;
-use tug::container::{launch, monitor, ops, Status};
+use tug::container::{files, launch, monitor, ops, Status};
 use tug::store::Store;
 
 /// Services named on the command line (default: all).
@@ -369,4 +370,123 @@ pub fn wait(store: &Store, plan: &Plan, a: &ServicesArgs) -> anyhow::Result<i32>
         }
     }
     Ok(code)
+}
+
+/// Arguments of `compose cp`.
+#[derive(Debug, Args, Clone)]
+pub struct CpArgs {
+    /// Index of the container if the service has multiple replicas
+    #[arg(long, default_value_t = 1)]
+    pub index: u32,
+    /// Always follow symbol link in SRC_PATH
+    #[arg(short = 'L', long = "follow-link")]
+    pub follow_link: bool,
+    /// Source: SERVICE:PATH or a host path
+    pub src: String,
+    /// Destination: SERVICE:PATH or a host path
+    pub dst: String,
+}
+
+/// Arguments of `compose events`.
+#[derive(Debug, Args, Clone)]
+pub struct EventsArgs {
+    /// Output events as a stream of json objects
+    #[arg(long)]
+    pub json: bool,
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+fn service_path(s: &str) -> Option<(&str, &str)> {
+    if s.starts_with('/') || s.starts_with('.') {
+        return None;
+    }
+    s.split_once(':')
+}
+
+pub fn cp(store: &Store, plan: &Plan, a: &CpArgs) -> anyhow::Result<i32> {
+    let replica = |service: &str| -> anyhow::Result<tug::container::Record> {
+        let list = down::targets(store, plan, &[service.to_string()], false)?;
+        list.into_iter()
+            .find(|r| number(r) == a.index)
+            .ok_or_else(|| {
+                tug::Error::Invalid(format!(
+                    "service {service:?} has no container number {}",
+                    a.index
+                ))
+                .into()
+            })
+    };
+    match (service_path(&a.src), service_path(&a.dst)) {
+        (Some((svc, p)), None) => {
+            let r = replica(svc)?;
+            files::copy_out(&r, p, &PathBuf::from(&a.dst), a.follow_link)?;
+        }
+        (None, Some((svc, p))) => {
+            let r = replica(svc)?;
+            files::copy_in(&a.src, &r, p, a.follow_link)?;
+        }
+        _ => {
+            return Err(tug::Error::Invalid(
+                "one side of compose cp must be SERVICE:PATH, the other a host path".into(),
+            )
+            .into())
+        }
+    }
+    Ok(0)
+}
+
+/// Follows the store's events for the project's containers until
+/// interrupted.
+pub fn events(store: &Store, plan: &Plan, a: &EventsArgs) -> anyhow::Result<i32> {
+    use std::collections::BTreeMap;
+    use tug::compose::interrupt;
+    for s in &a.services {
+        plan.service(s)?;
+    }
+    interrupt::install();
+    let mut offset = std::fs::metadata(tug::container::events::path(store))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let mut services: BTreeMap<String, String> = BTreeMap::new();
+    while interrupt::count() == 0 {
+        for r in tug::compose::project::containers(store, &plan.name, true)? {
+            let svc = label(&r, labels::SERVICE).unwrap_or_default().to_string();
+            services.insert(r.id.clone(), svc);
+        }
+        let (events, next) = tug::container::events::read_from(store, offset);
+        offset = next;
+        for e in events {
+            let id = e["id"].as_str().unwrap_or_default();
+            let Some(svc) = services.get(id) else {
+                continue;
+            };
+            if !a.services.is_empty() && !a.services.contains(svc) {
+                continue;
+            }
+            let nanos = e["timeNano"].as_i64().unwrap_or(0);
+            let time = chrono::DateTime::from_timestamp_nanos(nanos)
+                .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+            let action = e["Action"].as_str().unwrap_or_default();
+            let attrs = &e["Actor"]["Attributes"];
+            if a.json {
+                let line = serde_json::json!({
+                    "time": time,
+                    "type": "container",
+                    "action": action,
+                    "id": id,
+                    "service": svc,
+                    "attributes": attrs,
+                });
+                println!("{line}");
+            } else {
+                let name = attrs["name"].as_str().unwrap_or_default();
+                let image = attrs["image"].as_str().unwrap_or_default();
+                println!("{time} container {action} {id} (image={image}, name={name})");
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(0)
 }

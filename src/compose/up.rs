@@ -271,15 +271,20 @@ fn container_err(s: &Service, name: &str, source: crate::Error) -> ProjectError 
 
 /// Starts a created or exited container under its monitor.
 pub fn start_container(store: &Store, s: &Service, r: &Record) -> Result<Vec<String>> {
-    let r = container::refresh(store, r.clone());
-    // Running, or its monitor is bringing it back (restart back-off).
-    if r.status == Status::Running || r.status == Status::Restarting || r.monitor_alive() {
+    let mut now = container::refresh(store, container::load(store, &r.id)?);
+    // A monitor that just recorded the exit is still finishing: wait for
+    // it; one bringing it back (restart back-off) keeps it.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while now.status == Status::Exited && now.monitor_alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        now = container::refresh(store, container::load(store, &r.id)?);
+    }
+    if now.status == Status::Running || now.status == Status::Restarting || now.monitor_alive() {
         return Ok(Vec::new());
     }
-    let mut fresh = r.clone();
-    fresh.stopped_by_user = false;
-    container::save(store, &fresh)?;
-    monitor::spawn(store, &r.id).map_err(|e| container_err(s, &r.name, e))
+    now.stopped_by_user = false;
+    container::save(store, &now)?;
+    monitor::spawn(store, &now.id).map_err(|e| container_err(s, &now.name, e))
 }
 
 /// Brings the project up; returns its containers as they are afterwards.
