@@ -785,3 +785,59 @@ fn foreground_up_prefixes_logs_and_ctrl_c_stops_gracefully() {
         down_leaves_nothing(&s, &dir, "fg");
     }
 }
+
+#[test]
+fn declared_networks_external_resources_and_links() {
+    for s in stacks() {
+        s.tug(["network", "create", "outside"]).succeeds();
+        s.tug(["volume", "create", "keep"]).succeeds();
+        let dir = project(
+            &s,
+            "nets",
+            &[(
+                "compose.yaml",
+                "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    networks:\n      back: {ipv4_address: 10.77.0.10, aliases: [alpha]}\n      ext: {}\n    volumes: [kept:/k, named:/n]\n  b:\n    image: bb:1\n    command: [sleep, '1000']\n    networks: [back]\n    links: ['a:linked']\nnetworks:\n  back:\n    internal: true\n    ipam:\n      config: [{subnet: 10.77.0.0/24}]\n  ext:\n    external: true\n    name: outside\nvolumes:\n  kept: {external: true, name: keep}\n  named: {labels: {team: x}}\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        compose(
+            &s,
+            &dir,
+            &[
+                "exec",
+                "-T",
+                "b",
+                "sh",
+                "-c",
+                "ping -c1 -W2 alpha >/dev/null && ping -c1 -W2 linked | head -1",
+            ],
+        )
+        .succeeds()
+        .stdout_contains("10.77.0.10");
+        s.tug([
+            "network",
+            "inspect",
+            "nets_back",
+            "--format",
+            "{{.Internal}}",
+        ])
+        .succeeds()
+        .stdout_is("true\n");
+        s.tug([
+            "volume",
+            "inspect",
+            "nets_named",
+            "--format",
+            "{{json .Labels}}",
+        ])
+        .succeeds()
+        .stdout_contains("\"team\":\"x\"");
+        compose(&s, &dir, &["down", "-v"]).succeeds();
+        // External ones stay; the project's are gone.
+        s.tug(["network", "ls", "--format", "{{.Name}}"])
+            .succeeds()
+            .stdout_is("bridge\nhost\nnone\noutside\n");
+        s.tug(["volume", "ls", "-q"]).succeeds().stdout_is("keep\n");
+        s.tug(["network", "rm", "outside"]).succeeds();
+    }
+}

@@ -303,7 +303,7 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
     }
     up::resources(store, plan, &mut super::up::progress)?;
     let existing = tug::compose::project::containers(store, &plan.name, true)?;
-    let mut req = up::request(plan, &s, 1, &existing);
+    let mut req = up::request(store, plan, &s, 1, &existing);
     let suffix: String = hex::encode(rand::random::<[u8; 6]>());
     req.name = Some(
         a.name

@@ -194,7 +194,7 @@ pub fn resources(store: &Store, plan: &Plan, report: &mut dyn FnMut(Progress)) -
 }
 
 /// The request for replica `n` of `s`.
-pub fn request(plan: &Plan, s: &Service, n: u32, existing: &[Record]) -> Request {
+pub fn request(store: &Store, plan: &Plan, s: &Service, n: u32, existing: &[Record]) -> Request {
     let mut options = s.options.clone();
     options.labels.insert(labels::NUMBER.into(), n.to_string());
     if let Some(other) = &s.network_service {
@@ -210,6 +210,27 @@ pub fn request(plan: &Plan, s: &Service, n: u32, existing: &[Record]) -> Request
             Some(m) => format!("{c}:{m}"),
             None => c,
         });
+    }
+    // Links on the project's networks are names, not legacy links: the
+    // alias points at the target's address on a network both share.
+    if options.network == crate::runtime::spec::NetworkMode::Bridge {
+        let nets = crate::net::record::list(store).unwrap_or_default();
+        for (target, alias) in std::mem::take(&mut options.links) {
+            let ip = existing
+                .iter()
+                .find(|r| r.name == target)
+                .and_then(|r| {
+                    nets.iter()
+                        .filter(|n| options.networks.iter().any(|w| w.name == n.name))
+                        .find_map(|n| n.endpoints.get(&r.id))
+                })
+                .map(|e| e.ip.to_string());
+            match ip {
+                Some(ip) => options.add_hosts.push((alias, ip)),
+                // Not a project container: a legacy link (default bridge).
+                None => options.links.push((target, alias)),
+            }
+        }
     }
     Request {
         image: Some(s.image.clone()),
@@ -364,7 +385,7 @@ pub fn up(
                 }
                 Some(r) => {
                     remove(store, r, o.timeout, false)?;
-                    let req = request(plan, s, n, &current);
+                    let req = request(store, plan, s, n, &current);
                     let name = req.name.clone().unwrap_or_default();
                     let rec =
                         launch::create(store, &req).map_err(|e| container_err(s, &name, e))?;
@@ -373,7 +394,7 @@ pub fn up(
                     rec
                 }
                 None => {
-                    let req = request(plan, s, n, &current);
+                    let req = request(store, plan, s, n, &current);
                     let name = req.name.clone().unwrap_or_default();
                     let rec =
                         launch::create(store, &req).map_err(|e| container_err(s, &name, e))?;
