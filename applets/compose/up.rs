@@ -218,7 +218,17 @@ pub fn up(store: &Store, plan: &Plan, a: &UpArgs) -> anyhow::Result<i32> {
                 (r.id.clone(), size)
             })
             .collect();
-    let containers = up::up(store, plan, &o, &mut progress, &|| interrupt::count() > 0)?;
+    let containers = match up::up(store, plan, &o, &mut progress, &|| interrupt::count() > 0) {
+        Ok(c) => c,
+        // Ctrl-c while starting a foreground `up`: what started stops.
+        Err(tug::compose::ProjectError::Interrupted) if !detach => {
+            eprintln!("Gracefully stopping... (press Ctrl+C again to force)");
+            let started = tug::compose::project::containers(store, &plan.name, false)?;
+            stop_all(store, &started, a.timeout);
+            return Ok(130);
+        }
+        Err(e) => return Err(e.into()),
+    };
     if detach {
         return Ok(0);
     }

@@ -75,3 +75,56 @@ pub fn with_dependencies(all: &[Service], named: &[String], no_deps: bool) -> Ve
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compose::service::{read, Context};
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn services(model: &serde_json::Value) -> Vec<Service> {
+        let env = BTreeMap::new();
+        let ctx = Context {
+            project: "p",
+            directory: Path::new("/p"),
+            files: &[],
+            model,
+            generated_dir: Path::new("/g"),
+            environment: &env,
+        };
+        model["services"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(n, s)| read(&ctx, n, s).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn dependencies_first_file_order_otherwise() {
+        let m = serde_json::json!({"services": {
+            "web": {"image": "x", "depends_on": {"api": {"condition": "service_started"}}},
+            "api": {"image": "x", "depends_on": {"db": {"condition": "service_healthy"}}, "volumes_from": ["data:ro"]},
+            "db": {"image": "x", "network_mode": "service:net"},
+            "data": {"image": "x"},
+            "net": {"image": "x"},
+            "tools": {"image": "x", "links": ["db:database"]}
+        }});
+        let all = services(&m);
+        let named = |c: &str| {
+            c.strip_prefix("p-")
+                .and_then(|r| r.rsplit_once('-'))
+                .map(|(s, _)| s.to_string())
+        };
+        let order: Vec<String> = sort(all.clone(), named)
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(order, ["data", "net", "db", "tools", "api", "web"]);
+        let mut want = with_dependencies(&all, &["web".into()], false);
+        want.sort();
+        assert_eq!(want, ["api", "db", "net", "web"]);
+        assert_eq!(with_dependencies(&all, &["web".into()], true), ["web"]);
+    }
+}
