@@ -682,6 +682,18 @@ fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
         s.tug(["network", "ls", "-q"])
             .succeeds()
             .stdout_is(&nets_before);
+        // A build service, until the builder is wired in: one line, nothing made.
+        write(
+            &dir,
+            "compose.yaml",
+            "services:\n  a:\n    image: bb:1\n  b:\n    build: .\n",
+        );
+        compose(&s, &dir, &["up", "-d"])
+            .fails()
+            .code_is(125)
+            .one_line_error()
+            .stderr_contains("build: not available yet");
+        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
         // A service that fails midway: up names it; down still cleans.
         write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: bb:1\n    command: [nosuchcommand]\n    depends_on: [a]\n  c:\n    image: bb:1\n    depends_on: [b]\n");
         if s.is_rootless() {

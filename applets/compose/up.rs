@@ -200,6 +200,7 @@ pub fn up(store: &Store, plan: &Plan, a: &UpArgs) -> anyhow::Result<i32> {
         remove_orphans: a.remove_orphans,
         pull: a.pull.clone(),
         build: a.build,
+        no_build: a.no_build,
         scale: parse_scale(&a.scale)?,
         timeout: a.timeout,
         start: true,

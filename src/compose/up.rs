@@ -32,6 +32,8 @@ pub struct UpOptions {
     pub pull: Option<String>,
     /// `--build`: build images before starting.
     pub build: bool,
+    /// `--no-build`: never build; a missing image is an error.
+    pub no_build: bool,
     /// `--scale SERVICE=N`.
     pub scale: BTreeMap<String, u32>,
     /// `-t`: seconds to wait when stopping containers being replaced.
@@ -92,7 +94,7 @@ fn images(
 ) -> Result<()> {
     for s in services {
         let stored = crate::image::resolve(store, &s.image).is_ok();
-        if s.build.is_some() && (o.build || !stored || s.pull_policy == "build") {
+        if s.build.is_some() && !o.no_build && (o.build || !stored || s.pull_policy == "build") {
             build_service(store, s)?;
             continue;
         }
