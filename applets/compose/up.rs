@@ -423,6 +423,7 @@ pub fn follow(
     timestamps: bool,
     abort: bool,
 ) -> anyhow::Result<Followed> {
+    let mut ended = vec![false; containers.len()];
     loop {
         let mut running = 0;
         let mut exited = false;
@@ -438,7 +439,13 @@ pub fn follow(
             match now.status {
                 Status::Running | Status::Restarting => running += 1,
                 Status::Exited if now.monitor_alive() => running += 1,
-                Status::Exited => exited = true,
+                Status::Exited => {
+                    exited = true;
+                    if !ended[i] {
+                        ended[i] = true;
+                        println!("{} exited with code {}", r.name, now.exit_code.unwrap_or(0));
+                    }
+                }
                 Status::Created => {}
             }
         }

@@ -9,6 +9,36 @@ use super::service::{bad, resource_name, scalar, Context};
 use crate::container::options;
 use crate::runtime::spec::{BindMount, RunOptions};
 
+/// Named volumes declared with the local driver's bind options
+/// (`driver_opts: {type: none, o: bind, device: /path}`) are bind mounts
+/// of that path.
+fn bind_volumes(ctx: &Context, o: &mut RunOptions) {
+    let Some(Json::Object(declared)) = ctx.model.get("volumes") else {
+        return;
+    };
+    for (key, def) in declared {
+        let opts = def.get("driver_opts");
+        let field = |k: &str| opts.and_then(|m| m.get(k)).and_then(Json::as_str);
+        let (Some(o_opt), Some(device)) = (field("o"), field("device")) else {
+            continue;
+        };
+        if !o_opt.split(',').any(|x| x == "bind") {
+            continue;
+        }
+        let name = resource_name(ctx, "volumes", key);
+        let device = ctx
+            .directory
+            .join(device.strip_prefix("./").unwrap_or(device));
+        for b in o.binds.iter_mut() {
+            if b.volume.as_deref() == Some(name.as_str()) {
+                b.volume = None;
+                b.source = device.clone();
+                b.create_host_path = false;
+            }
+        }
+    }
+}
+
 pub(super) fn volumes(
     ctx: &Context,
     name: &str,
@@ -92,6 +122,7 @@ pub(super) fn volumes(
             }
         }
     }
+    bind_volumes(ctx, o);
     Ok(())
 }
 

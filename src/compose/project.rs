@@ -228,6 +228,14 @@ pub fn plan(store: &Store, project: &Project) -> Result<Plan> {
     let mut volumes = Vec::new();
     if let Some(Json::Object(m)) = model.get("volumes") {
         for (key, def) in m {
+            let bind = def
+                .pointer("/driver_opts/o")
+                .and_then(Json::as_str)
+                .is_some_and(|o| o.split(',').any(|x| x == "bind"));
+            if bind {
+                // A bind mount of its device (see `mounts`), nothing to create.
+                continue;
+            }
             let mut labels = string_map(def.get("labels"));
             labels.insert(labels::PROJECT.into(), project.name.clone());
             labels.insert(labels::VOLUME.into(), key.clone());

@@ -630,7 +630,7 @@ mod tests {
                 "entrypoint": ["/init", "--"],
                 "environment": {"A": "1", "HOSTVAR": null, "UNSET": null},
                 "ports": ["127.0.0.1:8080:80", {"target": 53, "published": "5353", "protocol": "udp"}],
-                "volumes": ["data:/data:ro", "/h:/h", {"type": "tmpfs", "target": "/t", "tmpfs": {"size": 1024}}],
+                "volumes": ["data:/data:ro", "/h:/h", {"type": "tmpfs", "target": "/t", "tmpfs": {"size": 1024}}, "host:/host"],
                 "networks": {"front": {"aliases": ["www"], "ipv4_address": "10.5.0.9"}},
                 "healthcheck": {"test": ["CMD", "wget", "-q", "http://x/"], "interval": "2s", "retries": 5},
                 "ulimits": {"nofile": {"soft": 10, "hard": 20}, "nproc": 30},
@@ -641,7 +641,7 @@ mod tests {
                 "secrets": ["pw"],
                 "extra_hosts": {"gw": "10.0.0.1"}
             }},
-            "volumes": {"data": {}},
+            "volumes": {"data": {}, "host": {"driver_opts": {"type": "none", "o": "bind", "device": "/srv/h"}}},
             "networks": {"front": {"name": "shared-front"}},
             "secrets": {"pw": {"file": "./pw.txt"}}
         });
@@ -655,8 +655,13 @@ mod tests {
         assert_eq!(o.binds[0].volume.as_deref(), Some("p_data"));
         assert!(o.binds[0].readonly);
         assert_eq!(o.binds[1].source, Path::new("/h"));
-        assert_eq!(o.binds[2].destination, "/run/secrets/pw");
-        assert_eq!(o.binds[2].source, Path::new("/proj/pw.txt"));
+        assert_eq!(o.binds[2].destination, "/host");
+        assert_eq!(
+            (o.binds[2].source.to_str(), &o.binds[2].volume),
+            (Some("/srv/h"), &None)
+        );
+        assert_eq!(o.binds[3].destination, "/run/secrets/pw");
+        assert_eq!(o.binds[3].source, Path::new("/proj/pw.txt"));
         assert_eq!(o.tmpfs, ["/t:size=1024"]);
         assert_eq!(o.networks[0].name, "shared-front");
         assert_eq!(o.networks[0].aliases, ["web", "www"]);
