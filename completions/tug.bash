@@ -2686,7 +2686,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__push)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-q -D -h -V --ignore-push-failures --quiet --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

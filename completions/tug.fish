@@ -1019,6 +1019,8 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l ignore-push-failures -d 'Push what it can and ignore images with push failures'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Push without printing progress information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'

@@ -853,3 +853,28 @@ fn declared_networks_external_resources_and_links() {
         s.tug(["network", "rm", "outside"]).succeeds();
     }
 }
+
+#[test]
+fn push_and_pull_service_images_through_a_registry() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        assert!(!in_ci(), "busybox-static is not installed under CI=true");
+        eprintln!("SKIPPED: busybox-static is not installed");
+        return;
+    };
+    let hub = Scenario::new();
+    let reg = Registry::start(&hub, &[]);
+    let image = format!("{}/team/bb:1", reg.addr);
+    let file = format!("services:\n  a:\n    image: {image}\n  b:\n    build: .\n");
+    let here = Scenario::new();
+    here.tug(["import", tar.to_str().unwrap(), &image])
+        .succeeds();
+    let dir = here.path().join("pushed");
+    write(&dir, "compose.yaml", &file);
+    compose(&here, &dir, &["push", "-q"]).succeeds();
+    let there = Scenario::new();
+    let dir = there.path().join("pulled");
+    write(&dir, "compose.yaml", &file);
+    compose(&there, &dir, &["pull", "a"]).succeeds();
+    there.tug(["image", "inspect", &image]).succeeds();
+    compose(&there, &dir, &["images"]).succeeds();
+}

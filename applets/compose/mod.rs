@@ -1,8 +1,8 @@
 //! `tug compose` / `docker compose`: the project flags and subcommands.
 //! `config` prints the loaded model; `up.rs` (up, create, down, logs),
 //! `info.rs` (ps, images, ls, top, port, version) and `ops.rs` (start,
-//! stop, restart, kill, rm, pause, unpause, pull, exec, run, wait, cp,
-//! events) act on
+//! stop, restart, kill, rm, pause, unpause, pull, push, exec, run, wait,
+//! cp, events) act on
 //! the project's containers through `tug::compose`.
 
 mod info;
@@ -83,7 +83,7 @@ pub enum ComposeCommand {
     /// Pull service images
     Pull(ops::PullArgs),
     /// Push service images
-    Push(Pending),
+    Push(ops::PushArgs),
     /// Execute a command in a running container
     Exec(ops::ExecArgs),
     /// Run a one-off command on a service
@@ -195,7 +195,6 @@ pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
         C::Version(v) => info::version(v),
         C::Ls(l) => info::ls(&open_store(g)?, l),
         C::Build(_) => crate::pending::run("compose build"),
-        C::Push(_) => crate::pending::run("compose push"),
         C::Convert(_) => crate::pending::run("compose convert"),
         command => {
             let store = open_store(g)?;
@@ -267,6 +266,7 @@ fn on_project(
         C::Run(x) => ops::run(s, plan, x),
         C::Wait(x) => ops::wait(s, plan, x),
         C::Cp(x) => ops::cp(s, plan, x),
+        C::Push(x) => ops::push(s, plan, x),
         C::Events(x) => ops::events(s, plan, x),
         _ => crate::pending::run("this compose command"),
     }

@@ -1,5 +1,5 @@
 //! `compose start`, `stop`, `restart`, `kill`, `rm`, `pause`, `unpause`,
-//! `pull`, `exec`, `run`, `wait`, `cp` and `events`.
+//! `pull`, `push`, `exec`, `run`, `wait`, `cp` and `events`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -487,6 +487,48 @@ pub fn events(store: &Store, plan: &Plan, a: &EventsArgs) -> anyhow::Result<i32>
             }
         }
         std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(0)
+}
+
+/// Arguments of `compose push`.
+#[derive(Debug, Args, Clone)]
+pub struct PushArgs {
+    /// Push what it can and ignore images with push failures
+    #[arg(long = "ignore-push-failures")]
+    pub ignore_push_failures: bool,
+    /// Push without printing progress information
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// Services (default: all)
+    #[arg(value_name = "SERVICE")]
+    pub services: Vec<String>,
+}
+
+/// Pushes the image of every service that names one (`image:`) to the
+/// registry its name says.
+pub fn push(store: &Store, plan: &Plan, a: &PushArgs) -> anyhow::Result<i32> {
+    for s in up::selected(plan, &a.services, true)? {
+        if s.build.is_some() && s.image == format!("{}-{}", plan.name, s.name) {
+            // Built under the project's own name: nowhere to push it.
+            continue;
+        }
+        let pushed = tug::reference::Reference::parse(&s.image)
+            .map_err(anyhow::Error::from)
+            .and_then(|r| {
+                let img = tug::image::resolve(store, &s.image)?;
+                Ok(tug::registry::client::push(store, &img, &r)?)
+            });
+        match pushed {
+            Ok(lines) => {
+                if !a.quiet {
+                    lines.iter().for_each(|l| eprintln!(" {} {l}", s.name));
+                    eprintln!(" {} Pushed", s.name);
+                }
+            }
+            Err(e) if a.ignore_push_failures => eprintln!("WARN[0000] {}: {e:#}", s.name),
+            Err(e) => return Err(e.context(format!("service {:?}: pushing {}", s.name, s.image))),
+        }
     }
     Ok(0)
 }
