@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::pending::Pending;
 use crate::{image, registry, system};
 
 /// One static executable that replaces a Docker installation: no daemon, no root.
@@ -161,7 +160,7 @@ pub enum Command {
     Compose(crate::compose::ComposeArgs),
     /// Create and start a Compose project (the compose-up applet)
     #[command(name = "compose-up")]
-    ComposeUp(Pending),
+    ComposeUp(crate::compose::ComposeUpArgs),
     /// Generate Kubernetes YAML from containers
     #[command(subcommand)]
     Kube(crate::kube::KubeCommand),
@@ -343,7 +342,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         }
         C::Network(n) => crate::network::run(n, g),
         C::Compose(a) => crate::compose::run(a, g),
-        C::ComposeUp(_) => crate::pending::run("compose-up"),
+        C::ComposeUp(a) => crate::compose::run_up(a, g),
         C::Kube(k) => crate::kube::run(k, g),
     }
 }

@@ -10,7 +10,7 @@ use clap::Args as ClapArgs;
 pub struct Args {
     /// Directory to create the symlinks in
     pub dir: PathBuf,
-    /// Also create a `docker` symlink
+    /// Also create `docker` and `docker-compose` symlinks
     #[arg(long)]
     pub docker: bool,
     /// Replace existing files of the same names
@@ -24,6 +24,7 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
     let mut names: Vec<&str> = crate::APPLETS.to_vec();
     if a.docker {
         names.push("docker");
+        names.push("docker-compose");
     }
     std::fs::create_dir_all(&a.dir).with_context(|| format!("creating {}", a.dir.display()))?;
     for n in names {

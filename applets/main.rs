@@ -49,6 +49,12 @@ fn main() {
     let name = argv0.strip_prefix("tug-").unwrap_or(&argv0).to_string();
     let code = match name.as_str() {
         "tug" | "docker" => run_tug(args),
+        // The old standalone Compose: `docker-compose ARGS` = `tug compose ARGS`.
+        "docker-compose" => {
+            let mut full: Vec<OsString> = vec!["tug".into(), "compose".into()];
+            full.extend(args.into_iter().skip(1));
+            run_tug(full)
+        }
         // `--init`: tug's minimal init, bind-mounted into the container.
         "init" if argv0 == "tug-init" => {
             let rest: Vec<String> = args

@@ -319,6 +319,9 @@ _tug() {
             tug__subcmd__compose,up)
                 cmd="tug__subcmd__compose__subcmd__up"
                 ;;
+            tug__subcmd__compose,version)
+                cmd="tug__subcmd__compose__subcmd__version"
+                ;;
             tug__subcmd__compose,wait)
                 cmd="tug__subcmd__compose__subcmd__wait"
                 ;;
@@ -399,6 +402,9 @@ _tug() {
                 ;;
             tug__subcmd__compose__subcmd__help,up)
                 cmd="tug__subcmd__compose__subcmd__help__subcmd__up"
+                ;;
+            tug__subcmd__compose__subcmd__help,version)
+                cmd="tug__subcmd__compose__subcmd__help__subcmd__version"
                 ;;
             tug__subcmd__compose__subcmd__help,wait)
                 cmd="tug__subcmd__compose__subcmd__help__subcmd__wait"
@@ -696,6 +702,9 @@ _tug() {
                 ;;
             tug__subcmd__help__subcmd__compose,up)
                 cmd="tug__subcmd__help__subcmd__compose__subcmd__up"
+                ;;
+            tug__subcmd__help__subcmd__compose,version)
+                cmd="tug__subcmd__help__subcmd__compose__subcmd__version"
                 ;;
             tug__subcmd__help__subcmd__compose,wait)
                 cmd="tug__subcmd__help__subcmd__compose__subcmd__wait"
@@ -1592,7 +1601,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose)
-            opts="-f -p -D -h -V --file --project-name --project-directory --env-file --profile --root --debug --help --version config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help"
+            opts="-f -p -D -h -V --file --project-name --project-directory --env-file --profile --root --debug --help --version config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1638,12 +1647,64 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__up)
-            opts="-D -h -V --root --debug --help --version"
+            opts="-f -p -d -t -D -h -V --file --project-name --project-directory --env-file --profile --detach --pull --build --no-build --force-recreate --no-recreate --no-deps --remove-orphans --wait --wait-timeout --abort-on-container-exit --exit-code-from --scale --timeout --no-color --no-log-prefix --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-directory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exit-code-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1770,12 +1831,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__cp)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-L -D -h -V --index --follow-link --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1800,12 +1865,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__create)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-D -h -V --pull --build --force-recreate --no-recreate --remove-orphans --scale --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1830,12 +1903,24 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__down)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-v -t -D -h -V --volumes --rmi --remove-orphans --timeout --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --rmi)
+                    COMPREPLY=($(compgen -W "local all" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1860,7 +1945,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__events)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-D -h -V --json --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1890,12 +1975,40 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__exec)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-d -e -T -u -w -D -h -V --detach --env --index --no-TTY --privileged --user --workdir --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1920,7 +2033,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__help)
-            opts="config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help"
+            opts="config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2297,6 +2410,20 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd__compose__subcmd__help__subcmd__version)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd__compose__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2312,12 +2439,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__images)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-q -D -h -V --quiet --format --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2342,12 +2473,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__kill)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-s -D -h -V --signal --remove-orphans --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --signal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2372,12 +2511,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__logs)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-f -n -t -D -h -V --follow --tail --timestamps --no-color --no-log-prefix --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2402,12 +2549,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__ls)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-a -q -D -h -V --all --quiet --format --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2462,12 +2613,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__port)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-D -h -V --protocol --index --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --protocol)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2492,12 +2651,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__ps)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-a -q -D -h -V --all --quiet --format --services --status --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2522,7 +2689,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__pull)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-q -D -h -V --quiet --ignore-pull-failures --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2552,7 +2719,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__push)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-q -D -h -V --ignore-push-failures --quiet --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2582,12 +2749,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__restart)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-t -D -h -V --timeout --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2612,7 +2787,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__rm)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-f -s -v -D -h -V --force --stop --volumes --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2642,12 +2817,44 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__run)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-d -e -u -w -T -D -h -V --detach --rm --env --no-deps --service-ports --name --entrypoint --user --workdir --no-TTY --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --entrypoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2702,12 +2909,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__stop)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-t -D -h -V --timeout --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2792,12 +3007,74 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__up)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-d -t -D -h -V --detach --pull --build --no-build --force-recreate --no-recreate --no-deps --remove-orphans --wait --wait-timeout --abort-on-container-exit --exit-code-from --scale --timeout --no-color --no-log-prefix --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --pull)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exit-code-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project-directory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__compose__subcmd__version)
+            opts="-f -D -h -V --short --format --project-directory --env-file --profile --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3644,7 +3921,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__compose)
-            opts="config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert"
+            opts="config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4008,6 +4285,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__compose__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__compose__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

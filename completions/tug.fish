@@ -821,42 +821,43 @@ complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "connect" -d 'Connect a container to a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c tug -n "__fish_tug_using_subcommand network; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s f -l file -d 'Compose configuration files (`-` for stdin); may be given several times' -r
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s p -l project-name -d 'Project name' -r
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l profile -d 'Profiles to enable' -r
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s D -l debug -d 'Print debugging information'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s h -l help -d 'Print help'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "config" -d 'Parse, resolve and render the Compose file in canonical format'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "up" -d 'Create and start containers'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "down" -d 'Stop and remove containers and networks'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "ps" -d 'List containers'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "logs" -d 'View output from containers'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "start" -d 'Start services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "stop" -d 'Stop services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "restart" -d 'Restart services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "pause" -d 'Pause services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "unpause" -d 'Unpause services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "kill" -d 'Force stop services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "rm" -d 'Remove stopped service containers'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "create" -d 'Create containers for services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "build" -d 'Build or rebuild services'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "pull" -d 'Pull service images'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "push" -d 'Push service images'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "exec" -d 'Execute a command in a running container'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "run" -d 'Run a one-off command on a service'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "top" -d 'Display the running processes'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "images" -d 'List images used by the created containers'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "port" -d 'Print the public port for a port binding'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "ls" -d 'List running compose projects'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "events" -d 'Receive real time events from containers'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "wait" -d 'Block until containers of the services stop'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
-complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait convert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -s f -l file -d 'Compose configuration files (`-` for stdin); may be given several times' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -s p -l project-name -d 'Project name' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "config" -d 'Parse, resolve and render the Compose file in canonical format'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "up" -d 'Create and start containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "down" -d 'Stop and remove containers and networks'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "ps" -d 'List containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "logs" -d 'View output from containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "start" -d 'Start services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "stop" -d 'Stop services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "restart" -d 'Restart services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "pause" -d 'Pause services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "unpause" -d 'Unpause services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "kill" -d 'Force stop services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "rm" -d 'Remove stopped service containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "create" -d 'Create containers for services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "build" -d 'Build or rebuild services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "pull" -d 'Pull service images'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "push" -d 'Push service images'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "exec" -d 'Execute a command in a running container'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "run" -d 'Run a one-off command on a service'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "top" -d 'Display the running processes'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "images" -d 'List images used by the created containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "port" -d 'Print the public port for a port binding'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "ls" -d 'List running compose projects'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "events" -d 'Receive real time events from containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "wait" -d 'Block until containers of the services stop'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "version" -d 'Show the Compose version information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
+complete -c tug -n "__fish_tug_using_subcommand compose; and not __fish_seen_subcommand_from config up down ps logs start stop restart pause unpause kill rm create build pull push exec run top images port ls events cp wait version convert help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l format -d 'Output format: yaml or json' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s o -l output -d 'Save to a file instead of stdout' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
@@ -871,31 +872,62 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from config" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l pull -d 'Pull images before running: always, missing or never' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l wait-timeout -d 'Maximum duration in seconds to wait for the project to be running|healthy' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l exit-code-from -d 'Return the exit code of the selected service container (implies --abort-on-container-exit)' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l scale -d 'Scale SERVICE to NUM instances (SERVICE=NUM)' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s t -l timeout -d 'Seconds to wait for containers to stop' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s d -l detach -d 'Detached mode: run containers in the background'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l build -d 'Build images before starting containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-build -d 'Don\'t build an image, even if it\'s missing'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l force-recreate -d 'Recreate containers even if their configuration hasn\'t changed'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-recreate -d 'If containers already exist, don\'t recreate them'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-deps -d 'Don\'t start linked services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l wait -d 'Wait for services to be running|healthy (implies detached mode)'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l abort-on-container-exit -d 'Stops all containers if any container was stopped'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-color -d 'Produce monochrome output'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -l no-log-prefix -d 'Don\'t prefix the log lines with the container name'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l rmi -d 'Remove images used by services: local (built ones) or all' -r -f -a "local\t''
+all\t''"
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s t -l timeout -d 'Seconds to wait for containers to stop' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s v -l volumes -d 'Remove named volumes declared in the volumes section and anonymous volumes'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l format -d 'Format the output: table, json, or a Go template' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l status -d 'Filter services by status: created, restarting, running, paused, exited' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s a -l all -d 'Show all stopped containers (including those created by the run command)'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Only display IDs'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -l services -d 'Display services'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ps" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s n -l tail -d 'Number of lines to show from the end of the logs for each container' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow log output'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Show timestamps'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l no-color -d 'Produce monochrome output'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -l no-log-prefix -d 'Don\'t print the container name prefix'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
@@ -906,6 +938,7 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s t -l timeout -d 'Seconds to wait for the containers to stop' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -l profile -d 'Profiles to enable' -r
@@ -913,6 +946,7 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -s t -l timeout -d 'Seconds to wait for the containers to stop' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from restart" -l profile -d 'Profiles to enable' -r
@@ -934,10 +968,12 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from unpause" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s s -l signal -d 'SIGNAL to send to the container' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from kill" -s V -l version -d 'Print version'
@@ -945,13 +981,22 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s f -l force -d 'Don\'t ask to confirm removal'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s s -l stop -d 'Stop the containers, if required, before removing'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove any anonymous volumes attached to containers'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l pull -d 'Pull images before creating: always, missing or never' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l scale -d 'Scale SERVICE to NUM instances (SERVICE=NUM)' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l build -d 'Build images before creating containers'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l force-recreate -d 'Recreate containers even if their configuration hasn\'t changed'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l no-recreate -d 'If containers already exist, don\'t recreate them'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
@@ -966,6 +1011,8 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Pull without printing progress information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -l ignore-pull-failures -d 'Pull what it can and ignore images with pull failures'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from pull" -s V -l version -d 'Print version'
@@ -973,20 +1020,39 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -l ignore-push-failures -d 'Push what it can and ignore images with push failures'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Push without printing progress information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from push" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s e -l env -d 'Set environment variables' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l index -d 'Index of the container if the service has multiple replicas' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s u -l user -d 'Run the command as this user' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s w -l workdir -d 'Path to workdir directory for this command' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s d -l detach -d 'Detached mode: run the command in the background'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s T -l no-TTY -d 'Disable pseudo-TTY allocation'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -l privileged -d 'Give extended privileges to the process'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s e -l env -d 'Set environment variables' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l name -d 'Assign a name to the container' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the entrypoint of the image' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s u -l user -d 'Run as specified username or uid' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s w -l workdir -d 'Working directory inside the container' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s d -l detach -d 'Run container in background and print container ID'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l rm -d 'Automatically remove the container when it exits'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l no-deps -d 'Don\'t start linked services'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -l service-ports -d 'Run command with the service\'s ports enabled and mapped to the host'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s T -l no-TTY -d 'Disable pseudo-TTY allocation'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from run" -s V -l version -d 'Print version'
@@ -997,13 +1063,17 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from top" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l format -d 'Format the output: table or json' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s q -l quiet -d 'Only display IDs'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from images" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l protocol -d 'tcp or udp' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l index -d 'Index of the container if the service has multiple replicas' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -l profile -d 'Profiles to enable' -r
@@ -1011,10 +1081,13 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from port" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l format -d 'Format the output: table or json' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all stopped Compose projects'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Only display project names'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from ls" -s V -l version -d 'Print version'
@@ -1022,13 +1095,16 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -l json -d 'Output events as a stream of json objects'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from events" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l index -d 'Index of the container if the service has multiple replicas' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s L -l follow-link -d 'Always follow symbol link in SRC_PATH'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from cp" -s V -l version -d 'Print version'
@@ -1039,6 +1115,15 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from wait" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -s f -l format -d 'Format the output: pretty or json' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -l short -d 'Shows only Compose\'s version number'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from version" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -l format -d 'Output format: kube (Kubernetes manifests), yaml or json (the Compose model)' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -s o -l output -d 'Save to a file instead of stdout' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from convert" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
@@ -1074,9 +1159,31 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "events" -d 'Receive real time events from containers'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Block until containers of the services stop'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "version" -d 'Show the Compose version information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -s f -l file -d 'Compose configuration files (`-` for stdin); may be given several times' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -s p -l project-name -d 'Project name' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l profile -d 'Profiles to enable' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l pull -d 'Pull images before running: always, missing or never' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l wait-timeout -d 'Maximum duration in seconds to wait for the project to be running|healthy' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l exit-code-from -d 'Return the exit code of the selected service container (implies --abort-on-container-exit)' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l scale -d 'Scale SERVICE to NUM instances (SERVICE=NUM)' -r
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -s t -l timeout -d 'Seconds to wait for containers to stop' -r
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -s d -l detach -d 'Detached mode: run containers in the background'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l build -d 'Build images before starting containers'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l no-build -d 'Don\'t build an image, even if it\'s missing'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l force-recreate -d 'Recreate containers even if their configuration hasn\'t changed'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l no-recreate -d 'If containers already exist, don\'t recreate them'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l no-deps -d 'Don\'t start linked services'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l remove-orphans -d 'Remove containers for services not defined in the Compose file'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l wait -d 'Wait for services to be running|healthy (implies detached mode)'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l abort-on-container-exit -d 'Stops all containers if any container was stopped'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l no-color -d 'Produce monochrome output'
+complete -c tug -n "__fish_tug_using_subcommand compose-up" -l no-log-prefix -d 'Don\'t prefix the log lines with the container name'
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose-up" -s V -l version -d 'Print version'
@@ -1138,7 +1245,7 @@ complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcomma
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "info" -d 'Display system-wide information'
 complete -c tug -n "__fish_tug_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand install-links" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand install-links" -l docker -d 'Also create a `docker` symlink'
+complete -c tug -n "__fish_tug_using_subcommand install-links" -l docker -d 'Also create `docker` and `docker-compose` symlinks'
 complete -c tug -n "__fish_tug_using_subcommand install-links" -s f -l force -d 'Replace existing files of the same names'
 complete -c tug -n "__fish_tug_using_subcommand install-links" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand install-links" -s h -l help -d 'Print help'
@@ -1313,6 +1420,7 @@ complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "events" -d 'Receive real time events from containers'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "cp" -d 'Copy files between a service container and the local filesystem'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "wait" -d 'Block until containers of the services stop'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "version" -d 'Show the Compose version information'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from compose" -f -a "convert" -d 'Convert the project to Kubernetes manifests'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from kube" -f -a "generate" -d 'Generate Kubernetes YAML from containers'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "df" -d 'Show disk usage by images, containers and volumes'

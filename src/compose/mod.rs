@@ -2,18 +2,31 @@
 //! and the environment it is given: it finds and reads the Compose files,
 //! interpolates, resolves `extends` and `include`, merges several `-f`
 //! files, applies profiles, normalizes and validates — the model
-//! `compose config` prints. Everything after works on that model only.
+//! `compose config` prints. Everything after works on that model only:
+//! `project` reads it into services (`service`) in start order (`order`),
+//! `up` converges containers, networks and volumes to it, `down` removes
+//! them; containers carry Compose v2's labels (`labels`), by which state is
+//! read back (no project file of our own).
 
 pub mod dotenv;
+pub mod down;
 pub mod emit;
 pub mod interpolate;
+pub mod interrupt;
 pub mod kube;
+pub mod labels;
 mod load;
 pub mod merge;
+pub mod mounts;
+pub mod order;
+pub mod project;
+pub mod service;
+pub mod up;
 pub mod validate;
 pub mod yaml;
 
 pub use load::{load, LoadOptions, Project, Source};
+pub use project::{plan, Plan, ProjectError};
 
 use std::path::PathBuf;
 

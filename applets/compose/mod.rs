@@ -1,6 +1,13 @@
 //! `tug compose` / `docker compose`: the project flags and subcommands.
-//! `config` prints the loaded model; the commands that run containers are
-//! not there yet and say so.
+//! `config` prints the loaded model; `up.rs` (up, create, down, logs),
+//! `info.rs` (ps, images, ls, top, port, version) and `ops.rs` (start,
+//! stop, restart, kill, rm, pause, unpause, pull, push, exec, run, wait,
+//! cp, events) act on
+//! the project's containers through `tug::compose`.
+
+mod info;
+mod ops;
+mod up;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -11,6 +18,7 @@ use clap::{Args, Subcommand};
 use tug::compose::{self, LoadOptions, Project, Source};
 
 use crate::cli::Global;
+use crate::common::open_store;
 use crate::pending::Pending;
 
 /// Flags that pick the project, before the subcommand.
@@ -47,55 +55,78 @@ pub enum ComposeCommand {
     /// Parse, resolve and render the Compose file in canonical format
     Config(ConfigArgs),
     /// Create and start containers
-    Up(Pending),
+    Up(up::UpArgs),
     /// Stop and remove containers and networks
-    Down(Pending),
+    Down(up::DownArgs),
     /// List containers
-    Ps(Pending),
+    Ps(info::PsArgs),
     /// View output from containers
-    Logs(Pending),
+    Logs(up::LogsArgs),
     /// Start services
-    Start(Pending),
+    Start(ops::ServicesArgs),
     /// Stop services
-    Stop(Pending),
+    Stop(ops::StopArgs),
     /// Restart services
-    Restart(Pending),
+    Restart(ops::StopArgs),
     /// Pause services
-    Pause(Pending),
+    Pause(ops::ServicesArgs),
     /// Unpause services
-    Unpause(Pending),
+    Unpause(ops::ServicesArgs),
     /// Force stop services
-    Kill(Pending),
+    Kill(ops::KillArgs),
     /// Remove stopped service containers
-    Rm(Pending),
+    Rm(ops::RmArgs),
     /// Create containers for services
-    Create(Pending),
+    Create(up::CreateArgs),
     /// Build or rebuild services
     Build(Pending),
     /// Pull service images
-    Pull(Pending),
+    Pull(ops::PullArgs),
     /// Push service images
-    Push(Pending),
+    Push(ops::PushArgs),
     /// Execute a command in a running container
-    Exec(Pending),
+    Exec(ops::ExecArgs),
     /// Run a one-off command on a service
-    Run(Pending),
+    Run(ops::RunArgs),
     /// Display the running processes
-    Top(Pending),
+    Top(info::TopArgs),
     /// List images used by the created containers
-    Images(Pending),
+    Images(info::ImagesArgs),
     /// Print the public port for a port binding
-    Port(Pending),
+    Port(info::PortArgs),
     /// List running compose projects
-    Ls(Pending),
+    Ls(info::LsArgs),
     /// Receive real time events from containers
-    Events(Pending),
+    Events(ops::EventsArgs),
     /// Copy files between a service container and the local filesystem
-    Cp(Pending),
+    Cp(ops::CpArgs),
     /// Block until containers of the services stop
-    Wait(Pending),
+    Wait(ops::ServicesArgs),
+    /// Show the Compose version information
+    Version(info::VersionArgs),
     /// Convert the project to Kubernetes manifests
     Convert(crate::compose_convert::ConvertArgs),
+}
+
+/// Arguments of the `compose-up` applet: `tug compose up` with the
+/// project flags.
+#[derive(Debug, Args)]
+pub struct ComposeUpArgs {
+    #[command(flatten)]
+    pub project: ProjectFlags,
+    #[command(flatten)]
+    pub up: up::UpArgs,
+}
+
+/// `compose-up ARGS` = `tug compose up ARGS`.
+pub fn run_up(a: ComposeUpArgs, g: &Global) -> anyhow::Result<i32> {
+    run(
+        ComposeArgs {
+            project: a.project,
+            command: ComposeCommand::Up(a.up),
+        },
+        g,
+    )
 }
 
 /// Arguments of `compose config`.
@@ -156,11 +187,88 @@ pub fn load_project(p: &ProjectFlags, all_profiles: bool) -> anyhow::Result<Proj
     Ok(compose::load(&opts)?)
 }
 
-pub fn run(a: ComposeArgs, _g: &Global) -> anyhow::Result<i32> {
-    match a.command {
-        ComposeCommand::Config(c) => config(&a.project, &c),
-        ComposeCommand::Convert(c) => crate::compose_convert::run(&a.project, &c),
-        _ => Err(tug::Error::NotImplemented("compose (only `compose config` so far)").into()),
+pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
+    use ComposeCommand as C;
+    let p = &a.project;
+    match &a.command {
+        C::Config(c) => config(p, c),
+        C::Version(v) => info::version(v),
+        C::Ls(l) => info::ls(&open_store(g)?, l),
+        C::Build(_) => crate::pending::run("compose build"),
+        C::Convert(c) => crate::compose_convert::run(p, c),
+        command => {
+            let store = open_store(g)?;
+            let plan = match load_project(p, false) {
+                Ok(project) => tug::compose::plan(&store, &project)?,
+                // `-p NAME down` (ps, logs, stop...) with no Compose file:
+                // the project is what its containers' labels say.
+                Err(e) if by_name_only(&e, p, command) => {
+                    tug::compose::Plan::bare(&store, p.project_name.as_deref().unwrap_or_default())
+                }
+                Err(e) => return Err(e),
+            };
+            on_project(&store, &plan, command)
+        }
+    }
+}
+
+/// Whether a command can go on without a Compose file: one that only acts
+/// on existing containers, with `-p NAME` given.
+fn by_name_only(e: &anyhow::Error, p: &ProjectFlags, command: &ComposeCommand) -> bool {
+    use ComposeCommand as C;
+    let no_file = matches!(
+        e.downcast_ref::<compose::ComposeError>(),
+        Some(compose::ComposeError::NoFile { .. })
+    );
+    let acts_on_existing = matches!(
+        command,
+        C::Down(_)
+            | C::Ps(_)
+            | C::Logs(_)
+            | C::Stop(_)
+            | C::Kill(_)
+            | C::Rm(_)
+            | C::Top(_)
+            | C::Images(_)
+            | C::Pause(_)
+            | C::Unpause(_)
+            | C::Wait(_)
+    );
+    no_file && acts_on_existing && p.project_name.is_some()
+}
+
+/// The commands that act on the loaded project's containers.
+fn on_project(
+    s: &tug::store::Store,
+    plan: &tug::compose::Plan,
+    command: &ComposeCommand,
+) -> anyhow::Result<i32> {
+    use tug::compose::down::Action;
+    use ComposeCommand as C;
+    match command {
+        C::Up(u) => up::up(s, plan, u),
+        C::Create(c) => up::create(s, plan, c),
+        C::Down(d) => up::down(s, plan, d),
+        C::Logs(l) => up::logs(s, plan, l),
+        C::Ps(x) => info::ps(s, plan, x),
+        C::Images(x) => info::images(s, plan, x),
+        C::Top(x) => info::top(s, plan, x),
+        C::Port(x) => info::port(s, plan, x),
+        C::Start(x) => ops::act(s, plan, &x.services, Action::Start, None),
+        C::Stop(x) => ops::act(s, plan, &x.services, Action::Stop, x.timeout),
+        C::Restart(x) => ops::act(s, plan, &x.services, Action::Restart, x.timeout),
+        C::Pause(x) => ops::act(s, plan, &x.services, Action::Pause, None),
+        C::Unpause(x) => ops::act(s, plan, &x.services, Action::Unpause, None),
+        C::Kill(x) => ops::kill(s, plan, x),
+        C::Rm(x) => ops::rm(s, plan, x),
+        C::Pull(x) => ops::pull(s, plan, x),
+        C::Exec(x) => ops::exec(s, plan, x),
+        C::Run(x) => ops::run(s, plan, x),
+        C::Wait(x) => ops::wait(s, plan, x),
+        C::Cp(x) => ops::cp(s, plan, x),
+        C::Push(x) => ops::push(s, plan, x),
+        C::Events(x) => ops::events(s, plan, x),
+        _ => crate::pending::run("this compose command"),
     }
 }
 
