@@ -17,6 +17,12 @@ pub struct Args {
     /// Refuse pushes and deletes
     #[arg(long)]
     pub read_only: bool,
+    /// Refuse DELETE of manifests, tags and blobs (pushes still work)
+    #[arg(long)]
+    pub no_delete: bool,
+    /// Serve a registry:2 data directory in distribution's layout (e.g. /var/lib/registry) instead of the store
+    #[arg(long, value_name = "DIR", conflicts_with = "serve_local")]
+    pub data_dir: Option<std::path::PathBuf>,
     /// Do not log each request on stderr
     #[arg(short, long)]
     pub quiet: bool,
@@ -69,12 +75,17 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
         .addr
         .parse()
         .with_context(|| format!("invalid --addr {:?}: expected HOST:PORT", a.addr))?;
-    let store = open_store(g)?;
+    let backend = match a.data_dir {
+        Some(dir) => tug::registry::server::Backend::Distribution(dir),
+        None => tug::registry::server::Backend::Store(open_store(g)?),
+    };
     tug::registry::server::serve(
-        store,
+        backend,
         tug::registry::server::ServeOptions {
             addr,
             read_only: a.read_only,
+            delete: !a.no_delete,
+            headers: Vec::new(),
             access_log: !a.quiet,
             serve_local: a.serve_local,
             htpasswd: a.htpasswd,
