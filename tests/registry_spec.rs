@@ -277,8 +277,9 @@ fn pull_blobs_and_manifests(b: Backend) {
         "MANIFEST_UNKNOWN"
     );
     // Repository-scoped: the blob is not in another repository.
-    let (c2, ..) = image(&api, "other");
-    api.get(&format!("/v2/a/b/blobs/{c2}")).expect(404);
+    let elsewhere = api.push_blob("other", b"only in other", "sha256");
+    api.get(&format!("/v2/other/blobs/{elsewhere}")).expect(200);
+    api.get(&format!("/v2/a/b/blobs/{elsewhere}")).expect(404);
     api.get("/v2/nonexistent/manifests/t1").expect(404);
 }
 
