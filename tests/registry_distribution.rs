@@ -1,0 +1,225 @@
+//! `registry-serve` as a drop-in for `registry:2`: it serves the data
+//! directory Debian's `docker-registry` (distribution 2.8) wrote, and
+//! distribution serves what `registry-serve --data-dir` wrote, bit for bit,
+//! with skopeo and tug as the clients.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Debian's `docker-registry` on a free loopback port, killed on drop.
+struct Distribution {
+    child: Child,
+    addr: String,
+}
+
+impl Distribution {
+    fn start(s: &Scenario, root: &Path) -> Distribution {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let config = s.path().join("distribution.yml");
+        std::fs::write(
+            &config,
+            format!(
+                "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {addr}\n",
+                root.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new("docker-registry")
+            .arg("serve")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting docker-registry");
+        let d = Distribution { child, addr };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while curl(&[&format!("http://{}/v2/", d.addr)]).0 != 200 {
+            assert!(Instant::now() < deadline, "docker-registry did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        d
+    }
+}
+
+impl Drop for Distribution {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn skopeo_copy(from: &str, to: &str) {
+    let out = Command::new("skopeo")
+        .args([
+            "copy",
+            "--preserve-digests",
+            "--src-tls-verify=false",
+            "--dest-tls-verify=false",
+            from,
+            to,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "skopeo copy {from} {to}: {out:?}");
+}
+
+fn raw_manifest(r: &str) -> Vec<u8> {
+    let out = Command::new("skopeo")
+        .args(["inspect", "--raw", "--tls-verify=false", r])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    out.stdout
+}
+
+/// Every blob of an OCI layout `dir`, by file name.
+fn blobs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("blobs/sha256"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The scenario's busybox as two images in an OCI layout: `bb:1` and
+/// `tools/bb:latest`. Returns the layout's directory.
+fn source_images(s: &Scenario, tar: &Path) -> PathBuf {
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    s.tug(["import", tar.to_str().unwrap(), "tools/bb"])
+        .succeeds();
+    s.store()
+}
+
+fn preconditions() -> Option<PathBuf> {
+    let tar = busybox_rootfs_tar()?;
+    (have("skopeo") && have("docker-registry")).then_some(tar)
+}
+
+const IMAGES: [(&str, &str); 2] = [
+    ("docker.io/library/bb:latest", "bb:1"),
+    ("docker.io/tools/bb:latest", "tools/bb:latest"),
+];
+
+/// distribution writes a data directory through pushes; registry-serve
+/// serves it as it is: skopeo pulls every image bit for bit, and tug pulls
+/// it and runs it.
+#[test]
+fn registry_serve_serves_what_distribution_wrote() {
+    let Some(tar) = preconditions() else {
+        skip!("busybox-static, skopeo or docker-registry is not installed")
+    };
+    let s = Scenario::new();
+    let store = source_images(&s, &tar);
+    let data = s.path().join("var-lib-registry");
+    {
+        let dist = Distribution::start(&s, &data);
+        for (src, dst) in IMAGES {
+            skopeo_copy(
+                &format!("oci:{}:{src}", store.display()),
+                &format!("docker://{}/{dst}", dist.addr),
+            );
+        }
+    }
+    assert!(data
+        .join("docker/registry/v2/repositories/bb/_manifests")
+        .is_dir());
+    let reg = Registry::start(&s, &["--data-dir", data.to_str().unwrap()]);
+    assert_eq!(
+        curl(&[&reg.url("/v2/_catalog")]).1,
+        r#"{"repositories":["bb","tools/bb"]}"#
+    );
+    for (i, (src, dst)) in IMAGES.iter().enumerate() {
+        let out = s.path().join(format!("out{i}"));
+        skopeo_copy(
+            &format!("docker://{}/{dst}", reg.addr),
+            &format!("oci:{}:x", out.display()),
+        );
+        assert_eq!(
+            raw_manifest(&format!("docker://{}/{dst}", reg.addr)),
+            raw_manifest(&format!("oci:{}:{src}", store.display())),
+        );
+        let source = blobs(&store);
+        for (name, bytes) in blobs(&out) {
+            let same = source.iter().find(|(n, _)| *n == name);
+            assert_eq!(same.map(|(_, b)| b), Some(&bytes), "blob {name}");
+        }
+    }
+    let client = Scenario::new();
+    let name = format!("{}/bb:1", reg.addr);
+    client.tug(["pull", &name]).succeeds();
+    client
+        .tug(["run", "--rm", &name, "echo", "served"])
+        .succeeds()
+        .stdout_is("served\n");
+}
+
+/// registry-serve writes distribution's layout through pushes (skopeo and
+/// tug); distribution serves it back from the same directory, bit for bit.
+#[test]
+fn distribution_serves_what_registry_serve_wrote() {
+    let Some(tar) = preconditions() else {
+        skip!("busybox-static, skopeo or docker-registry is not installed")
+    };
+    let s = Scenario::new();
+    let store = source_images(&s, &tar);
+    let data = s.path().join("data");
+    {
+        let reg = Registry::start(&s, &["--data-dir", data.to_str().unwrap()]);
+        for (src, dst) in IMAGES {
+            skopeo_copy(
+                &format!("oci:{}:{src}", store.display()),
+                &format!("docker://{}/{dst}", reg.addr),
+            );
+        }
+        let pushed = format!("{}/pushed/by-tug:2", reg.addr);
+        s.tug(["tag", "bb", &pushed]).succeeds();
+        s.tug(["push", &pushed]).succeeds();
+    }
+    let dist = Distribution::start(&s, &data);
+    assert_eq!(
+        curl(&[&format!("http://{}/v2/_catalog", dist.addr)])
+            .1
+            .trim(),
+        r#"{"repositories":["bb","pushed/by-tug","tools/bb"]}"#
+    );
+    for (i, (src, dst)) in IMAGES.iter().enumerate() {
+        let out = s.path().join(format!("back{i}"));
+        skopeo_copy(
+            &format!("docker://{}/{dst}", dist.addr),
+            &format!("oci:{}:x", out.display()),
+        );
+        assert_eq!(
+            raw_manifest(&format!("docker://{}/{dst}", dist.addr)),
+            raw_manifest(&format!("oci:{}:{src}", store.display())),
+        );
+        let source = blobs(&store);
+        for (name, bytes) in blobs(&out) {
+            let same = source.iter().find(|(n, _)| *n == name);
+            assert_eq!(same.map(|(_, b)| b), Some(&bytes), "blob {name}");
+        }
+    }
+    let client = Scenario::new();
+    let name = format!("{}/pushed/by-tug:2", dist.addr);
+    client.tug(["pull", &name]).succeeds();
+    client
+        .tug(["run", "--rm", &name, "echo", "back"])
+        .succeeds()
+        .stdout_is("back\n");
+}
