@@ -59,20 +59,56 @@ impl Resp {
 struct Api {
     reg: Registry,
     s: Scenario,
+    args: Vec<String>,
+    backend: Backend,
 }
 
 impl Api {
     fn start(b: Backend, extra: &[&str]) -> Api {
         let s = Scenario::new();
         let dir = s.path().join("registry-data");
-        let mut args: Vec<&str> = vec!["--quiet"];
-        let d = dir.to_str().unwrap().to_string();
+        let mut args: Vec<String> = vec!["--quiet".into()];
         if let Backend::Distribution = b {
-            args.extend(["--data-dir", &d]);
+            args.extend(["--data-dir".into(), dir.to_str().unwrap().into()]);
         }
-        args.extend(extra);
-        let reg = Registry::start(&s, &args);
-        Api { reg, s }
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let reg = Registry::start(&s, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        Api {
+            reg,
+            s,
+            args,
+            backend: b,
+        }
+    }
+
+    /// Stops the server, runs `registry-serve garbage-collect ARGS CONFIG`
+    /// (a config naming the data directory, or none for the store), starts
+    /// it again; returns what garbage-collect printed.
+    fn garbage_collect(&mut self, args: &[&str]) -> String {
+        let _ = self.reg.child.kill();
+        let _ = self.reg.child.wait();
+        let config = self.s.path().join("config.yml");
+        let storage = match self.backend {
+            Backend::Store => String::new(),
+            Backend::Distribution => format!(
+                "storage:\n  filesystem:\n    rootdirectory: {}\n",
+                self.s.path().join("registry-data").display()
+            ),
+        };
+        std::fs::write(&config, format!("version: 0.1\n{storage}")).unwrap();
+        let out = self
+            .s
+            .tug(
+                ["registry-serve", "garbage-collect"]
+                    .iter()
+                    .chain(args)
+                    .chain([&config.to_str().unwrap()]),
+            )
+            .succeeds()
+            .stdout();
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        self.reg = Registry::start(&self.s, &args);
+        out
     }
 
     /// `method path` with headers and a body; `path` may be a full URL.
@@ -217,6 +253,7 @@ on_each_backend!(
     delete_tags_and_manifests,
     delete_blobs,
     deletion_disabled,
+    garbage_collect,
     error_codes,
 );
 
@@ -835,6 +872,53 @@ fn deletion_disabled(b: Backend) {
         let r = api.req(method, &path, &[], Some(b"{}"));
         assert_eq!(r.expect(403).code(), "DENIED", "{method} {path}");
     }
+}
+
+/// Content management, reclaiming space (distribution's `garbage-collect`):
+/// a blob no manifest names goes once its upload pin is past the grace
+/// period; an untagged manifest, and what only it names, goes with
+/// `--delete-untagged`; `--dry-run` removes nothing and reports the same.
+fn garbage_collect(b: Backend) {
+    let mut api = Api::start(b, &[]);
+    let (config, layer, m) = image(&api, "g");
+    let loose = api.push_blob("g", b"loose blob", "sha256");
+    let only = api.push_blob("g", b"only in the untagged one", "sha256");
+    let r = api.push_manifest("g", "t2", &[(&config, 24), (&only, 24)]);
+    let m2 = r.expect(201).header("docker-content-digest").unwrap();
+    // t2 moves to the first manifest: m2 is untagged now.
+    api.push_manifest("g", "t2", &[(&config, 24), (&layer, 22)])
+        .expect(201);
+
+    let out = api.garbage_collect(&[]);
+    assert!(out.starts_with("0 blobs deleted"), "{out}");
+    let out = api.garbage_collect(&["--dry-run", "--grace", "0s", "-m"]);
+    assert!(out.starts_with("3 blobs would be deleted"), "{out}");
+    assert!(
+        out.contains("1 untagged manifests would be deleted"),
+        "{out}"
+    );
+    api.get(&format!("/v2/g/blobs/{loose}")).expect(200);
+    api.get(&format!("/v2/g/manifests/{m2}")).expect(200);
+
+    let out = api.garbage_collect(&["--grace", "0s"]);
+    assert!(out.starts_with("1 blobs deleted"), "{out}");
+    api.get(&format!("/v2/g/blobs/{loose}")).expect(404);
+    api.get(&format!("/v2/g/manifests/{m2}")).expect(200);
+    api.get(&format!("/v2/g/blobs/{only}")).expect(200);
+
+    let out = api.garbage_collect(&["--delete-untagged"]);
+    assert!(out.starts_with("2 blobs deleted"), "{out}");
+    api.get(&format!("/v2/g/manifests/{m2}")).expect(404);
+    api.get(&format!("/v2/g/blobs/{only}")).expect(404);
+    for t in ["t1", "t2"] {
+        let r = api.get(&format!("/v2/g/manifests/{t}"));
+        assert_eq!(
+            r.expect(200).header("docker-content-digest"),
+            Some(m.clone())
+        );
+    }
+    api.get(&format!("/v2/g/blobs/{config}")).expect(200);
+    api.get(&format!("/v2/g/blobs/{layer}")).expect(200);
 }
 
 /// The error codes and their body (`{"errors":[{code, message, detail}]}`).

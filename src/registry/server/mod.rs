@@ -10,6 +10,7 @@
 
 mod auth;
 mod blobs;
+pub mod config;
 mod conn;
 pub mod distribution;
 mod errors;

@@ -314,36 +314,41 @@ impl Storage for Repos {
     }
 
     fn garbage_collect(&self, o: &GcOptions) -> Result<GcReport> {
+        // What goes (or, dry, would go): expired pins, untagged manifests.
+        let mut gone: HashSet<PathBuf> = storage::by_age(&self.pins_dir(), o.grace)
+            .0
+            .into_iter()
+            .collect();
         let mut report = GcReport {
-            expired_pins: storage::expire(self, o.grace, o.dry_run).0,
+            expired_pins: gone.len(),
             ..GcReport::default()
         };
-        let _lock = self.store.lock_exclusive()?;
         if o.delete_untagged {
             for name in self.catalog() {
                 for d in untagged(self, &name) {
-                    if o.dry_run
-                        || std::fs::remove_file(self.dir(&name).join("manifests").join(key(&d)))
-                            .is_ok()
-                    {
-                        report.manifests += 1;
-                    }
+                    gone.insert(self.dir(&name).join("manifests").join(key(&d)));
+                    report.manifests += 1;
                 }
             }
         }
+        let _lock = self.store.lock_exclusive()?;
         if o.dry_run {
-            let live = self.store.reachable()?;
+            let live = self.store.reachable_without(&gone)?;
             for d in self.store.list_blobs()? {
                 if !live.contains(&d.to_string()) {
                     report.blobs += 1;
                     report.bytes += self.store.blob_size(&d).unwrap_or(0);
                 }
             }
-        } else {
-            let r = self.store.gc_locked()?;
-            report.blobs = r.removed.len();
-            report.bytes = r.bytes;
+            return Ok(report);
         }
+        storage::expire(self, o.grace, false);
+        for p in &gone {
+            let _ = std::fs::remove_file(p);
+        }
+        let r = self.store.gc_locked()?;
+        report.blobs = r.removed.len();
+        report.bytes = r.bytes;
         Ok(report)
     }
 }
