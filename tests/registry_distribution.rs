@@ -17,14 +17,19 @@ struct Distribution {
     addr: String,
 }
 
+/// A free loopback address.
+fn free_addr() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
 impl Distribution {
     fn start(s: &Scenario, root: &Path) -> Distribution {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
+        let addr = free_addr();
         let config = s.path().join("distribution.yml");
         std::fs::write(
             &config,
@@ -34,16 +39,25 @@ impl Distribution {
             ),
         )
         .unwrap();
+        Distribution::with_config(&config, addr, &[], "http")
+    }
+
+    /// docker-registry with a configuration listening on `addr`; started
+    /// once `GET /v2/` (with `curl_args`) answers 200.
+    fn with_config(config: &Path, addr: String, curl_args: &[&str], scheme: &str) -> Distribution {
         let child = Command::new("docker-registry")
             .arg("serve")
-            .arg(&config)
+            .arg(config)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("starting docker-registry");
         let d = Distribution { child, addr };
+        let url = format!("{scheme}://{}/v2/", d.addr);
+        let mut args = curl_args.to_vec();
+        args.push(&url);
         let deadline = Instant::now() + Duration::from_secs(30);
-        while curl(&[&format!("http://{}/v2/", d.addr)]).0 != 200 {
+        while curl(&args).0 != 200 {
             assert!(Instant::now() < deadline, "docker-registry did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -59,15 +73,18 @@ impl Drop for Distribution {
 }
 
 fn skopeo_copy(from: &str, to: &str) {
+    skopeo_copy_with(
+        &["--src-tls-verify=false", "--dest-tls-verify=false"],
+        from,
+        to,
+    );
+}
+
+fn skopeo_copy_with(opts: &[&str], from: &str, to: &str) {
     let out = Command::new("skopeo")
-        .args([
-            "copy",
-            "--preserve-digests",
-            "--src-tls-verify=false",
-            "--dest-tls-verify=false",
-            from,
-            to,
-        ])
+        .args(["copy", "--preserve-digests"])
+        .args(opts)
+        .args([from, to])
         .output()
         .unwrap();
     assert!(out.status.success(), "skopeo copy {from} {to}: {out:?}");
@@ -222,4 +239,170 @@ fn distribution_serves_what_registry_serve_wrote() {
         .tug(["run", "--rm", &name, "echo", "back"])
         .succeeds()
         .stdout_is("back\n");
+}
+
+/// A self-signed certificate for 127.0.0.1 in `dir`: (cert, key).
+fn self_signed(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("domain.crt"), dir.join("domain.key"));
+    let out = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    (cert, key)
+}
+
+/// A distribution `config.yml` with htpasswd and TLS (the one the
+/// distribution documentation shows) works unchanged: docker-registry
+/// serves with it, then `registry-serve --config` does, over the same data.
+#[test]
+fn distribution_config_with_htpasswd_and_tls_works_unchanged() {
+    let Some(tar) = preconditions() else {
+        skip!("busybox-static, skopeo or docker-registry is not installed")
+    };
+    if !have("openssl") {
+        skip!("openssl is not installed");
+    }
+    let s = Scenario::new();
+    let store = source_images(&s, &tar);
+    let (certs, server) = (s.path().join("certs"), s.path().join("server"));
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::create_dir_all(&server).unwrap();
+    let (cert, key) = self_signed(&server);
+    // skopeo reads a CA for the registry from a directory of *.crt.
+    std::fs::copy(&cert, certs.join("ca.crt")).unwrap();
+    let htpasswd = s.path().join("htpasswd");
+    let hash = bcrypt::hash("s3cret", 4).unwrap();
+    std::fs::write(&htpasswd, format!("alice:{hash}\n")).unwrap();
+    let data = s.path().join("var-lib-registry");
+    let addr = free_addr();
+    let config = s.path().join("config.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "version: 0.1
+log:
+  level: info
+  fields:
+    service: registry
+storage:
+  cache:
+    blobdescriptor: inmemory
+  filesystem:
+    rootdirectory: {data}
+  delete:
+    enabled: true
+http:
+  addr: {addr}
+  headers:
+    X-Content-Type-Options: [nosniff]
+  tls:
+    certificate: {cert}
+    key: {key}
+auth:
+  htpasswd:
+    realm: basic-realm
+    path: {htpasswd}
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+",
+            data = data.display(),
+            cert = cert.display(),
+            key = key.display(),
+            htpasswd = htpasswd.display(),
+        ),
+    )
+    .unwrap();
+    let ca = cert.to_str().unwrap();
+    let auth = ["--cacert", ca, "-u", "alice:s3cret"];
+    let creds = [
+        "--dest-creds=alice:s3cret",
+        &format!("--dest-cert-dir={}", certs.display()),
+    ]
+    .map(String::from);
+    let creds: Vec<&str> = creds.iter().map(String::as_str).collect();
+    {
+        let _dist = Distribution::with_config(&config, addr.clone(), &auth, "https");
+        skopeo_copy_with(
+            &creds,
+            &format!("oci:{}:{}", store.display(), IMAGES[0].0),
+            &format!("docker://{addr}/bb:1"),
+        );
+    }
+
+    let mut run = s.tug(["registry-serve", "--config", config.to_str().unwrap()]);
+    run.cmd.stderr(Stdio::piped()).stdout(Stdio::null());
+    let mut child = run.cmd.spawn().unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+    assert!(line.contains(&format!("listening on {addr}")), "{line}");
+    std::thread::spawn(move || for _ in std::io::BufRead::lines(err) {});
+    let _kill = KillOnDrop(child);
+
+    let url = format!("https://{addr}/v2/");
+    assert_eq!(curl(&["--cacert", ca, &url]).0, 401, "htpasswd applies");
+    let (code, _, headers) = curl(&[&auth[..], &[url.as_str()]].concat());
+    assert_eq!(code, 200);
+    assert!(
+        headers.contains("x-content-type-options: nosniff"),
+        "{headers}"
+    );
+    // What distribution stored under the same configuration is served...
+    let src = format!("oci:{}:{}", store.display(), IMAGES[0].0);
+    let pulled = s.path().join("pulled");
+    let pull_creds = [
+        "--src-creds=alice:s3cret",
+        &format!("--src-cert-dir={}", certs.display()),
+    ]
+    .map(String::from);
+    let pull_creds: Vec<&str> = pull_creds.iter().map(String::as_str).collect();
+    skopeo_copy_with(
+        &pull_creds,
+        &format!("docker://{addr}/bb:1"),
+        &format!("oci:{}:x", pulled.display()),
+    );
+    let source = blobs(&store);
+    for (name, bytes) in blobs(&pulled) {
+        let same = source.iter().find(|(n, _)| *n == name);
+        assert_eq!(same.map(|(_, b)| b), Some(&bytes), "blob {name}");
+    }
+    // ... pushes go on, and delete is enabled as the configuration says.
+    skopeo_copy_with(&creds, &src, &format!("docker://{addr}/more:1"));
+    let (code, ..) = curl(
+        &[
+            &auth[..],
+            &[
+                "-X",
+                "DELETE",
+                &format!("https://{addr}/v2/more/manifests/1"),
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, 202);
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
