@@ -766,6 +766,12 @@ _tug() {
             tug__subcmd__help__subcmd__registry,serve)
                 cmd="tug__subcmd__help__subcmd__registry__subcmd__serve"
                 ;;
+            tug__subcmd__help__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__help__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
             tug__subcmd__help__subcmd__system,df)
                 cmd="tug__subcmd__help__subcmd__system__subcmd__df"
                 ;;
@@ -933,6 +939,33 @@ _tug() {
                 ;;
             tug__subcmd__registry__subcmd__help,serve)
                 cmd="tug__subcmd__registry__subcmd__help__subcmd__serve"
+                ;;
+            tug__subcmd__registry__subcmd__help__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__help__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help"
+                ;;
+            tug__subcmd__registry__subcmd__serve,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help"
                 ;;
             tug__subcmd__system,df)
                 cmd="tug__subcmd__system__subcmd__df"
@@ -4731,8 +4764,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__registry__subcmd__serve)
-            opts=""
+            opts="garbage-collect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -4759,8 +4806,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__registry__subcmd__serve)
-            opts=""
+            opts="garbage-collect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -6543,13 +6604,21 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version"
+            opts="-q -D -h -V --config --addr --read-only --no-delete --data-dir --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version garbage-collect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6597,6 +6666,70 @@ _tug() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts="-d -m -D -h -V --dry-run --delete-untagged --grace --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help)
+            opts="garbage-collect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -6669,7 +6802,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__help__subcmd__serve)
-            opts=""
+            opts="garbage-collect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6682,14 +6815,36 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd__registry__subcmd__help__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version"
+            opts="-q -D -h -V --config --addr --read-only --no-delete --data-dir --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version garbage-collect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -6737,6 +6892,70 @@ _tug() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts="-d -m -D -h -V --dry-run --delete-untagged --grace --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help)
+            opts="garbage-collect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
