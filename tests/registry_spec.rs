@@ -16,6 +16,68 @@ use common::*;
 enum Backend {
     Store,
     Distribution,
+    S3,
+}
+
+/// moto's standalone S3 server on a free loopback port, with one bucket;
+/// killed on drop.
+pub struct Moto {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl Moto {
+    /// moto_server from PATH, else the venv .ci/run installs.
+    pub fn program() -> Option<String> {
+        if have("moto_server") {
+            return Some("moto_server".into());
+        }
+        let venv = "/opt/tug-moto/bin/moto_server";
+        std::path::Path::new(venv).exists().then(|| venv.into())
+    }
+
+    pub fn start(bucket: &str) -> Option<Moto> {
+        let program = Moto::program()?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let child = Command::new(program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let m = Moto {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while curl(&["-X", "PUT", &format!("{}/{bucket}", m.url)]).0 != 200 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Some(m)
+    }
+
+    /// A distribution configuration for `bucket` here.
+    pub fn config(&self, bucket: &str) -> String {
+        format!(
+            "version: 0.1\nstorage:\n  s3:\n    accesskey: test\n    secretkey: test\n    region: us-east-1\n    regionendpoint: {}\n    bucket: {bucket}\n    rootdirectory: /registry\n    chunksize: 5242880\n  delete:\n    enabled: true\n",
+            self.url
+        )
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// One HTTP answer: status, body, lowercased header text.
@@ -61,6 +123,7 @@ struct Api {
     s: Scenario,
     args: Vec<String>,
     backend: Backend,
+    _moto: Option<Moto>,
 }
 
 impl Api {
@@ -68,8 +131,24 @@ impl Api {
         let s = Scenario::new();
         let dir = s.path().join("registry-data");
         let mut args: Vec<String> = vec!["--quiet".into()];
-        if let Backend::Distribution = b {
-            args.extend(["--data-dir".into(), dir.to_str().unwrap().into()]);
+        let mut moto = None;
+        match b {
+            Backend::Store => {}
+            Backend::Distribution => {
+                args.extend(["--data-dir".into(), dir.to_str().unwrap().into()]);
+            }
+            Backend::S3 => {
+                let Some(m) = Moto::start("tug") else {
+                    if in_ci() {
+                        panic!("moto_server is not installed");
+                    }
+                    panic!("moto_server is not installed (pip install 'moto[server]')");
+                };
+                let config = s.path().join("config.yml");
+                std::fs::write(&config, m.config("tug")).unwrap();
+                args.extend(["--config".into(), config.to_str().unwrap().into()]);
+                moto = Some(m);
+            }
         }
         args.extend(extra.iter().map(|a| a.to_string()));
         let reg = Registry::start(&s, &args.iter().map(String::as_str).collect::<Vec<_>>());
@@ -78,6 +157,7 @@ impl Api {
             s,
             args,
             backend: b,
+            _moto: moto,
         }
     }
 
@@ -94,6 +174,11 @@ impl Api {
                 "storage:\n  filesystem:\n    rootdirectory: {}\n",
                 self.s.path().join("registry-data").display()
             ),
+            // The server's own configuration names the bucket.
+            Backend::S3 => std::fs::read_to_string(&config)
+                .unwrap()
+                .trim_start_matches("version: 0.1\n")
+                .to_string(),
         };
         std::fs::write(&config, format!("version: 0.1\n{storage}")).unwrap();
         let out = self
@@ -232,6 +317,9 @@ macro_rules! on_each_backend {
         }
         mod distribution_layout {
             $( #[test] fn $name() { super::$name(super::Backend::Distribution) } )*
+        }
+        mod s3 {
+            $( #[test] fn $name() { super::$name(super::Backend::S3) } )*
         }
     };
 }

@@ -17,12 +17,12 @@ use tug::registry::server::{self as server, Backend};
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<ServeCommand>,
-    /// Read distribution's configuration file (config.yml) and its REGISTRY_* environment overrides; other flags only restrict it further
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["addr", "htpasswd", "tls_cert", "tls_key", "data_dir", "serve_local"])]
+    /// Read distribution's configuration file (config.yml) and its REGISTRY_* environment overrides; --addr overrides http.addr, other flags only restrict it further
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["htpasswd", "tls_cert", "tls_key", "data_dir", "serve_local"])]
     pub config: Option<std::path::PathBuf>,
-    /// Address to listen on (port 0 picks a free port, printed on stderr)
-    #[arg(long, default_value = "0.0.0.0:5000")]
-    pub addr: String,
+    /// Address to listen on (port 0 picks a free port, printed on stderr) [default: 0.0.0.0:5000, or http.addr under --config]
+    #[arg(long)]
+    pub addr: Option<String>,
     /// Refuse pushes and deletes
     #[arg(long)]
     pub read_only: bool,
@@ -105,7 +105,11 @@ fn duration(s: &str) -> Result<Duration, String> {
 /// `REGISTRY_*` variables of this process, for the configuration.
 fn registry_env() -> Vec<(String, String)> {
     std::env::vars()
-        .filter(|(k, _)| k.starts_with("REGISTRY_"))
+        .filter(|(k, _)| {
+            k.starts_with("REGISTRY_")
+                || ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"]
+                    .contains(&k.as_str())
+        })
         .collect()
 }
 
@@ -126,9 +130,42 @@ fn backend(rootdirectory: Option<std::path::PathBuf>, g: &Global) -> anyhow::Res
     })
 }
 
+/// The backend a configuration names: a bucket (tug's own files for it in
+/// the store), a data directory, else the store.
+fn configured(c: &server::config::Config, g: &Global) -> anyhow::Result<Backend> {
+    match &c.s3 {
+        Some(s3) => {
+            let store = open_store(g)?;
+            let local = store.root().join("registry/s3").join(format!(
+                "{}-{}",
+                s3.bucket,
+                hex_name(&s3.rootdirectory)
+            ));
+            Ok(Backend::S3 {
+                config: s3.clone(),
+                local,
+            })
+        }
+        None => backend(c.rootdirectory.clone(), g),
+    }
+}
+
+/// A file-name-safe rendering of a bucket prefix.
+fn hex_name(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("_{b:02x}")
+            }
+        })
+        .collect()
+}
+
 fn garbage_collect(a: GcArgs, g: &Global) -> anyhow::Result<i32> {
     let c = load_config(&a.config)?;
-    let storage = server::open_storage(backend(c.rootdirectory, g)?, false)?;
+    let storage = server::open_storage(configured(&c, g)?, false)?;
     let r = storage.garbage_collect(&server::GcOptions {
         dry_run: a.dry_run,
         delete_untagged: a.delete_untagged,
@@ -156,7 +193,10 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let (addr, mut o, storage) = match &a.config {
         Some(path) => {
             let c = load_config(path)?;
-            let addr = server::config::socket_addr(c.addr.as_deref().unwrap_or(":5000"))?;
+            let storage = configured(&c, g)?;
+            let addr = server::config::socket_addr(
+                a.addr.as_deref().or(c.addr.as_deref()).unwrap_or(":5000"),
+            )?;
             let quiet = matches!(
                 c.log_level.as_deref(),
                 Some("warn" | "error" | "fatal" | "panic")
@@ -171,13 +211,13 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
                 tls: c.tls,
                 ..o
             };
-            (addr, o, backend(c.rootdirectory, g)?)
+            (addr, o, storage)
         }
         None => {
-            let addr = a
-                .addr
+            let given = a.addr.as_deref().unwrap_or("0.0.0.0:5000");
+            let addr = given
                 .parse()
-                .with_context(|| format!("invalid --addr {:?}: expected HOST:PORT", a.addr))?;
+                .with_context(|| format!("invalid --addr {given:?}: expected HOST:PORT"))?;
             let o = options(&a, addr);
             (addr, o, backend(a.data_dir.clone(), g)?)
         }

@@ -52,11 +52,22 @@ pub async fn get(
     if !app.repos.has_blob(name, &d) {
         return Err(blob_unknown(name, &d));
     }
-    let path = app.repos.blob_path(&d);
-    let mut f = tokio::fs::File::open(&path)
-        .await
-        .map_err(|_| blob_unknown(name, &d))?;
-    let size = f.metadata().await.map_err(ApiError::internal)?.len();
+    // A local file is streamed as it is; a remote blob through a reader.
+    let (file, size) = match app.repos.blob_file(&d) {
+        Some(path) => {
+            let f = tokio::fs::File::open(&path)
+                .await
+                .map_err(|_| blob_unknown(name, &d))?;
+            let size = f.metadata().await.map_err(ApiError::internal)?.len();
+            (Some(f), size)
+        }
+        None => (
+            None,
+            app.repos
+                .blob_size(&d)
+                .ok_or_else(|| blob_unknown(name, &d))?,
+        ),
+    };
     let range = headers
         .get("range")
         .and_then(|v| v.to_str().ok())
@@ -76,14 +87,16 @@ pub async fn get(
         }
         None => (StatusCode::OK, 0, size),
     };
-    let mut resp = if head {
-        Response::new(Body::empty())
-    } else {
-        f.seek(std::io::SeekFrom::Start(start))
-            .await
-            .map_err(ApiError::internal)?;
-        let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
-        Response::new(Body::from_stream(stream))
+    let mut resp = match file {
+        _ if head => Response::new(Body::empty()),
+        Some(mut f) => {
+            f.seek(std::io::SeekFrom::Start(start))
+                .await
+                .map_err(ApiError::internal)?;
+            let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
+            Response::new(Body::from_stream(stream))
+        }
+        None => Response::new(remote_body(app, d.clone(), start, len)),
     };
     *resp.status_mut() = status;
     let h = resp.headers_mut();
@@ -167,6 +180,41 @@ fn follows(headers: &HeaderMap, size: u64) -> Result<(), String> {
         Some(Ok(cr)) => Err(cr.to_string()),
         Some(Err(_)) => Err("(not text)".into()),
     }
+}
+
+/// A body read from a backend's blocking reader on the blocking pool, a
+/// megabyte at a time, a few ahead of the client at most.
+fn remote_body(app: &App, d: Digest, start: u64, len: u64) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut r = match app.repos.open_blob(&d, start, len) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                return;
+            }
+        };
+        loop {
+            let mut buf = vec![0u8; 1024 * 1024];
+            match std::io::Read::read(&mut r, &mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.blocking_send(Ok(buf.into())).is_err() {
+                        return; // the client went away
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|x| (x, rx))
+    }))
 }
 
 fn accepted(name: &str, id: &str, size: u64) -> Response {

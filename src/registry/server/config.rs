@@ -32,6 +32,8 @@ pub struct Config {
     pub read_only: bool,
     /// `log.level` (`error`, `warn`, `info`, `debug`).
     pub log_level: Option<String>,
+    /// `storage.s3`: distribution's layout in a bucket.
+    pub s3: Option<super::s3::S3Config>,
     /// One line per unknown key.
     pub warnings: Vec<String>,
 }
@@ -48,6 +50,14 @@ const APPLIED: &[&str] = &[
     "storage.delete.enabled",
     "storage.maintenance.readonly.enabled",
     "log.level",
+    "storage.s3.accesskey",
+    "storage.s3.secretkey",
+    "storage.s3.region",
+    "storage.s3.regionendpoint",
+    "storage.s3.bucket",
+    "storage.s3.rootdirectory",
+    "storage.s3.chunksize",
+    "storage.s3.secure",
 ];
 
 /// Sections with no meaning for registry-serve, accepted silently.
@@ -63,6 +73,15 @@ const IGNORED: &[&str] = &[
     "storage.filesystem.maxthreads",
     "storage.maintenance.uploadpurging",
     "storage.inmemory",
+    "storage.s3.v4auth",
+    "storage.s3.forcepathstyle",
+    "storage.s3.storageclass",
+    "storage.s3.objectacl",
+    "storage.s3.loglevel",
+    "storage.s3.useragent",
+    "storage.s3.multipartcopychunksize",
+    "storage.s3.multipartcopymaxconcurrency",
+    "storage.s3.multipartcopythresholdsize",
     "http.secret",
     "http.debug",
     "http.http2",
@@ -85,7 +104,18 @@ const REFUSED: &[(&str, &str)] = &[
         "proxy",
         "a pull-through cache (proxy.*) is not supported yet",
     ),
-    ("storage.s3", "the s3 storage driver is not supported yet"),
+    (
+        "storage.s3.encrypt",
+        "S3 server-side encryption is not supported",
+    ),
+    (
+        "storage.s3.keyid",
+        "S3 server-side encryption is not supported",
+    ),
+    (
+        "storage.s3.skipverify",
+        "skipping TLS verification is not supported",
+    ),
     ("storage.azure", "the azure storage driver is not supported"),
     ("storage.gcs", "the gcs storage driver is not supported"),
     ("storage.swift", "the swift storage driver is not supported"),
@@ -294,7 +324,18 @@ pub fn parse(mut tree: Value, env: &[(String, String)]) -> Result<Config> {
             Error::Invalid("registry configuration: auth.htpasswd needs a path".into())
         })?),
     };
+    let s3 = match get(&tree, "storage.s3") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(s3_config(&tree, env)?),
+    };
+    if s3.is_some() && get(&tree, "storage.filesystem").is_some() {
+        return Err(Error::Invalid(
+            "registry configuration: storage names two drivers (filesystem and s3); choose one"
+                .into(),
+        ));
+    }
     Ok(Config {
+        s3,
         addr: text(&tree, "http.addr")?,
         tls,
         headers,
@@ -304,6 +345,45 @@ pub fn parse(mut tree: Value, env: &[(String, String)]) -> Result<Config> {
         read_only: flag(&tree, "storage.maintenance.readonly.enabled")?,
         log_level: text(&tree, "log.level")?.map(|l| l.to_lowercase()),
         warnings,
+    })
+}
+
+/// `storage.s3`, keys falling back to the `AWS_*` variables of `env`.
+fn s3_config(tree: &Value, env: &[(String, String)]) -> Result<super::s3::S3Config> {
+    let from_env = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let need = |key: &str, var: Option<&str>| -> Result<String> {
+        text(tree, &format!("storage.s3.{key}"))?
+            .or_else(|| var.and_then(from_env))
+            .ok_or_else(|| {
+                Error::Invalid(format!("registry configuration: storage.s3 needs {key}"))
+            })
+    };
+    let chunk_size = match get(tree, "storage.s3.chunksize") {
+        None | Some(Value::Null) => super::s3::DEFAULT_CHUNK,
+        Some(v) => v
+            .as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            .filter(|n| *n >= super::s3::MIN_CHUNK)
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "registry configuration: storage.s3.chunksize must be a number of bytes, at least {}",
+                    super::s3::MIN_CHUNK
+                ))
+            })?,
+    };
+    let secure = match get(tree, "storage.s3.secure") {
+        None | Some(Value::Null) => true,
+        _ => flag(tree, "storage.s3.secure")?,
+    };
+    Ok(super::s3::S3Config {
+        bucket: need("bucket", None)?,
+        region: need("region", Some("AWS_REGION"))?,
+        endpoint: text(tree, "storage.s3.regionendpoint")?.filter(|e| !e.is_empty()),
+        access_key: need("accesskey", Some("AWS_ACCESS_KEY_ID"))?,
+        secret_key: need("secretkey", Some("AWS_SECRET_ACCESS_KEY"))?,
+        rootdirectory: text(tree, "storage.s3.rootdirectory")?.unwrap_or_default(),
+        chunk_size,
+        insecure: !secure,
     })
 }
 
@@ -377,7 +457,7 @@ mod tests {
     fn what_tug_cannot_honour_is_refused() {
         for y in [
             "proxy:\n  remoteurl: https://registry-1.docker.io\n",
-            "storage:\n  s3:\n    bucket: b\n",
+            "storage:\n  s3:\n    bucket: b\n    encrypt: true\n",
             "auth:\n  token:\n    realm: x\n",
             "http:\n  tls:\n    certificate: c\n    key: k\n    clientcas: [ca]\n",
         ] {

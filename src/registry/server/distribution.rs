@@ -23,7 +23,7 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::repo::{untagged, valid_tag};
@@ -32,106 +32,242 @@ use crate::error::{Error, IoContext, Result};
 use crate::store::blobs::Hasher;
 use crate::store::{Digest, LockGuard, LockMode};
 
-pub struct Distribution {
-    root: PathBuf,
+/// Where distribution's layout is kept: a directory, or an object store
+/// (`s3.rs`). Paths are relative, `/`-separated, as distribution's storage
+/// drivers take them.
+pub trait Driver: Send + Sync {
+    /// A small object's content (a link, a manifest); None when absent.
+    fn get(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// Writes a small object whole, atomically.
+    fn put(&self, path: &str, data: &[u8]) -> Result<()>;
+    /// Moves a complete local file to `path`.
+    fn put_file(&self, local: &Path, path: &str) -> Result<()>;
+    /// An object's size; None when absent.
+    fn size(&self, path: &str) -> Option<u64>;
+    /// The names directly under `dir` (objects and directories).
+    fn list(&self, dir: &str) -> Vec<String>;
+    /// Every object under `dir` (relative to the root) with its size.
+    fn walk(&self, dir: &str) -> Vec<(String, u64)>;
+    /// Removes `path` and everything under it; false if nothing was there.
+    fn delete(&self, path: &str) -> Result<bool>;
+    /// `path` as a local file, for a driver that has them.
+    fn local_file(&self, path: &str) -> Option<PathBuf>;
+    /// `len` bytes of an object from `start`.
+    fn open(&self, path: &str, start: u64, len: u64) -> Result<Box<dyn Read + Send>>;
 }
 
-impl Distribution {
-    /// The layout under `root` (created if missing).
-    pub fn open(root: &Path) -> Result<Distribution> {
-        let d = Distribution {
-            root: root.to_path_buf(),
+/// The filesystem driver: a `registry:2` data directory.
+pub struct Filesystem {
+    root: PathBuf,
+    tmp: PathBuf,
+}
+
+impl Filesystem {
+    fn path(&self, p: &str) -> PathBuf {
+        self.root.join(p)
+    }
+}
+
+impl Driver for Filesystem {
+    fn get(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let p = self.path(path);
+        match fs::read(&p) {
+            Ok(v) => Ok(Some(v)),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::io(&p, e)),
+        }
+    }
+
+    fn put(&self, path: &str, data: &[u8]) -> Result<()> {
+        let p = self.path(path);
+        if let Some(dir) = p.parent() {
+            fs::create_dir_all(dir).at(dir)?;
+        }
+        crate::store::write_atomic_in(&self.tmp, &p, data)
+    }
+
+    fn put_file(&self, local: &Path, path: &str) -> Result<()> {
+        let p = self.path(path);
+        if let Some(dir) = p.parent() {
+            fs::create_dir_all(dir).at(dir)?;
+        }
+        fs::rename(local, &p).at(&p)
+    }
+
+    fn size(&self, path: &str) -> Option<u64> {
+        fs::metadata(self.path(path))
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        fs::read_dir(self.path(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    fn walk(&self, dir: &str) -> Vec<(String, u64)> {
+        fn go(base: &Path, rel: &str, out: &mut Vec<(String, u64)>) {
+            for e in fs::read_dir(base.join(rel)).into_iter().flatten().flatten() {
+                let r = format!("{rel}/{}", e.file_name().to_string_lossy());
+                match e.file_type() {
+                    Ok(t) if t.is_dir() => go(base, &r, out),
+                    Ok(t) if t.is_file() => {
+                        out.push((r, e.metadata().map_or(0, |m| m.len())));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        go(&self.root, dir, &mut out);
+        out
+    }
+
+    fn delete(&self, path: &str) -> Result<bool> {
+        let p = self.path(path);
+        let r = if p.is_dir() {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
         };
-        for dir in [d.v2().join("blobs"), d.v2().join("repositories"), d.tmp()] {
+        match r {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(&p, e)),
+        }
+    }
+
+    fn local_file(&self, path: &str) -> Option<PathBuf> {
+        Some(self.path(path))
+    }
+
+    fn open(&self, path: &str, start: u64, len: u64) -> Result<Box<dyn Read + Send>> {
+        use std::io::Seek;
+        let p = self.path(path);
+        let mut f = File::open(&p).at(&p)?;
+        f.seek(io::SeekFrom::Start(start)).at(&p)?;
+        Ok(Box::new(f.take(len)))
+    }
+}
+
+/// Distribution's layout over a driver, with tug's own files in a local
+/// directory (`tug/` beside `docker/` for a data directory).
+pub struct Distribution {
+    driver: std::sync::Arc<dyn Driver>,
+    local: PathBuf,
+}
+
+const V2: &str = "docker/registry/v2";
+
+impl Distribution {
+    /// The layout in directory `root` (created if missing).
+    pub fn open(root: &Path) -> Result<Distribution> {
+        let local = root.join("tug");
+        let driver = Filesystem {
+            root: root.to_path_buf(),
+            tmp: local.join("tmp"),
+        };
+        Distribution::with_driver(Box::new(driver), &local)
+    }
+
+    /// The layout over `driver`, tug's own files in `local`.
+    pub fn with_driver(driver: Box<dyn Driver>, local: &Path) -> Result<Distribution> {
+        let d = Distribution {
+            driver: driver.into(),
+            local: local.to_path_buf(),
+        };
+        for dir in [d.tmp(), d.uploads_dir(), d.pins_dir()] {
             fs::create_dir_all(&dir).at(&dir)?;
         }
         Ok(d)
     }
 
-    fn v2(&self) -> PathBuf {
-        self.root.join("docker/registry/v2")
-    }
-
     fn tmp(&self) -> PathBuf {
-        self.root.join("tug/tmp")
+        self.local.join("tmp")
     }
 
-    fn repo(&self, name: &str) -> PathBuf {
-        self.v2().join("repositories").join(name)
+    fn lock_path(&self) -> PathBuf {
+        self.local.join("lock")
     }
 
-    fn layer_link(&self, name: &str, d: &Digest) -> PathBuf {
-        self.repo(name)
-            .join("_layers")
-            .join(d.algorithm().as_ref())
-            .join(d.digest())
+    fn repo(name: &str) -> String {
+        format!("{V2}/repositories/{name}")
     }
 
-    fn revision(&self, name: &str, d: &Digest) -> PathBuf {
-        self.repo(name)
-            .join("_manifests/revisions")
-            .join(d.algorithm().as_ref())
-            .join(d.digest())
+    fn layer_link(name: &str, d: &Digest) -> String {
+        format!(
+            "{}/_layers/{}/{}",
+            Self::repo(name),
+            d.algorithm().as_ref(),
+            d.digest()
+        )
     }
 
-    fn tag_dir(&self, name: &str, tag: &str) -> PathBuf {
-        self.repo(name).join("_manifests/tags").join(tag)
+    fn revision(name: &str, d: &Digest) -> String {
+        format!(
+            "{}/_manifests/revisions/{}/{}",
+            Self::repo(name),
+            d.algorithm().as_ref(),
+            d.digest()
+        )
     }
 
-    /// Writes `<dir>/link` holding `d`, atomically.
-    fn write_link(&self, dir: &Path, d: &Digest) -> Result<()> {
-        fs::create_dir_all(dir).at(dir)?;
-        crate::store::write_atomic_in(&self.tmp(), &dir.join("link"), d.to_string().as_bytes())
+    fn tag_dir(name: &str, tag: &str) -> String {
+        format!("{}/_manifests/tags/{tag}", Self::repo(name))
+    }
+
+    /// `blobs/<alg>/<hex[..2]>/<hex>`.
+    fn blob_dir(d: &Digest) -> String {
+        let hex = d.digest();
+        format!(
+            "{V2}/blobs/{}/{}/{hex}",
+            d.algorithm().as_ref(),
+            &hex[..hex.len().min(2)]
+        )
+    }
+
+    fn blob_data(d: &Digest) -> String {
+        format!("{}/data", Self::blob_dir(d))
+    }
+
+    fn write_link(&self, dir: &str, d: &Digest) -> Result<()> {
+        self.driver
+            .put(&format!("{dir}/link"), d.to_string().as_bytes())
     }
 
     /// The digest in `<dir>/link`.
-    fn read_link(dir: &Path) -> Option<Digest> {
-        fs::read_to_string(dir.join("link"))
-            .ok()?
-            .trim()
-            .parse()
-            .ok()
-    }
-
-    /// Every `<alg>/<hex>` directory under `dir` as a digest.
-    fn digests_under(dir: &Path) -> Vec<Digest> {
-        let mut out = Vec::new();
-        for alg in fs::read_dir(dir).into_iter().flatten().flatten() {
-            for hex in fs::read_dir(alg.path()).into_iter().flatten().flatten() {
-                let d = format!(
-                    "{}:{}",
-                    alg.file_name().to_string_lossy(),
-                    hex.file_name().to_string_lossy()
-                );
-                out.extend(d.parse::<Digest>());
-            }
-        }
-        out
+    fn read_link(&self, dir: &str) -> Option<Digest> {
+        let v = self.driver.get(&format!("{dir}/link")).ok()??;
+        String::from_utf8(v).ok()?.trim().parse().ok()
     }
 
     /// Every stored blob with its size.
     fn blobs(&self) -> Vec<(Digest, u64)> {
-        let mut out = Vec::new();
-        for alg in fs::read_dir(self.v2().join("blobs"))
+        self.driver
+            .walk(&format!("{V2}/blobs"))
             .into_iter()
-            .flatten()
-            .flatten()
-        {
-            for pre in fs::read_dir(alg.path()).into_iter().flatten().flatten() {
-                for hex in fs::read_dir(pre.path()).into_iter().flatten().flatten() {
-                    let d = format!(
-                        "{}:{}",
-                        alg.file_name().to_string_lossy(),
-                        hex.file_name().to_string_lossy()
-                    );
-                    if let Ok(d) = d.parse::<Digest>() {
-                        let size = fs::metadata(hex.path().join("data")).map_or(0, |m| m.len());
-                        out.push((d, size));
-                    }
-                }
-            }
-        }
-        out
+            .filter_map(|(p, size)| {
+                let mut parts = p.rsplit('/');
+                let (data, hex, _, alg) =
+                    (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+                (data == "data")
+                    .then(|| format!("{alg}:{hex}").parse().ok())
+                    .flatten()
+                    .map(|d| (d, size))
+            })
+            .collect()
     }
 
     /// What garbage collection keeps: pinned uploads, and every manifest of
@@ -159,12 +295,12 @@ impl Distribution {
     }
 }
 
-/// A blob being written to `tug/tmp`, renamed into `blobs/` on commit.
+/// A blob being written to a local temp file, moved into place on commit.
 struct DistWriter {
     tmp: PathBuf,
     file: Option<File>,
     hasher: Option<Hasher>,
-    blobs: PathBuf,
+    driver: std::sync::Arc<dyn Driver>,
 }
 
 impl Write for DistWriter {
@@ -193,12 +329,10 @@ impl BlobSink for DistWriter {
                 actual,
             });
         }
-        let dir = blob_dir(&self.blobs, &d);
-        if dir.join("data").is_file() {
-            return Ok(d); // the same content, stored first by someone else
+        let dest = Distribution::blob_data(&d);
+        if self.driver.size(&dest).is_none() {
+            self.driver.put_file(&self.tmp, &dest)?;
         }
-        fs::create_dir_all(&dir).at(&dir)?;
-        fs::rename(&self.tmp, dir.join("data")).at(&dir)?;
         Ok(d)
     }
 }
@@ -209,27 +343,17 @@ impl Drop for DistWriter {
     }
 }
 
-/// `blobs/<alg>/<hex[..2]>/<hex>`.
-fn blob_dir(blobs: &Path, d: &Digest) -> PathBuf {
-    let hex = d.digest();
-    blobs
-        .join(d.algorithm().as_ref())
-        .join(&hex[..hex.len().min(2)])
-        .join(hex)
-}
-
-/// Removes a directory tree; false if it was not there.
-fn remove_dir(p: &Path) -> Result<bool> {
-    match fs::remove_dir_all(p) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(Error::io(p, e)),
-    }
-}
-
 impl Storage for Distribution {
-    fn blob_path(&self, d: &Digest) -> PathBuf {
-        blob_dir(&self.v2().join("blobs"), d).join("data")
+    fn blob_file(&self, d: &Digest) -> Option<PathBuf> {
+        self.driver.local_file(&Self::blob_data(d))
+    }
+
+    fn blob_size(&self, d: &Digest) -> Option<u64> {
+        self.driver.size(&Self::blob_data(d))
+    }
+
+    fn open_blob(&self, d: &Digest, start: u64, len: u64) -> Result<Box<dyn Read + Send>> {
+        self.driver.open(&Self::blob_data(d), start, len)
     }
 
     fn blob_writer(&self, algorithm: &str) -> Result<Box<dyn BlobSink>> {
@@ -242,50 +366,46 @@ impl Storage for Distribution {
             tmp,
             file: Some(file),
             hasher: Some(hasher),
-            blobs: self.v2().join("blobs"),
+            driver: self.driver.clone(),
         }))
     }
 
     fn lock_shared(&self) -> Result<LockGuard> {
-        LockGuard::acquire(&self.root.join("tug/lock"), LockMode::Shared)
+        LockGuard::acquire(&self.lock_path(), LockMode::Shared)
     }
 
     fn uploads_dir(&self) -> PathBuf {
-        self.root.join("tug/uploads")
+        self.local.join("uploads")
     }
 
     fn pins_dir(&self) -> PathBuf {
-        self.root.join("tug/pins")
+        self.local.join("pins")
     }
 
     fn link_blob(&self, name: &str, d: &Digest) -> Result<()> {
-        self.write_link(&self.layer_link(name, d), d)
+        self.write_link(&Self::layer_link(name, d), d)
     }
 
     fn unlink_blob(&self, name: &str, d: &Digest) -> Result<bool> {
-        remove_dir(&self.layer_link(name, d))
+        self.driver.delete(&Self::layer_link(name, d))
     }
 
     fn has_blob(&self, name: &str, d: &Digest) -> bool {
-        Self::read_link(&self.layer_link(name, d)).as_ref() == Some(d)
-            && self.blob_path(d).is_file()
+        self.read_link(&Self::layer_link(name, d)).as_ref() == Some(d)
+            && self.blob_size(d).is_some()
     }
 
     fn has_manifest(&self, name: &str, d: &Digest) -> bool {
-        Self::read_link(&self.revision(name, d)).as_ref() == Some(d) && self.blob_path(d).is_file()
+        self.read_link(&Self::revision(name, d)).as_ref() == Some(d) && self.blob_size(d).is_some()
     }
 
     fn put_manifest(&self, name: &str, d: &Digest, _media: &str, tag: Option<&str>) -> Result<()> {
-        self.write_link(&self.revision(name, d), d)?;
+        self.write_link(&Self::revision(name, d), d)?;
         if let Some(t) = tag {
-            let dir = self.tag_dir(name, t);
-            self.write_link(
-                &dir.join("index")
-                    .join(d.algorithm().as_ref())
-                    .join(d.digest()),
-                d,
-            )?;
-            self.write_link(&dir.join("current"), d)?;
+            let dir = Self::tag_dir(name, t);
+            let index = format!("{dir}/index/{}/{}", d.algorithm().as_ref(), d.digest());
+            self.write_link(&index, d)?;
+            self.write_link(&format!("{dir}/current"), d)?;
         }
         Ok(())
     }
@@ -294,7 +414,7 @@ impl Storage for Distribution {
         let d = match reference.parse::<Digest>() {
             Ok(d) => Some(d).filter(|d| self.has_manifest(name, d))?,
             Err(_) if valid_tag(reference) => {
-                Self::read_link(&self.tag_dir(name, reference).join("current"))?
+                self.read_link(&format!("{}/current", Self::tag_dir(name, reference)))?
             }
             Err(_) => return None,
         };
@@ -307,63 +427,85 @@ impl Storage for Distribution {
             return Ok(false);
         };
         if reference.parse::<Digest>().is_err() {
-            return remove_dir(&self.tag_dir(name, reference));
+            return self.driver.delete(&Self::tag_dir(name, reference));
         }
-        remove_dir(&self.revision(name, &d))?;
+        self.driver.delete(&Self::revision(name, &d))?;
         for t in self.tags(name) {
-            if Self::read_link(&self.tag_dir(name, &t).join("current")).as_ref() == Some(&d) {
-                remove_dir(&self.tag_dir(name, &t))?;
+            let dir = Self::tag_dir(name, &t);
+            if self.read_link(&format!("{dir}/current")).as_ref() == Some(&d) {
+                self.driver.delete(&dir)?;
             }
         }
         Ok(true)
     }
 
     fn exists(&self, name: &str) -> bool {
-        self.repo(name).join("_manifests").is_dir()
+        self.driver
+            .list(&Self::repo(name))
+            .iter()
+            .any(|n| n == "_manifests")
     }
 
     fn tags(&self, name: &str) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(self.repo(name).join("_manifests/tags"))
+        let dir = format!("{}/_manifests/tags", Self::repo(name));
+        let mut v: Vec<String> = self
+            .driver
+            .list(&dir)
             .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| e.path().join("current/link").is_file())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|t| self.read_link(&format!("{dir}/{t}/current")).is_some())
             .collect();
         v.sort();
         v
     }
 
     fn manifests(&self, name: &str) -> Vec<(Digest, String)> {
-        Self::digests_under(&self.repo(name).join("_manifests/revisions"))
-            .into_iter()
-            .filter_map(|d| {
-                let v = self.read_document(&d)?;
-                Some((d, storage::media_type_of(&v)))
-            })
-            .collect()
+        let dir = format!("{}/_manifests/revisions", Self::repo(name));
+        let mut out = Vec::new();
+        for alg in self.driver.list(&dir) {
+            for hex in self.driver.list(&format!("{dir}/{alg}")) {
+                let Ok(d) = format!("{alg}:{hex}").parse::<Digest>() else {
+                    continue;
+                };
+                if let Some(v) = self.read_document(&d) {
+                    out.push((d, storage::media_type_of(&v)));
+                }
+            }
+        }
+        out
     }
 
     fn catalog(&self) -> Vec<String> {
-        fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
-            for e in fs::read_dir(dir).into_iter().flatten().flatten() {
-                let n = e.file_name().to_string_lossy().into_owned();
-                if n.starts_with('_') || !e.path().is_dir() {
+        fn walk(d: &dyn Driver, dir: &str, prefix: &str, depth: usize, out: &mut Vec<String>) {
+            if depth > 64 {
+                return;
+            }
+            for n in d.list(dir) {
+                if n.starts_with('_') {
                     continue;
                 }
                 let full = if prefix.is_empty() {
-                    n
+                    n.clone()
                 } else {
                     format!("{prefix}/{n}")
                 };
-                if e.path().join("_manifests").is_dir() {
+                let sub = format!("{dir}/{n}");
+                let children = d.list(&sub);
+                if children.iter().any(|c| c == "_manifests") {
                     out.push(full.clone());
                 }
-                walk(&e.path(), &full, out);
+                if !children.is_empty() {
+                    walk(d, &sub, &full, depth + 1, out);
+                }
             }
         }
         let mut out = Vec::new();
-        walk(&self.v2().join("repositories"), "", &mut out);
+        walk(
+            self.driver.as_ref(),
+            &format!("{V2}/repositories"),
+            "",
+            0,
+            &mut out,
+        );
         out.sort();
         out
     }
@@ -374,13 +516,13 @@ impl Storage for Distribution {
             expired_pins,
             ..GcReport::default()
         };
-        let _lock = LockGuard::acquire(&self.root.join("tug/lock"), LockMode::Exclusive)?;
+        let _lock = LockGuard::acquire(&self.lock_path(), LockMode::Exclusive)?;
         let mut dropped = HashSet::new();
         if o.delete_untagged {
             for name in self.catalog() {
                 for d in untagged(self, &name) {
                     if !o.dry_run {
-                        remove_dir(&self.revision(&name, &d))?;
+                        self.driver.delete(&Self::revision(&name, &d))?;
                     }
                     dropped.insert((name.clone(), d));
                     report.manifests += 1;
@@ -393,7 +535,7 @@ impl Storage for Distribution {
                 continue;
             }
             if !o.dry_run {
-                remove_dir(&blob_dir(&self.v2().join("blobs"), &d))?;
+                self.driver.delete(&Self::blob_dir(&d))?;
             }
             report.blobs += 1;
             report.bytes += size;

@@ -16,6 +16,7 @@ pub mod distribution;
 mod errors;
 mod manifests;
 pub mod repo;
+pub mod s3;
 pub mod storage;
 mod timeouts;
 mod uploads;
@@ -46,6 +47,12 @@ pub enum Backend {
     Store(Store),
     /// Distribution's layout under this root directory.
     Distribution(std::path::PathBuf),
+    /// Distribution's layout in an S3 bucket; tug's own files (sessions,
+    /// pins, the GC lock) in `local`.
+    S3 {
+        config: s3::S3Config,
+        local: std::path::PathBuf,
+    },
 }
 
 /// Opens a backend; `serve_local` also serves the store's local images.
@@ -60,6 +67,10 @@ pub fn open_storage(b: Backend, serve_local: bool) -> Result<Arc<dyn Storage>> {
             Arc::new(repos)
         }
         Backend::Distribution(root) => Arc::new(distribution::Distribution::open(&root)?),
+        Backend::S3 { config, local } => Arc::new(distribution::Distribution::with_driver(
+            Box::new(s3::S3::new(config)?),
+            &local,
+        )?),
     })
 }
 
@@ -105,8 +116,12 @@ pub fn serve(backend: Backend, o: ServeOptions) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| Error::Invalid(format!("starting the server runtime: {e}")))?;
-    rt.block_on(async move {
-        let repos = open_storage(backend, o.serve_local)?;
+    // Opened, and finally dropped, outside the runtime: a backend may hold
+    // a blocking HTTP client, which must not be dropped on a runtime thread.
+    let storage = open_storage(backend, o.serve_local)?;
+    let keep = storage.clone();
+    let r = rt.block_on(async move {
+        let repos = storage;
         let dir = repos.uploads_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let uploads = Arc::new(uploads::Uploads::new(dir, o.uploads.clone()));
@@ -150,7 +165,10 @@ pub fn serve(backend: Backend, o: ServeOptions) -> Result<()> {
         let tls = tls.map(|cfg| tokio_rustls::TlsAcceptor::from(Arc::new(cfg)));
         conn::serve(listener, router, tls, o.limits).await;
         Ok(())
-    })
+    });
+    drop(rt);
+    drop(keep);
+    r
 }
 
 /// A rustls server config from PEM files.

@@ -160,8 +160,8 @@ impl Repos {
 }
 
 impl Storage for Repos {
-    fn blob_path(&self, d: &Digest) -> PathBuf {
-        self.store.blob_path(d)
+    fn blob_file(&self, d: &Digest) -> Option<PathBuf> {
+        Some(self.store.blob_path(d))
     }
 
     fn blob_writer(&self, algorithm: &str) -> Result<Box<dyn BlobSink>> {

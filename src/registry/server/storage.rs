@@ -8,7 +8,7 @@
 //! Both backends keep what is tug's own (upload sessions, upload pins, the
 //! lock garbage collection takes) apart from what distribution reads.
 
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -54,8 +54,9 @@ pub struct GcOptions {
 
 /// One registry storage backend (see the module doc).
 pub trait Storage: Send + Sync {
-    /// Where blob `d`'s bytes are (whether or not it exists).
-    fn blob_path(&self, d: &Digest) -> PathBuf;
+    /// Blob `d` as a local file, when the backend keeps blobs locally
+    /// (whether or not it exists); None when they are remote.
+    fn blob_file(&self, d: &Digest) -> Option<PathBuf>;
     /// A writer for a new blob hashed with `algorithm`.
     fn blob_writer(&self, algorithm: &str) -> Result<Box<dyn BlobSink>>;
     /// The lock held while blobs not yet referenced are written (garbage
@@ -91,22 +92,44 @@ pub trait Storage: Send + Sync {
     /// Removes what nothing references.
     fn garbage_collect(&self, o: &GcOptions) -> Result<GcReport>;
 
-    /// Reads a whole (small) blob.
-    fn read_blob(&self, d: &Digest) -> Result<Vec<u8>> {
-        let p = self.blob_path(d);
-        std::fs::read(&p).map_err(|e| match e.kind() {
+    /// The size of blob `d`, None when it is not stored.
+    fn blob_size(&self, d: &Digest) -> Option<u64> {
+        Some(std::fs::metadata(self.blob_file(d)?).ok()?.len())
+    }
+
+    /// `len` bytes of blob `d` from `start`.
+    fn open_blob(&self, d: &Digest, start: u64, len: u64) -> Result<Box<dyn Read + Send>> {
+        let p = self
+            .blob_file(d)
+            .ok_or_else(|| crate::Error::BlobUnknown(d.to_string()))?;
+        let mut f = std::fs::File::open(&p).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => crate::Error::BlobUnknown(d.to_string()),
             _ => crate::Error::io(&p, e),
-        })
+        })?;
+        f.seek(SeekFrom::Start(start)).at(&p)?;
+        Ok(Box::new(f.take(len)))
+    }
+
+    /// Reads a whole blob of at most [`MAX_DOCUMENT`] bytes.
+    fn read_blob(&self, d: &Digest) -> Result<Vec<u8>> {
+        let size = self
+            .blob_size(d)
+            .ok_or_else(|| crate::Error::BlobUnknown(d.to_string()))?;
+        if size > MAX_DOCUMENT {
+            return Err(crate::Error::Invalid(format!(
+                "blob {d} is larger than {MAX_DOCUMENT} bytes"
+            )));
+        }
+        let mut v = Vec::with_capacity(size as usize);
+        self.open_blob(d, 0, size)?
+            .read_to_end(&mut v)
+            .map_err(|e| crate::Error::Invalid(format!("reading blob {d}: {e}")))?;
+        Ok(v)
     }
 
     /// A blob parsed as JSON when it is a small document.
     fn read_document(&self, d: &Digest) -> Option<Value> {
-        let p = self.blob_path(d);
-        if std::fs::metadata(&p).ok()?.len() > MAX_DOCUMENT {
-            return None;
-        }
-        serde_json::from_slice(&std::fs::read(p).ok()?).ok()
+        serde_json::from_slice(&self.read_blob(d).ok()?).ok()
     }
 
     /// Pins a blob whose upload completed until a manifest names it.
