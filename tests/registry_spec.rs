@@ -1029,3 +1029,128 @@ fn error_codes(b: Backend) {
     let e = api.get("/v2/a/manifests/x").json();
     assert!(e["errors"][0].get("detail").is_some(), "{e}");
 }
+
+/// Starts registry-serve over `s`'s store with a configuration file.
+fn serve_with_config(s: &Scenario, config: &str) -> Registry {
+    let path = s.path().join("config.yml");
+    std::fs::write(&path, config).unwrap();
+    Registry::start(s, &["--quiet", "--config", path.to_str().unwrap()])
+}
+
+/// Two registry-serve processes, each with its own store, share one
+/// bucket: an image pushed through one is pulled through the other, bit
+/// for bit (skopeo), and runs (tug).
+#[test]
+fn s3_two_servers_share_one_bucket() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    if !have("skopeo") {
+        skip!("skopeo is not installed");
+    }
+    let Some(moto) = Moto::start("shared") else {
+        skip!("moto_server is not installed")
+    };
+    let (a, b) = (Scenario::new(), Scenario::new());
+    let one = serve_with_config(&a, &moto.config("shared"));
+    let two = serve_with_config(&b, &moto.config("shared"));
+    a.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let copy = |from: &str, to: &str| {
+        let out = Command::new("skopeo")
+            .args(["copy", "--preserve-digests", "--src-tls-verify=false"])
+            .args(["--dest-tls-verify=false", from, to])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    let src = format!("oci:{}:docker.io/library/bb:latest", a.store().display());
+    copy(&src, &format!("docker://{}/shared/bb:1", one.addr));
+    let out = b.path().join("out");
+    copy(
+        &format!("docker://{}/shared/bb:1", two.addr),
+        &format!("oci:{}:bb", out.display()),
+    );
+    for e in std::fs::read_dir(out.join("blobs/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        let theirs = a.store().join("blobs/sha256").join(e.file_name());
+        assert_eq!(
+            std::fs::read(e.path()).unwrap(),
+            std::fs::read(theirs).unwrap()
+        );
+    }
+    let name = format!("{}/shared/bb:1", two.addr);
+    b.tug(["pull", &name]).succeeds();
+    b.tug(["run", "--rm", &name, "echo", "via the bucket"])
+        .succeeds()
+        .stdout_is("via the bucket\n");
+}
+
+/// A 300 MB blob goes up by multipart upload (its object's ETag says how
+/// many parts), and comes back whole through the other server.
+#[test]
+fn s3_large_blob_goes_up_by_multipart() {
+    let Some(moto) = Moto::start("big") else {
+        skip!("moto_server is not installed")
+    };
+    let (a, b) = (Scenario::new(), Scenario::new());
+    let one = serve_with_config(&a, &moto.config("big"));
+    let two = serve_with_config(&b, &moto.config("big"));
+    let file = a.path().join("big");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        let block: Vec<u8> = (0..1024 * 1024u32)
+            .map(|i| (i * 7 + i / 251) as u8)
+            .collect();
+        for i in 0..300u32 {
+            f.write_all(&i.to_le_bytes()).unwrap();
+            f.write_all(&block).unwrap();
+        }
+    }
+    let sum = |args: &[&str]| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("curl -sf {} | sha256sum", args.join(" ")))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        format!(
+            "sha256:{}",
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .next()
+                .unwrap()
+        )
+    };
+    let d = sum(&[&format!("file://{}", file.display())]);
+    let (_, _, h) = curl(&["-X", "POST", &one.url("/v2/big/blobs/uploads/")]);
+    let loc = h
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .unwrap()
+        .trim()
+        .to_string();
+    let (code, ..) = curl(&[
+        "-T",
+        file.to_str().unwrap(),
+        &one.url(&format!("{loc}?digest={d}")),
+    ]);
+    assert_eq!(code, 201);
+    let hex = d.trim_start_matches("sha256:");
+    let object = format!(
+        "{}/big/registry/docker/registry/v2/blobs/sha256/{}/{hex}/data",
+        moto.url,
+        &hex[..2]
+    );
+    let (_, _, h) = curl(&["-I", &object]);
+    let etag = h
+        .lines()
+        .find(|l| l.starts_with("etag:"))
+        .unwrap_or_default();
+    // 300 MiB + 1200 bytes in parts of 5 MiB: 61 parts.
+    assert!(etag.contains("-61"), "not a multipart object: {etag}");
+    // Both servers serve it whole: the link and the bytes are in the bucket.
+    assert_eq!(sum(&[&one.url(&format!("/v2/big/blobs/{d}"))]), d);
+    assert_eq!(sum(&[&two.url(&format!("/v2/big/blobs/{d}"))]), d);
+}
