@@ -703,8 +703,8 @@ complete -c tug -n "__fish_tug_using_subcommand search" -l no-trunc -d 'Don\'t t
 complete -c tug -n "__fish_tug_using_subcommand search" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand search" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand search" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l config -d 'Read distribution\'s configuration file (config.yml) and its REGISTRY_* environment overrides; other flags only restrict it further' -r -F
-complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l config -d 'Read distribution\'s configuration file (config.yml) and its REGISTRY_* environment overrides; --addr overrides http.addr, other flags only restrict it further' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr) [default: 0.0.0.0:5000, or http.addr under --config]' -r
 complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l data-dir -d 'Serve a registry:2 data directory in distribution\'s layout (e.g. /var/lib/registry) instead of the store' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
@@ -742,8 +742,8 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_su
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "serve" -d 'Serve an OCI distribution registry over the store'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "gc" -d 'Delete blobs no manifest references, safely while pushes go on'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l config -d 'Read distribution\'s configuration file (config.yml) and its REGISTRY_* environment overrides; other flags only restrict it further' -r -F
-complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l config -d 'Read distribution\'s configuration file (config.yml) and its REGISTRY_* environment overrides; --addr overrides http.addr, other flags only restrict it further' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr) [default: 0.0.0.0:5000, or http.addr under --config]' -r
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l data-dir -d 'Serve a registry:2 data directory in distribution\'s layout (e.g. /var/lib/registry) instead of the store' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
