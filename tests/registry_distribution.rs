@@ -406,3 +406,51 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A pull-through cache (`proxy.remoteurl`, as distribution's): a
+/// registry-serve proxying another serves what was pulled through it after
+/// the upstream is stopped, and refuses pushes.
+#[test]
+fn pull_through_cache_serves_after_the_upstream_stops() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    let up = Scenario::new();
+    let upstream = Registry::start(&up, &["--quiet"]);
+    up.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let pushed = format!("{}/library/bb:1", upstream.addr);
+    up.tug(["tag", "bb", &pushed]).succeeds();
+    up.tug(["push", &pushed]).succeeds();
+
+    let cache = Scenario::new();
+    let config = cache.path().join("config.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "version: 0.1\nproxy:\n  remoteurl: http://{}\n  ttl: 168h\n",
+            upstream.addr
+        ),
+    )
+    .unwrap();
+    let proxy = Registry::start(&cache, &["--quiet", "--config", config.to_str().unwrap()]);
+    let through = format!("{}/library/bb:1", proxy.addr);
+    let first = Scenario::new();
+    first.tug(["pull", &through]).succeeds();
+    let id = |s: &Scenario| {
+        s.tug(["inspect", "--format", "{{.Id}}", &through])
+            .succeeds()
+            .stdout()
+    };
+    let want = id(&first);
+    let (code, body, _) = curl(&["-X", "POST", &proxy.url("/v2/library/bb/blobs/uploads/")]);
+    assert_eq!(code, 405, "{body}");
+
+    drop(upstream);
+    let second = Scenario::new();
+    second.tug(["pull", &through]).succeeds();
+    assert_eq!(id(&second), want);
+    second
+        .tug(["run", "--rm", &through, "echo", "cached"])
+        .succeeds()
+        .stdout_is("cached\n");
+}

@@ -207,6 +207,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
                 delete: o.delete && c.delete,
                 access_log: o.access_log && !quiet,
                 headers: c.headers,
+                proxy: c.proxy,
                 htpasswd: c.htpasswd,
                 tls: c.tls,
                 ..o
@@ -252,5 +253,6 @@ fn options(a: &Args, addr: std::net::SocketAddr) -> server::ServeOptions {
             max_per_client: a.max_uploads_per_client as usize,
             expiry: a.upload_expiry,
         },
+        proxy: None,
     }
 }

@@ -49,7 +49,7 @@ pub async fn get(
     headers: &HeaderMap,
 ) -> ApiResult {
     let d = parse_digest(digest)?;
-    if !app.repos.has_blob(name, &d) {
+    if !app.repos.has_blob(name, &d) && !super::proxy::fetch_blob(app, name, &d).await? {
         return Err(blob_unknown(name, &d));
     }
     // A local file is streamed as it is; a remote blob through a reader.

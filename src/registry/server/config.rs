@@ -32,6 +32,8 @@ pub struct Config {
     pub read_only: bool,
     /// `log.level` (`error`, `warn`, `info`, `debug`).
     pub log_level: Option<String>,
+    /// `proxy`: serve as a pull-through cache.
+    pub proxy: Option<super::proxy::ProxyConfig>,
     /// `storage.s3`: distribution's layout in a bucket.
     pub s3: Option<super::s3::S3Config>,
     /// One line per unknown key.
@@ -50,6 +52,9 @@ const APPLIED: &[&str] = &[
     "storage.delete.enabled",
     "storage.maintenance.readonly.enabled",
     "log.level",
+    "proxy.remoteurl",
+    "proxy.username",
+    "proxy.password",
     "storage.s3.accesskey",
     "storage.s3.secretkey",
     "storage.s3.region",
@@ -73,6 +78,7 @@ const IGNORED: &[&str] = &[
     "storage.filesystem.maxthreads",
     "storage.maintenance.uploadpurging",
     "storage.inmemory",
+    "proxy.ttl",
     "storage.s3.v4auth",
     "storage.s3.forcepathstyle",
     "storage.s3.storageclass",
@@ -100,10 +106,6 @@ const IGNORED: &[&str] = &[
 /// Settings that would change what is served or who may see it, which
 /// tug does not implement: refused.
 const REFUSED: &[(&str, &str)] = &[
-    (
-        "proxy",
-        "a pull-through cache (proxy.*) is not supported yet",
-    ),
     (
         "storage.s3.encrypt",
         "S3 server-side encryption is not supported",
@@ -334,7 +336,16 @@ pub fn parse(mut tree: Value, env: &[(String, String)]) -> Result<Config> {
                 .into(),
         ));
     }
+    let proxy = match text(&tree, "proxy.remoteurl")? {
+        Some(remote) => Some(super::proxy::ProxyConfig {
+            remote,
+            username: text(&tree, "proxy.username")?,
+            password: text(&tree, "proxy.password")?,
+        }),
+        None => None,
+    };
     Ok(Config {
+        proxy,
         s3,
         addr: text(&tree, "http.addr")?,
         tls,
@@ -456,7 +467,7 @@ mod tests {
     #[test]
     fn what_tug_cannot_honour_is_refused() {
         for y in [
-            "proxy:\n  remoteurl: https://registry-1.docker.io\n",
+            "middleware:\n  registry: []\n",
             "storage:\n  s3:\n    bucket: b\n    encrypt: true\n",
             "auth:\n  token:\n    realm: x\n",
             "http:\n  tls:\n    certificate: c\n    key: k\n    clientcas: [ca]\n",
@@ -468,11 +479,14 @@ mod tests {
         assert!(e.to_string().contains("both"), "{e}");
         let e = parse(yaml("storage:\n  delete:\n    enabled: maybe\n"), &[]).unwrap_err();
         assert!(e.to_string().contains("true or false"), "{e}");
-        assert!(parse(
-            Value::Null,
-            &[("REGISTRY_PROXY_REMOTEURL".into(), "x".into())]
-        )
-        .is_err());
+        let token = [("REGISTRY_AUTH_TOKEN_REALM".to_string(), "x".to_string())];
+        assert!(parse(Value::Null, &token).is_err());
+        let proxy = [(
+            "REGISTRY_PROXY_REMOTEURL".to_string(),
+            "http://u".to_string(),
+        )];
+        let c = parse(Value::Null, &proxy).unwrap();
+        assert_eq!(c.proxy.unwrap().remote, "http://u");
     }
 
     #[test]

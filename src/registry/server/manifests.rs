@@ -21,7 +21,13 @@ fn digest_of(v: &Value) -> Option<Digest> {
     v.get("digest")?.as_str()?.parse().ok()
 }
 
-pub fn get(app: &App, name: &str, reference: &str, head: bool) -> ApiResult {
+pub async fn get(app: &App, name: &str, reference: &str, head: bool) -> ApiResult {
+    // A pull-through cache asks upstream for tags (they move) and for what
+    // it does not have; when the upstream cannot answer, the cache serves.
+    let tag = reference.parse::<Digest>().is_err();
+    if app.proxy.is_some() && (tag || app.repos.resolve(name, reference).is_none()) {
+        let _ = super::proxy::fetch_manifest(app, name, reference).await;
+    }
     let Some((d, media)) = app.repos.resolve(name, reference) else {
         return Err(ApiError::new(
             "MANIFEST_UNKNOWN",

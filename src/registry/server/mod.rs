@@ -15,6 +15,7 @@ mod conn;
 pub mod distribution;
 mod errors;
 mod manifests;
+pub mod proxy;
 pub mod repo;
 pub mod s3;
 pub mod storage;
@@ -95,6 +96,8 @@ pub struct ServeOptions {
     pub limits: Limits,
     /// Upload session bounds and expiry.
     pub uploads: UploadLimits,
+    /// Serve as a pull-through cache of this upstream (`proxy.*`).
+    pub proxy: Option<proxy::ProxyConfig>,
 }
 
 pub(crate) struct Shared {
@@ -105,6 +108,7 @@ pub(crate) struct Shared {
     pub access_log: bool,
     pub auth: Option<auth::Htpasswd>,
     pub uploads: Arc<uploads::Uploads>,
+    pub proxy: Option<proxy::Proxy>,
 }
 
 pub(crate) type App = Arc<Shared>;
@@ -145,6 +149,7 @@ pub fn serve(backend: Backend, o: ServeOptions) -> Result<()> {
             read_only: o.read_only,
             delete: o.delete,
             headers,
+            proxy: o.proxy.clone().map(proxy::Proxy::new).transpose()?,
             access_log: o.access_log,
             auth,
             uploads: uploads.clone(),
@@ -370,6 +375,12 @@ async fn handle(
     if writes && app.read_only {
         return Err(ApiError::new("DENIED", "the registry is read-only"));
     }
+    if writes && app.proxy.is_some() {
+        return Err(ApiError::new(
+            "UNSUPPORTED",
+            "this registry is a pull-through cache: push to its upstream",
+        ));
+    }
     let upload = matches!(r, Route::Upload(..));
     if method == Method::DELETE && !upload && !app.delete {
         return Err(ApiError::new(
@@ -412,7 +423,7 @@ async fn handle(
         (Route::Upload(n, id), Method::GET) => blobs::status(&app, &n, &id),
         (Route::Upload(n, id), Method::DELETE) => blobs::cancel(&app, &n, &id),
         (Route::Manifest(n, r), m @ (Method::GET | Method::HEAD)) => {
-            manifests::get(&app, &n, &r, m == Method::HEAD)
+            manifests::get(&app, &n, &r, m == Method::HEAD).await
         }
         (Route::Manifest(n, r), Method::PUT) => {
             manifests::put(&app, &n, &r, &pairs, &headers, body).await
