@@ -1,10 +1,11 @@
 //! distribution's `config.yml` (and its `REGISTRY_*` environment
 //! overrides), read for what applies to `registry-serve`: `http.addr`,
 //! `http.tls.certificate/key`, `http.headers`, `auth.htpasswd.path`,
-//! `storage.filesystem.rootdirectory`, `storage.delete.enabled`,
-//! `storage.maintenance.readonly.enabled`, `log.level`. Settings tug cannot
-//! honour (other storage drivers, `proxy`, token auth, client certificates,
-//! a path prefix) are refused with a clear error rather than ignored;
+//! `storage.filesystem.rootdirectory`, `storage.s3.*`, `storage.delete.enabled`,
+//! `storage.maintenance.readonly.enabled`, `proxy.remoteurl/username/password`,
+//! `log.level`. Settings tug cannot honour (other storage drivers, S3
+//! encryption, token auth, client certificates, a path prefix) are refused
+//! with a clear error rather than ignored;
 //! settings with no meaning here (caches, health checks, notifications)
 //! are accepted silently; anything else is an unknown key, warned about
 //! once.
