@@ -738,6 +738,16 @@ fn push_manifest_tags_and_subject(b: Backend) {
         let got = api.get(&format!("/v2/t/manifests/{t}"));
         assert_eq!(got.header("docker-content-digest"), Some(d.clone()));
     }
+    // At most 100 tags in one request: 414 beyond.
+    let many: Vec<String> = (0..101).map(|i| format!("tag={i}")).collect();
+    let r = api.req(
+        "PUT",
+        &format!("/v2/t/manifests/{d}?{}", many.join("&")),
+        &[&format!("content-type: {OCI_MANIFEST}")],
+        Some(m.as_bytes()),
+    );
+    r.expect(414);
+    api.get("/v2/t/manifests/100").expect(404);
     let missing = digest("sha256", b"a manifest pushed later");
     let referrer = manifest(
         &[(&config, 24)],

@@ -68,7 +68,7 @@ pub async fn put(
         .collect();
     if extra.len() > MAX_TAGS {
         return Err(ApiError::new(
-            "TOOMANYREQUESTS",
+            "MANIFEST_INVALID",
             format!("more than {MAX_TAGS} tags in one request"),
         )
         .with_status(StatusCode::URI_TOO_LONG));
