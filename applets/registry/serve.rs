@@ -89,7 +89,7 @@ pub struct GcArgs {
     /// Upload pins and sessions older than this are dropped first
     #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
     pub grace: Duration,
-    /// distribution's configuration file: its storage.filesystem.rootdirectory, else the store
+    /// distribution's configuration file: the storage it names (filesystem or s3), else the store
     pub config: std::path::PathBuf,
 }
 
