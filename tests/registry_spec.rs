@@ -1040,6 +1040,31 @@ fn error_codes(b: Backend) {
     assert!(e["errors"][0].get("detail").is_some(), "{e}");
 }
 
+fn skopeo_copy(from: &str, to: &str) {
+    let out = Command::new("skopeo")
+        .args(["copy", "--preserve-digests", "--src-tls-verify=false"])
+        .args(["--dest-tls-verify=false", from, to])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// Every blob of the OCI layout `out` is the same file in `store`.
+fn same_blobs(out: &std::path::Path, store: &std::path::Path) {
+    for e in std::fs::read_dir(out.join("blobs/sha256"))
+        .unwrap()
+        .flatten()
+    {
+        let source = store.join("blobs/sha256").join(e.file_name());
+        assert_eq!(
+            std::fs::read(e.path()).unwrap(),
+            std::fs::read(&source).unwrap(),
+            "{}",
+            source.display()
+        );
+    }
+}
+
 /// Starts registry-serve over `s`'s store with a configuration file.
 fn serve_with_config(s: &Scenario, config: &str) -> Registry {
     let path = s.path().join("config.yml");
@@ -1065,31 +1090,14 @@ fn s3_two_servers_share_one_bucket() {
     let one = serve_with_config(&a, &moto.config("shared"));
     let two = serve_with_config(&b, &moto.config("shared"));
     a.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
-    let copy = |from: &str, to: &str| {
-        let out = Command::new("skopeo")
-            .args(["copy", "--preserve-digests", "--src-tls-verify=false"])
-            .args(["--dest-tls-verify=false", from, to])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-    };
     let src = format!("oci:{}:docker.io/library/bb:latest", a.store().display());
-    copy(&src, &format!("docker://{}/shared/bb:1", one.addr));
+    skopeo_copy(&src, &format!("docker://{}/shared/bb:1", one.addr));
     let out = b.path().join("out");
-    copy(
+    skopeo_copy(
         &format!("docker://{}/shared/bb:1", two.addr),
         &format!("oci:{}:bb", out.display()),
     );
-    for e in std::fs::read_dir(out.join("blobs/sha256"))
-        .unwrap()
-        .flatten()
-    {
-        let theirs = a.store().join("blobs/sha256").join(e.file_name());
-        assert_eq!(
-            std::fs::read(e.path()).unwrap(),
-            std::fs::read(theirs).unwrap()
-        );
-    }
+    same_blobs(&out, &a.store());
     let name = format!("{}/shared/bb:1", two.addr);
     b.tug(["pull", &name]).succeeds();
     b.tug(["run", "--rm", &name, "echo", "via the bucket"])
@@ -1163,4 +1171,76 @@ fn s3_large_blob_goes_up_by_multipart() {
     // Both servers serve it whole: the link and the bytes are in the bucket.
     assert_eq!(sum(&[&one.url(&format!("/v2/big/blobs/{d}"))]), d);
     assert_eq!(sum(&[&two.url(&format!("/v2/big/blobs/{d}"))]), d);
+}
+
+/// Distribution's own s3 driver and registry-serve share a bucket: what
+/// each pushes, the other serves, bit for bit (skopeo follows
+/// distribution's redirects to the bucket).
+#[test]
+fn s3_bucket_shared_with_distribution() {
+    let Some(tar) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed")
+    };
+    if !have("skopeo") || !have("docker-registry") {
+        skip!("skopeo or docker-registry is not installed");
+    }
+    let Some(moto) = Moto::start("both") else {
+        skip!("moto_server is not installed")
+    };
+    let s = Scenario::new();
+    s.tug(["import", tar.to_str().unwrap(), "bb"]).succeeds();
+    let tug = serve_with_config(&s, &moto.config("both"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dist_addr = format!("127.0.0.1:{port}");
+    let config = s.path().join("distribution.yml");
+    std::fs::write(
+        &config,
+        format!("{}http:\n  addr: {dist_addr}\n", moto.config("both")),
+    )
+    .unwrap();
+    // distribution's AWS SDK refuses a custom CA bundle with its transport.
+    let dist = Command::new("docker-registry")
+        .arg("serve")
+        .arg(&config)
+        .env_remove("AWS_CA_BUNDLE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _dist = Killed(dist);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while curl(&[&format!("http://{dist_addr}/v2/")]).0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "docker-registry did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let src = format!("oci:{}:docker.io/library/bb:latest", s.store().display());
+    skopeo_copy(&src, &format!("docker://{}/by/tug:1", tug.addr));
+    skopeo_copy(&src, &format!("docker://{dist_addr}/by/distribution:1"));
+    for (i, from) in [
+        format!("docker://{dist_addr}/by/tug:1"),
+        format!("docker://{}/by/distribution:1", tug.addr),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = s.path().join(format!("out{i}"));
+        skopeo_copy(from, &format!("oci:{}:x", out.display()));
+        same_blobs(&out, &s.store());
+    }
+}
+
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
