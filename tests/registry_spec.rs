@@ -380,6 +380,10 @@ fn pull_ranges(b: Backend) {
     r.expect(206);
     assert_eq!(r.body, b"56789");
     get("bytes=10-20").expect(416);
+    get("bytes=x-y").expect(416);
+    // Other units and multiple ranges: the whole blob.
+    assert_eq!(get("items=0-1").expect(200).body, b"0123456789");
+    assert_eq!(get("bytes=0-1,4-5").expect(200).body, b"0123456789");
 }
 
 /// Push, end-4a then end-6: POST gives a Location with a session id, the

@@ -71,6 +71,8 @@ pub async fn get(
     let range = headers
         .get("range")
         .and_then(|v| v.to_str().ok())
+        // Other units and several ranges are ignored (RFC 9110 14.2).
+        .filter(|r| r.trim_start().starts_with("bytes=") && !r.contains(','))
         .map(|r| byte_range(r, size));
     let (status, start, len) = match range {
         Some(Some((s, e))) => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
