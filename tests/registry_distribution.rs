@@ -356,7 +356,12 @@ health:
     let _kill = KillOnDrop(child);
 
     let url = format!("https://{addr}/v2/");
-    assert_eq!(curl(&["--cacert", ca, &url]).0, 401, "htpasswd applies");
+    let (code, _, headers) = curl(&["--cacert", ca, &url]);
+    assert_eq!(code, 401, "htpasswd applies");
+    assert!(
+        headers.contains("www-authenticate: basic realm=\"basic-realm\""),
+        "{headers}"
+    );
     let (code, _, headers) = curl(&[&auth[..], &[url.as_str()]].concat());
     assert_eq!(code, 200);
     assert!(

@@ -209,6 +209,7 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
                 headers: c.headers,
                 proxy: c.proxy,
                 htpasswd: c.htpasswd,
+                realm: c.realm,
                 tls: c.tls,
                 ..o
             };
@@ -238,6 +239,7 @@ fn options(a: &Args, addr: std::net::SocketAddr) -> server::ServeOptions {
         access_log: !a.quiet,
         serve_local: a.serve_local,
         htpasswd: a.htpasswd.clone(),
+        realm: None,
         tls: a.tls_cert.clone().zip(a.tls_key.clone()),
         limits: server::Limits {
             header_timeout: a.header_timeout,

@@ -25,6 +25,8 @@ pub struct Config {
     /// `http.headers`: name and each value.
     pub headers: Vec<(String, String)>,
     pub htpasswd: Option<PathBuf>,
+    /// `auth.htpasswd.realm`.
+    pub realm: Option<String>,
     /// `storage.filesystem.rootdirectory`: distribution's layout there.
     pub rootdirectory: Option<PathBuf>,
     /// `storage.delete.enabled` (distribution's default: false).
@@ -352,6 +354,7 @@ pub fn parse(mut tree: Value, env: &[(String, String)]) -> Result<Config> {
         tls,
         headers,
         htpasswd: htpasswd.map(PathBuf::from),
+        realm: text(&tree, "auth.htpasswd.realm")?,
         rootdirectory: text(&tree, "storage.filesystem.rootdirectory")?.map(PathBuf::from),
         delete: flag(&tree, "storage.delete.enabled")?,
         read_only: flag(&tree, "storage.maintenance.readonly.enabled")?,

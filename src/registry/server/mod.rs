@@ -90,6 +90,8 @@ pub struct ServeOptions {
     pub serve_local: bool,
     /// Require these bcrypt htpasswd users.
     pub htpasswd: Option<std::path::PathBuf>,
+    /// The realm the basic-auth challenge names (`auth.htpasswd.realm`).
+    pub realm: Option<String>,
     /// Serve HTTPS with this certificate chain and key (PEM).
     pub tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
     /// Connection timeouts and bound.
@@ -107,6 +109,8 @@ pub(crate) struct Shared {
     pub headers: HeaderMap,
     pub access_log: bool,
     pub auth: Option<auth::Htpasswd>,
+    /// The `WWW-Authenticate` challenge of a 401.
+    pub challenge: axum::http::HeaderValue,
     pub uploads: Arc<uploads::Uploads>,
     pub proxy: Option<proxy::Proxy>,
 }
@@ -150,6 +154,7 @@ pub fn serve(backend: Backend, o: ServeOptions) -> Result<()> {
             delete: o.delete,
             headers,
             proxy: o.proxy.clone().map(proxy::Proxy::new).transpose()?,
+            challenge: challenge(o.realm.as_deref().unwrap_or("tug-registry"))?,
             access_log: o.access_log,
             auth,
             uploads: uploads.clone(),
@@ -193,13 +198,26 @@ fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::S
         .map_err(|e| Error::Invalid(format!("TLS certificate: {e}")))
 }
 
+/// `Basic realm="..."` for a realm (quotes and controls refused).
+fn challenge(realm: &str) -> Result<axum::http::HeaderValue> {
+    if realm
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
+        return Err(Error::Invalid(format!(
+            "auth realm {realm:?}: no quotes, backslashes or control characters"
+        )));
+    }
+    format!("Basic realm=\"{realm}\"")
+        .parse()
+        .map_err(|e| Error::Invalid(format!("auth realm {realm:?}: {e}")))
+}
+
 /// The 401 a client without valid credentials gets.
-fn unauthorized() -> Response {
+fn unauthorized(app: &App) -> Response {
     let mut r = ApiError::new("UNAUTHORIZED", "authentication required").into_response();
-    r.headers_mut().insert(
-        "www-authenticate",
-        "Basic realm=\"tug-registry\"".parse().expect("static"),
-    );
+    r.headers_mut()
+        .insert("www-authenticate", app.challenge.clone());
     r
 }
 
@@ -207,7 +225,7 @@ fn unauthorized() -> Response {
 async fn refused(app: &App, headers: &HeaderMap, client: SocketAddr) -> Option<Response> {
     match app.auth.as_ref()?.check(headers, client.ip()).await {
         auth::Verdict::Allowed => None,
-        auth::Verdict::Denied => Some(unauthorized()),
+        auth::Verdict::Denied => Some(unauthorized(app)),
         auth::Verdict::Limited(wait) => {
             let mut r = ApiError::new(
                 "TOOMANYREQUESTS",
