@@ -261,7 +261,7 @@ pub enum BuildxCommand {
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
     /// Serve an OCI distribution registry over the store
-    Serve(registry::serve::Args),
+    Serve(Box<registry::serve::Args>),
     /// Delete blobs no manifest references, safely while pushes go on
     Gc(registry::gc::Args),
 }
@@ -287,7 +287,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Logout(a) => registry::logout::run(a, g),
         C::Search(a) => registry::search::run(a, g),
         C::RegistryServe(a) => registry::serve::run(a, g),
-        C::Registry(RegistryCommand::Serve(a)) => registry::serve::run(a, g),
+        C::Registry(RegistryCommand::Serve(a)) => registry::serve::run(*a, g),
         C::Registry(RegistryCommand::Gc(a)) => registry::gc::run(a, g),
         C::Info(a) => system::info(a, g),
         C::Version(a) => system::version(a),

@@ -784,6 +784,12 @@ _tug() {
             tug__subcmd__help__subcmd__registry,serve)
                 cmd="tug__subcmd__help__subcmd__registry__subcmd__serve"
                 ;;
+            tug__subcmd__help__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__help__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
             tug__subcmd__help__subcmd__system,df)
                 cmd="tug__subcmd__help__subcmd__system__subcmd__df"
                 ;;
@@ -963,6 +969,33 @@ _tug() {
                 ;;
             tug__subcmd__registry__subcmd__help,serve)
                 cmd="tug__subcmd__registry__subcmd__help__subcmd__serve"
+                ;;
+            tug__subcmd__registry__subcmd__help__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__help__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help"
+                ;;
+            tug__subcmd__registry__subcmd__serve,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,garbage-collect)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help"
+                ;;
+            tug__subcmd__registry__subcmd__serve__subcmd__help,help)
+                cmd="tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help"
                 ;;
             tug__subcmd__system,df)
                 cmd="tug__subcmd__system__subcmd__df"
@@ -5083,8 +5116,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__registry__subcmd__serve)
-            opts=""
+            opts="garbage-collect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5111,8 +5158,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__registry__subcmd__serve)
-            opts=""
+            opts="garbage-collect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -6993,13 +7054,21 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version"
+            opts="-q -D -h -V --config --addr --read-only --no-delete --data-dir --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version garbage-collect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7047,6 +7116,70 @@ _tug() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts="-d -m -D -h -V --dry-run --delete-untagged --grace --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help)
+            opts="garbage-collect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -7119,7 +7252,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__registry__subcmd__help__subcmd__serve)
-            opts=""
+            opts="garbage-collect"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7132,14 +7265,36 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd__registry__subcmd__help__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd__registry__subcmd__serve)
-            opts="-q -D -h -V --addr --read-only --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version"
+            opts="-q -D -h -V --config --addr --read-only --no-delete --data-dir --quiet --serve-local --htpasswd --tls-cert --tls-key --header-timeout --idle-timeout --body-timeout --max-connections --max-uploads --max-uploads-per-client --upload-expiry --root --debug --help --version garbage-collect help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --addr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7187,6 +7342,70 @@ _tug() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__garbage__subcmd__collect)
+            opts="-d -m -D -h -V --dry-run --delete-untagged --grace --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help)
+            opts="garbage-collect help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__garbage__subcmd__collect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__registry__subcmd__serve__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -704,24 +704,38 @@ complete -c tug -n "__fish_tug_using_subcommand search" -l no-trunc -d 'Don\'t t
 complete -c tug -n "__fish_tug_using_subcommand search" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand search" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand search" -s V -l version -d 'Print version'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l header-timeout -d 'Close a connection whose request headers are not complete this long after it is ready for a request (new, or kept alive after a response)' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l idle-timeout -d 'Close a connection on which nothing moved either way for this long while no request was being handled (idle keep-alive, a client not reading)' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l body-timeout -d 'End a request whose body made no progress for this long, and drop its upload' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l max-connections -d 'Connections served at once; more wait to be accepted [default: min(1024, (open-file limit - 64) / 2)]' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l max-uploads -d 'Upload sessions open at once (more get 429 TOOMANYREQUESTS)' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l max-uploads-per-client -d 'Upload sessions one client address may have open at once' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l upload-expiry -d 'Remove an upload session, and its data, after this long without activity' -r
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l read-only -d 'Refuse pushes and deletes'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s q -l quiet -d 'Do not log each request on stderr'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -l serve-local -d 'Also serve the local images (`tug images`), e.g. busybox as `busybox` and `library/busybox`'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s D -l debug -d 'Print debugging information'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s h -l help -d 'Print help'
-complete -c tug -n "__fish_tug_using_subcommand registry-serve" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l config -d 'Read distribution\'s configuration file (config.yml) and its REGISTRY_* environment overrides; --addr overrides http.addr, other flags only restrict it further' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr) [default: 0.0.0.0:5000, or http.addr under --config]' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l data-dir -d 'Serve a registry:2 data directory in distribution\'s layout (e.g. /var/lib/registry) instead of the store' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l header-timeout -d 'Close a connection whose request headers are not complete this long after it is ready for a request (new, or kept alive after a response)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l idle-timeout -d 'Close a connection on which nothing moved either way for this long while no request was being handled (idle keep-alive, a client not reading)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l body-timeout -d 'End a request whose body made no progress for this long, and drop its upload' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l max-connections -d 'Connections served at once; more wait to be accepted [default: min(1024, (open-file limit - 64) / 2)]' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l max-uploads -d 'Upload sessions open at once (more get 429 TOOMANYREQUESTS)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l max-uploads-per-client -d 'Upload sessions one client address may have open at once' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l upload-expiry -d 'Remove an upload session, and its data, after this long without activity' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l read-only -d 'Refuse pushes and deletes'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l no-delete -d 'Refuse DELETE of manifests, tags and blobs (pushes still work)'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -s q -l quiet -d 'Do not log each request on stderr'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -l serve-local -d 'Also serve the local images (`tug images`), e.g. busybox as `busybox` and `library/busybox`'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -f -a "garbage-collect" -d 'Delete the blobs no manifest references, as distribution\'s command does (with the registry read-only or stopped)'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and not __fish_seen_subcommand_from garbage-collect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -l grace -d 'Upload pins and sessions older than this are dropped first' -r
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -s d -l dry-run -d 'Only report what would be deleted'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -s m -l delete-untagged -d 'Also delete manifests no tag names (nor a tagged index), and what only they reference'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -s D -l debug -d 'Print debugging information'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -s h -l help -d 'Print help'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from garbage-collect" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from help" -f -a "garbage-collect" -d 'Delete the blobs no manifest references, as distribution\'s command does (with the registry read-only or stopped)'
+complete -c tug -n "__fish_tug_using_subcommand registry-serve; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -s h -l help -d 'Print help'
@@ -729,7 +743,9 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_su
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "serve" -d 'Serve an OCI distribution registry over the store'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "gc" -d 'Delete blobs no manifest references, safely while pushes go on'
 complete -c tug -n "__fish_tug_using_subcommand registry; and not __fish_seen_subcommand_from serve gc help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr)' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l config -d 'Read distribution\'s configuration file (config.yml) and its REGISTRY_* environment overrides; --addr overrides http.addr, other flags only restrict it further' -r -F
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l addr -d 'Address to listen on (port 0 picks a free port, printed on stderr) [default: 0.0.0.0:5000, or http.addr under --config]' -r
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l data-dir -d 'Serve a registry:2 data directory in distribution\'s layout (e.g. /var/lib/registry) instead of the store' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l htpasswd -d 'Require basic auth against this htpasswd file (bcrypt entries, htpasswd -B)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-cert -d 'Serve HTTPS with this certificate (PEM); needs --tls-key' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l tls-key -d 'The private key (PEM) for --tls-cert' -r -F
@@ -742,11 +758,14 @@ complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcom
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l upload-expiry -d 'Remove an upload session, and its data, after this long without activity' -r
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l read-only -d 'Refuse pushes and deletes'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l no-delete -d 'Refuse DELETE of manifests, tags and blobs (pushes still work)'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s q -l quiet -d 'Do not log each request on stderr'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -l serve-local -d 'Also serve the local images (`tug images`), e.g. busybox as `busybox` and `library/busybox`'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -f -a "garbage-collect" -d 'Delete the blobs no manifest references, as distribution\'s command does (with the registry read-only or stopped)'
+complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from serve" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -l grace -d 'Upload pins and sessions older than this are dropped first (e.g. 1h, 30m)' -r
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand registry; and __fish_seen_subcommand_from gc" -l dry-run -d 'Only report what would be deleted'
@@ -1386,6 +1405,7 @@ complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "push" -d 'Upload an image to a registry'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "build" -d 'Build an image from a Dockerfile'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from buildx" -f -a "build" -d 'Build an image from a Dockerfile'
+complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from registry-serve" -f -a "garbage-collect" -d 'Delete the blobs no manifest references, as distribution\'s command does (with the registry read-only or stopped)'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from registry" -f -a "serve" -d 'Serve an OCI distribution registry over the store'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from registry" -f -a "gc" -d 'Delete blobs no manifest references, safely while pushes go on'
 complete -c tug -n "__fish_tug_using_subcommand help; and __fish_seen_subcommand_from network" -f -a "create" -d 'Create a network'

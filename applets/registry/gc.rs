@@ -21,27 +21,25 @@ pub struct Args {
 
 pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
-    let expired = tug::registry::server::repo::expire_pins(&store, a.grace)?;
+    let backend =
+        tug::registry::server::open_storage(tug::registry::server::Backend::Store(store), false)?;
+    let r = backend.garbage_collect(&tug::registry::server::GcOptions {
+        dry_run: a.dry_run,
+        delete_untagged: false,
+        grace: a.grace,
+    })?;
     if a.dry_run {
-        let live = store.reachable()?;
-        let dead: Vec<_> = store
-            .list_blobs()?
-            .into_iter()
-            .filter(|d| !live.contains(&d.to_string()))
-            .collect();
         println!(
             "{} blobs would be deleted ({} expired upload pins)",
-            dead.len(),
-            expired
+            r.blobs, r.expired_pins
         );
-        return Ok(0);
+    } else {
+        println!(
+            "Deleted {} blobs, {} reclaimed ({} expired upload pins)",
+            r.blobs,
+            tug::format::human_size(r.bytes),
+            r.expired_pins
+        );
     }
-    let report = store.gc()?;
-    println!(
-        "Deleted {} blobs, {} reclaimed ({} expired upload pins)",
-        report.removed.len(),
-        tug::format::human_size(report.bytes),
-        expired
-    );
     Ok(0)
 }

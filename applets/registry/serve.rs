@@ -1,22 +1,37 @@
 //! `registry-serve` / `tug registry serve`: an OCI Distribution registry
-//! over the store.
+//! over the store, or over a `registry:2` data directory; `--config` reads
+//! distribution's `config.yml`, and `garbage-collect` is distribution's
+//! command of that name.
 
 use anyhow::Context;
-use clap::Args as ClapArgs;
+use clap::{Args as ClapArgs, Subcommand};
 use std::time::Duration;
 
 use crate::cli::Global;
 use crate::common::open_store;
+use tug::registry::server::{self as server, Backend};
 
 /// Arguments of `registry-serve`.
 #[derive(Debug, ClapArgs, Clone)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
-    /// Address to listen on (port 0 picks a free port, printed on stderr)
-    #[arg(long, default_value = "0.0.0.0:5000")]
-    pub addr: String,
+    #[command(subcommand)]
+    pub command: Option<ServeCommand>,
+    /// Read distribution's configuration file (config.yml) and its REGISTRY_* environment overrides; --addr overrides http.addr, other flags only restrict it further
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["htpasswd", "tls_cert", "tls_key", "data_dir", "serve_local"])]
+    pub config: Option<std::path::PathBuf>,
+    /// Address to listen on (port 0 picks a free port, printed on stderr) [default: 0.0.0.0:5000, or http.addr under --config]
+    #[arg(long)]
+    pub addr: Option<String>,
     /// Refuse pushes and deletes
     #[arg(long)]
     pub read_only: bool,
+    /// Refuse DELETE of manifests, tags and blobs (pushes still work)
+    #[arg(long)]
+    pub no_delete: bool,
+    /// Serve a registry:2 data directory in distribution's layout (e.g. /var/lib/registry) instead of the store
+    #[arg(long, value_name = "DIR", conflicts_with = "serve_local")]
+    pub data_dir: Option<std::path::PathBuf>,
     /// Do not log each request on stderr
     #[arg(short, long)]
     pub quiet: bool,
@@ -55,6 +70,29 @@ pub struct Args {
     pub upload_expiry: Duration,
 }
 
+/// What `registry-serve` does besides serving.
+#[derive(Debug, Subcommand, Clone)]
+pub enum ServeCommand {
+    /// Delete the blobs no manifest references, as distribution's command does (with the registry read-only or stopped)
+    GarbageCollect(GcArgs),
+}
+
+/// Arguments of `registry-serve garbage-collect`.
+#[derive(Debug, ClapArgs, Clone)]
+pub struct GcArgs {
+    /// Only report what would be deleted
+    #[arg(short, long)]
+    pub dry_run: bool,
+    /// Also delete manifests no tag names (nor a tagged index), and what only they reference
+    #[arg(short = 'm', long)]
+    pub delete_untagged: bool,
+    /// Upload pins and sessions older than this are dropped first
+    #[arg(long, default_value = "1h", value_parser = humantime::parse_duration)]
+    pub grace: Duration,
+    /// distribution's configuration file: the storage it names (filesystem or s3), else the store
+    pub config: std::path::PathBuf,
+}
+
 /// A positive duration such as `30s`, `5m` or `1h`.
 fn duration(s: &str) -> Result<Duration, String> {
     match humantime::parse_duration(s) {
@@ -64,36 +102,159 @@ fn duration(s: &str) -> Result<Duration, String> {
     }
 }
 
-pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
-    let addr = a
-        .addr
-        .parse()
-        .with_context(|| format!("invalid --addr {:?}: expected HOST:PORT", a.addr))?;
-    let store = open_store(g)?;
-    tug::registry::server::serve(
-        store,
-        tug::registry::server::ServeOptions {
-            addr,
-            read_only: a.read_only,
-            access_log: !a.quiet,
-            serve_local: a.serve_local,
-            htpasswd: a.htpasswd,
-            tls: a.tls_cert.zip(a.tls_key),
-            limits: tug::registry::server::Limits {
-                header_timeout: a.header_timeout,
-                idle_timeout: a.idle_timeout,
-                body_timeout: a.body_timeout,
-                max_connections: a
-                    .max_connections
-                    .map(|n| n as usize)
-                    .unwrap_or_else(tug::registry::server::default_max_connections),
-            },
-            uploads: tug::registry::server::UploadLimits {
-                max_total: a.max_uploads as usize,
-                max_per_client: a.max_uploads_per_client as usize,
-                expiry: a.upload_expiry,
-            },
-        },
-    )?;
+/// `REGISTRY_*` variables of this process, for the configuration.
+fn registry_env() -> Vec<(String, String)> {
+    std::env::vars()
+        .filter(|(k, _)| {
+            k.starts_with("REGISTRY_")
+                || ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"]
+                    .contains(&k.as_str())
+        })
+        .collect()
+}
+
+/// Reads a configuration file, printing its warnings once each.
+fn load_config(path: &std::path::Path) -> anyhow::Result<server::config::Config> {
+    let c = server::config::load(path, &registry_env())?;
+    for w in &c.warnings {
+        eprintln!("tug registry-serve: warning: {}: {w}", path.display());
+    }
+    Ok(c)
+}
+
+/// The data directory a configuration names, else the store.
+fn backend(rootdirectory: Option<std::path::PathBuf>, g: &Global) -> anyhow::Result<Backend> {
+    Ok(match rootdirectory {
+        Some(dir) => Backend::Distribution(dir),
+        None => Backend::Store(open_store(g)?),
+    })
+}
+
+/// The backend a configuration names: a bucket (tug's own files for it in
+/// the store), a data directory, else the store.
+fn configured(c: &server::config::Config, g: &Global) -> anyhow::Result<Backend> {
+    match &c.s3 {
+        Some(s3) => {
+            let store = open_store(g)?;
+            let local = store.root().join("registry/s3").join(format!(
+                "{}-{}",
+                s3.bucket,
+                hex_name(&s3.rootdirectory)
+            ));
+            Ok(Backend::S3 {
+                config: s3.clone(),
+                local,
+            })
+        }
+        None => backend(c.rootdirectory.clone(), g),
+    }
+}
+
+/// A file-name-safe rendering of a bucket prefix.
+fn hex_name(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("_{b:02x}")
+            }
+        })
+        .collect()
+}
+
+fn garbage_collect(a: GcArgs, g: &Global) -> anyhow::Result<i32> {
+    let c = load_config(&a.config)?;
+    let storage = server::open_storage(configured(&c, g)?, false)?;
+    let r = storage.garbage_collect(&server::GcOptions {
+        dry_run: a.dry_run,
+        delete_untagged: a.delete_untagged,
+        grace: a.grace,
+    })?;
+    let verb = if a.dry_run {
+        "would be deleted"
+    } else {
+        "deleted"
+    };
+    println!(
+        "{} blobs {verb} ({}), {} untagged manifests {verb}, {} expired upload pins",
+        r.blobs,
+        tug::format::human_size(r.bytes),
+        r.manifests,
+        r.expired_pins
+    );
     Ok(0)
+}
+
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
+    if let Some(ServeCommand::GarbageCollect(gc)) = a.command {
+        return garbage_collect(gc, g);
+    }
+    let (addr, mut o, storage) = match &a.config {
+        Some(path) => {
+            let c = load_config(path)?;
+            let storage = configured(&c, g)?;
+            let addr = server::config::socket_addr(
+                a.addr.as_deref().or(c.addr.as_deref()).unwrap_or(":5000"),
+            )?;
+            let quiet = matches!(
+                c.log_level.as_deref(),
+                Some("warn" | "error" | "fatal" | "panic")
+            );
+            let o = options(&a, addr);
+            let o = server::ServeOptions {
+                read_only: o.read_only || c.read_only,
+                delete: o.delete && c.delete,
+                access_log: o.access_log && !quiet,
+                headers: c.headers,
+                proxy: c.proxy,
+                htpasswd: c.htpasswd,
+                realm: c.realm,
+                tls: c.tls,
+                ..o
+            };
+            (addr, o, storage)
+        }
+        None => {
+            let given = a.addr.as_deref().unwrap_or("0.0.0.0:5000");
+            let addr = given
+                .parse()
+                .with_context(|| format!("invalid --addr {given:?}: expected HOST:PORT"))?;
+            let o = options(&a, addr);
+            (addr, o, backend(a.data_dir.clone(), g)?)
+        }
+    };
+    o.addr = addr;
+    server::serve(storage, o)?;
+    Ok(0)
+}
+
+/// The serve options the flags give.
+fn options(a: &Args, addr: std::net::SocketAddr) -> server::ServeOptions {
+    server::ServeOptions {
+        addr,
+        read_only: a.read_only,
+        delete: !a.no_delete,
+        headers: Vec::new(),
+        access_log: !a.quiet,
+        serve_local: a.serve_local,
+        htpasswd: a.htpasswd.clone(),
+        realm: None,
+        tls: a.tls_cert.clone().zip(a.tls_key.clone()),
+        limits: server::Limits {
+            header_timeout: a.header_timeout,
+            idle_timeout: a.idle_timeout,
+            body_timeout: a.body_timeout,
+            max_connections: a
+                .max_connections
+                .map(|n| n as usize)
+                .unwrap_or_else(server::default_max_connections),
+        },
+        uploads: server::UploadLimits {
+            max_total: a.max_uploads as usize,
+            max_per_client: a.max_uploads_per_client as usize,
+            expiry: a.upload_expiry,
+        },
+        proxy: None,
+    }
 }

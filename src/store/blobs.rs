@@ -13,19 +13,30 @@ use sha2::{Digest as _, Sha256, Sha512};
 use super::{Digest, Store};
 use crate::error::{Error, IoContext, Result};
 
-enum Hasher {
+/// A running sha256 or sha512 digest.
+pub(crate) enum Hasher {
     Sha256(Sha256),
     Sha512(Sha512),
 }
 
 impl Hasher {
-    fn update(&mut self, b: &[u8]) {
+    /// A hasher for `algorithm` (`sha256` or `sha512`).
+    pub(crate) fn new(algorithm: &str) -> Result<Hasher> {
+        match algorithm {
+            "sha256" => Ok(Hasher::Sha256(Sha256::new())),
+            "sha512" => Ok(Hasher::Sha512(Sha512::new())),
+            other => Err(Error::Invalid(format!(
+                "unsupported digest algorithm {other:?}"
+            ))),
+        }
+    }
+    pub(crate) fn update(&mut self, b: &[u8]) {
         match self {
             Hasher::Sha256(h) => h.update(b),
             Hasher::Sha512(h) => h.update(b),
         }
     }
-    fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         match self {
             Hasher::Sha256(h) => format!("sha256:{}", hex::encode(h.finalize())),
             Hasher::Sha512(h) => format!("sha512:{}", hex::encode(h.finalize())),
@@ -187,15 +198,7 @@ impl Store {
 
     /// A writer for a new blob hashed with `algorithm` (`sha256` or `sha512`).
     pub fn blob_writer_with(&self, algorithm: &str) -> Result<BlobWriter> {
-        let hasher = match algorithm {
-            "sha256" => Hasher::Sha256(Sha256::new()),
-            "sha512" => Hasher::Sha512(Sha512::new()),
-            other => {
-                return Err(Error::Invalid(format!(
-                    "unsupported digest algorithm {other:?}"
-                )))
-            }
-        };
+        let hasher = Hasher::new(algorithm)?;
         let tmp = self.tmp_path("blob");
         let file = File::create(&tmp).at(&tmp)?;
         Ok(BlobWriter {

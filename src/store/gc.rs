@@ -9,7 +9,7 @@
 //! not-yet-referenced blobs (under the shared lock) can lose them.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Digest, Store};
 use crate::error::Result;
@@ -23,15 +23,15 @@ pub struct GcReport {
     pub snapshots: u64,
 }
 
-fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
+fn digests_in_refs(dir: &Path, skip: &HashSet<PathBuf>, out: &mut Vec<Digest>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for e in rd.flatten() {
         let p = e.path();
         match e.file_type() {
-            Ok(t) if t.is_dir() => digests_in_refs(&p, out),
-            Ok(t) if t.is_file() => {
+            Ok(t) if t.is_dir() => digests_in_refs(&p, skip, out),
+            Ok(t) if t.is_file() && !skip.contains(&p) => {
                 if let Ok(text) = std::fs::read_to_string(&p) {
                     out.extend(text.lines().filter_map(|l| l.trim().parse::<Digest>().ok()));
                 }
@@ -44,13 +44,19 @@ fn digests_in_refs(dir: &Path, out: &mut Vec<Digest>) {
 impl Store {
     /// The digests GC starts from.
     pub fn gc_roots(&self) -> Result<Vec<Digest>> {
+        self.gc_roots_without(&HashSet::new())
+    }
+
+    /// The digests GC would start from were the files `skip` (under
+    /// `refs/`) gone: what a dry run that removes them reports.
+    pub fn gc_roots_without(&self, skip: &HashSet<PathBuf>) -> Result<Vec<Digest>> {
         let mut roots: Vec<Digest> = self
             .read_index()?
             .manifests()
             .iter()
             .map(|d| d.digest().clone())
             .collect();
-        digests_in_refs(&self.root().join("refs"), &mut roots);
+        digests_in_refs(&self.root().join("refs"), skip, &mut roots);
         Ok(roots)
     }
 
@@ -74,14 +80,19 @@ impl Store {
 
     /// Every blob reachable from the roots.
     pub fn reachable(&self) -> Result<HashSet<String>> {
-        Ok(self.walk()?.0)
+        Ok(self.walk(self.gc_roots()?)?.0)
+    }
+
+    /// Every blob reachable were the files `skip` under `refs/` gone.
+    pub fn reachable_without(&self, skip: &HashSet<PathBuf>) -> Result<HashSet<String>> {
+        Ok(self.walk(self.gc_roots_without(skip)?)?.0)
     }
 
     /// The reachable blobs, and the layer chain IDs their image configs name.
-    fn walk(&self) -> Result<(HashSet<String>, HashSet<String>)> {
+    fn walk(&self, roots: Vec<Digest>) -> Result<(HashSet<String>, HashSet<String>)> {
         let mut chains = HashSet::new();
         let mut seen = HashSet::new();
-        let mut stack = self.gc_roots()?;
+        let mut stack = roots;
         while let Some(d) = stack.pop() {
             if !seen.insert(d.to_string()) {
                 continue;
@@ -128,7 +139,7 @@ impl Store {
 
     /// `gc` for a caller that already holds the exclusive lock.
     pub fn gc_locked(&self) -> Result<GcReport> {
-        let (live, chains) = self.walk()?;
+        let (live, chains) = self.walk(self.gc_roots()?)?;
         let mut report = GcReport::default();
         for d in self.list_blobs()? {
             if live.contains(&d.to_string()) {

@@ -8,6 +8,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
+use std::io::Write;
+
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 use super::uploads::SessionUse;
@@ -47,45 +49,56 @@ pub async fn get(
     headers: &HeaderMap,
 ) -> ApiResult {
     let d = parse_digest(digest)?;
-    if !app.repos.has_blob(name, &d) {
+    if !app.repos.has_blob(name, &d) && !super::proxy::fetch_blob(app, name, &d).await? {
         return Err(blob_unknown(name, &d));
     }
-    let path = app.repos.store.blob_path(&d);
-    let mut f = tokio::fs::File::open(&path)
-        .await
-        .map_err(|_| blob_unknown(name, &d))?;
-    let size = f.metadata().await.map_err(ApiError::internal)?.len();
+    // A local file is streamed as it is; a remote blob through a reader.
+    let (file, size) = match app.repos.blob_file(&d) {
+        Some(path) => {
+            let f = tokio::fs::File::open(&path)
+                .await
+                .map_err(|_| blob_unknown(name, &d))?;
+            let size = f.metadata().await.map_err(ApiError::internal)?.len();
+            (Some(f), size)
+        }
+        None => (
+            None,
+            app.repos
+                .blob_size(&d)
+                .ok_or_else(|| blob_unknown(name, &d))?,
+        ),
+    };
     let range = headers
         .get("range")
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.strip_prefix("bytes="))
-        .and_then(|r| r.split_once('-'))
-        .map(|(a, b)| {
-            let start: u64 = a.parse().unwrap_or(0);
-            let end: u64 = b
-                .parse()
-                .unwrap_or(size.saturating_sub(1))
-                .min(size.saturating_sub(1));
-            (start, end)
-        });
+        // Other units and several ranges are ignored (RFC 9110 14.2).
+        .filter(|r| r.trim_start().starts_with("bytes=") && !r.contains(','))
+        .map(|r| byte_range(r, size));
     let (status, start, len) = match range {
-        Some((s, e)) if s <= e && s < size => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
-        Some(_) => {
-            return Err(ApiError::new(
-                "RANGE_INVALID",
-                "requested range not satisfiable",
-            ))
+        Some(Some((s, e))) => (StatusCode::PARTIAL_CONTENT, s, e - s + 1),
+        Some(None) => {
+            let mut r =
+                ApiError::new("RANGE_INVALID", "requested range not satisfiable").into_response();
+            r.headers_mut().insert(
+                "content-range",
+                format!("bytes */{size}")
+                    .parse()
+                    .map_err(ApiError::internal)?,
+            );
+            return Ok(r);
         }
         None => (StatusCode::OK, 0, size),
     };
-    let mut resp = if head {
-        Response::new(Body::empty())
-    } else {
-        f.seek(std::io::SeekFrom::Start(start))
-            .await
-            .map_err(ApiError::internal)?;
-        let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
-        Response::new(Body::from_stream(stream))
+    let mut resp = match file {
+        _ if head => Response::new(Body::empty()),
+        Some(mut f) => {
+            f.seek(std::io::SeekFrom::Start(start))
+                .await
+                .map_err(ApiError::internal)?;
+            let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
+            Response::new(Body::from_stream(stream))
+        }
+        None => Response::new(remote_body(app, d.clone(), start, len)),
     };
     *resp.status_mut() = status;
     let h = resp.headers_mut();
@@ -108,6 +121,102 @@ pub async fn get(
         );
     }
     Ok(resp)
+}
+
+/// The first and last byte `Range: bytes=a-b`, `bytes=a-` or `bytes=-n`
+/// (the last n) asks of `size` bytes, clamped to them; None when it asks
+/// for none of them or is not a byte range.
+fn byte_range(header: &str, size: u64) -> Option<(u64, u64)> {
+    let (a, b) = header.trim().strip_prefix("bytes=")?.split_once('-')?;
+    let last = size.checked_sub(1)?;
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        let n: u64 = b.parse().ok().filter(|n| *n > 0)?;
+        return Some((size.saturating_sub(n), last));
+    }
+    let start: u64 = a.parse().ok()?;
+    let end: u64 = if b.is_empty() { last } else { b.parse().ok()? };
+    (start <= end && start <= last).then_some((start, end.min(last)))
+}
+
+/// The `Content-Range: a-b` (or `bytes a-b/size`) of a chunk: its first
+/// and last byte. None when malformed.
+fn chunk_range(header: &str) -> Option<(u64, u64)> {
+    let r = header.trim().trim_start_matches("bytes ");
+    let r = r.split('/').next()?;
+    let (a, b) = r.split_once('-')?;
+    let (a, b): (u64, u64) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+    (a <= b).then_some((a, b))
+}
+
+/// The 416 for a chunk that does not start where the session ends, with
+/// where it ends.
+fn out_of_order(name: &str, id: &str, cr: &str, size: u64) -> ApiResult {
+    let mut r = ApiError::new(
+        "BLOB_UPLOAD_INVALID",
+        format!("chunk range {cr:?} does not follow the {size} bytes received"),
+    )
+    .into_response();
+    *r.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+    let h = r.headers_mut();
+    h.insert(
+        "location",
+        format!("/v2/{name}/blobs/uploads/{id}")
+            .parse()
+            .map_err(ApiError::internal)?,
+    );
+    h.insert(
+        "range",
+        format!("0-{}", size.saturating_sub(1))
+            .parse()
+            .map_err(ApiError::internal)?,
+    );
+    Ok(r)
+}
+
+/// Whether a chunk's `Content-Range` (if any) starts at `size`.
+fn follows(headers: &HeaderMap, size: u64) -> Result<(), String> {
+    match headers.get("content-range").map(|v| v.to_str()) {
+        None => Ok(()),
+        Some(Ok(cr)) if chunk_range(cr).is_some_and(|(a, _)| a == size) => Ok(()),
+        Some(Ok(cr)) => Err(cr.to_string()),
+        Some(Err(_)) => Err("(not text)".into()),
+    }
+}
+
+/// A body read from a backend's blocking reader on the blocking pool, a
+/// megabyte at a time, a few ahead of the client at most.
+fn remote_body(app: &App, d: Digest, start: u64, len: u64) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<bytes::Bytes>>(4);
+    let app = app.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut r = match app.repos.open_blob(&d, start, len) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                return;
+            }
+        };
+        loop {
+            let mut buf = vec![0u8; 1024 * 1024];
+            match std::io::Read::read(&mut r, &mut buf) {
+                Ok(0) => return,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.blocking_send(Ok(buf.into())).is_err() {
+                        return; // the client went away
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|x| (x, rx))
+    }))
 }
 
 fn accepted(name: &str, id: &str, size: u64) -> Response {
@@ -163,55 +272,55 @@ async fn append_or_close(app: &App, s: &SessionUse<'_>, body: Body) -> Result<u6
     r
 }
 
-/// Verifies the session's content against `digest` and moves it into the
-/// store (discarded if the store already has it), pinned until a manifest
-/// names it and linked to repository `name`.
+/// Verifies the session's content against `digest` and moves it into
+/// storage (discarded if it has it already), pinned until a manifest names
+/// it and linked to repository `name`.
 async fn commit(app: &App, name: &str, path: PathBuf, d: Digest) -> Result<(), ApiError> {
-    let store = app.repos.store.clone();
-    let dd = d.clone();
-    let p = path.clone();
-    let name = name.to_string();
-    let res = tokio::task::spawn_blocking(move || -> crate::Result<()> {
-        let _lock = store.lock_shared()?;
-        if store.has_blob(&dd) {
-            // Verify anyway: a client must not be told a wrong digest is fine.
-            let mut f = std::fs::File::open(&p).map_err(|e| crate::Error::io(&p, e))?;
-            let mut w = store.blob_writer_with(dd.algorithm().as_ref())?;
-            std::io::copy(&mut f, &mut w).map_err(|e| crate::Error::io(&p, e))?;
-            w.commit(Some(&dd))?;
-        } else {
-            let mut f = std::fs::File::open(&p).map_err(|e| crate::Error::io(&p, e))?;
-            store.put_blob_from(&mut f, Some(&dd))?;
-        }
-        let repos = super::repo::Repos::new(store.clone());
-        repos.pin_upload(&dd)?;
-        repos.link_blob(&name, &dd)
+    let (app, name) = (app.clone(), name.to_string());
+    tokio::task::spawn_blocking(move || -> crate::Result<()> {
+        let _lock = app.repos.lock_shared()?;
+        // Verify even when stored already: a client must not be told a
+        // wrong digest is fine.
+        let mut f = std::fs::File::open(&path).map_err(|e| crate::Error::io(&path, e))?;
+        let mut w = app.repos.blob_writer(d.algorithm().as_ref())?;
+        std::io::copy(&mut f, &mut w).map_err(|e| crate::Error::io(&path, e))?;
+        publish(&app, &name, w, &d)
     })
     .await
-    .map_err(ApiError::internal)?;
-    res.map_err(ApiError::from)
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::from)
 }
 
-/// Streams a request body straight into a store blob, hashing as it goes,
-/// and publishes it if it matches `d` (pinned until a manifest names it,
+/// Commits a written blob, pins it and links it to repository `name`
+/// (under the backend's shared lock).
+fn publish(
+    app: &App,
+    name: &str,
+    w: Box<dyn super::storage::BlobSink>,
+    d: &Digest,
+) -> crate::Result<()> {
+    w.commit(Some(d))?;
+    app.repos.pin_upload(d)?;
+    app.repos.link_blob(name, d)
+}
+
+/// Streams a request body straight into storage, hashing as it goes, and
+/// publishes it if it matches `d` (pinned until a manifest names it,
 /// linked to repository `name`).
 async fn stream_into_store(app: &App, name: &str, body: Body, d: Digest) -> Result<(), ApiError> {
-    let store = app.repos.store.clone();
-    let mut w = store
-        .blob_writer_with(d.algorithm().as_ref())
+    let mut w = app
+        .repos
+        .blob_writer(d.algorithm().as_ref())
         .map_err(ApiError::from)?;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        std::io::Write::write_all(&mut w, &chunk.map_err(body_failed)?)
+        w.write_all(&chunk.map_err(body_failed)?)
             .map_err(ApiError::internal)?;
     }
-    let name = name.to_string();
+    let (app, name) = (app.clone(), name.to_string());
     tokio::task::spawn_blocking(move || -> crate::Result<()> {
-        let _lock = store.lock_shared()?;
-        w.commit(Some(&d))?;
-        let repos = super::repo::Repos::new(store.clone());
-        repos.pin_upload(&d)?;
-        repos.link_blob(&name, &d)
+        let _lock = app.repos.lock_shared()?;
+        publish(&app, &name, w, &d)
     })
     .await
     .map_err(ApiError::internal)?
@@ -236,6 +345,14 @@ pub async fn start(
             return Ok(created(name, &d));
         }
     }
+    if let Some(a) = q.get("digest-algorithm") {
+        if !matches!(a.as_str(), "sha256" | "sha512") {
+            return Err(ApiError::new(
+                "DIGEST_INVALID",
+                format!("unsupported digest algorithm {a:?} (sha256, sha512)"),
+            ));
+        }
+    }
     if let Some(dg) = q.get("digest") {
         let d = parse_digest(dg)?;
         stream_into_store(app, name, body, d.clone()).await?;
@@ -253,32 +370,8 @@ pub async fn patch(app: &App, name: &str, id: &str, headers: &HeaderMap, body: B
         .await
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?
         .len();
-    if let Some(cr) = headers.get("content-range").and_then(|v| v.to_str().ok()) {
-        let start: Option<u64> = cr
-            .trim_start_matches("bytes ")
-            .split('-')
-            .next()
-            .and_then(|s| s.trim().parse().ok());
-        if start != Some(size) {
-            let mut r = ApiError::new(
-                "RANGE_INVALID",
-                format!("chunk starts at {cr}, the upload has {size} bytes"),
-            )
-            .into_response();
-            r.headers_mut().insert(
-                "location",
-                format!("/v2/{name}/blobs/uploads/{id}")
-                    .parse()
-                    .map_err(ApiError::internal)?,
-            );
-            r.headers_mut().insert(
-                "range",
-                format!("0-{}", size.saturating_sub(1))
-                    .parse()
-                    .map_err(ApiError::internal)?,
-            );
-            return Ok(r);
-        }
+    if let Err(cr) = follows(headers, size) {
+        return out_of_order(name, id, &cr, size);
     }
     let new = append_or_close(app, &s, body).await?;
     Ok(accepted(name, id, new))
@@ -291,6 +384,7 @@ pub async fn finish(
     name: &str,
     id: &str,
     q: &HashMap<String, String>,
+    headers: &HeaderMap,
     body: Body,
 ) -> ApiResult {
     let d = parse_digest(q.get("digest").map(String::as_str).unwrap_or(""))?;
@@ -299,6 +393,11 @@ pub async fn finish(
         .await
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?
         .len();
+    // Out of order: nothing is added and the session stays, so the client
+    // can ask where it stands (GET) and resume.
+    if let Err(cr) = follows(headers, size) {
+        return out_of_order(name, id, &cr, size);
+    }
     let res = if size == 0 {
         // A monolithic upload: hash and store in one pass, no second copy.
         stream_into_store(app, name, body, d.clone()).await
@@ -321,6 +420,17 @@ pub fn status(app: &App, name: &str, id: &str) -> ApiResult {
     let mut r = accepted(name, id, size);
     *r.status_mut() = StatusCode::NO_CONTENT;
     Ok(r)
+}
+
+/// DELETE of a blob: unlinks it from repository `name` (as distribution
+/// does); other repositories and local images keep it, and garbage
+/// collection reclaims the bytes once nothing references them.
+pub fn delete(app: &App, name: &str, digest: &str) -> ApiResult {
+    let d = parse_digest(digest)?;
+    if !app.repos.has_blob(name, &d) || !app.repos.unlink_blob(name, &d).map_err(ApiError::from)? {
+        return Err(blob_unknown(name, &d));
+    }
+    Ok((StatusCode::ACCEPTED, [("content-length", "0")]).into_response())
 }
 
 pub fn cancel(app: &App, name: &str, id: &str) -> ApiResult {

@@ -32,6 +32,12 @@ impl ApiError {
         }
     }
 
+    /// The same error with another HTTP status.
+    pub fn with_status(mut self, status: StatusCode) -> ApiError {
+        self.status = status;
+        self
+    }
+
     /// A 500 for what went wrong on the server's side.
     pub fn internal(e: impl std::fmt::Display) -> ApiError {
         ApiError {

@@ -12,20 +12,29 @@ use super::{ApiError, ApiResult, App};
 use crate::store::Digest;
 
 /// Manifests larger than this are refused (as distribution does).
-const MAX_MANIFEST: usize = 4 * 1024 * 1024;
+const MAX_MANIFEST: usize = super::storage::MAX_DOCUMENT as usize;
+
+/// `?tag=` parameters one manifest PUT may carry.
+const MAX_TAGS: usize = 100;
 
 fn digest_of(v: &Value) -> Option<Digest> {
     v.get("digest")?.as_str()?.parse().ok()
 }
 
-pub fn get(app: &App, name: &str, reference: &str, head: bool) -> ApiResult {
+pub async fn get(app: &App, name: &str, reference: &str, head: bool) -> ApiResult {
+    // A pull-through cache asks upstream for tags (they move) and for what
+    // it does not have; when the upstream cannot answer, the cache serves.
+    let tag = reference.parse::<Digest>().is_err();
+    if app.proxy.is_some() && (tag || app.repos.resolve(name, reference).is_none()) {
+        let _ = super::proxy::fetch_manifest(app, name, reference).await;
+    }
     let Some((d, media)) = app.repos.resolve(name, reference) else {
         return Err(ApiError::new(
             "MANIFEST_UNKNOWN",
             format!("manifest {name}:{reference} is not known"),
         ));
     };
-    let data = app.repos.store.read_blob(&d).map_err(ApiError::from)?;
+    let data = app.repos.read_blob(&d).map_err(ApiError::from)?;
     let len = data.len();
     let body = if head {
         Body::empty()
@@ -47,9 +56,29 @@ pub async fn put(
     app: &App,
     name: &str,
     reference: &str,
+    q: &[(String, String)],
     headers: &HeaderMap,
     body: Body,
 ) -> ApiResult {
+    // Tags given as `?tag=` (with a digest reference), at most MAX_TAGS.
+    let extra: Vec<&str> = q
+        .iter()
+        .filter(|(k, _)| k == "tag")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if extra.len() > MAX_TAGS {
+        return Err(ApiError::new(
+            "MANIFEST_INVALID",
+            format!("more than {MAX_TAGS} tags in one request"),
+        )
+        .with_status(StatusCode::URI_TOO_LONG));
+    }
+    if let Some(bad) = extra.iter().find(|t| !super::repo::valid_tag(t)) {
+        return Err(ApiError::new(
+            "MANIFEST_INVALID",
+            format!("invalid tag {bad:?}"),
+        ));
+    }
     let mut data = Vec::new();
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
@@ -71,10 +100,12 @@ pub async fn put(
         .and_then(Value::as_str)
         .map(String::from)
         .or_else(|| {
+            // Parameters of the Content-Type are ignored.
             headers
                 .get("content-type")
                 .and_then(|c| c.to_str().ok())
-                .map(String::from)
+                .and_then(|c| c.split(';').next())
+                .map(|c| c.trim().to_string())
         })
         .ok_or_else(|| ApiError::new("MANIFEST_INVALID", "no media type"))?;
     if v.get("config").is_none() && v.get("manifests").is_none() && v.get("layers").is_none() {
@@ -93,7 +124,7 @@ pub async fn put(
         .flatten()
         .filter_map(digest_of)
         .collect();
-    let needed = super::repo::references(&v);
+    let needed = super::storage::references(&v);
     let missing = needed.iter().find(|d| {
         if children.contains(d) {
             !app.repos.has_manifest(name, d)
@@ -111,30 +142,26 @@ pub async fn put(
         Ok(d) => d.algorithm().as_ref().to_string(),
         Err(_) => "sha256".into(),
     };
-    let store = app.repos.store.clone();
+    let expected = reference.parse::<Digest>().ok();
+    let tag = match expected {
+        Some(_) => None,
+        None => Some(reference),
+    };
     // Until the repository names it, the new manifest blob is unreferenced:
-    // hold the shared store lock so a concurrent GC cannot take it.
-    let _lock = store.lock_shared().map_err(ApiError::from)?;
+    // hold the shared lock so a concurrent GC cannot take it.
+    let _lock = app.repos.lock_shared().map_err(ApiError::from)?;
     let d = {
-        let mut w = store.blob_writer_with(&algo).map_err(ApiError::from)?;
+        let mut w = app.repos.blob_writer(&algo).map_err(ApiError::from)?;
         std::io::Write::write_all(&mut w, &data).map_err(ApiError::internal)?;
-        let expected = reference.parse::<Digest>().ok();
-        w.commit(expected.as_ref()).map_err(ApiError::from)?.0
+        w.commit(expected.as_ref()).map_err(ApiError::from)?
     };
-    let tag = match reference.parse::<Digest>() {
-        Ok(_) => None,
-        Err(_) => {
-            if !super::repo::valid_tag(reference) {
-                return Err(ApiError::new(
-                    "MANIFEST_INVALID",
-                    format!("invalid tag {reference:?}"),
-                ));
-            }
-            Some(reference)
-        }
-    };
+    for t in tag.iter().chain(&extra) {
+        app.repos
+            .put_manifest(name, &d, &media, Some(t))
+            .map_err(ApiError::from)?;
+    }
     app.repos
-        .put_manifest(name, &d, &media, tag)
+        .put_manifest(name, &d, &media, None)
         .map_err(ApiError::from)?;
     for n in &needed {
         app.repos.link_blob(name, n).map_err(ApiError::from)?;
@@ -148,6 +175,12 @@ pub async fn put(
         ],
     )
         .into_response();
+    if !extra.is_empty() {
+        r.headers_mut().insert(
+            "oci-tag",
+            extra.join(", ").parse().map_err(ApiError::internal)?,
+        );
+    }
     if let Some(s) = v.get("subject").and_then(digest_of) {
         r.headers_mut().insert(
             "oci-subject",
@@ -158,7 +191,11 @@ pub async fn put(
 }
 
 pub fn delete(app: &App, name: &str, reference: &str) -> ApiResult {
-    if app.repos.delete_manifest(name, reference) {
+    if app
+        .repos
+        .delete_manifest(name, reference)
+        .map_err(ApiError::from)?
+    {
         Ok(StatusCode::ACCEPTED.into_response())
     } else {
         Err(ApiError::new(
@@ -185,7 +222,8 @@ pub fn list(
     };
     let n = q.get("n").and_then(|n| n.parse::<usize>().ok());
     let (page, more) = match n {
-        Some(n) if after.len() > n => (after[..n].to_vec(), true),
+        // n=0: an empty list, and no Link.
+        Some(n) if after.len() > n => (after[..n].to_vec(), n > 0),
         _ => (after, false),
     };
     let mut body = json!({ key: page });
@@ -211,28 +249,19 @@ pub fn list(
 /// The referrers API: every manifest in the repository whose `subject`
 /// is `digest`, as an OCI index.
 pub fn referrers(app: &App, name: &str, digest: &str, q: &HashMap<String, String>) -> ApiResult {
+    if !crate::reference::valid_digest(digest) {
+        return Err(ApiError::new(
+            "DIGEST_INVALID",
+            format!("invalid digest {digest:?}"),
+        ));
+    }
     let subject: Digest = digest
         .parse()
         .map_err(|_| ApiError::new("DIGEST_INVALID", format!("invalid digest {digest:?}")))?;
     let filter = q.get("artifactType");
     let mut found = Vec::new();
-    let dir = app
-        .repos
-        .store
-        .root()
-        .join("refs/registry")
-        .join(name)
-        .join("manifests");
-    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let Ok(text) = std::fs::read_to_string(e.path()) else {
-            continue;
-        };
-        let mut lines = text.lines();
-        let Some(Ok(d)) = lines.next().map(str::parse::<Digest>) else {
-            continue;
-        };
-        let media = lines.next().unwrap_or_default().to_string();
-        let Ok(data) = app.repos.store.read_blob(&d) else {
+    for (d, media) in app.repos.manifests(name) {
+        let Ok(data) = app.repos.read_blob(&d) else {
             continue;
         };
         let Ok(v) = serde_json::from_slice::<Value>(&data) else {
@@ -241,20 +270,20 @@ pub fn referrers(app: &App, name: &str, digest: &str, q: &HashMap<String, String
         if v.get("subject").and_then(digest_of).as_ref() != Some(&subject) {
             continue;
         }
-        let artifact = v
-            .get("artifactType")
-            .and_then(Value::as_str)
-            .or_else(|| {
-                v.get("config")
-                    .and_then(|c| c.get("mediaType"))
-                    .and_then(Value::as_str)
-            })
-            .unwrap_or_default()
-            .to_string();
-        if filter.is_some_and(|f| *f != artifact) {
+        // An index without artifactType has none; a manifest's defaults
+        // to its config's media type.
+        let artifact = v.get("artifactType").and_then(Value::as_str).or_else(|| {
+            v.get("config")
+                .and_then(|c| c.get("mediaType"))
+                .and_then(Value::as_str)
+        });
+        if filter.is_some_and(|f| Some(f.as_str()) != artifact) {
             continue;
         }
-        let mut desc = json!({"mediaType": media, "digest": d.to_string(), "size": data.len(), "artifactType": artifact});
+        let mut desc = json!({"mediaType": media, "digest": d.to_string(), "size": data.len()});
+        if let Some(a) = artifact {
+            desc["artifactType"] = json!(a);
+        }
         if let Some(a) = v.get("annotations") {
             desc["annotations"] = a.clone();
         }

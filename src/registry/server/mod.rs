@@ -1,17 +1,24 @@
-//! `registry-serve`: the OCI Distribution Specification over the shared
-//! store. Blobs live in the store's `blobs/` (a pushed layer the store
-//! already has is not written twice); repository metadata lives under
-//! `refs/registry/` (see `repo.rs`); upload sessions under
-//! `registry/uploads/<uuid>` (see `uploads.rs`). What a client can hold is
+//! `registry-serve`: the OCI Distribution Specification over a storage
+//! backend (`storage.rs`): by default the shared store, whose `blobs/` hold
+//! what is pushed (a pushed layer the store already has is not written
+//! twice) with repository metadata under `refs/registry/` (`repo.rs`); or
+//! a `registry:2` data directory in distribution's layout
+//! (`distribution.rs`). Upload sessions are files in the backend's uploads
+//! directory (`uploads.rs`). What a client can hold is
 //! bounded: connections and their timeouts (`conn.rs`, `timeouts.rs`),
 //! upload sessions (`uploads.rs`), password guesses (`auth.rs`).
 
 mod auth;
 mod blobs;
+pub mod config;
 mod conn;
+pub mod distribution;
 mod errors;
 mod manifests;
+pub mod proxy;
 pub mod repo;
+pub mod s3;
+pub mod storage;
 mod timeouts;
 mod uploads;
 
@@ -30,47 +37,100 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 pub use conn::{default_max_connections, Limits};
 pub use errors::{ApiError, ApiResult};
-use repo::{valid_name, Repos};
+use repo::{valid_name, valid_tag, Repos};
+pub use storage::{GcOptions, GcReport, Storage};
 pub use uploads::UploadLimits;
+
+/// Where a registry keeps what it serves.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// tug's store (shared with local images).
+    Store(Store),
+    /// Distribution's layout under this root directory.
+    Distribution(std::path::PathBuf),
+    /// Distribution's layout in an S3 bucket; tug's own files (sessions,
+    /// pins, the GC lock) in `local`.
+    S3 {
+        config: s3::S3Config,
+        local: std::path::PathBuf,
+    },
+}
+
+/// Opens a backend; `serve_local` also serves the store's local images.
+pub fn open_storage(b: Backend, serve_local: bool) -> Result<Arc<dyn Storage>> {
+    Ok(match b {
+        Backend::Store(store) => {
+            let repos = Repos {
+                store,
+                local: serve_local,
+            };
+            repos.link_existing()?;
+            Arc::new(repos)
+        }
+        Backend::Distribution(root) => Arc::new(distribution::Distribution::open(&root)?),
+        Backend::S3 { config, local } => Arc::new(distribution::Distribution::with_driver(
+            Box::new(s3::S3::new(config)?),
+            &local,
+        )?),
+    })
+}
 
 /// How the server was asked to run.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub addr: SocketAddr,
     pub read_only: bool,
+    /// Allow DELETE of manifests, tags and blobs.
+    pub delete: bool,
+    /// Headers added to every response (`http.headers`).
+    pub headers: Vec<(String, String)>,
     /// Print one line per request on stderr.
     pub access_log: bool,
     /// Also serve the images of the local store (index.json).
     pub serve_local: bool,
     /// Require these bcrypt htpasswd users.
     pub htpasswd: Option<std::path::PathBuf>,
+    /// The realm the basic-auth challenge names (`auth.htpasswd.realm`).
+    pub realm: Option<String>,
     /// Serve HTTPS with this certificate chain and key (PEM).
     pub tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
     /// Connection timeouts and bound.
     pub limits: Limits,
     /// Upload session bounds and expiry.
     pub uploads: UploadLimits,
+    /// Serve as a pull-through cache of this upstream (`proxy.*`).
+    pub proxy: Option<proxy::ProxyConfig>,
 }
 
 pub(crate) struct Shared {
-    pub repos: Repos,
+    pub repos: Arc<dyn Storage>,
     pub read_only: bool,
+    pub delete: bool,
+    pub headers: HeaderMap,
     pub access_log: bool,
     pub auth: Option<auth::Htpasswd>,
+    /// The `WWW-Authenticate` challenge of a 401.
+    pub challenge: axum::http::HeaderValue,
     pub uploads: Arc<uploads::Uploads>,
+    pub proxy: Option<proxy::Proxy>,
 }
 
 pub(crate) type App = Arc<Shared>;
 
 /// Serves until the process is killed. Prints the bound address first (so
 /// `--addr 127.0.0.1:0` is usable).
-pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
+pub fn serve(backend: Backend, o: ServeOptions) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Invalid(format!("starting the server runtime: {e}")))?;
-    rt.block_on(async move {
-        let dir = store.root().join("registry/uploads");
+    // Opened, and finally dropped, outside the runtime: a backend may hold
+    // a blocking HTTP client, which must not be dropped on a runtime thread.
+    let storage = open_storage(backend, o.serve_local)?;
+    let keep = storage.clone();
+    let r = rt.block_on(async move {
+        let repos = storage;
+        let dir = repos.uploads_dir();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         let uploads = Arc::new(uploads::Uploads::new(dir, o.uploads.clone()));
         uploads.expire();
@@ -80,14 +140,21 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
             .map(auth::Htpasswd::load)
             .transpose()?;
         let tls = o.tls.as_ref().map(|(c, k)| tls_config(c, k)).transpose()?;
-        let repos = Repos {
-            store,
-            local: o.serve_local,
-        };
-        repos.link_existing()?;
+        let mut headers = HeaderMap::new();
+        for (k, v) in &o.headers {
+            let name = axum::http::HeaderName::try_from(k.as_str())
+                .map_err(|e| Error::Invalid(format!("header name {k:?}: {e}")))?;
+            let value = axum::http::HeaderValue::try_from(v.as_str())
+                .map_err(|e| Error::Invalid(format!("header {k} value {v:?}: {e}")))?;
+            headers.append(name, value);
+        }
         let app: App = Arc::new(Shared {
             repos,
             read_only: o.read_only,
+            delete: o.delete,
+            headers,
+            proxy: o.proxy.clone().map(proxy::Proxy::new).transpose()?,
+            challenge: challenge(o.realm.as_deref().unwrap_or("tug-registry"))?,
             access_log: o.access_log,
             auth,
             uploads: uploads.clone(),
@@ -108,7 +175,10 @@ pub fn serve(store: Store, o: ServeOptions) -> Result<()> {
         let tls = tls.map(|cfg| tokio_rustls::TlsAcceptor::from(Arc::new(cfg)));
         conn::serve(listener, router, tls, o.limits).await;
         Ok(())
-    })
+    });
+    drop(rt);
+    drop(keep);
+    r
 }
 
 /// A rustls server config from PEM files.
@@ -128,13 +198,26 @@ fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::S
         .map_err(|e| Error::Invalid(format!("TLS certificate: {e}")))
 }
 
+/// `Basic realm="..."` for a realm (quotes and controls refused).
+fn challenge(realm: &str) -> Result<axum::http::HeaderValue> {
+    if realm
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
+        return Err(Error::Invalid(format!(
+            "auth realm {realm:?}: no quotes, backslashes or control characters"
+        )));
+    }
+    format!("Basic realm=\"{realm}\"")
+        .parse()
+        .map_err(|e| Error::Invalid(format!("auth realm {realm:?}: {e}")))
+}
+
 /// The 401 a client without valid credentials gets.
-fn unauthorized() -> Response {
+fn unauthorized(app: &App) -> Response {
     let mut r = ApiError::new("UNAUTHORIZED", "authentication required").into_response();
-    r.headers_mut().insert(
-        "www-authenticate",
-        "Basic realm=\"tug-registry\"".parse().expect("static"),
-    );
+    r.headers_mut()
+        .insert("www-authenticate", app.challenge.clone());
     r
 }
 
@@ -142,7 +225,7 @@ fn unauthorized() -> Response {
 async fn refused(app: &App, headers: &HeaderMap, client: SocketAddr) -> Option<Response> {
     match app.auth.as_ref()?.check(headers, client.ip()).await {
         auth::Verdict::Allowed => None,
-        auth::Verdict::Denied => Some(unauthorized()),
+        auth::Verdict::Denied => Some(unauthorized(app)),
         auth::Verdict::Limited(wait) => {
             let mut r = ApiError::new(
                 "TOOMANYREQUESTS",
@@ -162,9 +245,9 @@ async fn base(
     headers: HeaderMap,
 ) -> Response {
     if let Some(r) = refused(&app, &headers, client).await {
-        return r;
+        return with_headers(&app, r);
     }
-    (
+    let r = (
         StatusCode::OK,
         [
             ("content-type", "application/json"),
@@ -172,7 +255,16 @@ async fn base(
         ],
         "{}",
     )
-        .into_response()
+        .into_response();
+    with_headers(&app, r)
+}
+
+/// Adds the configured headers (`http.headers`) to a response.
+fn with_headers(app: &App, mut r: Response) -> Response {
+    for (k, v) in &app.headers {
+        r.headers_mut().append(k, v.clone());
+    }
+    r
 }
 
 /// What a `/v2/<name>/...` path asks for.
@@ -223,7 +315,7 @@ async fn dispatch(
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     method: Method,
     Path(rest): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -232,26 +324,35 @@ async fn dispatch(
         if let Some(l) = log {
             eprintln!("{l} {}", r.status().as_u16());
         }
-        return r;
+        return with_headers(&app, r);
     }
-    let resp = handle(app, method, &rest, q, headers, client.ip(), body)
-        .await
-        .unwrap_or_else(|e| e.into_response());
+    let resp = handle(
+        app.clone(),
+        method,
+        &rest,
+        pairs,
+        headers,
+        client.ip(),
+        body,
+    )
+    .await
+    .unwrap_or_else(|e| e.into_response());
     if let Some(l) = log {
         eprintln!("{l} {}", resp.status().as_u16());
     }
-    resp
+    with_headers(&app, resp)
 }
 
 async fn handle(
     app: App,
     method: Method,
     rest: &str,
-    q: HashMap<String, String>,
+    pairs: Vec<(String, String)>,
     headers: HeaderMap,
     client: std::net::IpAddr,
     body: Body,
 ) -> ApiResult {
+    let q: HashMap<String, String> = pairs.iter().cloned().collect();
     let Some(r) = route(rest) else {
         return Err(ApiError::new(
             "NAME_INVALID",
@@ -275,9 +376,35 @@ async fn handle(
             ));
         }
     }
+    if let Route::Manifest(n, r) = &r {
+        if r.parse::<crate::store::Digest>().is_err() && !valid_tag(r) {
+            let code = if method == Method::PUT {
+                "MANIFEST_INVALID"
+            } else {
+                "MANIFEST_UNKNOWN"
+            };
+            return Err(ApiError::new(
+                code,
+                format!("{n}:{r}: neither a digest nor a valid tag"),
+            ));
+        }
+    }
     let writes = !matches!(method, Method::GET | Method::HEAD);
     if writes && app.read_only {
         return Err(ApiError::new("DENIED", "the registry is read-only"));
+    }
+    if writes && app.proxy.is_some() {
+        return Err(ApiError::new(
+            "UNSUPPORTED",
+            "this registry is a pull-through cache: push to its upstream",
+        ));
+    }
+    let upload = matches!(r, Route::Upload(..));
+    if method == Method::DELETE && !upload && !app.delete {
+        return Err(ApiError::new(
+            "UNSUPPORTED",
+            "deletion is disabled on this registry (storage.delete.enabled)",
+        ));
     }
     match (r, method) {
         (Route::Catalog, Method::GET) => Ok(manifests::list(
@@ -305,19 +432,20 @@ async fn handle(
         (Route::Blob(n, d), m @ (Method::GET | Method::HEAD)) => {
             blobs::get(&app, &n, &d, m == Method::HEAD, &headers).await
         }
-        (Route::Blob(_, _), Method::DELETE) => Err(ApiError::new(
-            "UNSUPPORTED",
-            "blobs are deleted by garbage collection (tug registry gc)",
-        )),
+        (Route::Blob(n, d), Method::DELETE) => blobs::delete(&app, &n, &d),
         (Route::UploadStart(n), Method::POST) => blobs::start(&app, &n, &q, client, body).await,
         (Route::Upload(n, id), Method::PATCH) => blobs::patch(&app, &n, &id, &headers, body).await,
-        (Route::Upload(n, id), Method::PUT) => blobs::finish(&app, &n, &id, &q, body).await,
+        (Route::Upload(n, id), Method::PUT) => {
+            blobs::finish(&app, &n, &id, &q, &headers, body).await
+        }
         (Route::Upload(n, id), Method::GET) => blobs::status(&app, &n, &id),
         (Route::Upload(n, id), Method::DELETE) => blobs::cancel(&app, &n, &id),
         (Route::Manifest(n, r), m @ (Method::GET | Method::HEAD)) => {
-            manifests::get(&app, &n, &r, m == Method::HEAD)
+            manifests::get(&app, &n, &r, m == Method::HEAD).await
         }
-        (Route::Manifest(n, r), Method::PUT) => manifests::put(&app, &n, &r, &headers, body).await,
+        (Route::Manifest(n, r), Method::PUT) => {
+            manifests::put(&app, &n, &r, &pairs, &headers, body).await
+        }
         (Route::Manifest(n, r), Method::DELETE) => manifests::delete(&app, &n, &r),
         (Route::Referrers(n, d), Method::GET) => manifests::referrers(&app, &n, &d, &q),
         _ => Err(ApiError::new("UNSUPPORTED", "method not allowed here")),

@@ -1,4 +1,5 @@
-//! Repository metadata kept beside the shared store, as small files under
+//! The tug-store backend (the default): blobs are the store's own, and
+//! repository metadata is kept beside them, as small files under
 //! `<root>/refs/registry/<name>/`: `tags/<tag>` and `manifests/<alg>-<hex>`
 //! hold the manifest digest (and, on a second line, its media type). Every
 //! digest under `refs/` is a garbage-collection root, so what the registry
@@ -16,10 +17,9 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use serde_json::Value;
-
+use super::storage::{self, key, references, BlobSink, GcOptions, GcReport, Storage};
 use crate::error::{IoContext, Result};
-use crate::store::{Digest, Store};
+use crate::store::{Digest, LockGuard, Store};
 
 /// `<name>` per the spec: `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/...)*`.
 pub fn valid_name(name: &str) -> bool {
@@ -54,26 +54,6 @@ pub struct Repos {
 
 /// The directory of blob links in a repository.
 const LINKS: &str = "_layers";
-
-/// What a manifest or index names and the registry must hold: its config,
-/// layers (but not foreign layers, which have `urls`), artifact blobs and,
-/// for an index, its manifests.
-pub fn references(v: &Value) -> Vec<Digest> {
-    let digest = |v: &Value| v.get("digest")?.as_str()?.parse::<Digest>().ok();
-    let mut out: Vec<Digest> = v.get("config").and_then(digest).into_iter().collect();
-    for key in ["layers", "manifests", "blobs"] {
-        for item in v.get(key).and_then(Value::as_array).into_iter().flatten() {
-            if item.get("urls").is_none() {
-                out.extend(digest(item));
-            }
-        }
-    }
-    out
-}
-
-fn key(d: &Digest) -> String {
-    format!("{}-{}", d.algorithm().as_ref(), d.digest())
-}
 
 impl Repos {
     pub fn new(store: Store) -> Repos {
@@ -139,28 +119,6 @@ impl Repos {
         seen
     }
 
-    /// Records that repository `name` may serve blob `d`.
-    pub fn link_blob(&self, name: &str, d: &Digest) -> Result<()> {
-        let dir = self.dir(name).join(LINKS);
-        std::fs::create_dir_all(&dir).at(&dir)?;
-        let path = dir.join(key(d));
-        std::fs::File::create(&path).at(&path)?;
-        Ok(())
-    }
-
-    /// Whether repository `name` holds blob `d` (see the module doc).
-    pub fn has_blob(&self, name: &str, d: &Digest) -> bool {
-        self.store.has_blob(d)
-            && (self.dir(name).join(LINKS).join(key(d)).is_file()
-                || (self.local && self.local_blobs(name).contains(d)))
-    }
-
-    /// Whether repository `name` has manifest `d`.
-    pub fn has_manifest(&self, name: &str, d: &Digest) -> bool {
-        self.dir(name).join("manifests").join(key(d)).is_file()
-            || (self.local && self.local_blobs(name).contains(d))
-    }
-
     /// Links the blobs of every manifest of repositories pushed before
     /// repositories had links (those without a `_layers` directory).
     pub fn link_existing(&self) -> Result<()> {
@@ -175,10 +133,7 @@ impl Repos {
                 .flatten()
                 .flatten()
             {
-                let Some(Ok(d)) = std::fs::read_to_string(e.path())
-                    .ok()
-                    .and_then(|t| t.lines().next().map(str::parse::<Digest>))
-                else {
+                let Some((d, _)) = read_record(&e.path()) else {
                     continue;
                 };
                 if let Some(v) = self.store.read_document(&d) {
@@ -202,15 +157,54 @@ impl Repos {
         }
         self.store.write_atomic(&path, text.as_bytes())
     }
+}
+
+impl Storage for Repos {
+    fn blob_file(&self, d: &Digest) -> Option<PathBuf> {
+        Some(self.store.blob_path(d))
+    }
+
+    fn blob_writer(&self, algorithm: &str) -> Result<Box<dyn BlobSink>> {
+        Ok(Box::new(self.store.blob_writer_with(algorithm)?))
+    }
+
+    fn lock_shared(&self) -> Result<LockGuard> {
+        self.store.lock_shared()
+    }
+
+    fn uploads_dir(&self) -> PathBuf {
+        self.store.root().join("registry/uploads")
+    }
+
+    /// Pins are GC roots, like every file under `refs/`.
+    fn pins_dir(&self) -> PathBuf {
+        self.store.root().join("refs/uploads")
+    }
+
+    /// Records that repository `name` may serve blob `d`.
+    fn link_blob(&self, name: &str, d: &Digest) -> Result<()> {
+        let dir = self.dir(name).join(LINKS);
+        std::fs::create_dir_all(&dir).at(&dir)?;
+        let path = dir.join(key(d));
+        std::fs::File::create(&path).at(&path)?;
+        Ok(())
+    }
+
+    /// Whether repository `name` holds blob `d` (see the module doc).
+    fn has_blob(&self, name: &str, d: &Digest) -> bool {
+        self.store.has_blob(d)
+            && (self.dir(name).join(LINKS).join(key(d)).is_file()
+                || (self.local && self.local_blobs(name).contains(d)))
+    }
+
+    /// Whether repository `name` has manifest `d`.
+    fn has_manifest(&self, name: &str, d: &Digest) -> bool {
+        self.dir(name).join("manifests").join(key(d)).is_file()
+            || (self.local && self.local_blobs(name).contains(d))
+    }
 
     /// Records a manifest (and a tag for it, if given).
-    pub fn put_manifest(
-        &self,
-        name: &str,
-        d: &Digest,
-        media: &str,
-        tag: Option<&str>,
-    ) -> Result<()> {
+    fn put_manifest(&self, name: &str, d: &Digest, media: &str, tag: Option<&str>) -> Result<()> {
         let text = format!("{d}\n{media}\n");
         self.write(self.dir(name).join("manifests").join(key(d)), &text)?;
         if let Some(t) = tag {
@@ -220,15 +214,13 @@ impl Repos {
     }
 
     /// (digest, media type) of a tag or digest reference in a repository.
-    pub fn resolve(&self, name: &str, reference: &str) -> Option<(Digest, String)> {
+    fn resolve(&self, name: &str, reference: &str) -> Option<(Digest, String)> {
         let path = match reference.parse::<Digest>() {
             Ok(d) => self.dir(name).join("manifests").join(key(&d)),
             Err(_) => self.dir(name).join("tags").join(reference),
         };
-        if let Ok(text) = std::fs::read_to_string(path) {
-            let mut lines = text.lines();
-            let d = lines.next()?.parse().ok()?;
-            return Some((d, lines.next().unwrap_or_default().to_string()));
+        if let Some(found) = read_record(&path) {
+            return Some(found);
         }
         self.local_images()
             .into_iter()
@@ -236,12 +228,12 @@ impl Repos {
             .map(|(_, _, d, m)| (d, m))
     }
 
-    pub fn delete_manifest(&self, name: &str, reference: &str) -> bool {
+    fn delete_manifest(&self, name: &str, reference: &str) -> Result<bool> {
         let Some((d, _)) = self.resolve(name, reference) else {
-            return false;
+            return Ok(false);
         };
         if reference.parse::<Digest>().is_err() {
-            return std::fs::remove_file(self.dir(name).join("tags").join(reference)).is_ok();
+            return Ok(std::fs::remove_file(self.dir(name).join("tags").join(reference)).is_ok());
         }
         let _ = std::fs::remove_file(self.dir(name).join("manifests").join(key(&d)));
         for t in self.tags(name) {
@@ -249,15 +241,15 @@ impl Repos {
                 let _ = std::fs::remove_file(self.dir(name).join("tags").join(&t));
             }
         }
-        true
+        Ok(true)
     }
 
-    pub fn exists(&self, name: &str) -> bool {
+    fn exists(&self, name: &str) -> bool {
         self.dir(name).join("manifests").is_dir()
             || self.local_images().iter().any(|(r, ..)| r == name)
     }
 
-    pub fn tags(&self, name: &str) -> Vec<String> {
+    fn tags(&self, name: &str) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(self.dir(name).join("tags"))
             .into_iter()
             .flatten()
@@ -277,7 +269,7 @@ impl Repos {
     }
 
     /// Every repository name, sorted.
-    pub fn catalog(&self) -> Vec<String> {
+    fn catalog(&self) -> Vec<String> {
         fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
             for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
@@ -303,40 +295,92 @@ impl Repos {
         out
     }
 
-    /// Pins a blob whose upload completed until a manifest names it.
-    pub fn pin_upload(&self, d: &Digest) -> Result<()> {
-        self.write(
-            self.store.root().join("refs/uploads").join(key(d)),
-            &format!("{d}\n"),
-        )
+    fn unlink_blob(&self, name: &str, d: &Digest) -> Result<bool> {
+        let p = self.dir(name).join(LINKS).join(key(d));
+        match std::fs::remove_file(&p) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(crate::Error::io(&p, e)),
+        }
     }
 
-    pub fn unpin_upload(&self, d: &Digest) {
-        let _ = std::fs::remove_file(self.store.root().join("refs/uploads").join(key(d)));
-    }
-}
-
-/// Drops upload pins and upload sessions older than `grace`; returns how
-/// many pins went.
-pub fn expire_pins(store: &Store, grace: std::time::Duration) -> Result<usize> {
-    let old = |p: &std::path::Path| {
-        std::fs::metadata(p)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > grace)
-    };
-    let mut n = 0;
-    for dir in ["refs/uploads", "registry/uploads"] {
-        for e in std::fs::read_dir(store.root().join(dir))
+    fn manifests(&self, name: &str) -> Vec<(Digest, String)> {
+        std::fs::read_dir(self.dir(name).join("manifests"))
             .into_iter()
             .flatten()
             .flatten()
-        {
-            if old(&e.path()) && std::fs::remove_file(e.path()).is_ok() && dir == "refs/uploads" {
-                n += 1;
+            .filter_map(|e| read_record(&e.path()))
+            .collect()
+    }
+
+    fn garbage_collect(&self, o: &GcOptions) -> Result<GcReport> {
+        // What goes (or, dry, would go): expired pins, untagged manifests.
+        let mut gone: HashSet<PathBuf> = storage::by_age(&self.pins_dir(), o.grace)
+            .0
+            .into_iter()
+            .collect();
+        let mut report = GcReport {
+            expired_pins: gone.len(),
+            ..GcReport::default()
+        };
+        if o.delete_untagged {
+            for name in self.catalog() {
+                for d in untagged(self, &name) {
+                    gone.insert(self.dir(&name).join("manifests").join(key(&d)));
+                    report.manifests += 1;
+                }
             }
         }
+        let _lock = self.store.lock_exclusive()?;
+        if o.dry_run {
+            let live = self.store.reachable_without(&gone)?;
+            for d in self.store.list_blobs()? {
+                if !live.contains(&d.to_string()) {
+                    report.blobs += 1;
+                    report.bytes += self.store.blob_size(&d).unwrap_or(0);
+                }
+            }
+            return Ok(report);
+        }
+        storage::expire(self, o.grace, false);
+        for p in &gone {
+            let _ = std::fs::remove_file(p);
+        }
+        let r = self.store.gc_locked()?;
+        report.blobs = r.removed.len();
+        report.bytes = r.bytes;
+        Ok(report)
     }
-    Ok(n)
+}
+
+/// (digest, media type) from a `tags/` or `manifests/` record.
+fn read_record(p: &std::path::Path) -> Option<(Digest, String)> {
+    let text = std::fs::read_to_string(p).ok()?;
+    let mut lines = text.lines();
+    let d = lines.next()?.parse().ok()?;
+    Some((d, lines.next().unwrap_or_default().to_string()))
+}
+
+/// The manifests of repository `name` that no tag names, directly or
+/// through a tagged index.
+pub fn untagged(s: &dyn Storage, name: &str) -> Vec<Digest> {
+    let mut keep = HashSet::new();
+    let mut stack: Vec<Digest> = s
+        .tags(name)
+        .iter()
+        .filter_map(|t| s.resolve(name, t).map(|(d, _)| d))
+        .collect();
+    while let Some(d) = stack.pop() {
+        if keep.len() > 100_000 || !keep.insert(d.clone()) {
+            continue;
+        }
+        if let Some(v) = s.read_document(&d).filter(|v| v.get("manifests").is_some()) {
+            stack.extend(references(&v));
+        }
+    }
+    s.manifests(name)
+        .into_iter()
+        .map(|(d, _)| d)
+        .filter(|d| !keep.contains(d))
+        .collect()
 }
