@@ -975,3 +975,37 @@ fn deep_images_run() {
         }
     }
 }
+
+/// The core never prints: a warning of the rootless unpack helper (here, a
+/// device node it may not make) reaches the user through the applet, once.
+#[test]
+fn rootless_unpack_warnings_reach_the_user() {
+    let Some(bb) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    let dev = tar_of(|b| {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Char);
+        h.set_device_major(1).unwrap();
+        h.set_device_minor(3).unwrap();
+        h.set_mode(0o666);
+        h.set_size(0);
+        h.set_cksum();
+        b.append_data(&mut h, "dev/mynull", std::io::empty())
+            .unwrap();
+    });
+    let archive = s.path().join("devs.tar");
+    docker_archive(&archive, "devs:1", &[std::fs::read(bb).unwrap(), dev]);
+    let (uid, gid) = user_ids(TEST_USER).unwrap();
+    chown_r(s.path(), uid, gid);
+    s.tug(["load", "-i", archive.to_str().unwrap()]).succeeds();
+    let o = s
+        .tug(["run", "--rm", "--network", "none", "devs:1", "true"])
+        .succeeds();
+    let want =
+        "tug: warning: device nodes in the image (such as /dev/mynull) are skipped without root\n";
+    assert_eq!(o.stderr(), want, "{}", o.dump());
+}

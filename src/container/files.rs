@@ -148,7 +148,9 @@ pub fn export_file(store: &crate::store::Store, r: &Record, dest: &Path) -> Resu
         let d = dest
             .to_str()
             .ok_or_else(|| Error::Invalid("non-UTF-8 path".into()))?;
-        return crate::userns::run_mapped(store.root(), &mapping, &["export", &r.id, d]);
+        return crate::userns::run_mapped(store.root(), &mapping, &["export", &r.id, d], &|w| {
+            store.warn(w)
+        });
     }
     let f = std::fs::File::create(dest).at(dest)?;
     let mut w = std::io::BufWriter::new(f);

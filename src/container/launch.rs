@@ -51,6 +51,7 @@ fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Res
             store.root(),
             &mapping,
             &["unpack", image.id.as_ref(), dest_str],
+            &|w| store.warn(w),
         );
     }
     crate::store::snapshots::flatten_into(store, image, dest)

@@ -189,6 +189,7 @@ fn unpack_snapshot(
                 store.root(),
                 &mapping,
                 &["layer", layer.as_ref(), diff_id, dest],
+                &|w| store.warn(w),
             )
         })
     } else {
