@@ -1,7 +1,7 @@
 //! Upload sessions: the files under `registry/uploads/<uuid>` and a table of
 //! who opened each, for which repository, and when it last moved. Sessions
-//! are bounded in total and per client address, each in the bytes it may
-//! hold (`SessionUse::room` for a request's body; a session found past it
+//! are bounded in total and per client address, and in the bytes each may
+//! hold (a session found past it at its next request, or by the sweeper,
 //! is dropped with its data), and a sweeper removes those idle past the
 //! expiry (with their data). The table is this process's: a
 //! session file it does not know (left by an earlier run) is unknown to
@@ -68,27 +68,10 @@ fn too_large(id: &str, size: u64, max: u64) -> ApiError {
     ApiError::new(
         "SIZE_INVALID",
         format!(
-            "upload {id} would hold more than {max} bytes ({size} so far), the most one upload may; \
+            "upload {id} holds {size} bytes, more than the {max} one upload may; \
              the upload is cancelled"
         ),
     )
-}
-
-impl SessionUse<'_> {
-    /// How many more bytes this session may take: a request appending to
-    /// it reads at most this much of its body (and fails with the error
-    /// past it, closing the session).
-    pub fn room(&self) -> Result<u64, ApiError> {
-        let size = file_size(&self.path);
-        let max = self.uploads.max_bytes;
-        max.checked_sub(size)
-            .ok_or_else(|| too_large(&self.id, size, max))
-    }
-
-    /// The error for a body that went past `room`.
-    pub fn overflowed(&self) -> ApiError {
-        too_large(&self.id, file_size(&self.path), self.uploads.max_bytes)
-    }
 }
 
 fn file_size(p: &Path) -> u64 {
@@ -122,6 +105,7 @@ impl Uploads {
     }
 
     /// Bounds each session to `max` bytes instead of `MAX_SESSION_BYTES`.
+    #[cfg(test)]
     pub fn with_max_session_bytes(mut self, max: u64) -> Uploads {
         self.max_bytes = max;
         self
@@ -279,17 +263,20 @@ mod tests {
         let u = uploads(d.path());
         let client: IpAddr = "127.0.0.1".parse().unwrap();
         let s = u.open("r", client).unwrap();
-        assert_eq!(s.room().unwrap(), 10);
-        std::fs::write(&s.path, b"12345").unwrap();
-        assert_eq!(s.room().unwrap(), 5);
+        std::fs::write(&s.path, b"1234567890").unwrap();
         let (id, path) = (s.id.clone(), s.path.clone());
         drop(s);
-        // Past its bound (a request wrote more than `room`): the next
-        // request finds it closed, its data gone.
+        // At its bound it goes on.
+        drop(u.enter("r", &id).unwrap());
+        // Past it, the next request finds it closed, its data gone.
         std::fs::write(&path, b"12345678901").unwrap();
         let e = u.enter("r", &id).err().unwrap();
         assert_eq!(e.code, "SIZE_INVALID");
-        assert!(e.message.contains("more than 10 bytes"), "{}", e.message);
+        assert!(
+            e.message.contains("11 bytes, more than the 10"),
+            "{}",
+            e.message
+        );
         assert!(!path.exists());
         assert_eq!(u.enter("r", &id).err().unwrap().code, "BLOB_UPLOAD_UNKNOWN");
         // The sweeper drops an idle session past its bound too.
