@@ -8,7 +8,19 @@ use crate::cli::Global;
 pub fn open_store(g: &Global) -> anyhow::Result<Store> {
     let root = tug::paths::store_root(g.root.clone());
     Store::open(&root)
+        .map(|s| s.with_warnings(print_warning))
         .map_err(|e| anyhow::anyhow!(e).context(format!("opening store {}", root.display())))
+}
+
+/// Prints a warning of the core as `tug: warning: ...`, each text once per
+/// command.
+pub fn print_warning(w: &str) {
+    static SAID: std::sync::Mutex<std::collections::BTreeSet<String>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if said.insert(w.to_string()) {
+        eprintln!("tug: warning: {w}");
+    }
 }
 
 /// `--filter KEY=VALUE` arguments as pairs; a filter without `=` is an error.

@@ -3,13 +3,18 @@
 //! daemon.json` (else `~/.config/docker/daemon.json`) rootless. Read, never
 //! written; unknown keys are ignored. tug's own settings win where both
 //! speak (`--root`/`TUG_ROOT` over `data-root`, registries.toml over
-//! `insecure-registries`, `--dns` over `dns`).
+//! `insecure-registries`, `--dns` over `dns`, `--log-opt` over `log-opts`,
+//! `--ulimit` over `default-ulimits`). `$TUG_DAEMON_JSON` names another
+//! file, as `dockerd --config-file` does.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
 
 use serde::Deserialize;
+
+use crate::container::options::{parse_log_opts, parse_ulimit};
+use crate::runtime::spec::RunOptions;
 
 /// The keys tug uses; the rest of the file is ignored.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -37,8 +42,14 @@ pub struct DaemonJsonError {
 /// A daemon.json larger than this is refused.
 const MAX_SIZE: u64 = 1 << 20;
 
+/// Names the daemon.json to read instead of the default one.
+pub const PATH_ENV: &str = "TUG_DAEMON_JSON";
+
 /// Where this user's daemon.json is.
 pub fn path() -> PathBuf {
+    if let Some(p) = std::env::var_os(PATH_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
     if !crate::paths::is_rootless() {
         return PathBuf::from("/etc/docker/daemon.json");
     }
@@ -75,7 +86,45 @@ pub fn settings() -> DaemonJson {
     load().ok().flatten().map(|(_, d)| d).unwrap_or_default()
 }
 
+/// Fills what a new container's options leave unset from the file's
+/// `log-opts` (json-file `max-size`, `max-file`; other drivers' options are
+/// ignored) and `default-ulimits`. Explicit flags win, per option and per
+/// ulimit name. Absent or unreadable file: nothing changes.
+pub fn apply_run_defaults(opts: &mut RunOptions) -> Result<(), DaemonJsonError> {
+    let Some((path, d)) = load().ok().flatten() else {
+        return Ok(());
+    };
+    d.run_defaults(opts)
+        .map_err(|why| DaemonJsonError { path, why })
+}
+
 impl DaemonJson {
+    fn run_defaults(&self, opts: &mut RunOptions) -> Result<(), String> {
+        let log: Vec<String> = ["max-size", "max-file"]
+            .iter()
+            .filter_map(|k| self.log_opts.get(*k).map(|v| format!("{k}={v}")))
+            .collect();
+        let log =
+            parse_log_opts(log.iter().map(String::as_str)).map_err(|e| format!("log-opts: {e}"))?;
+        opts.log_max_size = opts.log_max_size.or(log.max_size);
+        opts.log_max_file = opts.log_max_file.or(log.max_file);
+        for (key, v) in &self.default_ulimits {
+            let num = |field: &str| match v.get(field) {
+                Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+                _ => Err(format!(
+                    "default-ulimits {key}: want {{\"Name\", \"Soft\", \"Hard\"}} numbers"
+                )),
+            };
+            let name = v.get("Name").and_then(|n| n.as_str()).unwrap_or(key);
+            let u = parse_ulimit(&format!("{name}={}:{}", num("Soft")?, num("Hard")?))
+                .map_err(|e| format!("default-ulimits: {e}"))?;
+            if !opts.ulimits.iter().any(|have| have.name == u.name) {
+                opts.ulimits.push(u);
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `host` (`name[:port]`) is listed as insecure: by name and
     /// port as written, or an IP address inside a listed CIDR range.
     pub fn is_insecure(&self, host: &str) -> bool {
@@ -126,5 +175,44 @@ mod tests {
         assert!(d.is_insecure("192.168.7.1:5000"));
         assert!(!d.is_insecure("192.169.7.1:5000"));
         assert!(!d.is_insecure("example.com"));
+    }
+
+    #[test]
+    fn log_opts_and_default_ulimits_fill_what_flags_leave() {
+        let d: DaemonJson = serde_json::from_str(
+            r#"{"log-driver": "json-file", "log-opts": {"max-size": "10m", "max-file": "3", "labels": "x"},
+                "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 1024, "Hard": 2048},
+                                    "nproc": {"Name": "nproc", "Soft": -1, "Hard": -1}}}"#,
+        )
+        .unwrap();
+        let mut o = RunOptions::default();
+        d.run_defaults(&mut o).unwrap();
+        assert_eq!((o.log_max_size, o.log_max_file), (Some(10 << 20), Some(3)));
+        let limits: Vec<_> = o
+            .ulimits
+            .iter()
+            .map(|u| (u.name.as_str(), u.soft, u.hard))
+            .collect();
+        assert_eq!(
+            limits,
+            [("nofile", 1024, 2048), ("nproc", u64::MAX, u64::MAX)]
+        );
+        // Flags win.
+        let mut o = RunOptions {
+            log_max_size: Some(5),
+            ulimits: vec![parse_ulimit("nofile=10:20").unwrap()],
+            ..Default::default()
+        };
+        d.run_defaults(&mut o).unwrap();
+        assert_eq!((o.log_max_size, o.log_max_file), (Some(5), Some(3)));
+        assert_eq!(o.ulimits.len(), 2);
+        assert_eq!((o.ulimits[0].soft, o.ulimits[0].hard), (10, 20));
+        for bad in [
+            r#"{"log-opts": {"max-size": "big"}}"#,
+            r#"{"default-ulimits": {"nofile": {"Soft": "x", "Hard": 1}}}"#,
+        ] {
+            let d: DaemonJson = serde_json::from_str(bad).unwrap();
+            assert!(d.run_defaults(&mut RunOptions::default()).is_err(), "{bad}");
+        }
     }
 }

@@ -273,8 +273,14 @@ const SESSION_ENV: &str = "TUG_USERNS_JOINED";
 /// Runs `tug _userns ARGS...` (the same binary) in a new user namespace with
 /// this user's mapping, so it can create and remove files owned by
 /// subordinate ids. The child unshares, says "ready", waits while the maps
-/// are written, then works as root of the namespace.
-pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Result<()> {
+/// are written, then works as root of the namespace. The helper's warnings
+/// (files it could not keep as they were) go to `warn`.
+pub fn run_mapped(
+    store_root: &Path,
+    mapping: &IdMapping,
+    args: &[&str],
+    warn: &dyn Fn(&str),
+) -> Result<()> {
     use std::io::{BufRead, BufReader, Write};
     use std::process::Stdio;
     let exe = std::env::current_exe().map_err(|e| Error::io("/proc/self/exe", e))?;
@@ -318,11 +324,9 @@ pub fn run_mapped(store_root: &Path, mapping: &IdMapping, args: &[&str]) -> Resu
         let msg = err.trim().trim_start_matches("tug: ");
         return Err(Error::Invalid(format!("in the user namespace: {msg}")));
     }
-    // The helper's warnings (files it could not keep as they were) are the
-    // caller's to see.
     for line in String::from_utf8_lossy(&out.stderr).lines() {
-        if line.starts_with("tug: warning:") {
-            eprintln!("{line}");
+        if let Some(w) = line.strip_prefix("tug: warning: ") {
+            warn(w);
         }
     }
     Ok(())
@@ -368,7 +372,7 @@ pub fn remove_tree_mapped(store_root: &Path, path: &Path) {
         let m = IdMapping::for_current_user();
         if !m.is_single() {
             if let Some(p) = path.to_str() {
-                let _ = run_mapped(store_root, &m, &["rmtree", p]);
+                let _ = run_mapped(store_root, &m, &["rmtree", p], &|_| {});
             }
         }
     }

@@ -878,3 +878,134 @@ fn non_utf8_names_are_kept_and_whited_out() {
     assert!(!name(b"d/old\xfe").exists());
     assert!(name(b"keep\xff").is_file());
 }
+
+/// A docker-archive at `path` of one image `tag` with these plain layers.
+fn docker_archive(path: &Path, tag: &str, layers: &[Vec<u8>]) {
+    use sha2::Digest as _;
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|l| format!("sha256:{}", hex::encode(sha2::Sha256::digest(l))))
+        .collect();
+    let config = serde_json::json!({
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {"Cmd": ["sh"]},
+        "rootfs": {"type": "layers", "diff_ids": diff_ids},
+    });
+    let names: Vec<String> = (0..layers.len())
+        .map(|i| format!("l{i}/layer.tar"))
+        .collect();
+    let manifest = serde_json::json!([{"Config": "c.json", "RepoTags": [tag], "Layers": names}]);
+    let mut b = tar::Builder::new(std::fs::File::create(path).unwrap());
+    let mut put = |name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        b.append_data(&mut h, name, data).unwrap();
+    };
+    put("c.json", &serde_json::to_vec(&config).unwrap());
+    for (name, l) in names.iter().zip(layers) {
+        put(name, l);
+    }
+    put("manifest.json", &serde_json::to_vec(&manifest).unwrap());
+    b.into_inner().unwrap();
+}
+
+/// overlayfs takes its options in one page, and snapshot paths written
+/// out (~90 bytes each) passed it at ~40 layers. Images of 60 and 120
+/// layers (Docker's limit is 128) run and see every layer, root and
+/// rootless; so does `cp` from a stopped container, which mounts the
+/// overlay itself.
+#[test]
+fn deep_images_run() {
+    if !is_root() {
+        skip!("running containers needs root (and switching to {TEST_USER} rootless)");
+    }
+    let Some(bb) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let base = std::fs::read(bb).unwrap();
+    for s in [Some(Scenario::new()), Scenario::unprivileged()]
+        .into_iter()
+        .flatten()
+    {
+        for depth in [60usize, 120] {
+            let mut layers = vec![base.clone()];
+            for i in 1..depth {
+                layers.push(tar_of(|b| {
+                    file(b, &format!("layers/{i:03}"), format!("{i}\n").as_bytes())
+                }));
+            }
+            let archive = s.path().join(format!("deep{depth}.tar"));
+            docker_archive(&archive, &format!("deep:{depth}"), &layers);
+            if s.is_rootless() {
+                let (uid, gid) = user_ids(TEST_USER).unwrap();
+                chown_r(s.path(), uid, gid);
+            }
+            s.tug(["load", "-i", archive.to_str().unwrap()]).succeeds();
+            let tag = format!("deep:{depth}");
+            s.tug([
+                "run",
+                "--rm",
+                "--network",
+                "none",
+                &tag,
+                "sh",
+                "-c",
+                "ls /layers | wc -l; cat /layers/001 /layers/$(ls /layers | tail -n 1)",
+            ])
+            .succeeds()
+            .stdout_is(&format!("{}\n1\n{}\n", depth - 1, depth - 1));
+            let name = format!("c{depth}");
+            s.tug(["create", "--name", &name, "--network", "none", &tag, "true"])
+                .succeeds();
+            let out = s.path().join(format!("out{depth}"));
+            s.tug([
+                "cp",
+                &format!("{name}:/layers/{:03}", depth - 1),
+                out.to_str().unwrap(),
+            ])
+            .succeeds();
+            assert_eq!(
+                std::fs::read_to_string(&out).unwrap(),
+                format!("{}\n", depth - 1)
+            );
+            s.tug(["rm", &name]).succeeds();
+        }
+    }
+}
+
+/// The core never prints: a warning of the rootless unpack helper (here, a
+/// device node it may not make) reaches the user through the applet, once.
+#[test]
+fn rootless_unpack_warnings_reach_the_user() {
+    let Some(bb) = busybox_rootfs_tar() else {
+        skip!("busybox-static is not installed");
+    };
+    let Some(s) = Scenario::unprivileged() else {
+        return;
+    };
+    let dev = tar_of(|b| {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Char);
+        h.set_device_major(1).unwrap();
+        h.set_device_minor(3).unwrap();
+        h.set_mode(0o666);
+        h.set_size(0);
+        h.set_cksum();
+        b.append_data(&mut h, "dev/mynull", std::io::empty())
+            .unwrap();
+    });
+    let archive = s.path().join("devs.tar");
+    docker_archive(&archive, "devs:1", &[std::fs::read(bb).unwrap(), dev]);
+    let (uid, gid) = user_ids(TEST_USER).unwrap();
+    chown_r(s.path(), uid, gid);
+    s.tug(["load", "-i", archive.to_str().unwrap()]).succeeds();
+    let o = s
+        .tug(["run", "--rm", "--network", "none", "devs:1", "true"])
+        .succeeds();
+    let want =
+        "tug: warning: device nodes in the image (such as /dev/mynull) are skipped without root\n";
+    assert_eq!(o.stderr(), want, "{}", o.dump());
+}

@@ -2482,3 +2482,130 @@ fn bad_option_values_are_refused_before_anything_is_made() {
         .stderr_contains(r#"tug: invalid --health-interval "soon": "#);
     assert_eq!(containers_left(&s), 0);
 }
+
+/// Issue 11 item 8: daemon.json's `log-opts` (json-file `max-size`,
+/// `max-file`) and `default-ulimits` apply to containers that no flag
+/// configures; `--log-opt` and `--ulimit` win. Rootless, the user's
+/// `~/.config/docker/daemon.json`; as root the file `$TUG_DAEMON_JSON`
+/// names (this host's /etc/docker is not the test's to write).
+#[test]
+fn daemon_json_log_opts_and_default_ulimits_apply() {
+    for (s, rootfs) in scenarios() {
+        let r = rootfs.display().to_string();
+        let conf = s.path().join("home/.config/docker");
+        std::fs::create_dir_all(&conf).unwrap();
+        let file = conf.join("daemon.json");
+        std::fs::write(
+            &file,
+            r#"{"log-driver": "json-file", "log-opts": {"max-size": "1k", "max-file": "2"},
+                "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 512, "Hard": 1024}}}"#,
+        )
+        .unwrap();
+        if s.is_rootless() {
+            let (uid, gid) = user_ids(TEST_USER).unwrap();
+            chown_r(&s.path().join("home"), uid, gid);
+        }
+        let tug = |args: &[&str]| {
+            let mut run = s.tug(args);
+            if !s.is_rootless() {
+                run.cmd.env("TUG_DAEMON_JSON", &file);
+            }
+            run
+        };
+        let limits = "ulimit -Sn; ulimit -Hn";
+        tug(&["run", "--rm", "--rootfs", &r, "sh", "-c", limits])
+            .succeeds()
+            .stdout_is("512\n1024\n");
+        tug(&[
+            "run",
+            "--rm",
+            "--ulimit",
+            "nofile=256:300",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            limits,
+        ])
+        .succeeds()
+        .stdout_is("256\n300\n");
+        // Another limit by flag keeps the default nofile.
+        tug(&[
+            "run",
+            "--rm",
+            "--ulimit",
+            "nproc=100",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "ulimit -Sn; ulimit -Su",
+        ])
+        .succeeds()
+        .stdout_is("512\n100\n");
+
+        let id = tug(&[
+            "run",
+            "-d",
+            "--name",
+            "chatty",
+            "--rootfs",
+            &r,
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100 ]; do echo line-$i; i=$((i+1)); done",
+        ])
+        .succeeds()
+        .stdout();
+        tug(&["wait", "chatty"]).succeeds().stdout_is("0\n");
+        let logs = tug(&["logs", "chatty"]).succeeds().stdout();
+        assert!(
+            logs.ends_with("line-99\n") && !logs.contains("line-0\n"),
+            "not rotated at daemon.json's max-size: {logs}"
+        );
+        let files = std::fs::read_dir(s.store().join("containers").join(id.trim()))
+            .unwrap()
+            .flatten()
+            .filter(|f| f.file_name().to_string_lossy().contains("-json.log"))
+            .count();
+        assert_eq!(files, 2, "daemon.json's max-file=2 keeps two files");
+        let log_config = |name: &str| {
+            tug(&[
+                "inspect",
+                "--format",
+                "{{json .HostConfig.LogConfig.Config}}",
+                name,
+            ])
+            .succeeds()
+            .stdout()
+        };
+        assert_eq!(
+            log_config("chatty"),
+            "{\"max-file\":\"2\",\"max-size\":\"1024\"}\n"
+        );
+        tug(&[
+            "create",
+            "--name",
+            "own",
+            "--log-opt",
+            "max-file=3",
+            "--rootfs",
+            &r,
+            "true",
+        ])
+        .succeeds();
+        assert_eq!(
+            log_config("own"),
+            "{\"max-file\":\"3\",\"max-size\":\"1024\"}\n"
+        );
+        tug(&["rm", "chatty", "own"]).succeeds();
+
+        // A bad value is the file's fault, said in one line.
+        std::fs::write(&file, r#"{"log-opts": {"max-size": "big"}}"#).unwrap();
+        tug(&["run", "--rm", "--rootfs", &r, "true"])
+            .fails()
+            .one_line_error()
+            .stderr_contains(&format!("{}: log-opts", file.display()));
+        assert_eq!(containers_left(&s), 0);
+    }
+}

@@ -76,7 +76,9 @@ pub fn diff(store: &Store, r: &Record) -> Result<Vec<(char, String)>> {
         let o = out
             .to_str()
             .ok_or_else(|| Error::Invalid("non-UTF-8 store path".into()))?;
-        let ran = crate::userns::run_mapped(store.root(), &mapping, &["diff", &r.id, o]);
+        let ran = crate::userns::run_mapped(store.root(), &mapping, &["diff", &r.id, o], &|w| {
+            store.warn(w)
+        });
         let text = std::fs::read_to_string(&out);
         let _ = std::fs::remove_file(&out);
         ran?;

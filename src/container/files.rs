@@ -74,24 +74,7 @@ fn mount_private(lower: &[PathBuf], upper: &Path, work: &Path) -> Result<PathBuf
     }
     let private = libc::MS_REC | libc::MS_PRIVATE;
     crate::runtime::rootfs::mount(None, Path::new("/"), None, private, None).at("/")?;
-    let lowers: Vec<String> = lower.iter().map(|l| l.display().to_string()).collect();
-    let mut data = format!(
-        "lowerdir={},upperdir={},workdir={}",
-        lowers.join(":"),
-        upper.display(),
-        work.display()
-    );
-    if crate::paths::is_rootless() {
-        data.push_str(",userxattr");
-    }
-    crate::runtime::rootfs::mount(
-        Some(Path::new("overlay")),
-        &merged,
-        Some("overlay"),
-        0,
-        Some(&data),
-    )
-    .at(&merged)?;
+    crate::runtime::rootfs::mount_overlay(lower, upper, work, &merged).at(&merged)?;
     Ok(merged)
 }
 
@@ -165,7 +148,9 @@ pub fn export_file(store: &crate::store::Store, r: &Record, dest: &Path) -> Resu
         let d = dest
             .to_str()
             .ok_or_else(|| Error::Invalid("non-UTF-8 path".into()))?;
-        return crate::userns::run_mapped(store.root(), &mapping, &["export", &r.id, d]);
+        return crate::userns::run_mapped(store.root(), &mapping, &["export", &r.id, d], &|w| {
+            store.warn(w)
+        });
     }
     let f = std::fs::File::create(dest).at(dest)?;
     let mut w = std::io::BufWriter::new(f);

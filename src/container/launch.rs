@@ -51,6 +51,7 @@ fn flatten_image(store: &Store, image: &crate::image::Image, dest: &Path) -> Res
             store.root(),
             &mapping,
             &["unpack", image.id.as_ref(), dest_str],
+            &|w| store.warn(w),
         );
     }
     crate::store::snapshots::flatten_into(store, image, dest)
@@ -105,6 +106,9 @@ fn image_volumes(img: &crate::image::Image, options: &mut RunOptions) {
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
     let mut options = req.options.clone();
+    // daemon.json's log-opts and default-ulimits, where no flag spoke.
+    crate::daemon_json::apply_run_defaults(&mut options)
+        .map_err(|e| Error::Invalid(e.to_string()))?;
     for from in &options.volumes_from {
         let (name, mode) = from.split_once(':').unwrap_or((from.as_str(), ""));
         let other = container::find(store, name)?;

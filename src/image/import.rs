@@ -10,6 +10,7 @@ use sha2::{Digest as _, Sha256};
 
 use super::changes::apply_change;
 use crate::error::{Error, Result};
+use crate::layer::tarbound::TarBound;
 use crate::layer::{decompress, tar_error, LayerBlob};
 use crate::reference::Reference;
 use crate::store::{BlobWriter, Digest, Store};
@@ -113,7 +114,7 @@ pub fn store_layer(
             trailing_zeros: 0,
         };
         {
-            let mut archive = tar::Archive::new(&mut hashing);
+            let mut archive = tar::Archive::new(TarBound::new(&mut hashing));
             let mut count = 0usize;
             for entry in archive.entries().map_err(bad)? {
                 let mut entry = entry.map_err(bad)?;

@@ -573,7 +573,7 @@ pub fn apply(tar: impl Read, dest: &Path, opts: ApplyOptions) -> Result<()> {
         dir_modes: Vec::new(),
         written: HashSet::new(),
     };
-    let mut archive = tar::Archive::new(tar);
+    let mut archive = tar::Archive::new(super::tarbound::TarBound::new(tar));
     for entry in archive
         .entries()
         .map_err(|e| Error::Invalid(format!("reading layer: {e}")))?

@@ -106,6 +106,8 @@ pub fn tar_error(path: &std::path::Path, e: io::Error) -> crate::Error {
     );
     if e.raw_os_error().is_some() || system {
         crate::Error::io(path, e)
+    } else if let Some(bound) = super::tarbound::exceeded(&e) {
+        crate::Error::Invalid(format!("the archive has {bound}"))
     } else if e.kind() == io::ErrorKind::FileTooLarge {
         crate::Error::Invalid(format!("{}: {e}", path.display()))
     } else {

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod compression;
 mod fsops;
 mod notice;
+pub mod tarbound;
 pub mod upper;
 
 pub use apply::{apply, ApplyMode, ApplyOptions};

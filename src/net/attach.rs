@@ -288,7 +288,7 @@ fn sync_locked(store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()>
             }
             // Without nft, containers still reach each other; say why
             // nothing else works.
-            crate::net::warn_once(&format!("{e}: no outbound NAT for containers"));
+            store.warn(&format!("{e}: no outbound NAT for containers"));
         }
     }
     Ok(())

@@ -29,12 +29,6 @@ pub mod session;
 pub use ipam::Subnet;
 pub use record::{CreateOptions, Endpoint, Network};
 
-/// Prints a warning once per process.
-pub fn warn_once(msg: &str) {
-    static DONE: std::sync::Once = std::sync::Once::new();
-    DONE.call_once(|| eprintln!("tug: warning: {msg}"));
-}
-
 /// How containers reach beyond their networks: root NATs through the
 /// host; rootless needs a TAP device (slirp4netns or pasta), which tug
 /// does not drive yet, so rootless containers have no outbound traffic.

@@ -173,28 +173,67 @@ fn mount_root(src: &RootfsSource, merged: &Path) -> R {
             || format!("binding rootfs {}", d.display()),
         ),
         RootfsSource::Overlay { lower, upper, work } => {
-            let lowers: Vec<String> = lower.iter().map(|l| l.display().to_string()).collect();
-            let mut data = format!(
-                "lowerdir={},upperdir={},workdir={}",
-                lowers.join(":"),
-                upper.display(),
-                work.display()
-            );
-            if crate::paths::is_rootless() {
-                data.push_str(",userxattr");
-            }
-            ctx(
-                mount(
-                    Some(Path::new("overlay")),
-                    merged,
-                    Some("overlay"),
-                    0,
-                    Some(&data),
-                ),
-                || "mounting the overlay rootfs".into(),
-            )
+            ctx(mount_overlay(lower, upper, work, merged), || {
+                "mounting the overlay rootfs".into()
+            })
         }
     }
+}
+
+/// The mount data one mount(2) call takes: one page.
+const MOUNT_DATA_MAX: usize = 4096;
+
+/// Mounts an overlay of `lower` (topmost first) under `upper`/`work` at
+/// `target` (`userxattr` when rootless).
+///
+/// mount(2) takes one page of options, and a snapshot's path is ~90 bytes:
+/// written out, an image of ~40 layers would not fit. Each directory is
+/// opened instead and named by its descriptor, `/proc/self/fd/N` (~18
+/// bytes), which the kernel resolves while it mounts; the descriptors are
+/// closed after. This also keeps `:` and `,` in a store's path from being
+/// read as separators.
+pub fn mount_overlay(
+    lower: &[PathBuf],
+    upper: &Path,
+    work: &Path,
+    target: &Path,
+) -> std::io::Result<()> {
+    let open = |p: &Path| {
+        rustix::fs::open(
+            p,
+            rustix::fs::OFlags::PATH | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+            rustix::fs::Mode::empty(),
+        )
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+    };
+    let lowers = lower
+        .iter()
+        .map(|p| open(p))
+        .collect::<std::io::Result<Vec<OwnedFd>>>()?;
+    let (upper_fd, work_fd) = (open(upper)?, open(work)?);
+    let name = |fd: &OwnedFd| proc_fd_path(fd.as_fd()).display().to_string();
+    let mut data = format!(
+        "lowerdir={},upperdir={},workdir={}",
+        lowers.iter().map(name).collect::<Vec<_>>().join(":"),
+        name(&upper_fd),
+        name(&work_fd)
+    );
+    if crate::paths::is_rootless() {
+        data.push_str(",userxattr");
+    }
+    if data.len() >= MOUNT_DATA_MAX {
+        return Err(std::io::Error::other(format!(
+            "{} layers do not fit in one overlay mount",
+            lower.len()
+        )));
+    }
+    mount(
+        Some(Path::new("overlay")),
+        target,
+        Some("overlay"),
+        0,
+        Some(&data),
+    )
 }
 
 fn mount_one(root: &Root, m: &Mount) -> R {

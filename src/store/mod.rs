@@ -44,6 +44,24 @@ use crate::error::{IoContext, Result};
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    warn: Warn,
+}
+
+/// Where the core's warnings go: a callback its caller gives (an applet
+/// prints them), else nowhere. The core itself never prints.
+#[derive(Clone, Default)]
+pub struct Warn(Option<std::sync::Arc<WarnFn>>);
+
+type WarnFn = dyn Fn(&str) + Send + Sync;
+
+impl std::fmt::Debug for Warn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Warn(..)"
+        } else {
+            "Warn(none)"
+        })
+    }
 }
 
 static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -52,7 +70,10 @@ impl Store {
     /// Opens (creating if needed) the store at `root`.
     pub fn open(root: impl Into<PathBuf>) -> Result<Store> {
         let root: PathBuf = root.into();
-        let store = Store { root };
+        let store = Store {
+            root,
+            warn: Warn::default(),
+        };
         for dir in [
             "blobs/sha256",
             "snapshots",
@@ -81,6 +102,20 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// This handle with `f` receiving the warnings of what it is used for
+    /// (things that worked, but not quite as asked).
+    pub fn with_warnings(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Store {
+        self.warn = Warn(Some(std::sync::Arc::new(f)));
+        self
+    }
+
+    /// Hands `msg` to the warnings callback, if any.
+    pub fn warn(&self, msg: &str) {
+        if let Some(f) = &self.warn.0 {
+            f(msg)
+        }
     }
 
     pub fn tmp_dir(&self) -> PathBuf {

@@ -80,7 +80,11 @@ pub fn apply_layer(
         inner: plain,
         hasher: Sha256::new(),
     };
-    apply(&mut h, dest, opts)?;
+    // A layer that cannot be applied is named: an image has many.
+    apply(&mut h, dest, opts).map_err(|e| match e {
+        Error::Invalid(m) => Error::Invalid(format!("layer {layer}: {m}")),
+        e => e,
+    })?;
     io::copy(&mut h, &mut io::sink()).at(store.blob_path(layer))?;
     let got = format!("sha256:{}", hex::encode(h.hasher.finalize()));
     if got != diff_id {
@@ -185,6 +189,7 @@ fn unpack_snapshot(
                 store.root(),
                 &mapping,
                 &["layer", layer.as_ref(), diff_id, dest],
+                &|w| store.warn(w),
             )
         })
     } else {

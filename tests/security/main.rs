@@ -13,3 +13,4 @@ mod paths;
 mod process;
 mod registry;
 mod store;
+mod tar_headers;

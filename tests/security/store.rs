@@ -10,19 +10,19 @@ use sha2::Digest as _;
 use crate::common::*;
 use crate::skip;
 
-fn sha256(data: &[u8]) -> String {
+pub(super) fn sha256(data: &[u8]) -> String {
     format!("sha256:{}", hex::encode(sha2::Sha256::digest(data)))
 }
 
 /// The scenarios a test runs in: as root, and rootless when it can be.
-fn both() -> Vec<Scenario> {
+pub(super) fn both() -> Vec<Scenario> {
     let mut v = vec![Scenario::new()];
     v.extend(Scenario::unprivileged());
     v
 }
 
 /// A busybox image `bb:1` in `s`, imported from the shared rootfs tar.
-fn with_busybox(s: &Scenario) -> bool {
+pub(super) fn with_busybox(s: &Scenario) -> bool {
     let Some(tar) = busybox_rootfs_tar() else {
         return false;
     };
@@ -63,7 +63,7 @@ fn layer(name: &str, data: &[u8]) -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
-fn config_with(diff_ids: &[String]) -> Vec<u8> {
+pub(super) fn config_with(diff_ids: &[String]) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({
         "architecture": "amd64",
         "os": "linux",
@@ -73,7 +73,7 @@ fn config_with(diff_ids: &[String]) -> Vec<u8> {
 }
 
 /// A docker-archive of one image `tag` with `config` and these layers.
-fn docker_archive(path: &Path, tag: &str, config: &[u8], layers: &[Vec<u8>]) {
+pub(super) fn docker_archive(path: &Path, tag: &str, config: &[u8], layers: &[Vec<u8>]) {
     let mut entries = vec![("c.json".to_string(), config.to_vec())];
     let mut names = Vec::new();
     for (i, l) in layers.iter().enumerate() {
@@ -89,7 +89,7 @@ fn docker_archive(path: &Path, tag: &str, config: &[u8], layers: &[Vec<u8>]) {
 }
 
 /// `images` output and index.json: what a refused load must not change.
-fn store_state(s: &Scenario) -> (String, String) {
+pub(super) fn store_state(s: &Scenario) -> (String, String) {
     (
         s.tug([
             "images",
@@ -406,7 +406,7 @@ fn kill_9_during_rmi_leaves_no_partial_snapshot() {
 }
 
 /// Peak resident memory (kB) of a process, polled until it exits.
-fn run_measuring_peak(run: Run) -> (std::process::Output, u64) {
+pub(super) fn run_measuring_peak(run: Run) -> (std::process::Output, u64) {
     let mut cmd = run.cmd;
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,7 +1,9 @@
 //! Upload sessions: the files under `registry/uploads/<uuid>` and a table of
 //! who opened each, for which repository, and when it last moved. Sessions
-//! are bounded in total and per client address, and a sweeper removes those
-//! idle past the expiry (with their data). The table is this process's: a
+//! are bounded in total and per client address, and in the bytes each may
+//! hold (a session found past it at its next request, or by the sweeper,
+//! is dropped with its data), and a sweeper removes those idle past the
+//! expiry (with their data). The table is this process's: a
 //! session file it does not know (left by an earlier run) is unknown to
 //! clients and is removed once it is older than the expiry.
 
@@ -12,6 +14,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::ApiError;
+
+/// The most bytes one session may hold by default (tug's bound on what a
+/// layer may decompress to).
+pub const MAX_SESSION_BYTES: u64 = 64 << 30;
 
 /// Bounds on open sessions.
 #[derive(Debug, Clone)]
@@ -33,6 +39,7 @@ struct Session {
 pub struct Uploads {
     dir: PathBuf,
     limits: UploadLimits,
+    max_bytes: u64,
     table: Mutex<HashMap<String, Session>>,
 }
 
@@ -57,6 +64,20 @@ fn unknown() -> ApiError {
     ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload")
 }
 
+fn too_large(id: &str, size: u64, max: u64) -> ApiError {
+    ApiError::new(
+        "SIZE_INVALID",
+        format!(
+            "upload {id} holds {size} bytes, more than the {max} one upload may; \
+             the upload is cancelled"
+        ),
+    )
+}
+
+fn file_size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
 fn too_many(what: String) -> ApiError {
     ApiError::new("TOOMANYREQUESTS", what)
 }
@@ -78,8 +99,16 @@ impl Uploads {
         Uploads {
             dir,
             limits,
+            max_bytes: MAX_SESSION_BYTES,
             table: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Bounds each session to `max` bytes instead of `MAX_SESSION_BYTES`.
+    #[cfg(test)]
+    pub fn with_max_session_bytes(mut self, max: u64) -> Uploads {
+        self.max_bytes = max;
+        self
     }
 
     fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
@@ -126,9 +155,17 @@ impl Uploads {
         })
     }
 
-    /// Takes up session `id` of `repo` for one request.
+    /// Takes up session `id` of `repo` for one request. A session that
+    /// holds more than its bound is closed instead (SIZE_INVALID).
     pub fn enter(&self, repo: &str, id: &str) -> Result<SessionUse<'_>, ApiError> {
+        let size = file_size(&self.dir.join(id));
         let mut t = self.table();
+        if size > self.max_bytes && t.get(id).is_some_and(|s| s.repo == repo && s.busy == 0) {
+            t.remove(id);
+            drop(t);
+            let _ = std::fs::remove_file(self.dir.join(id));
+            return Err(too_large(id, size, self.max_bytes));
+        }
         let s = t
             .get_mut(id)
             .filter(|s| s.repo == repo)
@@ -156,7 +193,11 @@ impl Uploads {
             let mut t = self.table();
             let stale: Vec<String> = t
                 .iter()
-                .filter(|(_, s)| s.busy == 0 && now - s.touched > self.limits.expiry)
+                .filter(|(id, s)| {
+                    s.busy == 0
+                        && (now - s.touched > self.limits.expiry
+                            || file_size(&self.dir.join(id)) > self.max_bytes)
+                })
                 .map(|(id, _)| id.clone())
                 .collect();
             for id in &stale {
@@ -201,4 +242,62 @@ fn remove_old_files(dir: &Path, age: Duration, keep: &HashSet<String>) -> usize 
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uploads(dir: &Path) -> Uploads {
+        let limits = UploadLimits {
+            max_total: 10,
+            max_per_client: 2,
+            expiry: Duration::from_secs(3600),
+        };
+        Uploads::new(dir.to_path_buf(), limits).with_max_session_bytes(10)
+    }
+
+    #[test]
+    fn a_session_is_bounded_in_bytes() {
+        let d = tempfile::tempdir().unwrap();
+        let u = uploads(d.path());
+        let client: IpAddr = "127.0.0.1".parse().unwrap();
+        let s = u.open("r", client).unwrap();
+        std::fs::write(&s.path, b"1234567890").unwrap();
+        let (id, path) = (s.id.clone(), s.path.clone());
+        drop(s);
+        // At its bound it goes on.
+        drop(u.enter("r", &id).unwrap());
+        // Past it, the next request finds it closed, its data gone.
+        std::fs::write(&path, b"12345678901").unwrap();
+        let e = u.enter("r", &id).err().unwrap();
+        assert_eq!(e.code, "SIZE_INVALID");
+        assert!(
+            e.message.contains("11 bytes, more than the 10"),
+            "{}",
+            e.message
+        );
+        assert!(!path.exists());
+        assert_eq!(u.enter("r", &id).err().unwrap().code, "BLOB_UPLOAD_UNKNOWN");
+        // The sweeper drops an idle session past its bound too.
+        let s = u.open("r", client).unwrap();
+        std::fs::write(&s.path, vec![0u8; 11]).unwrap();
+        let p = s.path.clone();
+        drop(s);
+        assert_eq!(u.expire(), 1);
+        assert!(!p.exists());
+    }
+
+    #[test]
+    fn sessions_are_bounded_per_client() {
+        let d = tempfile::tempdir().unwrap();
+        let u = uploads(d.path());
+        let a: IpAddr = "127.0.0.1".parse().unwrap();
+        let b: IpAddr = "127.0.0.2".parse().unwrap();
+        let _s1 = u.open("r", a).unwrap();
+        let _s2 = u.open("r", a).unwrap();
+        let e = u.open("r", a).err().unwrap();
+        assert_eq!(e.code, "TOOMANYREQUESTS");
+        assert!(u.open("r", b).is_ok());
+    }
 }
