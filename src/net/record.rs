@@ -412,8 +412,9 @@ pub fn rename_endpoint(store: &Store, container: &str, new_name: &str) -> Result
 pub fn release(store: &Store, name: &str, container: &str) -> Result<()> {
     let _g = lock(store)?;
     if let Some(mut n) = read(store, name)? {
-        if n.endpoints.remove(container).is_some() {
+        if let Some(e) = n.endpoints.remove(container) {
             save(store, &n)?;
+            super::attach::endpoint_gone(&e)?;
         }
     }
     Ok(())
