@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::net::netlink::{parse_mac, Netlink};
 use crate::net::nft::{self, Firewall};
 use crate::net::ports::{assign_host_ports, PortBinding};
-use crate::net::record::{list_locked, lock, save};
+use crate::net::record::{list_locked, lock, save, save_for};
 use crate::net::Network;
 use crate::store::Store;
 
@@ -55,6 +55,12 @@ fn bridge_side() -> Result<Netlink> {
 }
 
 fn uses_firewall() -> bool {
+    on_host()
+}
+
+/// Whether bridges live in the host's namespace (root), shared by every
+/// store, rather than in a rootless session's.
+pub(super) fn on_host() -> bool {
     !crate::paths::is_rootless() && !crate::net::session::joined()
 }
 
@@ -153,7 +159,7 @@ pub fn attach(
             chosen = ports;
         }
         let n = n.clone();
-        save(store, &n)?;
+        save_for(store, &n, n.endpoints[cid].ephemeral)?;
         let e = &n.endpoints[cid];
         let made = plug(&mut host, &mut inside, ns.as_fd(), &n, e, i, &mut routed)?;
         if let Some((fw, fresh)) = fw.as_mut() {
@@ -264,7 +270,8 @@ pub fn detach(store: &Store, cid: &str) -> Result<()> {
             }
             e.pid = None;
             e.pid_start = None;
-            save(store, n)?;
+            let ephemeral = e.ephemeral;
+            save_for(store, n, ephemeral)?;
         }
     }
     let _h = host_lock()?;
@@ -365,11 +372,11 @@ pub fn forget(store: &Store, cid: &str) -> Result<Vec<String>> {
             if n.endpoints.contains_key(cid) {
                 let mut n = n;
                 if let Some(e) = n.endpoints.remove(cid) {
+                    save_for(store, &n, e.ephemeral)?;
                     if !e.ports.is_empty() {
                         published.push((e.ip, e.ports));
                     }
                 }
-                save(store, &n)?;
                 left.push(n.name.clone());
             }
         }

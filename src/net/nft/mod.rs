@@ -108,23 +108,15 @@ impl Firewall {
     /// Lists a network's bridge in the sets (idempotent).
     pub fn add_network(&mut self, bridge: &str, internal: bool) -> Result<()> {
         let mut b = Batch::new();
-        for (set, key) in network_elements(bridge, internal) {
-            b.add(
-                msg_type::NEWSETELEM,
-                NLM_F_CREATE,
-                elements(set, &[(key, None)]),
-            );
+        for e in network_elements(bridge, internal) {
+            b.add(msg_type::NEWSETELEM, NLM_F_CREATE, e.message());
         }
         self.send("adding a network", b)
     }
 
     /// Takes a network's bridge out of the sets.
     pub fn remove_network(&mut self, bridge: &str, internal: bool) -> Result<()> {
-        let items: Vec<(&str, Vec<u8>, Option<Vec<u8>>)> = network_elements(bridge, internal)
-            .into_iter()
-            .map(|(s, k)| (s, k, None))
-            .collect();
-        self.remove("removing a network", &items)
+        self.remove("removing a network", &network_elements(bridge, internal))
     }
 
     /// Publishes `ports` of the container at `ip`: one map element each,
@@ -133,11 +125,10 @@ impl Firewall {
     pub fn publish(&mut self, ip: Ipv4Addr, ports: &[PortBinding]) -> Result<()> {
         let mut b = Batch::new();
         for p in ports {
-            let (set, key, data) = port_element(ip, p);
             b.add(
                 msg_type::NEWSETELEM,
                 NLM_F_CREATE | NLM_F_EXCL,
-                elements(set, &[(key, Some(data))]),
+                port_element(ip, p).message(),
             );
         }
         if b.is_empty() {
@@ -158,27 +149,17 @@ impl Firewall {
 
     /// Withdraws what [`Firewall::publish`] added (missing ones are fine).
     pub fn unpublish(&mut self, ip: Ipv4Addr, ports: &[PortBinding]) -> Result<()> {
-        let items: Vec<(&str, Vec<u8>, Option<Vec<u8>>)> = ports
-            .iter()
-            .map(|p| {
-                let (s, k, d) = port_element(ip, p);
-                (s, k, Some(d))
-            })
-            .collect();
+        let items: Vec<Element> = ports.iter().map(|p| port_element(ip, p)).collect();
         self.remove("withdrawing published ports", &items)
     }
 
     /// Deletes elements in one batch; if some were already gone (the
     /// batch then fails whole), one by one, skipping those.
-    fn remove(&mut self, what: &str, items: &[(&str, Vec<u8>, Option<Vec<u8>>)]) -> Result<()> {
-        let batch = |items: &[(&str, Vec<u8>, Option<Vec<u8>>)]| {
+    fn remove(&mut self, what: &str, items: &[Element]) -> Result<()> {
+        let batch = |items: &[Element]| {
             let mut b = Batch::new();
-            for (set, key, data) in items {
-                b.add(
-                    msg_type::DELSETELEM,
-                    0,
-                    elements(set, &[(key.clone(), data.clone())]),
-                );
+            for e in items {
+                b.add(msg_type::DELSETELEM, 0, e.message());
             }
             b
         };
@@ -199,11 +180,42 @@ impl Firewall {
     }
 }
 
+/// One element of one of the table's sets or maps.
+struct Element {
+    set: &'static str,
+    key: Vec<u8>,
+    data: Option<Vec<u8>>,
+}
+
+impl Element {
+    /// The body of an `NFT_MSG_NEWSETELEM`/`DELSETELEM` for it.
+    fn message(&self) -> Attrs {
+        let mut e = Attrs::new().value(attr::SET_ELEM_KEY, &self.key);
+        if let Some(d) = &self.data {
+            e = e.value(attr::SET_ELEM_DATA, d);
+        }
+        Attrs::new()
+            .str(attr::SET_ELEM_LIST_TABLE, TABLE)
+            .str(attr::SET_ELEM_LIST_SET, self.set)
+            .nest(
+                attr::SET_ELEM_LIST_ELEMENTS,
+                Attrs::new().nest(attr::LIST_ELEM, e),
+            )
+    }
+}
+
 /// The set elements that list network `bridge`.
-fn network_elements(bridge: &str, internal: bool) -> Vec<(&'static str, Vec<u8>)> {
+fn network_elements(bridge: &str, internal: bool) -> Vec<Element> {
     let key = ifname(bridge);
     let other = if internal { INTERNAL } else { MASQ };
-    vec![(BRIDGES, key.clone()), (other, key)]
+    [BRIDGES, other]
+        .into_iter()
+        .map(|set| Element {
+            set,
+            key: key.clone(),
+            data: None,
+        })
+        .collect()
 }
 
 /// An interface name as nf_tables compares it: NUL-padded to IFNAMSIZ.
@@ -227,8 +239,8 @@ fn word(bytes: &[u8]) -> [u8; 4] {
     w
 }
 
-/// A published port's map, key and data.
-fn port_element(ip: Ipv4Addr, p: &PortBinding) -> (&'static str, Vec<u8>, Vec<u8>) {
+/// A published port's map element.
+fn port_element(ip: Ipv4Addr, p: &PortBinding) -> Element {
     let mut key = Vec::with_capacity(12);
     let set = if p.host_ip.is_unspecified() {
         PORTS
@@ -240,23 +252,11 @@ fn port_element(ip: Ipv4Addr, p: &PortBinding) -> (&'static str, Vec<u8>, Vec<u8
     key.extend_from_slice(&word(&p.host_port.to_be_bytes()));
     let mut data = ip.octets().to_vec();
     data.extend_from_slice(&word(&p.container_port.to_be_bytes()));
-    (set, key, data)
-}
-
-/// An `NFT_MSG_NEWSETELEM`/`DELSETELEM` body for `set`.
-fn elements(set: &str, items: &[(Vec<u8>, Option<Vec<u8>>)]) -> Attrs {
-    let mut list = Attrs::new();
-    for (key, data) in items {
-        let mut e = Attrs::new().value(attr::SET_ELEM_KEY, key);
-        if let Some(d) = data {
-            e = e.value(attr::SET_ELEM_DATA, d);
-        }
-        list = list.nest(attr::LIST_ELEM, e);
+    Element {
+        set,
+        key,
+        data: Some(data),
     }
-    Attrs::new()
-        .str(attr::SET_ELEM_LIST_TABLE, TABLE)
-        .str(attr::SET_ELEM_LIST_SET, set)
-        .nest(attr::SET_ELEM_LIST_ELEMENTS, list)
 }
 
 fn new_set(b: &mut Batch, name: &str, key_type: u32, key_len: u32, data: Option<(u32, u32)>) {
@@ -469,18 +469,18 @@ mod tests {
             container_port: 80,
             proto: Proto::Tcp,
         };
-        let (set, key, data) = port_element(Ipv4Addr::new(172, 17, 0, 2), &p);
-        assert_eq!(set, PORTS);
-        assert_eq!(key, [6, 0, 0, 0, 0x1f, 0x90, 0, 0]);
-        assert_eq!(data, [172, 17, 0, 2, 0, 80, 0, 0]);
+        let e = port_element(Ipv4Addr::new(172, 17, 0, 2), &p);
+        assert_eq!(e.set, PORTS);
+        assert_eq!(e.key, [6, 0, 0, 0, 0x1f, 0x90, 0, 0]);
+        assert_eq!(e.data.unwrap(), [172, 17, 0, 2, 0, 80, 0, 0]);
         let q = PortBinding {
             host_ip: Ipv4Addr::LOCALHOST,
             proto: Proto::Udp,
             ..p
         };
-        let (set, key, _) = port_element(Ipv4Addr::new(172, 17, 0, 2), &q);
-        assert_eq!(set, PORTS_ADDR);
-        assert_eq!(key, [127, 0, 0, 1, 17, 0, 0, 0, 0x1f, 0x90, 0, 0]);
+        let e = port_element(Ipv4Addr::new(172, 17, 0, 2), &q);
+        assert_eq!(e.set, PORTS_ADDR);
+        assert_eq!(e.key, [127, 0, 0, 1, 17, 0, 0, 0, 0x1f, 0x90, 0, 0]);
         assert_eq!(ifname("tug0").len(), 16);
     }
 }
