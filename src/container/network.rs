@@ -181,10 +181,11 @@ pub fn allocate(
 ) -> Result<()> {
     let mut own = None;
     for req in &o.networks {
-        let e: Endpoint = netrec::allocate(store, &req.name, id, name, req.ip, &req.aliases, ephemeral)
-            .inspect_err(|_| {
-                let _ = attach::forget(store, id);
-            })?;
+        let e: Endpoint =
+            netrec::allocate(store, &req.name, id, name, req.ip, &req.aliases, ephemeral)
+                .inspect_err(|_| {
+                    let _ = attach::forget(store, id);
+                })?;
         own.get_or_insert(e.ip);
     }
     let mut extra = link_hosts.to_vec();

@@ -191,10 +191,8 @@ impl HostLeases {
     pub fn open() -> crate::error::Result<Self> {
         let dir = Path::new(HOST_DIR);
         std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
-        let lock = crate::store::LockGuard::acquire(
-            &dir.join("lock"),
-            crate::store::LockMode::Exclusive,
-        )?;
+        let lock =
+            crate::store::LockGuard::acquire(&dir.join("lock"), crate::store::LockMode::Exclusive)?;
         // A damaged file is as good as empty: every store rewrites its own.
         let leases: Vec<Lease> = std::fs::read(dir.join("bridge.json"))
             .ok()
@@ -280,7 +278,10 @@ mod tests {
         assert!(pools(&[serde_json::json!({"base": "10.10.0.0/16", "size": 8})]).is_err());
         assert_eq!(pools(&[]).unwrap()[0].to_string(), "172.18.0.0/16");
         let (s, gw) = bip("192.168.5.1/24").unwrap();
-        assert_eq!((s.to_string(), gw), ("192.168.5.0/24".into(), Ipv4Addr::new(192, 168, 5, 1)));
+        assert_eq!(
+            (s.to_string(), gw),
+            ("192.168.5.0/24".into(), Ipv4Addr::new(192, 168, 5, 1))
+        );
         assert!(bip("192.168.5.255/24").is_err());
         assert!("10.0.0.0/33".parse::<Subnet>().is_err());
     }

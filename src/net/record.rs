@@ -296,9 +296,8 @@ pub fn create(store: &Store, name: &str, o: &CreateOptions) -> Result<Network> {
             // As Docker: skip pools the host already routes (a LAN, a VPN,
             // another store's bridges), so a new network never hides them.
             let routed = host_routes();
-            let pools =
-                super::ipam::pools(&crate::daemon_json::settings().default_address_pools)
-                    .map_err(invalid)?;
+            let pools = super::ipam::pools(&crate::daemon_json::settings().default_address_pools)
+                .map_err(invalid)?;
             pools.into_iter().find(|p| {
                 !existing.iter().any(|n| n.subnet.overlaps(p))
                     && !routed.iter().any(|r| r.overlaps(p))

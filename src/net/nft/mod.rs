@@ -8,8 +8,9 @@
 //!
 //! - sets of bridge names: `bridges` (every tug bridge), `masq` (those
 //!   whose containers go out through the host), `internal` (`--internal`
-//!   networks, kept in). A network's names go in when its bridge is made
-//!   and out at `network rm`.
+//!   networks, kept in), and `same` (`bridge . bridge`: traffic within one
+//!   bridge, which `br_netfilter` shows to the forward hook). A network's
+//!   names go in when its bridge is made and out at `network rm`.
 //! - maps of published ports: `ports` (`proto . port` → `addr . port`,
 //!   published on every host address) and `ports_addr` (`addr . proto .
 //!   port` → `addr . port`, published on one address).
@@ -18,9 +19,9 @@
 //! - `postrouting` (nat): masquerade what leaves a `masq` bridge's
 //!   containers, and what 127.0.0.1 sends to a bridge (published on
 //!   loopback, with the bridge's `route_localnet`).
-//! - `forward` (filter): nothing into or out of an `internal` bridge;
-//!   published (DNAT'd) traffic passes; other bridge-to-bridge traffic is
-//!   dropped.
+//! - `forward` (filter): traffic within a bridge passes; nothing into or
+//!   out of an `internal` bridge; published (DNAT'd) traffic passes; other
+//!   bridge-to-bridge traffic is dropped.
 
 pub mod msg;
 
@@ -37,13 +38,14 @@ pub const TABLE: &str = "tug";
 const BRIDGES: &str = "bridges";
 const MASQ: &str = "masq";
 const INTERNAL: &str = "internal";
+const SAME: &str = "same";
 const PORTS: &str = "ports";
 const PORTS_ADDR: &str = "ports_addr";
 const PUBLISH: &str = "publish";
 
 /// The sets in creation order; a set's id in the creating batch is its
 /// index + 1.
-const SETS: [&str; 5] = [BRIDGES, MASQ, INTERNAL, PORTS, PORTS_ADDR];
+const SETS: [&str; 6] = [BRIDGES, MASQ, INTERNAL, SAME, PORTS, PORTS_ADDR];
 
 fn set_id(name: &str) -> u32 {
     SETS.iter().position(|s| *s == name).unwrap_or(0) as u32 + 1
@@ -208,14 +210,20 @@ impl Element {
 fn network_elements(bridge: &str, internal: bool) -> Vec<Element> {
     let key = ifname(bridge);
     let other = if internal { INTERNAL } else { MASQ };
-    [BRIDGES, other]
+    let mut out: Vec<Element> = [BRIDGES, other]
         .into_iter()
         .map(|set| Element {
             set,
             key: key.clone(),
             data: None,
         })
-        .collect()
+        .collect();
+    out.push(Element {
+        set: SAME,
+        key: [key.as_slice(), &key].concat(),
+        data: None,
+    });
+    out
 }
 
 /// An interface name as nf_tables compares it: NUL-padded to IFNAMSIZ.
@@ -339,6 +347,8 @@ fn layout() -> Batch {
     for s in [BRIDGES, MASQ, INTERNAL] {
         new_set(&mut b, s, datatype::IFNAME, 16, None);
     }
+    let pair = datatype::concat(&[datatype::IFNAME, datatype::IFNAME]);
+    new_set(&mut b, SAME, pair, 32, None);
     let target = Some((
         datatype::concat(&[datatype::IPADDR, datatype::INET_SERVICE]),
         8,
@@ -420,6 +430,17 @@ fn layout() -> Batch {
     // iifname @masq masquerade
     let [m, l] = if_in(META_IIFNAME, MASQ);
     new_rule(&mut b, "postrouting", vec![m, l, masquerade()]);
+    // iifname . oifname @same accept
+    new_rule(
+        &mut b,
+        "forward",
+        vec![
+            meta(META_IIFNAME, REG_1),
+            meta(META_OIFNAME, reg32(4)),
+            lookup(SAME, set_id(SAME), REG_1, None),
+            verdict(ACCEPT, None),
+        ],
+    );
     // iifname @internal drop; oifname @internal drop
     for key in [META_IIFNAME, META_OIFNAME] {
         let [m, l] = if_in(key, INTERNAL);
