@@ -133,7 +133,16 @@ pub fn attach(
         .collect();
     let mut host = bridge_side()?;
     let mut inside = Netlink::open_in(ns.as_fd())?;
-    let mut fw = firewall(store)?;
+    let mut fw = match firewall(store) {
+        Ok(fw) => fw,
+        // Without nf_tables containers still reach each other: say why
+        // nothing else works, unless ports were asked for.
+        Err(e) if publish.is_empty() => {
+            crate::net::warn_once(&format!("{e}: no outbound NAT for containers"));
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let mut routed = false;
     let mut chosen = Vec::new();
     for (i, name) in networks.iter().enumerate() {
