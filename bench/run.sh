@@ -57,13 +57,13 @@ measure() {
   printf '%s\n' "${ms[@]}" | sort -n | awk '{v[NR]=$1} END{printf "%.2f %.2f\n", v[int((NR+1)/2)], v[int(NR*0.9+0.5)]}'
 }
 
-# measure, with an untimed `setup` command before each run.
+# measure, with an untimed `setup` function run before each run.
 measure_after() {
   local setup=$1 t0 t1 i
   shift
   local -a ms=()
   for ((i = 0; i < N; i++)); do
-    eval "$setup"
+    "$setup"
     t0=$EPOCHREALTIME
     "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
     t1=$EPOCHREALTIME
@@ -74,6 +74,7 @@ measure_after() {
 
 row() { printf '%-44s median %8s ms   p90 %8s ms\n' "$1" "$2" "$3"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1fx", b/a}'; }
+share() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b/a}'; }
 
 tar -C "$ROOTFS" -cf "$WORK/bb.tar" .
 # A big image: ~450 MB of the host's /usr over the busybox files (its own
@@ -100,8 +101,8 @@ echo "tug: $TUG   runs: $N   kernel: $(uname -r)   big image: $(du -sm "$BIG" | 
 if [ -n "$(ls /sys/class/net/tug0/brif 2>/dev/null)" ]; then
   echo "a container is on the default bridge: skipping the cold row"
 else
-  cold='ip link del tug0 2>/dev/null; nft delete table ip tug 2>/dev/null; true'
-  read -r tugc_m tugc_p < <(measure_after "$cold" "$TUG" --root "$WORK/store" run --rm bb true)
+  cold() { ip link del tug0 2>/dev/null || true; nft delete table ip tug 2>/dev/null || true; }
+  read -r tugc_m tugc_p < <(measure_after cold "$TUG" --root "$WORK/store" run --rm bb true)
   row "tug run --rm bb, default bridge cold (root)" "$tugc_m" "$tugc_p"
   "$TUG" --root "$WORK/store" run --rm bb true
 fi
@@ -125,11 +126,11 @@ if command -v runc >/dev/null; then
     read -r runc_m runc_p < <(measure runc_one)
     row "runc run (root, no network)" "$runc_m" "$runc_p"
     echo "  runc / tug --network none = $(ratio "$tug_m" "$runc_m")   runc / tug default bridge warm = $(ratio "$tugb_m" "$runc_m")"
-    echo "  tug --network none / runc = $(ratio "$runc_m" "$tug_m")   tug default bridge warm / runc = $(ratio "$runc_m" "$tugb_m")   (target <= 0.35)"
+    echo "  tug --network none / runc = $(share "$runc_m" "$tug_m")   tug default bridge warm / runc = $(share "$runc_m" "$tugb_m")   (target <= 0.35)"
   else
     echo "runc run failed on this host: skipped"
   fi
-  echo "  tug default bridge warm / --network none = $(ratio "$tug_m" "$tugb_m")   (target <= 1.5)"
+  echo "  tug default bridge warm / --network none = $(share "$tug_m" "$tugb_m")   (target <= 1.5)"
   # crun on the same bundle; it refuses hosts with cgroup v1 and v2
   # controllers both mounted ("hybrid"), so say why when it does.
   if command -v crun >/dev/null; then
