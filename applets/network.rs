@@ -338,15 +338,7 @@ fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let store = open_store(g)?;
-    let mut removed = Vec::new();
-    for n in net::record::list(&store)? {
-        if !n.is_predefined()
-            && n.endpoints.is_empty()
-            && net::record::remove(&store, &n.name).is_ok()
-        {
-            removed.push(n.name);
-        }
-    }
+    let removed = net::record::prune(&store)?;
     if !removed.is_empty() {
         println!("Deleted Networks:");
         removed.iter().for_each(|n| println!("{n}"));

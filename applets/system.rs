@@ -359,7 +359,7 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
             "  - all dangling images\n"
         });
         what.push_str(
-            "  - all blobs no image or pin references\n\nAre you sure you want to continue?",
+            "  - all networks not used by at least one container\n  - all blobs no image or pin references\n\nAre you sure you want to continue?",
         );
         if !crate::image::prune::confirm(&what) {
             return Ok(0);
@@ -375,6 +375,12 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         for l in &lines {
             println!("{}", l.to_string().to_lowercase());
         }
+        println!();
+    }
+    let networks = tug::net::record::prune_all(&store)?;
+    if !networks.is_empty() {
+        println!("Deleted Networks:");
+        networks.iter().for_each(|n| println!("{n}"));
         println!();
     }
     println!("Total reclaimed space: {}", human_size(freed));

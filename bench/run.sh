@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark: what users type, `tug run --rm IMAGE true` (default bridge and
-# --network none), beside `runc run` (root) and `podman run --rm IMAGE true`
+# Benchmark: what users type, `tug run --rm IMAGE true` (default bridge,
+# cold and warm, and --network none), beside `runc run` and `crun run`
+# (root, no network) and `podman run --rm IMAGE true`
 # (rootless, as the tugtest user), on the same busybox image; plus a big
 # image made from the host's /usr, to show that run's cost does not grow
 # with the image. Prints the median and p90 wall time of N runs of each and
@@ -56,8 +57,24 @@ measure() {
   printf '%s\n' "${ms[@]}" | sort -n | awk '{v[NR]=$1} END{printf "%.2f %.2f\n", v[int((NR+1)/2)], v[int(NR*0.9+0.5)]}'
 }
 
+# measure, with an untimed `setup` function run before each run.
+measure_after() {
+  local setup=$1 t0 t1 i
+  shift
+  local -a ms=()
+  for ((i = 0; i < N; i++)); do
+    "$setup"
+    t0=$EPOCHREALTIME
+    "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
+    t1=$EPOCHREALTIME
+    ms+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)*1000}')")
+  done
+  printf '%s\n' "${ms[@]}" | sort -n | awk '{v[NR]=$1} END{printf "%.2f %.2f\n", v[int((NR+1)/2)], v[int(NR*0.9+0.5)]}'
+}
+
 row() { printf '%-44s median %8s ms   p90 %8s ms\n' "$1" "$2" "$3"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1fx", b/a}'; }
+share() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b/a}'; }
 
 tar -C "$ROOTFS" -cf "$WORK/bb.tar" .
 # A big image: ~450 MB of the host's /usr over the busybox files (its own
@@ -77,8 +94,20 @@ echo "tug: $TUG   runs: $N   kernel: $(uname -r)   big image: $(du -sm "$BIG" | 
 "$TUG" --root "$WORK/store" run --rm bb true
 "$TUG" --root "$WORK/store" run --rm big /bin/true
 
+# Cold: the first container on the host, so the bridge and the nftables
+# table are made (both deleted, untimed, before each run; no container of
+# any store may be on the default bridge meanwhile). Warm: they stay, as
+# docker0 does.
+if [ -n "$(ls /sys/class/net/tug0/brif 2>/dev/null)" ]; then
+  echo "a container is on the default bridge: skipping the cold row"
+else
+  cold() { ip link del tug0 2>/dev/null || true; nft delete table ip tug 2>/dev/null || true; }
+  read -r tugc_m tugc_p < <(measure_after cold "$TUG" --root "$WORK/store" run --rm bb true)
+  row "tug run --rm bb, default bridge cold (root)" "$tugc_m" "$tugc_p"
+  "$TUG" --root "$WORK/store" run --rm bb true
+fi
 read -r tugb_m tugb_p < <(measure "$TUG" --root "$WORK/store" run --rm bb true)
-row "tug run --rm bb, default bridge (root)" "$tugb_m" "$tugb_p"
+row "tug run --rm bb, default bridge warm (root)" "$tugb_m" "$tugb_p"
 read -r tug_m tug_p < <(measure "$TUG" --root "$WORK/store" run --rm --network none bb true)
 row "tug run --rm --network none bb (root)" "$tug_m" "$tug_p"
 read -r tugg_m tugg_p < <(measure "$TUG" --root "$WORK/store" run --rm --network none big /bin/true)
@@ -96,9 +125,26 @@ if command -v runc >/dev/null; then
   if runc_one >/dev/null 2>&1; then
     read -r runc_m runc_p < <(measure runc_one)
     row "runc run (root, no network)" "$runc_m" "$runc_p"
-    echo "  runc / tug --network none = $(ratio "$tug_m" "$runc_m")   runc / tug default bridge = $(ratio "$tugb_m" "$runc_m")"
+    echo "  runc / tug --network none = $(ratio "$tug_m" "$runc_m")   runc / tug default bridge warm = $(ratio "$tugb_m" "$runc_m")"
+    echo "  tug --network none / runc = $(share "$runc_m" "$tug_m")   tug default bridge warm / runc = $(share "$runc_m" "$tugb_m")   (target <= 0.35)"
   else
     echo "runc run failed on this host: skipped"
+  fi
+  echo "  tug default bridge warm / --network none = $(share "$tug_m" "$tugb_m")   (target <= 1.5)"
+  # crun on the same bundle; it refuses hosts with cgroup v1 and v2
+  # controllers both mounted ("hybrid"), so say why when it does.
+  if command -v crun >/dev/null; then
+    m=0
+    crun_one() { m=$((m + 1)); crun --root "$WORK/crun" run --bundle "$B" "bench$$-$m"; }
+    if why=$(crun_one 2>&1); then
+      read -r crun_m crun_p < <(measure crun_one)
+      row "crun run (root, no network)" "$crun_m" "$crun_p"
+      echo "  crun / tug --network none = $(ratio "$tug_m" "$crun_m")"
+    else
+      echo "crun run failed on this host: ${why%%$'\n'*}"
+    fi
+  else
+    echo "crun is not installed: skipped"
   fi
 fi
 

@@ -261,6 +261,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             &hostname,
             &req.options,
             &link_hosts,
+            req.auto_remove,
         )?;
         let data = serde_json::to_vec_pretty(&spec).map_err(|e| Error::json("runtime spec", e))?;
         container::write_doc(&dir.join("config.json"), &data)?;

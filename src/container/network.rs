@@ -166,7 +166,9 @@ pub fn prepare_options(
 }
 
 /// At create: an address on each network, then the container's /etc
-/// files. Undone by [`forget`] if the create fails later.
+/// files. Undone by [`forget`] if the create fails later. An `ephemeral`
+/// (`--rm`) container's addresses are recorded without fsync.
+#[allow(clippy::too_many_arguments)]
 pub fn allocate(
     store: &Store,
     id: &str,
@@ -175,13 +177,15 @@ pub fn allocate(
     hostname: &str,
     o: &RunOptions,
     link_hosts: &[(String, String)],
+    ephemeral: bool,
 ) -> Result<()> {
     let mut own = None;
     for req in &o.networks {
-        let e: Endpoint = netrec::allocate(store, &req.name, id, name, req.ip, &req.aliases)
-            .inspect_err(|_| {
-                let _ = attach::forget(store, id);
-            })?;
+        let e: Endpoint =
+            netrec::allocate(store, &req.name, id, name, req.ip, &req.aliases, ephemeral)
+                .inspect_err(|_| {
+                    let _ = attach::forget(store, id);
+                })?;
         own.get_or_insert(e.ip);
     }
     let mut extra = link_hosts.to_vec();
@@ -286,7 +290,15 @@ fn retake_addresses(store: &Store, r: &Record) -> Result<()> {
         if holds(&req.name) {
             continue;
         }
-        let e = netrec::allocate(store, &req.name, &r.id, &r.name, req.ip, &req.aliases)?;
+        let e = netrec::allocate(
+            store,
+            &req.name,
+            &r.id,
+            &r.name,
+            req.ip,
+            &req.aliases,
+            r.auto_remove,
+        )?;
         if i == 0 {
             hosts::set_own_address(&crate::container::dir(store, &r.id), e.ip)?;
         }
@@ -492,7 +504,7 @@ pub fn connect(
             r.name, n.name
         )));
     }
-    netrec::allocate(store, &n.name, &r.id, &r.name, ip, aliases)?;
+    netrec::allocate(store, &n.name, &r.id, &r.name, ip, aliases, r.auto_remove)?;
     r.options
         .networks
         .push(crate::runtime::spec::NetworkRequest {

@@ -5,11 +5,16 @@
 //!   is its first container, makes a veth pair whose peer is created
 //!   directly inside the container's namespace as `eth0` (`eth1`... for
 //!   further networks), gives it its address and default route, and (as
-//!   root) rebuilds the NAT rules.
+//!   root) publishes its ports as map elements (see `nft`).
 //! - [`detach`] runs when the container stops; [`forget`] when it is
-//!   removed. Both end in [`sync`], which deletes the bridges of networks
-//!   no running container uses and rebuilds the rules, so a crashed
-//!   command's leftovers are cleaned by the next one.
+//!   removed. Both end in [`sync`], which withdraws the ports of
+//!   containers that died without a detach (root) or deletes the bridges
+//!   no running container uses (rootless), so a crashed command's
+//!   leftovers are cleaned by the next one.
+//!
+//! As root a network's bridge and its set elements are made when it is
+//! first used and stay, as docker0 does, until `network rm` (or, for the
+//! default bridge, `system prune`).
 //!
 //! Bridges live in the host's network namespace as root, and in the
 //! rootless session's namespace otherwise (see `session`). The caller of
@@ -19,10 +24,10 @@
 use std::os::fd::{AsFd, OwnedFd};
 
 use crate::error::{Error, Result};
-use crate::net::firewall;
 use crate::net::netlink::{parse_mac, Netlink};
+use crate::net::nft::{self, Firewall};
 use crate::net::ports::{assign_host_ports, PortBinding};
-use crate::net::record::{list_locked, lock, save};
+use crate::net::record::{list_locked, lock, save, save_for};
 use crate::net::Network;
 use crate::store::Store;
 
@@ -50,6 +55,12 @@ fn bridge_side() -> Result<Netlink> {
 }
 
 fn uses_firewall() -> bool {
+    on_host()
+}
+
+/// Whether bridges live in the host's namespace (root), shared by every
+/// store, rather than in a rootless session's.
+pub(super) fn on_host() -> bool {
     !crate::paths::is_rootless() && !crate::net::session::joined()
 }
 
@@ -58,10 +69,11 @@ fn host_ifname(cid: &str, i: usize) -> String {
     format!("veth{}{i}", &cid[..7])
 }
 
-fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<u32> {
+/// The bridge's index, and whether it was made now.
+fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<(u32, bool)> {
     let br = n.bridge_name();
     if let Some(i) = nl.link_index(&br)? {
-        return Ok(i);
+        return Ok((i, false));
     }
     if let Err(e) = nl.add_bridge(&br) {
         // Another store made it first (the default bridge is shared).
@@ -76,12 +88,27 @@ fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<u32> {
     nl.set_up(index)?;
     if uses_firewall() {
         // Published ports answer on 127.0.0.1 through DNAT to the bridge.
-        firewall::sysctl(&format!("net/ipv4/conf/{br}/route_localnet"), "1")?;
+        nft::sysctl(&format!("net/ipv4/conf/{br}/route_localnet"), "1")?;
         if !n.internal {
-            firewall::sysctl("net/ipv4/ip_forward", "1")?;
+            nft::sysctl("net/ipv4/ip_forward", "1")?;
         }
     }
-    Ok(index)
+    Ok((index, true))
+}
+
+/// As root, the firewall with its table made; a table made now gets the
+/// sets of the networks in use filled as their bridges are plugged, and
+/// the store's table from an older tug goes.
+fn firewall(store: &Store) -> Result<Option<(Firewall, bool)>> {
+    if !uses_firewall() {
+        return Ok(None);
+    }
+    let mut fw = Firewall::open()?;
+    let fresh = fw.ensure_table()?;
+    if fresh {
+        fw.delete_table(&nft::legacy_table_name(store.root()))?;
+    }
+    Ok(Some((fw, fresh)))
 }
 
 /// Puts container `cid` (its init is `pid`, not yet exec'd) on `networks`,
@@ -106,6 +133,16 @@ pub fn attach(
         .collect();
     let mut host = bridge_side()?;
     let mut inside = Netlink::open_in(ns.as_fd())?;
+    let mut fw = match firewall(store) {
+        Ok(fw) => fw,
+        // Without nf_tables containers still reach each other: say why
+        // nothing else works, unless ports were asked for.
+        Err(e) if publish.is_empty() => {
+            store.warn(&format!("{e}: no outbound NAT for containers"));
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let mut routed = false;
     let mut chosen = Vec::new();
     for (i, name) in networks.iter().enumerate() {
@@ -118,24 +155,35 @@ pub fn attach(
         })?;
         e.pid = Some(pid);
         e.pid_start = crate::container::proc_start_time(pid);
-        if i == 0 {
+        let ip = e.ip;
+        if i == 0 && !publish.is_empty() {
             let mut ports = publish.to_vec();
             assign_host_ports(&mut ports, &taken)?;
+            // Recorded only once published: a port another store holds
+            // fails here, and must not be withdrawn for it later.
+            if let Some((fw, _)) = fw.as_mut() {
+                fw.publish(ip, &ports)?;
+            }
             e.ports = ports.clone();
             chosen = ports;
         }
-        let e = e.clone();
         let n = n.clone();
-        save(store, &n)?;
-        plug(&mut host, &mut inside, ns.as_fd(), &n, &e, i, &mut routed)?;
+        save_for(store, &n, n.endpoints[cid].ephemeral)?;
+        let e = &n.endpoints[cid];
+        let made = plug(&mut host, &mut inside, ns.as_fd(), &n, e, i, &mut routed)?;
+        if let Some((fw, fresh)) = fw.as_mut() {
+            if made || *fresh {
+                fw.add_network(&n.bridge_name(), n.internal)?;
+            }
+        }
     }
-    sync_locked(store, &mut host, &all)?;
+    sync_locked(store, &mut host, &mut all)?;
     Ok(chosen)
 }
 
 /// One veth from network `n`'s bridge into the container as `eth{i}`,
 /// with the endpoint's address; the first non-internal network also
-/// gives the default route.
+/// gives the default route. True when the bridge was made now.
 fn plug(
     host: &mut Netlink,
     inside: &mut Netlink,
@@ -144,8 +192,8 @@ fn plug(
     e: &crate::net::Endpoint,
     i: usize,
     routed: &mut bool,
-) -> Result<()> {
-    let master = ensure_bridge(host, n)?;
+) -> Result<bool> {
+    let (master, made) = ensure_bridge(host, n)?;
     let host_if = host_ifname(&e.container, i);
     host.delete_link(&host_if)?;
     let peer = format!("eth{i}");
@@ -160,7 +208,7 @@ fn plug(
         inside.add_default_route(n.gateway)?;
         *routed = true;
     }
-    Ok(())
+    Ok(made)
 }
 
 fn open_netns(pid: i32) -> Result<OwnedFd> {
@@ -197,8 +245,13 @@ pub fn connect_running(store: &Store, cid: &str, pid: i32, name: &str) -> Result
     }
     // A container that already has a way out keeps it.
     let mut routed = i > 0;
-    plug(&mut host, &mut inside, ns.as_fd(), &n, &e, i, &mut routed)?;
-    sync_locked(store, &mut host, &all)
+    let made = plug(&mut host, &mut inside, ns.as_fd(), &n, &e, i, &mut routed)?;
+    if let Some((mut fw, fresh)) = firewall(store)? {
+        if made || fresh {
+            fw.add_network(&n.bridge_name(), n.internal)?;
+        }
+    }
+    sync_locked(store, &mut host, &mut all)
 }
 
 /// `network disconnect` of a running container: its interface on network
@@ -213,16 +266,21 @@ pub fn disconnect_running(pid: i32, e: &crate::net::Endpoint) -> Result<()> {
     Ok(())
 }
 
-/// Marks container `cid`'s endpoints stopped and tidies up.
+/// Marks container `cid`'s endpoints stopped, withdraws its published
+/// ports, and tidies up.
 pub fn detach(store: &Store, cid: &str) -> Result<()> {
     let _g = lock(store)?;
     let mut all = list_locked(store)?;
+    let mut published = Vec::new();
     for n in all.iter_mut() {
         if let Some(e) = n.endpoints.get_mut(cid) {
+            if !e.ports.is_empty() {
+                published.push((e.ip, std::mem::take(&mut e.ports)));
+            }
             e.pid = None;
             e.pid_start = None;
-            e.ports.clear();
-            save(store, n)?;
+            let ephemeral = e.ephemeral;
+            save_for(store, n, ephemeral)?;
         }
     }
     let _h = host_lock()?;
@@ -231,64 +289,83 @@ pub fn detach(store: &Store, cid: &str) -> Result<()> {
         // Rootless with no session left: nothing to tidy.
         Err(_) => return Ok(()),
     };
-    sync_locked(store, &mut host, &all)
+    if uses_firewall() {
+        unpublish(&published)?;
+    }
+    sync_locked(store, &mut host, &mut all)
 }
 
-/// Tidies up after crashed commands: bridges without running containers
-/// go, and the rules match what runs.
+/// Withdraws published ports (as root), for endpoints that stop or go.
+fn unpublish(published: &[(std::net::Ipv4Addr, Vec<PortBinding>)]) -> Result<()> {
+    if published.is_empty() {
+        return Ok(());
+    }
+    let mut fw = Firewall::open()?;
+    for (ip, ports) in published {
+        fw.unpublish(*ip, ports)?;
+    }
+    Ok(())
+}
+
+/// An endpoint left its network (address released, container removed):
+/// its published ports go too. The caller holds the networks lock.
+pub(super) fn endpoint_gone(e: &crate::net::Endpoint) -> Result<()> {
+    if e.ports.is_empty() || !uses_firewall() {
+        return Ok(());
+    }
+    let _h = host_lock()?;
+    unpublish(&[(e.ip, e.ports.clone())])
+}
+
+/// Tidies up after crashed commands: the ports of containers that died
+/// without a detach are withdrawn (root), idle bridges go (rootless).
 pub fn sync(store: &Store) -> Result<()> {
     let _g = lock(store)?;
-    let all = list_locked(store)?;
+    let mut all = list_locked(store)?;
     let _h = host_lock()?;
     let mut host = match bridge_side() {
         Ok(h) => h,
         Err(_) => return Ok(()),
     };
-    sync_locked(store, &mut host, &all)
+    sync_locked(store, &mut host, &mut all)
 }
 
-fn sync_locked(store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()> {
-    let mut active = Vec::new();
-    for n in all {
-        if n.endpoints.values().any(|e| e.live()) {
-            active.push(n);
-        } else if let Some(index) = host.link_index(&n.bridge_name())? {
-            // Another store's containers may share the default bridge.
-            if !host.has_ports(index)? {
-                host.delete_link(&n.bridge_name())?;
+fn sync_locked(store: &Store, host: &mut Netlink, all: &mut [Network]) -> Result<()> {
+    if !uses_firewall() {
+        // Rootless bridges live in the session and go when idle.
+        for n in all.iter() {
+            if n.endpoints.values().any(|e| e.live()) {
+                continue;
+            }
+            if let Some(index) = host.link_index(&n.bridge_name())? {
+                if !host.has_ports(index)? {
+                    host.delete_link(&n.bridge_name())?;
+                }
             }
         }
+        return Ok(());
     }
-    if uses_firewall() {
-        let script = firewall::script(&firewall::table_name(store.root()), &active);
-        // Keyed by boot: a reboot empties the kernel's tables.
-        let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
-        let script_key = format!("# boot {}{script}", boot);
-        // The last script applied: nft costs a process and a kernel
-        // transaction, so an unchanged rule set is not sent again.
-        let applied = store.networks_dir().join(".nft-applied");
-        if std::fs::read_to_string(&applied).is_ok_and(|a| a == script_key) {
-            return Ok(());
+    let mut fw = None;
+    for n in all.iter_mut() {
+        let dead: Vec<String> = n
+            .endpoints
+            .iter()
+            .filter(|(_, e)| !e.ports.is_empty() && !e.live())
+            .map(|(cid, _)| cid.clone())
+            .collect();
+        for cid in &dead {
+            let e = n.endpoints.get_mut(cid).expect("listed above");
+            let fw = match &mut fw {
+                Some(fw) => fw,
+                None => fw.insert(Firewall::open()?),
+            };
+            fw.unpublish(e.ip, &e.ports)?;
+            e.ports.clear();
+            e.pid = None;
+            e.pid_start = None;
         }
-        let _ = std::fs::remove_file(&applied);
-        let outcome = firewall::apply(&script);
-        if outcome.is_ok() {
-            let _ = crate::store::write_atomic_in(
-                store.networks_dir().as_path(),
-                &applied,
-                script.as_bytes(),
-            );
-        }
-        if let Err(e) = outcome {
-            if active
-                .iter()
-                .any(|n| n.endpoints.values().any(|e| !e.ports.is_empty()))
-            {
-                return Err(e);
-            }
-            // Without nft, containers still reach each other; say why
-            // nothing else works.
-            store.warn(&format!("{e}: no outbound NAT for containers"));
+        if !dead.is_empty() {
+            save(store, n)?;
         }
     }
     Ok(())
@@ -297,28 +374,71 @@ fn sync_locked(store: &Store, host: &mut Netlink, all: &[Network]) -> Result<()>
 /// Forgets container `cid` on every network (at `rm`), then tidies up.
 pub fn forget(store: &Store, cid: &str) -> Result<Vec<String>> {
     let mut left = Vec::new();
+    let mut published = Vec::new();
     {
         let _g = lock(store)?;
         for n in list_locked(store)? {
             if n.endpoints.contains_key(cid) {
                 let mut n = n;
-                n.endpoints.remove(cid);
-                save(store, &n)?;
+                if let Some(e) = n.endpoints.remove(cid) {
+                    save_for(store, &n, e.ephemeral)?;
+                    if !e.ports.is_empty() {
+                        published.push((e.ip, e.ports));
+                    }
+                }
                 left.push(n.name.clone());
             }
         }
+    }
+    if uses_firewall() && !published.is_empty() {
+        let _h = host_lock()?;
+        unpublish(&published)?;
     }
     sync(store)?;
     Ok(left)
 }
 
-/// Deletes a removed network's bridge (containers still dying on it lose
-/// their veths with their namespaces).
+/// Deletes a removed network's bridge and, as root, its set elements
+/// (containers still dying on it lose their veths with their namespaces).
 pub fn drop_bridge(n: &Network) -> Result<()> {
     let _h = host_lock()?;
     match bridge_side() {
-        Ok(mut host) => host.delete_link(&n.bridge_name()),
+        Ok(mut host) => {
+            host.delete_link(&n.bridge_name())?;
+            if uses_firewall() {
+                Firewall::open()?.remove_network(&n.bridge_name(), n.internal)?;
+            }
+            Ok(())
+        }
         // Rootless outside the session: the bridge goes with the session.
         Err(_) => Ok(()),
     }
+}
+
+/// `system prune` as root: the default bridge goes when no container of
+/// any store is plugged into it, with its set elements; the table goes
+/// once no tug bridge is left. True when the bridge went.
+pub fn prune_default_bridge(n: &Network) -> Result<bool> {
+    if !uses_firewall() {
+        return Ok(false);
+    }
+    let _h = host_lock()?;
+    let mut host = Netlink::open()?;
+    let br = n.bridge_name();
+    if let Some(index) = host.link_index(&br)? {
+        if host.has_ports(index)? {
+            return Ok(false);
+        }
+        host.delete_link(&br)?;
+    }
+    let mut fw = Firewall::open()?;
+    fw.remove_network(&br, n.internal)?;
+    let others = host
+        .link_names()?
+        .into_iter()
+        .any(|l| l == "tug0" || l.starts_with("br-"));
+    if !others {
+        fw.delete_table(nft::TABLE)?;
+    }
+    Ok(true)
 }

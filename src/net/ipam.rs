@@ -1,7 +1,10 @@
 //! IPv4 address management: subnets, gateways, ranges, and handing out
-//! addresses in order (the first container on `bridge` is 172.17.0.2).
+//! addresses in order (the first container on `bridge` is 172.17.0.2);
+//! the host-wide leases of the default bridge, which every root store
+//! shares; daemon.json's `bip` and `default-address-pools`.
 
 use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -114,6 +117,130 @@ pub fn default_pool() -> impl Iterator<Item = Subnet> {
     a.chain(b)
 }
 
+/// The pools for networks created without `--subnet`: daemon.json's
+/// `default-address-pools` (`[{"base": "10.10.0.0/16", "size": 24}]`,
+/// each base cut into subnets of `size`), else Docker's.
+pub fn pools(configured: &[serde_json::Value]) -> Result<Vec<Subnet>, String> {
+    if configured.is_empty() {
+        return Ok(default_pool().collect());
+    }
+    let mut out = Vec::new();
+    for v in configured {
+        let bad = || format!("daemon.json: default-address-pools: invalid entry {v}");
+        let base: Subnet = v
+            .get("base")
+            .and_then(|b| b.as_str())
+            .ok_or_else(bad)?
+            .parse()?;
+        let size = v
+            .get("size")
+            .and_then(|s| s.as_u64())
+            .filter(|s| (base.prefix as u64..=30).contains(s))
+            .ok_or_else(bad)? as u8;
+        let step = 1u64 << (32 - size as u32);
+        let count = 1u64 << (size - base.prefix);
+        // Bounded: a /8 cut into /30s is 4M subnets, listed lazily below.
+        out.extend((0..count.min(1 << 16)).map(|i| Subnet {
+            addr: Ipv4Addr::from((base.network() as u64 + i * step) as u32),
+            prefix: size,
+        }));
+    }
+    Ok(out)
+}
+
+/// daemon.json's `bip` (`192.168.5.1/24`): the default bridge's gateway
+/// and subnet.
+pub fn bip(value: &str) -> Result<(Subnet, Ipv4Addr), String> {
+    let s: Subnet = value
+        .parse()
+        .map_err(|e| format!("daemon.json: bip: {e}"))?;
+    let gw = if u32::from(s.addr) == s.network() {
+        s.first_host()
+    } else {
+        s.addr
+    };
+    if u32::from(gw) == s.broadcast() {
+        return Err(format!("daemon.json: bip: {value} is a broadcast address"));
+    }
+    Ok((s, gw))
+}
+
+/// Where the host-wide leases live: tmpfs, emptied by a reboot as the
+/// bridges are.
+const HOST_DIR: &str = "/run/tug/ipam";
+
+/// One address of the default bridge held by a container of some store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Lease {
+    ip: Ipv4Addr,
+    store: PathBuf,
+    container: String,
+}
+
+/// The default bridge's addresses across every root store on the host
+/// (`/run/tug/ipam/bridge.json`), held under `/run/tug/ipam/lock` from
+/// [`HostLeases::open`] until dropped, so two stores never pick the same
+/// address. Each store's own leases mirror its `bridge` document.
+pub struct HostLeases {
+    _lock: crate::store::LockGuard,
+    leases: Vec<Lease>,
+    read: Vec<Lease>,
+}
+
+impl HostLeases {
+    pub fn open() -> crate::error::Result<Self> {
+        let dir = Path::new(HOST_DIR);
+        std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::io(dir, e))?;
+        let lock =
+            crate::store::LockGuard::acquire(&dir.join("lock"), crate::store::LockMode::Exclusive)?;
+        // A damaged file is as good as empty: every store rewrites its own.
+        let leases: Vec<Lease> = std::fs::read(dir.join("bridge.json"))
+            .ok()
+            .and_then(|d| serde_json::from_slice(&d).ok())
+            .unwrap_or_default();
+        Ok(HostLeases {
+            _lock: lock,
+            read: leases.clone(),
+            leases,
+        })
+    }
+
+    /// The addresses other stores hold; leases of containers that no
+    /// longer exist (their store or container directory gone) are dropped.
+    pub fn others(&mut self, store: &Path) -> Vec<Ipv4Addr> {
+        self.leases
+            .retain(|l| l.store == store || l.store.join("containers").join(&l.container).exists());
+        self.leases
+            .iter()
+            .filter(|l| l.store != store)
+            .map(|l| l.ip)
+            .collect()
+    }
+
+    /// Makes `store`'s leases exactly `own` (container, address) and
+    /// writes the file if anything changed.
+    pub fn set_own<'a>(
+        mut self,
+        store: &Path,
+        own: impl Iterator<Item = (&'a String, Ipv4Addr)>,
+    ) -> crate::error::Result<()> {
+        self.leases.retain(|l| l.store != store);
+        self.leases.extend(own.map(|(c, ip)| Lease {
+            ip,
+            store: store.to_path_buf(),
+            container: c.clone(),
+        }));
+        self.leases.sort_by_key(|l| l.ip);
+        if self.leases == self.read {
+            return Ok(());
+        }
+        let data = serde_json::to_vec(&self.leases)
+            .map_err(|e| crate::error::Error::json("address leases", e))?;
+        // No fsync: /run does not outlive a reboot, and neither do leases.
+        crate::container::write_doc(&Path::new(HOST_DIR).join("bridge.json"), &data)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +272,17 @@ mod tests {
         let b: Subnet = "10.1.2.0/24".parse().unwrap();
         assert!(a.overlaps(&b) && b.overlaps(&a) && a.contains_subnet(&b));
         assert!("10.0.0.0".parse::<Subnet>().is_err());
+        let p = pools(&[serde_json::json!({"base": "10.10.0.0/16", "size": 24})]).unwrap();
+        assert_eq!(p.len(), 256);
+        assert_eq!(p[1].to_string(), "10.10.1.0/24");
+        assert!(pools(&[serde_json::json!({"base": "10.10.0.0/16", "size": 8})]).is_err());
+        assert_eq!(pools(&[]).unwrap()[0].to_string(), "172.18.0.0/16");
+        let (s, gw) = bip("192.168.5.1/24").unwrap();
+        assert_eq!(
+            (s.to_string(), gw),
+            ("192.168.5.0/24".into(), Ipv4Addr::new(192, 168, 5, 1))
+        );
+        assert!(bip("192.168.5.255/24").is_err());
         assert!("10.0.0.0/33".parse::<Subnet>().is_err());
     }
 }

@@ -8,7 +8,8 @@
 //! - `netlink.rs`  — a small synchronous rtnetlink client
 //! - `attach.rs`   — bridges and veth pairs for starting containers, and
 //!   tidying up when they stop
-//! - `firewall.rs` — root's NAT and isolation rules (one nftables table)
+//! - `nft/`        — root's NAT, isolation and published ports: one
+//!   host-wide nftables table programmed over netlink (`nft/msg.rs`)
 //! - `ports.rs`    — `-p` specs and host port choice
 //! - `hosts.rs`    — each container's /etc/hosts: names on its networks, links
 //! - `session.rs`  — rootless: the pause process holding the user and
@@ -17,11 +18,11 @@
 //!   into the session's namespace
 
 pub mod attach;
-pub mod firewall;
 pub mod forward;
 pub mod hosts;
 pub mod ipam;
 pub mod netlink;
+pub mod nft;
 pub mod ports;
 pub mod record;
 pub mod session;

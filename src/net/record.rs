@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ipam::{default_pool, next_free, Subnet};
+use super::ipam::{next_free, HostLeases, Subnet};
 use crate::error::{Error, IoContext, Result};
 use crate::store::{LockGuard, LockMode, Store};
 
@@ -37,6 +37,10 @@ pub struct Endpoint {
     /// Host ports published to this endpoint while it runs.
     #[serde(default)]
     pub ports: Vec<super::ports::PortBinding>,
+    /// A `--rm` container's: nothing survives it, so its changes to the
+    /// document are not fsynced.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ephemeral: bool,
 }
 
 impl Endpoint {
@@ -127,8 +131,38 @@ fn random_id() -> String {
 }
 
 pub(super) fn save(store: &Store, n: &Network) -> Result<()> {
+    save_as(store, n, true, None)
+}
+
+/// Writes the document (fsynced when `durable`); the default bridge's
+/// addresses are mirrored in the host-wide leases (`leases`, if the
+/// caller holds them already).
+pub(super) fn save_as(
+    store: &Store,
+    n: &Network,
+    durable: bool,
+    leases: Option<HostLeases>,
+) -> Result<()> {
     let data = serde_json::to_vec_pretty(n).map_err(|e| Error::json("network", e))?;
-    store.write_atomic(&path(store, &n.name), &data)
+    if durable {
+        store.write_atomic(&path(store, &n.name), &data)?;
+    } else {
+        crate::container::write_doc(&path(store, &n.name), &data)?;
+    }
+    if n.name != "bridge" || !super::attach::on_host() {
+        return Ok(());
+    }
+    let leases = match leases {
+        Some(l) => l,
+        None => HostLeases::open()?,
+    };
+    leases.set_own(store.root(), n.endpoints.iter().map(|(c, e)| (c, e.ip)))
+}
+
+/// Saves after a change to endpoint `cid` (an ephemeral one is not
+/// fsynced).
+pub(super) fn save_for(store: &Store, n: &Network, ephemeral: bool) -> Result<()> {
+    save_as(store, n, !ephemeral, None)
 }
 
 pub(super) fn read(store: &Store, name: &str) -> Result<Option<Network>> {
@@ -142,17 +176,34 @@ pub(super) fn read(store: &Store, name: &str) -> Result<Option<Network>> {
     }
 }
 
-/// The default `bridge` network, created on first use.
-fn default_bridge(store: &Store) -> Result<Network> {
-    if let Some(n) = read(store, "bridge")? {
-        return Ok(n);
+/// The default bridge's subnet and gateway: daemon.json's `bip` as root
+/// (the host's bridge), else 172.17.0.0/16.
+fn default_subnet() -> Result<(Subnet, Ipv4Addr)> {
+    if super::attach::on_host() {
+        if let Some(b) = crate::daemon_json::settings().bip {
+            return super::ipam::bip(&b).map_err(invalid);
+        }
     }
     let subnet: Subnet = DEFAULT_SUBNET.parse().map_err(invalid)?;
+    Ok((subnet, subnet.first_host()))
+}
+
+/// The default `bridge` network, created on first use; a `bip` set since
+/// applies once no container holds an address on it.
+fn default_bridge(store: &Store) -> Result<Network> {
+    let (subnet, gateway) = default_subnet()?;
+    if let Some(mut n) = read(store, "bridge")? {
+        if (n.subnet, n.gateway) != (subnet, gateway) && n.endpoints.is_empty() {
+            (n.subnet, n.gateway) = (subnet, gateway);
+            save(store, &n)?;
+        }
+        return Ok(n);
+    }
     let n = Network {
         name: "bridge".into(),
         id: random_id(),
         driver: "bridge".into(),
-        gateway: subnet.first_host(),
+        gateway,
         subnet,
         ip_range: None,
         internal: false,
@@ -245,7 +296,9 @@ pub fn create(store: &Store, name: &str, o: &CreateOptions) -> Result<Network> {
             // As Docker: skip pools the host already routes (a LAN, a VPN,
             // another store's bridges), so a new network never hides them.
             let routed = host_routes();
-            default_pool().find(|p| {
+            let pools = super::ipam::pools(&crate::daemon_json::settings().default_address_pools)
+                .map_err(invalid)?;
+            pools.into_iter().find(|p| {
                 !existing.iter().any(|n| n.subnet.overlaps(p))
                     && !routed.iter().any(|r| r.overlaps(p))
             })
@@ -342,6 +395,30 @@ pub fn remove(store: &Store, what: &str) -> Result<Network> {
     Ok(current)
 }
 
+/// `network prune`: removes every user-defined network no container
+/// uses; returns their names.
+pub fn prune(store: &Store) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    for n in list(store)? {
+        if !n.is_predefined() && n.endpoints.is_empty() && remove(store, &n.name).is_ok() {
+            removed.push(n.name);
+        }
+    }
+    Ok(removed)
+}
+
+/// `system prune`: [`prune`], and as root the host's default bridge with
+/// its rules when no container of any store is on it (Docker keeps
+/// docker0 for good; here `system prune` is what takes it away).
+pub fn prune_all(store: &Store) -> Result<Vec<String>> {
+    let removed = prune(store)?;
+    let bridge = find(store, "bridge")?;
+    if bridge.endpoints.is_empty() {
+        super::attach::prune_default_bridge(&bridge)?;
+    }
+    Ok(removed)
+}
+
 /// Gives `container` an address on network `name` (the requested one, or
 /// the next free one) and records the endpoint.
 pub fn allocate(
@@ -351,6 +428,7 @@ pub fn allocate(
     container_name: &str,
     requested: Option<Ipv4Addr>,
     aliases: &[String],
+    ephemeral: bool,
 ) -> Result<Endpoint> {
     let _g = lock(store)?;
     let mut n = match name {
@@ -360,7 +438,15 @@ pub fn allocate(
     if let Some(e) = n.endpoints.get(container) {
         return Ok(e.clone());
     }
-    let used: Vec<Ipv4Addr> = n.endpoints.values().map(|e| e.ip).collect();
+    let mut used: Vec<Ipv4Addr> = n.endpoints.values().map(|e| e.ip).collect();
+    // Every root store shares the default bridge: its addresses are
+    // picked against all of theirs, under one host-wide lock.
+    let mut leases = None;
+    if n.name == "bridge" && super::attach::on_host() {
+        let mut l = HostLeases::open()?;
+        used.extend(l.others(store.root()));
+        leases = Some(l);
+    }
     let ip = match requested {
         Some(ip) => {
             if n.name == "bridge" {
@@ -390,9 +476,10 @@ pub fn allocate(
         pid: None,
         pid_start: None,
         ports: Vec::new(),
+        ephemeral,
     };
     n.endpoints.insert(container.to_string(), e.clone());
-    save(store, &n)?;
+    save_as(store, &n, !ephemeral, leases)?;
     Ok(e)
 }
 
@@ -412,8 +499,9 @@ pub fn rename_endpoint(store: &Store, container: &str, new_name: &str) -> Result
 pub fn release(store: &Store, name: &str, container: &str) -> Result<()> {
     let _g = lock(store)?;
     if let Some(mut n) = read(store, name)? {
-        if n.endpoints.remove(container).is_some() {
-            save(store, &n)?;
+        if let Some(e) = n.endpoints.remove(container) {
+            save_for(store, &n, e.ephemeral)?;
+            super::attach::endpoint_gone(&e)?;
         }
     }
     Ok(())
@@ -459,8 +547,8 @@ mod tests {
         assert_eq!(auto.subnet.prefix, 16);
         assert!(!host_routes().iter().any(|r| r.overlaps(&auto.subnet)));
         assert!(auto.subnet.to_string().starts_with("172."));
-        let e1 = allocate(&s, "app", "c1", "web", None, &[]).unwrap();
-        let e2 = allocate(&s, "app", "c2", "db", None, &["database".into()]).unwrap();
+        let e1 = allocate(&s, "app", "c1", "web", None, &[], false).unwrap();
+        let e2 = allocate(&s, "app", "c2", "db", None, &["database".into()], false).unwrap();
         assert_eq!(
             (e1.ip, e2.ip),
             (Ipv4Addr::new(10, 9, 0, 2), Ipv4Addr::new(10, 9, 0, 3))
@@ -470,8 +558,9 @@ mod tests {
         release(&s, "app", "c2").unwrap();
         remove(&s, "app").unwrap();
         assert!(remove(&s, "bridge").is_err());
-        let b = allocate(&s, "bridge", "c3", "x", None, &[]).unwrap();
-        assert_eq!(b.ip, Ipv4Addr::new(172, 17, 0, 2));
+        let b = allocate(&s, "bridge", "c3", "x", None, &[], true).unwrap();
+        // 172.17.0.2 unless another root store on the host holds it.
+        assert!(b.ip.octets()[..2] == [172, 17] && b.ip.octets()[3] >= 2);
         assert_eq!(
             list(&s)
                 .unwrap()
