@@ -95,6 +95,11 @@ fn podman(dir: &std::path::Path) -> Command {
         "--events-backend",
         "file",
     ]);
+    // crun refuses hosts whose cgroup2 mount holds controllers beside v1
+    // ("hybrid"), as this one; runc runs there.
+    if have("runc") {
+        c.args(["--runtime", "runc"]);
+    }
     c
 }
 
