@@ -86,17 +86,19 @@ bench_as() {
   fi
   # Rootless podman needs a tun device for a RUN step's network (closed on
   # hosts like this one), so its RUNs get --network none.
-  local net=()
+  # crun refuses hybrid-cgroup hosts; runc runs there.
+  local pod=(podman) net=()
+  command -v runc >/dev/null && pod+=(--runtime "$(command -v runc)")
   [ "$who" = root ] || net=(--network none)
-  "$@" podman import "$WORK/bb.tar" localhost/bb >/dev/null 2>&1 || true
+  "$@" "${pod[@]}" import "$WORK/bb.tar" localhost/bb >/dev/null 2>&1 || true
   sed 's/^FROM bb$/FROM localhost\/bb/' "$CTX/Dockerfile" > "$WORK/Dockerfile.podman"
   chmod 644 "$WORK/Dockerfile.podman"
-  if ! "$@" podman build "${net[@]}" -q -f "$WORK/Dockerfile.podman" -t bench-build "$CTX" >/dev/null 2>&1; then
+  if ! "$@" "${pod[@]}" build "${net[@]}" -q -f "$WORK/Dockerfile.podman" -t bench-build "$CTX" >/dev/null 2>&1; then
     echo "podman build failed on this host ($who): no podman rows"
     return
   fi
-  pod_cold=$("$@" bash "$WORK/measure.sh" "$N" podman build "${net[@]}" --no-cache -f "$WORK/Dockerfile.podman" -t bench-build "$CTX")
-  pod_cached=$("$@" bash "$WORK/measure.sh" "$N" podman build "${net[@]}" -f "$WORK/Dockerfile.podman" -t bench-build "$CTX")
+  pod_cold=$("$@" bash "$WORK/measure.sh" "$N" "${pod[@]}" build "${net[@]}" --no-cache -f "$WORK/Dockerfile.podman" -t bench-build "$CTX")
+  pod_cached=$("$@" bash "$WORK/measure.sh" "$N" "${pod[@]}" build "${net[@]}" -f "$WORK/Dockerfile.podman" -t bench-build "$CTX")
   row "podman build, cold ($who)" "$pod_cold"
   row "podman build, cached ($who)" "$pod_cached"
   echo "  tug / podman: cold $(ratio "$tug_cold" "$pod_cold")   cached $(ratio "$tug_cached" "$pod_cached")"

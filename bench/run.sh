@@ -165,10 +165,13 @@ if id "$USER_" >/dev/null 2>&1; then
   echo "  big / busybox = $(ratio "$tugu_m" "$tugug_m")"
   # podman: the same image; no network, since rootless podman needs a tun
   # device for one (closed on hosts like this one).
+  # crun refuses hybrid-cgroup hosts; runc runs there.
+  pod=(podman)
+  command -v runc >/dev/null && pod+=(--runtime "$(command -v runc)")
   if command -v podman >/dev/null &&
-     as_user podman import "$WORK/bb.tar" localhost/bb >/dev/null 2>&1 &&
-     as_user podman run --rm --network none localhost/bb true >/dev/null 2>&1; then
-    read -r pod_m pod_p < <(as_user bash "$WORK/measure.sh" $((N < 20 ? N : 20)) podman run --rm --network none localhost/bb true)
+     as_user "${pod[@]}" import "$WORK/bb.tar" localhost/bb >/dev/null 2>&1 &&
+     as_user "${pod[@]}" run --rm --network none localhost/bb true >/dev/null 2>&1; then
+    read -r pod_m pod_p < <(as_user bash "$WORK/measure.sh" $((N < 20 ? N : 20)) "${pod[@]}" run --rm --network none localhost/bb true)
     row "podman run --rm --network none bb (rootless)" "$pod_m" "$pod_p"
     echo "  podman / tug = $(ratio "$tugu_m" "$pod_m")"
   else
