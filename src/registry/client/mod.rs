@@ -5,11 +5,13 @@
 
 pub mod blobinfo;
 pub mod catalog;
+pub mod fetch;
+pub mod mirrors;
 pub mod pull;
 pub mod push;
 pub mod transport;
 
-pub use pull::pull;
+pub use pull::{pull, pull_with};
 pub use push::push;
 
 /// The manifest media types a pull accepts, best first.

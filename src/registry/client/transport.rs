@@ -225,6 +225,13 @@ impl Registry {
 
     /// A session with the registry `domain` (`docker.io` → its API host).
     pub fn new(domain: &str) -> Result<Registry> {
+        Registry::with_scheme(domain, None)
+    }
+
+    /// A session with `domain` over plain HTTP (`Some(true)`), TLS
+    /// (`Some(false)`) or as the host's settings say (`None`): a mirror
+    /// named by URL or marked insecure where it is configured.
+    pub fn with_scheme(domain: &str, plain: Option<bool>) -> Result<Registry> {
         let host = if domain == "docker.io" {
             "registry-1.docker.io"
         } else {
@@ -233,7 +240,8 @@ impl Registry {
         // Loopback registries speak plain HTTP unless a CA is configured
         // for them (then they are taken to serve TLS).
         let cas = ca_files(domain);
-        let plain = (is_loopback(host) && cas.is_empty()) || insecure(domain);
+        let plain =
+            plain.unwrap_or_else(|| (is_loopback(host) && cas.is_empty()) || insecure(domain));
         let scheme = if plain { "http" } else { "https" };
         let mut builder = Client::builder()
             .user_agent(concat!("tug/", env!("CARGO_PKG_VERSION")))
