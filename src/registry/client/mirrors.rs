@@ -50,7 +50,11 @@ fn files() -> [std::path::PathBuf; 2] {
 /// `rest` appended to `base` with one slash (`base` may be `host` or
 /// `host/prefix`), split into (domain, path).
 fn place(base: &str, rest: &str) -> Option<(String, String)> {
-    let full = format!("{}/{}", base.trim_end_matches('/'), rest.trim_start_matches('/'));
+    let full = format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        rest.trim_start_matches('/')
+    );
     let (domain, path) = full.split_once('/')?;
     (!domain.is_empty() && !path.is_empty()).then(|| (domain.to_string(), path.to_string()))
 }
@@ -83,7 +87,12 @@ fn from_toml(r: &Reference) -> Option<Vec<Source>> {
         let tables = v.get("registry")?.as_array()?;
         let (t, rest) = matching(tables, &full)?;
         let mut out = Vec::new();
-        for m in t.get("mirror").and_then(|m| m.as_array()).into_iter().flatten() {
+        for m in t
+            .get("mirror")
+            .and_then(|m| m.as_array())
+            .into_iter()
+            .flatten()
+        {
             let Some(loc) = m.get("location").and_then(|l| l.as_str()) else {
                 continue;
             };

@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod mirrors;
 pub mod pull;
 pub mod push;
+pub mod repodigests;
 pub mod transport;
 
 pub use pull::{pull, pull_with};

@@ -245,6 +245,7 @@ fn pull_from(
         vec![]
     };
     store.tag_image(&descriptor(MediaType::Other(media), &md, size)?, &name)?;
+    super::repodigests::record(store, &md, r);
     let status = if fetched {
         format!("Status: Downloaded newer image for {}", r.familiar())
     } else {
@@ -269,7 +270,10 @@ fn state(new: bool) -> &'static str {
 fn digest_as(like: &str, bytes: &[u8]) -> Result<String> {
     if like.starts_with("sha512:") {
         use sha2::Digest as _;
-        Ok(format!("sha512:{}", hex::encode(sha2::Sha512::digest(bytes))))
+        Ok(format!(
+            "sha512:{}",
+            hex::encode(sha2::Sha512::digest(bytes))
+        ))
     } else {
         Ok(crate::store::blobs::sha256_digest(bytes).to_string())
     }
@@ -286,7 +290,10 @@ fn fetch_all(
     let bars = crate::progress::LayerBars::new();
     let lines: Vec<Option<indicatif::ProgressBar>> = layers
         .iter()
-        .map(|l| bars.as_ref().map(|b| b.add(&l.digest.digest()[..12], "Waiting")))
+        .map(|l| {
+            bars.as_ref()
+                .map(|b| b.add(&l.digest.digest()[..12], "Waiting"))
+        })
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let out: std::sync::Mutex<Vec<Option<Result<bool>>>> =
@@ -311,9 +318,11 @@ fn fetch_all(
                     let res = super::fetch::layer(store, &mut reg, &src.path, layer, bar);
                     match (&res, bar) {
                         (Ok(new), Some(b)) => crate::progress::layer_done(b, state(*new)),
-                        (Ok(new), None) => {
-                            report(&format!("{}: {}", &layer.digest.digest()[..12], state(*new)))
-                        }
+                        (Ok(new), None) => report(&format!(
+                            "{}: {}",
+                            &layer.digest.digest()[..12],
+                            state(*new)
+                        )),
                         (Err(_), Some(b)) => crate::progress::layer_done(b, "Failed"),
                         (Err(_), None) => {}
                     }
