@@ -47,6 +47,14 @@ impl LayerBars {
         })
     }
 
+    /// Leaves the finished lines on screen and moves below them, so what
+    /// is printed next starts on a line of its own.
+    pub fn finish(self) {
+        use std::io::Write;
+        drop(self.multi);
+        let _ = writeln!(std::io::stderr());
+    }
+
     /// A line for layer `id` saying `state` (`Waiting`, `Already exists`).
     pub fn add(&self, id: &str, state: &str) -> ProgressBar {
         let pb = self.multi.add(ProgressBar::new(0));

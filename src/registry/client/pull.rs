@@ -335,6 +335,9 @@ fn fetch_all(
             });
         }
     });
+    if let Some(b) = bars {
+        b.finish();
+    }
     Ok(out
         .into_inner()
         .expect("not poisoned")
