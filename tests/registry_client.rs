@@ -646,6 +646,8 @@ fn killed_pull_restarts_cleanly() {
     }
     target.tug(["pull", &name]).succeeds();
     assert_eq!(id(&target, &name), id(&s, &name));
+    // The layer was unpacked by the pull, once, whole.
+    assert_eq!(complete_snapshots(&target), 1);
     target.tug(["images"]).succeeds();
     assert_eq!(
         std::fs::read_dir(target.store().join("tmp"))

@@ -1,7 +1,8 @@
 //! The registry client: `pull` and `push` over the distribution API, with
 //! Docker Hub's token flow and basic auth (credentials from
-//! `~/.docker/config.json`). Plain HTTP is used for loopback registries
-//! and those listed as insecure in `~/.config/tug/registries.toml`.
+//! `~/.docker/config.json` and its credential helpers). Plain HTTP is used
+//! for loopback registries and those listed as insecure in
+//! `~/.config/tug/registries.toml`, which also names mirrors.
 
 pub mod blobinfo;
 pub mod catalog;
