@@ -6108,7 +6108,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__image__subcmd__pull)
-            opts="-q -D -h -V --quiet --platform --root --debug --help --version"
+            opts="-a -q -D -h -V --all-tags --quiet --platform --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -6996,7 +6996,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__pull)
-            opts="-q -D -h -V --quiet --platform --root --debug --help --version"
+            opts="-a -q -D -h -V --all-tags --quiet --platform --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

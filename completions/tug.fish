@@ -552,6 +552,7 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from prune" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Pick this platform from a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s a -l all-tags -d 'Download all tagged images in the repository'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Only print the image\'s full reference'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
@@ -676,6 +677,7 @@ complete -c tug -n "__fish_tug_using_subcommand buildx; and __fish_seen_subcomma
 complete -c tug -n "__fish_tug_using_subcommand buildx; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tug -n "__fish_tug_using_subcommand pull" -l platform -d 'Pick this platform from a multi-platform image (os/arch[/variant])' -r
 complete -c tug -n "__fish_tug_using_subcommand pull" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand pull" -s a -l all-tags -d 'Download all tagged images in the repository'
 complete -c tug -n "__fish_tug_using_subcommand pull" -s q -l quiet -d 'Only print the image\'s full reference'
 complete -c tug -n "__fish_tug_using_subcommand pull" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand pull" -s h -l help -d 'Print help'

@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 /// A byte-counting bar labelled `what`, or None when stderr is not a terminal.
 pub fn bytes_bar(what: &str) -> Option<ProgressBar> {
@@ -32,6 +32,58 @@ pub fn sized_bar(what: &str, total: u64) -> Option<ProgressBar> {
     );
     pb.set_message(what.to_string());
     Some(pb)
+}
+
+/// One line per layer of a pull, as Docker draws them; None when stderr is
+/// not a terminal.
+pub struct LayerBars {
+    multi: MultiProgress,
+}
+
+impl LayerBars {
+    pub fn new() -> Option<LayerBars> {
+        std::io::stderr().is_terminal().then(|| LayerBars {
+            multi: MultiProgress::new(),
+        })
+    }
+
+    /// Leaves the finished lines on screen and moves below them, so what
+    /// is printed next starts on a line of its own.
+    pub fn finish(self) {
+        use std::io::Write;
+        drop(self.multi);
+        let _ = writeln!(std::io::stderr());
+    }
+
+    /// A line for layer `id` saying `state` (`Waiting`, `Already exists`).
+    pub fn add(&self, id: &str, state: &str) -> ProgressBar {
+        let pb = self.multi.add(ProgressBar::new(0));
+        pb.set_style(done_style());
+        pb.set_prefix(id.to_string());
+        pb.set_message(state.to_string());
+        pb.tick();
+        pb
+    }
+}
+
+fn done_style() -> ProgressStyle {
+    ProgressStyle::with_template("{prefix}: {msg}").unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+/// Turns a layer's line into a download bar.
+pub fn layer_downloading(pb: &ProgressBar) {
+    pb.set_style(
+        ProgressStyle::with_template("{prefix}: {msg} [{bar:50}] {bytes}/{total_bytes}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message("Downloading");
+}
+
+/// Ends a layer's line with `state` (`Pull complete`), leaving it shown.
+pub fn layer_done(pb: &ProgressBar, state: &str) {
+    pb.set_style(done_style());
+    pb.finish_with_message(state.to_string());
 }
 
 /// A reader or writer that advances a progress bar by the bytes it moves.

@@ -69,7 +69,10 @@ fn inspect(a: Args, g: &Global) -> anyhow::Result<i32> {
         if a.kind != Some(Kind::Container) {
             match tug::image::resolve(&store, name) {
                 Ok(img) => {
-                    docs.push(tug::image::inspect::document(&img));
+                    let mut doc = tug::image::inspect::document(&img);
+                    doc["RepoDigests"] =
+                        tug::registry::client::repodigests::of(&store, &img).into();
+                    docs.push(doc);
                     continue;
                 }
                 Err(tug::Error::NoSuchImage(_)) => {}

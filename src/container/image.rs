@@ -99,7 +99,13 @@ pub fn ensure_image(
             familiar: r.familiar(),
         });
     }
-    for line in crate::registry::client::pull(store, &r, platform)? {
+    // The lines the pull reports (a terminal shows the layers as progress
+    // bars instead), in order, as `docker run` prints them.
+    let reported = std::sync::Mutex::new(Vec::new());
+    crate::registry::client::pull_with(store, &r, platform, &|l| {
+        reported.lock().expect("not poisoned").push(l.to_string())
+    })?;
+    for line in reported.into_inner().expect("not poisoned") {
         notify(ImageNotice::Pulled(line));
     }
     let pulled = crate::image::resolve(store, image).ok();

@@ -75,24 +75,40 @@ pub fn apply_layer(
     opts: ApplyOptions,
 ) -> Result<()> {
     let blob = store.open_blob(layer)?;
-    let (_, plain) = decompress(blob).at(store.blob_path(layer))?;
-    let mut h = Hashing {
-        inner: plain,
-        hasher: Sha256::new(),
-    };
     // A layer that cannot be applied is named: an image has many.
-    apply(&mut h, dest, opts).map_err(|e| match e {
+    apply_stream(blob, &store.blob_path(layer), diff_id, dest, opts).map_err(|e| match e {
         Error::Invalid(m) => Error::Invalid(format!("layer {layer}: {m}")),
         e => e,
-    })?;
-    io::copy(&mut h, &mut io::sink()).at(store.blob_path(layer))?;
-    let got = format!("sha256:{}", hex::encode(h.hasher.finalize()));
-    if got != diff_id {
-        return Err(Error::DigestMismatch {
-            expected: diff_id.to_string(),
-            actual: got,
-        });
+    })
+}
+
+/// Applies a layer read from `blob` (compressed or not; `what` names it in
+/// errors) onto `dest`, checking its DiffID. The stream is read to its end,
+/// so a reader that hashes what passes through it sees every byte.
+pub fn apply_stream(
+    mut blob: impl Read,
+    what: &Path,
+    diff_id: &str,
+    dest: &Path,
+    opts: ApplyOptions,
+) -> Result<()> {
+    {
+        let (_, plain) = decompress(&mut blob).at(what)?;
+        let mut h = Hashing {
+            inner: plain,
+            hasher: Sha256::new(),
+        };
+        apply(&mut h, dest, opts)?;
+        io::copy(&mut h, &mut io::sink()).at(what)?;
+        let got = format!("sha256:{}", hex::encode(h.hasher.finalize()));
+        if got != diff_id {
+            return Err(Error::DigestMismatch {
+                expected: diff_id.to_string(),
+                actual: got,
+            });
+        }
     }
+    io::copy(&mut blob, &mut io::sink()).at(what)?;
     Ok(())
 }
 
@@ -148,50 +164,123 @@ pub fn prepare(store: &Store, image: &Image) -> Result<Vec<PathBuf>> {
     }
     let mut out = Vec::new();
     for (i, chain) in chains.iter().enumerate() {
-        let dir = snapshot_dir(store, chain);
-        let fs = dir.join("fs");
-        if !is_complete(&dir) {
-            let _shared = store.lock_shared()?;
-            let _g = LockGuard::acquire(
-                &store.snapshots_dir().join(format!("{chain}.lock")),
-                LockMode::Exclusive,
-            )?;
-            if !is_complete(&dir) {
-                // Whatever is there is not whole: never build on it.
-                remove_snapshot(store, &dir)?;
-                unpack_snapshot(store, layers[i].digest(), &diffs[i], &dir)?;
-            }
-        }
-        out.push(fs);
+        out.push(ensure(store, chain, layers[i].digest(), &diffs[i])?);
     }
     out.reverse();
     Ok(out)
 }
 
-/// Unpacks one layer into `tmp/`, verifies it, syncs it and renames it to
-/// `dir`; on any failure nothing is kept.
+/// The `fs` directory of snapshot `chain`, unpacked from the stored blob
+/// `layer` when it is missing or not whole.
+pub fn ensure(
+    store: &Store,
+    chain: &str,
+    layer: &crate::store::Digest,
+    diff_id: &str,
+) -> Result<PathBuf> {
+    let dir = snapshot_dir(store, chain);
+    if !is_complete(&dir) {
+        let _shared = store.lock_shared()?;
+        if let Some(new) = begin(store, chain)? {
+            unpack_snapshot(store, layer, diff_id, new)?;
+        }
+    }
+    let fs = dir.join("fs");
+    Ok(fs)
+}
+
+/// Whether layers can be unpacked by this process as they stream in: not
+/// when rootless with subordinate ids, where a helper in a user namespace
+/// unpacks each stored blob.
+pub fn unpacks_in_process() -> bool {
+    !crate::paths::is_rootless() || IdMapping::for_current_user().is_single()
+}
+
+/// A snapshot being made: its lock is held and its files go into a temp
+/// directory that [`NewSnapshot::commit`] marks whole, syncs and renames
+/// into place. Dropped uncommitted, nothing of it is kept.
+pub struct NewSnapshot {
+    store: Store,
+    tmp: PathBuf,
+    dir: PathBuf,
+    _lock: LockGuard,
+}
+
+/// Starts making snapshot `chain`; None when it is whole already. The
+/// caller holds the store's shared lock until the snapshot is committed.
+pub fn begin(store: &Store, chain: &str) -> Result<Option<NewSnapshot>> {
+    let dir = snapshot_dir(store, chain);
+    if is_complete(&dir) {
+        return Ok(None);
+    }
+    let lock = LockGuard::acquire(
+        &store.snapshots_dir().join(format!("{chain}.lock")),
+        LockMode::Exclusive,
+    )?;
+    if is_complete(&dir) {
+        return Ok(None);
+    }
+    // Whatever is there is not whole: never build on it.
+    remove_snapshot(store, &dir)?;
+    let tmp = store.tmp_path("snapshot");
+    let fs = tmp.join("fs");
+    std::fs::create_dir_all(&fs).at(&fs)?;
+    Ok(Some(NewSnapshot {
+        store: store.clone(),
+        tmp,
+        dir,
+        _lock: lock,
+    }))
+}
+
+impl NewSnapshot {
+    /// Where the layer's files go.
+    pub fn fs(&self) -> PathBuf {
+        self.tmp.join("fs")
+    }
+
+    /// Marks the snapshot whole, syncs it and renames it into place.
+    pub fn commit(mut self) -> Result<()> {
+        let tmp = std::mem::take(&mut self.tmp);
+        let made = std::fs::write(tmp.join(COMPLETE), b"")
+            .at(tmp.join(COMPLETE))
+            .and_then(|_| sync_tree(&tmp))
+            .and_then(|_| std::fs::rename(&tmp, &self.dir).at(&self.dir));
+        if made.is_err() {
+            crate::userns::remove_tree_mapped(self.store.root(), &tmp);
+        }
+        made
+    }
+}
+
+impl Drop for NewSnapshot {
+    fn drop(&mut self) {
+        if !self.tmp.as_os_str().is_empty() {
+            crate::userns::remove_tree_mapped(self.store.root(), &self.tmp);
+        }
+    }
+}
+
+/// Unpacks one stored layer into `new`, verifies it and commits it; on any
+/// failure nothing is kept.
 fn unpack_snapshot(
     store: &Store,
     layer: &crate::store::Digest,
     diff_id: &str,
-    dir: &Path,
+    new: NewSnapshot,
 ) -> Result<()> {
-    let tmp = store.tmp_path("snapshot");
-    let tmp_fs = tmp.join("fs");
-    std::fs::create_dir_all(&tmp_fs).at(&tmp_fs)?;
+    let tmp_fs = new.fs();
     let mapping = IdMapping::for_current_user();
-    let made = if crate::paths::is_rootless() && !mapping.is_single() {
+    if crate::paths::is_rootless() && !mapping.is_single() {
         let dest = tmp_fs
             .to_str()
-            .ok_or_else(|| Error::Invalid("non-UTF-8 store path".into()));
-        dest.and_then(|dest| {
-            crate::userns::run_mapped(
-                store.root(),
-                &mapping,
-                &["layer", layer.as_ref(), diff_id, dest],
-                &|w| store.warn(w),
-            )
-        })
+            .ok_or_else(|| Error::Invalid("non-UTF-8 store path".into()))?;
+        crate::userns::run_mapped(
+            store.root(),
+            &mapping,
+            &["layer", layer.as_ref(), diff_id, dest],
+            &|w| store.warn(w),
+        )?;
     } else {
         apply_layer(
             store,
@@ -199,17 +288,9 @@ fn unpack_snapshot(
             diff_id,
             &tmp_fs,
             ApplyOptions::for_current_user(ApplyMode::Overlay),
-        )
-    };
-    let made = made
-        .and_then(|_| std::fs::write(tmp.join(COMPLETE), b"").at(tmp.join(COMPLETE)))
-        .and_then(|_| sync_tree(&tmp))
-        .and_then(|_| std::fs::rename(&tmp, dir).at(dir));
-    if let Err(e) = made {
-        crate::userns::remove_tree_mapped(store.root(), &tmp);
-        return Err(e);
+        )?;
     }
-    Ok(())
+    new.commit()
 }
 
 /// Flushes a new snapshot to disk before it becomes visible, so a crash

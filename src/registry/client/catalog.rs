@@ -1,5 +1,6 @@
-//! `search`: a registry's search API (`/v1/search`, what Docker Hub
-//! answers), else its `_catalog` followed across pages.
+//! Listings: `search` through a registry's search API (`/v1/search`, what
+//! Docker Hub answers), else its `_catalog`; a repository's tags. Both
+//! followed across pages.
 
 use super::transport::{check, Registry};
 use crate::error::{Error, Result};
@@ -7,13 +8,41 @@ use crate::error::{Error, Result};
 /// Every repository name the registry lists.
 pub fn catalog(domain: &str) -> Result<Vec<String>> {
     let mut reg = Registry::new(domain)?;
-    let mut url = format!("{}/v2/_catalog?n=1000", reg.base);
+    let url = format!("{}/v2/_catalog?n=1000", reg.base);
+    paged(
+        &mut reg,
+        url,
+        "registry:catalog:*",
+        &format!("{domain} catalog"),
+        "repositories",
+    )
+}
+
+/// Every tag of repository `path` on `domain` (`pull --all-tags`).
+pub fn tags(domain: &str, path: &str) -> Result<Vec<String>> {
+    let mut reg = Registry::new(domain)?;
+    let url = format!("{}/v2/{path}/tags/list?n=1000", reg.base);
+    paged(
+        &mut reg,
+        url,
+        &format!("repository:{path}:pull"),
+        &format!("tags of {domain}/{path}"),
+        "tags",
+    )
+}
+
+/// The strings under `key` across the pages of a listing, following
+/// `Link` headers.
+fn paged(
+    reg: &mut Registry,
+    mut url: String,
+    scope: &str,
+    what: &str,
+    key: &str,
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for _ in 0..1000 {
-        let resp = check(
-            reg.send("registry:catalog:*", |c| c.get(&url))?,
-            &format!("{domain} catalog"),
-        )?;
+        let resp = check(reg.send(scope, |c| c.get(&url))?, what)?;
         let next = resp
             .headers()
             .get("link")
@@ -27,9 +56,9 @@ pub fn catalog(domain: &str) -> Result<Vec<String>> {
             });
         let v: serde_json::Value = resp
             .json()
-            .map_err(|e| Error::Invalid(format!("{domain} catalog: {e}")))?;
+            .map_err(|e| Error::Invalid(format!("{what}: {e}")))?;
         out.extend(
-            v["repositories"]
+            v[key]
                 .as_array()
                 .into_iter()
                 .flatten()

@@ -149,6 +149,7 @@ pub fn push(store: &Store, img: &Image, r: &Reference) -> Result<Vec<String>> {
             .body(bytes.clone())
     })?;
     check(resp, "pushing the manifest")?;
+    super::repodigests::record(store, &img.manifest_digest, r);
     lines.push(format!(
         "{tag}: digest: {} size: {}",
         img.manifest_digest,

@@ -55,27 +55,74 @@ fn insecure(host: &str) -> bool {
     from_toml.unwrap_or_else(|| crate::daemon_json::settings().is_insecure(host))
 }
 
-/// Asks `docker-credential-<helper> get` (Docker's credential-helper
-/// protocol: the server on stdin, `{"Username","Secret"}` on stdout).
-fn from_helper(helper: &str, host: &str) -> Option<(String, String)> {
+/// The server name credential helpers know a registry by (Docker's own
+/// for Docker Hub).
+fn server_url(host: &str) -> &str {
+    if host == "docker.io" {
+        "https://index.docker.io/v1/"
+    } else {
+        host
+    }
+}
+
+/// Runs `docker-credential-<helper> <action>` with `input` on stdin
+/// (Docker's credential-helper protocol); returns its stdout, or why it
+/// failed.
+fn run_helper(helper: &str, action: &str, input: &[u8]) -> std::result::Result<Vec<u8>, String> {
     use std::io::Write;
-    let mut child = std::process::Command::new(format!("docker-credential-{helper}"))
-        .arg("get")
+    let name = format!("docker-credential-{helper}");
+    let mut child = std::process::Command::new(&name)
+        .arg(action)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
-        .ok()?;
-    child.stdin.take()?.write_all(host.as_bytes()).ok()?;
-    let out = child.wait_with_output().ok()?;
-    if !out.status.success() {
-        return None;
+        .map_err(|e| format!("{name}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input);
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("{name}: {e}"))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(if out.stdout.is_empty() {
+            &out.stderr
+        } else {
+            &out.stdout
+        })
+        .trim()
+        .chars()
+        .take(200)
+        .collect::<String>();
+        return Err(format!(
+            "{name} {action}: {}",
+            crate::untrusted::quote(&said)
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// Asks `docker-credential-<helper> get` (the server on stdin,
+/// `{"Username","Secret"}` on stdout).
+fn from_helper(helper: &str, host: &str) -> Option<(String, String)> {
+    let out = run_helper(helper, "get", server_url(host).as_bytes()).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&out).ok()?;
     Some((
         v.get("Username")?.as_str()?.to_string(),
         v.get("Secret")?.as_str()?.to_string(),
     ))
+}
+
+/// The credential helper config.json names for `host` (`credHelpers`,
+/// else `credsStore`).
+fn helper_for(config: &serde_json::Value, host: &str) -> Option<String> {
+    config
+        .get("credHelpers")
+        .and_then(|h| h.get(host))
+        .or_else(|| config.get("credsStore"))
+        .and_then(|h| h.as_str())
+        .filter(|h| !h.is_empty())
+        .map(String::from)
 }
 
 /// `user:password` for `host` from `~/.docker/config.json` (its credential
@@ -84,13 +131,8 @@ pub fn credentials(host: &str) -> Option<(String, String)> {
     let path = crate::paths::home_dir().join(".docker/config.json");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     // A credential helper named for this registry, or for all, answers first.
-    let helper = v
-        .get("credHelpers")
-        .and_then(|h| h.get(host))
-        .or_else(|| v.get("credsStore"))
-        .and_then(|h| h.as_str());
-    if let Some(h) = helper {
-        if let Some(c) = from_helper(h, host) {
+    if let Some(h) = helper_for(&v, host) {
+        if let Some(c) = from_helper(&h, host) {
             return Some(c);
         }
     }
@@ -131,8 +173,10 @@ fn ca_files(host: &str) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-/// Records (or with `None`, forgets) credentials for `host` in
-/// `~/.docker/config.json`, in Docker's format, keeping everything else.
+/// Records (or with `None`, forgets) credentials for `host`, as Docker
+/// does: in the credential helper `~/.docker/config.json` names for it
+/// (`docker-credential-<name> store`/`erase`; config.json keeps an empty
+/// `auths` entry), else in config.json's `auths`, keeping everything else.
 pub fn save_credentials(host: &str, creds: Option<(&str, &str)>) -> Result<bool> {
     let dir = crate::paths::home_dir().join(".docker");
     let path = dir.join("config.json");
@@ -145,6 +189,7 @@ pub fn save_credentials(host: &str, creds: Option<(&str, &str)>) -> Result<bool>
     if !v.is_object() {
         v = serde_json::json!({});
     }
+    let helper = helper_for(&v, host);
     let auths = v
         .as_object_mut()
         .expect("object")
@@ -153,13 +198,28 @@ pub fn save_credentials(host: &str, creds: Option<(&str, &str)>) -> Result<bool>
     let Some(auths) = auths.as_object_mut() else {
         return Err(err(format!("{}: auths is not an object", path.display())));
     };
-    let changed = match creds {
-        Some((u, p)) => {
+    let changed = match (creds, helper) {
+        (Some((u, p)), Some(h)) => {
+            let input = serde_json::json!({
+                "ServerURL": server_url(host),
+                "Username": u,
+                "Secret": p,
+            });
+            run_helper(&h, "store", input.to_string().as_bytes())
+                .map_err(|e| err(format!("error storing credentials: {e}")))?;
+            auths.insert(host.to_string(), serde_json::json!({}));
+            true
+        }
+        (Some((u, p)), None) => {
             let auth = base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"));
             auths.insert(host.to_string(), serde_json::json!({ "auth": auth }));
             true
         }
-        None => auths.remove(host).is_some(),
+        (None, helper) => {
+            let erased = helper
+                .is_some_and(|h| run_helper(&h, "erase", server_url(host).as_bytes()).is_ok());
+            auths.remove(host).is_some() || erased
+        }
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let data = serde_json::to_vec_pretty(&v).map_err(|e| Error::json("config.json", e))?;
@@ -225,6 +285,13 @@ impl Registry {
 
     /// A session with the registry `domain` (`docker.io` → its API host).
     pub fn new(domain: &str) -> Result<Registry> {
+        Registry::with_scheme(domain, None)
+    }
+
+    /// A session with `domain` over plain HTTP (`Some(true)`), TLS
+    /// (`Some(false)`) or as the host's settings say (`None`): a mirror
+    /// named by URL or marked insecure where it is configured.
+    pub fn with_scheme(domain: &str, plain: Option<bool>) -> Result<Registry> {
         let host = if domain == "docker.io" {
             "registry-1.docker.io"
         } else {
@@ -233,7 +300,8 @@ impl Registry {
         // Loopback registries speak plain HTTP unless a CA is configured
         // for them (then they are taken to serve TLS).
         let cas = ca_files(domain);
-        let plain = (is_loopback(host) && cas.is_empty()) || insecure(domain);
+        let plain =
+            plain.unwrap_or_else(|| (is_loopback(host) && cas.is_empty()) || insecure(domain));
         let scheme = if plain { "http" } else { "https" };
         let mut builder = Client::builder()
             .user_agent(concat!("tug/", env!("CARGO_PKG_VERSION")))
