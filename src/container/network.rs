@@ -311,7 +311,7 @@ pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<Option<i32>> {
             .get(&r.id)
             .map(|e| e.ip)
             .ok_or_else(|| Error::Invalid("the container lost its address".into()))?;
-        let listeners = crate::net::forward::bind(&ports, ip)?;
+        let listeners = crate::net::forward::bind(&ports, ip, net.subnet)?;
         return crate::net::forward::spawn(listeners);
     }
     Ok(None)

@@ -98,7 +98,7 @@ impl Link {
                 return None;
             }
             let n = n as usize;
-            if n > buf.len() || n < 20 || sll.sll_pkttype != libc::PACKET_HOST as u8 {
+            if n > buf.len() || n < 20 || sll.sll_pkttype != libc::PACKET_HOST {
                 continue;
             }
             let Some((gw, prefix)) = self.iface(sll.sll_ifindex).net else {
