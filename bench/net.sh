@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: bulk TCP throughput through a port published with `-p
 # 127.0.0.1:PORT:5001`, as root (nftables DNAT over the bridge) and
-# rootless (tug's relay into the session's namespace), beside a direct
-# loopback connection to the same sink program on the host. Reports
-# Gbit/s and the ratio to loopback. Run as root; the rootless row runs as
-# the tugtest user. Traffic stays on loopback and tug's own bridges.
+# rootless (tug's relay into the session's namespace), and out of a
+# rootless container to the host's loopback (host.containers.internal,
+# through the session's user-space stack), beside a direct loopback
+# connection to the same sink program on the host. Reports Gbit/s and the
+# ratio to loopback. Run as root; the rootless rows run as the tugtest
+# user. Traffic stays on loopback and tug's own bridges.
 #   bench/net.sh [GIB]      (TUG=path/to/tug to pick a binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,10 +55,11 @@ EOF
 cat > "$WORK/send.py" <<'EOF'
 import socket, sys, time
 port, gib = int(sys.argv[1]), float(sys.argv[2])
+host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
 deadline = time.time() + 15
 while True:
     try:
-        c = socket.create_connection(("127.0.0.1", port))
+        c = socket.create_connection((host, port))
         break
     except OSError:
         if time.time() > deadline:
@@ -101,4 +104,13 @@ if id "$USER_" >/dev/null 2>&1; then
   rootless=$("$PY" "$WORK/send.py" "$P" "$GIB")
   printf '%-40s %8s Gbit/s   %s of loopback\n' "tug -p, rootless (relay)" "$rootless" \
     "$(awk -v a="$rootless" -v b="$direct" 'BEGIN{printf "%.0f%%", 100*a/b}')"
+
+  # Outbound: the container sends to the host's sink on 127.0.0.1.
+  P=$(free_port)
+  "$PY" "$WORK/sink.py" 127.0.0.1 "$P" & OUTSINK=$!
+  outbound=$(as_user "$TUG" --root "$WORK/ustore" run --rm "${mounts[@]}" -v "$WORK:/bench:ro" \
+    --rootfs "$ROOTFS" "$PY" /bench/send.py "$P" "$GIB" host.containers.internal)
+  kill "$OUTSINK" 2>/dev/null || true
+  printf '%-40s %8s Gbit/s   %s of loopback\n' "rootless outbound (user-space stack)" "$outbound" \
+    "$(awk -v a="$outbound" -v b="$direct" 'BEGIN{printf "%.0f%%", 100*a/b}')"
 fi

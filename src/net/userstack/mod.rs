@@ -25,8 +25,10 @@ mod link;
 mod tcp;
 mod udp;
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::rc::Rc;
 use std::time::Duration;
 
 use smoltcp::iface::{Config, Interface, SocketSet};
@@ -44,6 +46,8 @@ pub const HOST: Ipv4Addr = Ipv4Addr::new(169, 254, 1, 2);
 /// the forwarder's upstream servers (`nameserver IP` or `IP:PORT`).
 pub const RESOLV_ENV: &str = "TUG_RESOLV_CONF";
 
+/// The largest packet read from the link.
+const PACKET: usize = 65536;
 /// Packets queued for smoltcp before the link is read again.
 const RX_QUEUE: usize = 256;
 
@@ -78,17 +82,27 @@ fn target(
     }
 }
 
+/// Packet buffers (64 KiB each) handed back once smoltcp has read them,
+/// so a received packet is never copied again before the stack.
+type Pool = Rc<RefCell<Vec<Vec<u8>>>>;
+
 struct Dev {
     link: Link,
-    rx: VecDeque<Vec<u8>>,
+    rx: VecDeque<(Vec<u8>, usize)>,
+    pool: Pool,
 }
 
-struct Rx(Vec<u8>);
+struct Rx(Vec<u8>, usize, Pool);
 struct Tx<'a>(&'a Link);
 
 impl smoltcp::phy::RxToken for Rx {
     fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
-        f(&self.0)
+        let r = f(&self.0[..self.1]);
+        // Injected SYNs are their own size: only full buffers go back.
+        if self.0.len() == PACKET {
+            self.2.borrow_mut().push(self.0);
+        }
+        r
     }
 }
 
@@ -106,8 +120,8 @@ impl Device for Dev {
     type TxToken<'a> = Tx<'a>;
 
     fn receive(&mut self, _: Instant) -> Option<(Rx, Tx<'_>)> {
-        let p = self.rx.pop_front()?;
-        Some((Rx(p), Tx(&self.link)))
+        let (p, n) = self.rx.pop_front()?;
+        Some((Rx(p, n, self.pool.clone()), Tx(&self.link)))
     }
 
     fn transmit(&mut self, _: Instant) -> Option<Tx<'_>> {
@@ -180,6 +194,7 @@ pub fn run(link: Link) {
     let mut dev = Dev {
         link,
         rx: VecDeque::new(),
+        pool: Pool::default(),
     };
     let mut iface = Interface::new(Config::new(HardwareAddress::Ip), &mut dev, now());
     iface.update_ip_addrs(|a| {
@@ -190,17 +205,23 @@ pub fn run(link: Link) {
     let mut sockets = SocketSet::new(Vec::new());
     let mut tcp = tcp::Flows::default();
     let mut udp = udp::Flows::default();
-    let mut buf = vec![0u8; 65536];
     let mut inject = Vec::new();
     loop {
         let mut busy = false;
         while dev.rx.len() < RX_QUEUE {
+            let mut buf = dev
+                .pool
+                .borrow_mut()
+                .pop()
+                .unwrap_or_else(|| vec![0; PACKET]);
             let Some(n) = dev.link.recv(&mut buf) else {
+                dev.pool.borrow_mut().push(buf);
                 break;
             };
             busy = true;
             let p = &buf[..n];
             let Some(h) = parse(p) else {
+                dev.pool.borrow_mut().push(buf);
                 continue;
             };
             let key = (h.src, h.dst);
@@ -208,17 +229,22 @@ pub fn run(link: Link) {
             let to = || target(h.dst, &resolv, |ip| link.is_session_net(ip));
             if h.proto == 17 {
                 udp.send(key, &p[h.payload], to);
+                dev.pool.borrow_mut().push(buf);
                 continue;
             }
             // SYN without ACK: a new connection.
             let syn_only = h.flags & 0x12 == 0x02;
-            if let tcp::Verdict::Stack = tcp.packet(key, syn_only, p, to) {
-                dev.rx.push_back(p.to_vec());
+            match tcp.packet(key, syn_only, p, to) {
+                tcp::Verdict::Stack => dev.rx.push_back((buf, n)),
+                tcp::Verdict::Drop => dev.pool.borrow_mut().push(buf),
             }
         }
         udp.receive(&mut |p| dev.link.send(p));
         tcp.connects(&mut sockets, &mut inject);
-        dev.rx.extend(inject.drain(..));
+        dev.rx.extend(inject.drain(..).map(|p| {
+            let n = p.len();
+            (p, n)
+        }));
         iface.poll(now(), &mut dev, &mut sockets);
         if tcp.pump(&mut sockets) {
             busy = true;
