@@ -22,8 +22,9 @@ use smoltcp::wire::IpListenEndpoint;
 /// Container side, destination as the container addressed it.
 pub type Key = (SocketAddrV4, SocketAddrV4);
 
-/// At most this many TCP flows at once; further SYNs are refused.
-const MAX_FLOWS: usize = 4096;
+/// At most this many TCP flows at once (each may hold 2 MiB of buffers,
+/// touched only as data flows); further SYNs are refused.
+const MAX_FLOWS: usize = 1024;
 /// A host connect that has not completed by then is given up.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 const BUFFER: usize = 1 << 20;
