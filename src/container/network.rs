@@ -189,7 +189,20 @@ pub fn allocate(
         own.get_or_insert(e.ip);
     }
     let mut extra = link_hosts.to_vec();
-    extra.extend(o.add_hosts.iter().cloned());
+    let rootless_bridge = crate::paths::is_rootless() && o.network == NetworkMode::Bridge;
+    if rootless_bridge {
+        // As podman: the host's loopback by name, through the outbound stack.
+        let host = crate::net::userstack::HOST.to_string();
+        extra.push(("host.containers.internal host.docker.internal".into(), host));
+    }
+    for (name, ip) in &o.add_hosts {
+        let ip = if ip == crate::container::options::HOST_GATEWAY {
+            host_gateway(store, o)?
+        } else {
+            ip.clone()
+        };
+        extra.push((name.clone(), ip));
+    }
     if let (NetworkMode::Container, Some(other)) = (o.network, &o.net_container) {
         // The other container's names and resolvers, as Docker shares them.
         let from = crate::container::dir(store, other);
@@ -230,7 +243,20 @@ pub fn allocate(
     } else {
         &o.dns_search
     };
-    let mut resolv = if dns.is_empty() {
+    let mut resolv = if dns.is_empty() && rootless_bridge {
+        // The outbound stack's forwarder, with the host's search and
+        // options lines (its nameservers may be loopback addresses).
+        let host = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+        let mut r = format!("nameserver {}\n", crate::net::userstack::DNS);
+        for l in host
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("nameserver"))
+        {
+            r.push_str(l);
+            r.push('\n');
+        }
+        r
+    } else if dns.is_empty() {
         std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default()
     } else {
         dns.iter().map(|d| format!("nameserver {d}\n")).collect()
@@ -252,6 +278,25 @@ pub fn allocate(
     Ok(())
 }
 
+/// The address `--add-host NAME:host-gateway` names: the host's loopback
+/// through the outbound stack when rootless, else (as Docker) the gateway
+/// of the container's first network.
+fn host_gateway(store: &Store, o: &RunOptions) -> Result<String> {
+    if crate::paths::is_rootless() {
+        return Ok(crate::net::userstack::HOST.to_string());
+    }
+    let first = o
+        .networks
+        .first()
+        .map(|n| n.name.as_str())
+        .unwrap_or("bridge");
+    let all = netrec::list(store)?;
+    all.iter()
+        .find(|n| n.name == first)
+        .map(|n| n.gateway.to_string())
+        .ok_or_else(|| Error::Invalid(format!("network {first} not found")))
+}
+
 /// At start, between clone and exec: takes addresses (released when the
 /// container last stopped), joins the networks and publishes ports.
 /// Returns the pid of the rootless port relay it started, if any: the
@@ -270,7 +315,7 @@ pub fn attach(store: &Store, r: &Record, pid: i32) -> Result<Option<i32>> {
             .get(&r.id)
             .map(|e| e.ip)
             .ok_or_else(|| Error::Invalid("the container lost its address".into()))?;
-        let listeners = crate::net::forward::bind(&ports, ip)?;
+        let listeners = crate::net::forward::bind(&ports, ip, net.subnet)?;
         return crate::net::forward::spawn(listeners);
     }
     Ok(None)

@@ -9,6 +9,18 @@
 //! address with `std::io::copy`, which splices socket to socket on Linux.
 //! The child dies with its parent (parent-death signal) and is killed when
 //! the container stops.
+//!
+//! The container sees each TCP client's own address (as root's DNAT
+//! gives it): the relay's socket toward the container is bound to the
+//! client's address with `IP_TRANSPARENT` (the session owns
+//! `CAP_NET_ADMIN` in its namespace), and a policy rule per published port
+//! (`from <container> tcp sport <port>` → table 116, where every address
+//! is local) hands the container's replies to that socket instead of to
+//! the outbound stack. Loopback clients, clients whose address lies in the
+//! container's own subnet, and UDP come from the bridge's address as
+//! before. The rules live in the session's namespace; a container's old
+//! rules are replaced when its address publishes again, and all go with
+//! the session.
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
@@ -17,6 +29,10 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use crate::net::ports::{PortBinding, Proto};
+use crate::net::Subnet;
+
+/// The session's routing table where every address is local.
+const TABLE: u8 = 116;
 
 enum Listener {
     Tcp(TcpListener),
@@ -26,10 +42,13 @@ enum Listener {
 /// Host sockets bound for a container's published ports.
 pub struct Listeners {
     items: Vec<(Listener, SocketAddr)>,
+    container: Ipv4Addr,
+    subnet: Subnet,
 }
 
-/// Binds every published port on the host (the caller's network namespace).
-pub fn bind(ports: &[PortBinding], container_ip: Ipv4Addr) -> Result<Listeners> {
+/// Binds every published port on the host (the caller's network
+/// namespace), for a container at `container_ip` in `subnet`.
+pub fn bind(ports: &[PortBinding], container_ip: Ipv4Addr, subnet: Subnet) -> Result<Listeners> {
     let mut items = Vec::new();
     for p in ports {
         let addr = (p.host_ip, p.host_port);
@@ -46,7 +65,11 @@ pub fn bind(ports: &[PortBinding], container_ip: Ipv4Addr) -> Result<Listeners> 
         })?;
         items.push((l, target));
     }
-    Ok(Listeners { items })
+    Ok(Listeners {
+        items,
+        container: container_ip,
+        subnet,
+    })
 }
 
 /// Starts the relay process for `listeners`; returns its pid (None when
@@ -123,7 +146,32 @@ fn enter(ns: std::os::fd::BorrowedFd) -> Result<()> {
         .map_err(|e| Error::Invalid(format!("entering the session's network namespace: {e}")))
 }
 
+/// Routes the container's replies from its published TCP ports to the
+/// session's own sockets (see the module doc). False if that failed: the
+/// relay then connects from the bridge's address.
+fn route_replies(listeners: &Listeners, ns: std::os::fd::BorrowedFd) -> bool {
+    let ports: Vec<u16> = listeners
+        .items
+        .iter()
+        .filter(|(l, _)| matches!(l, Listener::Tcp(_)))
+        .map(|(_, t)| t.port())
+        .collect();
+    let ip = listeners.container;
+    crate::net::netlink::in_netns(ns, || -> Result<()> {
+        let mut nl = crate::net::netlink::Netlink::open()?;
+        nl.add_local_table(TABLE)?;
+        nl.delete_source_port_rules(ip, TABLE)?;
+        for p in ports {
+            nl.add_source_port_rule(ip, p, TABLE)?;
+        }
+        Ok(())
+    })
+    .and_then(|r| r)
+    .is_ok()
+}
+
 fn relay(listeners: Listeners, ns: std::os::fd::BorrowedFd<'static>) -> Result<()> {
+    let keep = route_replies(&listeners, ns).then_some(listeners.subnet);
     let mut threads = Vec::new();
     for (l, target) in listeners.items {
         threads.push(std::thread::spawn(move || {
@@ -131,7 +179,7 @@ fn relay(listeners: Listeners, ns: std::os::fd::BorrowedFd<'static>) -> Result<(
                 return;
             }
             match l {
-                Listener::Tcp(l) => tcp(l, target, ns),
+                Listener::Tcp(l) => tcp(l, target, ns, keep),
                 Listener::Udp(s) => udp(s, target, ns),
             }
         }));
@@ -142,13 +190,31 @@ fn relay(listeners: Listeners, ns: std::os::fd::BorrowedFd<'static>) -> Result<(
     Ok(())
 }
 
-fn tcp(l: TcpListener, target: SocketAddr, ns: std::os::fd::BorrowedFd<'static>) {
+/// `keep`: the container's subnet when clients' addresses are kept.
+fn tcp(
+    l: TcpListener,
+    target: SocketAddr,
+    ns: std::os::fd::BorrowedFd<'static>,
+    keep: Option<Subnet>,
+) {
     for client in l.incoming().flatten() {
         std::thread::spawn(move || {
             if enter(ns).is_err() {
                 return;
             }
-            let Ok(server) = TcpStream::connect(target) else {
+            let from = match (keep, client.peer_addr()) {
+                (Some(subnet), Ok(SocketAddr::V4(a)))
+                    if !a.ip().is_loopback() && !subnet.contains(*a.ip()) =>
+                {
+                    Some(a)
+                }
+                _ => None,
+            };
+            let server = match from {
+                Some(a) => connect_as(a, target).or_else(|_| TcpStream::connect(target)),
+                None => TcpStream::connect(target),
+            };
+            let Ok(server) = server else {
                 return;
             };
             let _ = client.set_nodelay(true);
@@ -165,6 +231,40 @@ fn tcp(l: TcpListener, target: SocketAddr, ns: std::os::fd::BorrowedFd<'static>)
             let _ = up.join();
         });
     }
+}
+
+/// A connection to `target` from the client's address `from` (its port
+/// too, when free), through `IP_TRANSPARENT`.
+fn connect_as(from: std::net::SocketAddrV4, target: SocketAddr) -> std::io::Result<TcpStream> {
+    use rustix::net::{sockopt, AddressFamily, SocketType};
+    let fd = rustix::net::socket(AddressFamily::INET, SocketType::STREAM, None)?;
+    set_transparent(&fd)?;
+    sockopt::set_socket_reuseaddr(&fd, true)?;
+    if rustix::net::bind(&fd, &from).is_err() {
+        rustix::net::bind(&fd, &std::net::SocketAddrV4::new(*from.ip(), 0))?;
+    }
+    rustix::net::connect(&fd, &target)?;
+    Ok(TcpStream::from(fd))
+}
+
+/// `IP_TRANSPARENT` on `fd`: it may bind an address that is not local.
+fn set_transparent(fd: &std::os::fd::OwnedFd) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let one: libc::c_int = 1;
+    // SAFETY: setsockopt reads one c_int from `one`, which lives across the call.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd.as_raw_fd(),
+            libc::SOL_IP,
+            libc::IP_TRANSPARENT,
+            (&raw const one).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Moves bytes from `from` to `to` until EOF: spliced through a pipe (no

@@ -16,6 +16,8 @@
 //!   network namespaces that rootless containers and bridges live in
 //! - `forward.rs`  — rootless: published ports forwarded from the host
 //!   into the session's namespace
+//! - `userstack/`  — rootless: outbound traffic, DNS and the host's
+//!   loopback through a user-space TCP/IP stack in the session
 
 pub mod attach;
 pub mod forward;
@@ -26,27 +28,18 @@ pub mod nft;
 pub mod ports;
 pub mod record;
 pub mod session;
+pub mod userstack;
 
 pub use ipam::Subnet;
 pub use record::{CreateOptions, Endpoint, Network};
 
 /// How containers reach beyond their networks: root NATs through the
-/// host; rootless needs a TAP device (slirp4netns or pasta), which tug
-/// does not drive yet, so rootless containers have no outbound traffic.
-/// The text says why, for `info`, `inspect` and the warning.
+/// host; rootless containers go through the session's user-space stack
+/// (`userstack`), which needs neither tun nor privilege. The text says
+/// which, for `info` and `inspect`.
 pub fn outbound() -> std::result::Result<&'static str, String> {
     if !crate::paths::is_rootless() {
         return Ok("nat");
     }
-    let tun = match std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/net/tun")
-    {
-        Ok(_) => "/dev/net/tun is usable, but tug does not run slirp4netns or pasta yet",
-        Err(_) => "/dev/net/tun cannot be opened by this user, so slirp4netns and pasta cannot run",
-    };
-    Err(format!(
-        "rootless containers reach each other and published ports, but nothing outside: {tun}"
-    ))
+    Ok("userstack")
 }

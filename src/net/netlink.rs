@@ -22,6 +22,7 @@ use netlink_packet_route::link::{
 use netlink_packet_route::route::{
     RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
 };
+use netlink_packet_route::rule::{RuleAction, RuleAttribute, RuleMessage, RulePortRange};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use netlink_sys::{protocols::NETLINK_ROUTE, Socket, SocketAddr};
 
@@ -315,6 +316,75 @@ impl Netlink {
             &format!("adding the default route via {gateway}"),
         )
     }
+
+    /// Makes every IPv4 destination local in routing table `table` (an
+    /// existing route is fine).
+    pub fn add_local_table(&mut self, table: u8) -> Result<()> {
+        let mut m = RouteMessage::default();
+        m.header = RouteHeader {
+            address_family: AddressFamily::Inet,
+            table,
+            protocol: RouteProtocol::Boot,
+            scope: RouteScope::Host,
+            kind: RouteType::Local,
+            ..m.header
+        };
+        m.attributes.push(RouteAttribute::Oif(1));
+        match self.ack_create(RouteNetlinkMessage::NewRoute(m), "adding a local route") {
+            Err(Error::Invalid(e)) if e.contains("exists") => Ok(()),
+            other => other,
+        }
+    }
+
+    /// A policy rule: TCP from `src` port `sport` is routed by `table`
+    /// (an identical rule is fine).
+    pub fn add_source_port_rule(&mut self, src: Ipv4Addr, sport: u16, table: u8) -> Result<()> {
+        let m = source_port_rule(src, sport, table);
+        match self.ack_create(RouteNetlinkMessage::NewRule(m), "adding a policy rule") {
+            Err(Error::Invalid(e)) if e.contains("exists") => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Deletes the rules [`Self::add_source_port_rule`] made for `src`
+    /// with `table`.
+    pub fn delete_source_port_rules(&mut self, src: Ipv4Addr, table: u8) -> Result<()> {
+        let mut m = RuleMessage::default();
+        m.header.family = AddressFamily::Inet;
+        let all = self.request(RouteNetlinkMessage::GetRule(m), NLM_F_DUMP)?;
+        for r in all {
+            let RouteNetlinkMessage::NewRule(r) = r else {
+                continue;
+            };
+            let ours = r.header.table == table
+                && r.attributes
+                    .iter()
+                    .any(|a| matches!(a, RuleAttribute::Source(ip) if *ip == src));
+            if ours {
+                self.ack(RouteNetlinkMessage::DelRule(r), "deleting a policy rule")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn source_port_rule(src: Ipv4Addr, sport: u16, table: u8) -> RuleMessage {
+    let mut m = RuleMessage::default();
+    m.header.family = AddressFamily::Inet;
+    m.header.src_len = 32;
+    m.header.table = table;
+    m.header.action = RuleAction::ToTable;
+    m.attributes.push(RuleAttribute::Source(src.into()));
+    m.attributes.push(RuleAttribute::IpProtocol(
+        netlink_packet_route::IpProtocol::Tcp,
+    ));
+    m.attributes
+        .push(RuleAttribute::SourcePortRange(RulePortRange {
+            start: sport,
+            end: sport,
+        }));
+    m.attributes.push(RuleAttribute::Priority(100));
+    m
 }
 
 fn with_context(e: Error, what: &str) -> Error {

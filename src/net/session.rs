@@ -146,11 +146,37 @@ pub fn detect_joined(root: &Path) {
 }
 
 /// The pause process itself (`tug _pause`): a new user namespace (mapped by
-/// the parent), a new network namespace with loopback up, then a detached
-/// child that sleeps until the session is idle.
+/// the parent), then a detached child that holds a new network namespace
+/// with loopback up, runs the outbound stack (`userstack`) on a thread left
+/// in the host's namespace, and sleeps until the session is idle. The child
+/// prints its pid once all that is in place.
 pub fn pause_main() -> Result<()> {
     crate::userns::enter_mapped()?;
-    // SAFETY: unshare takes no pointers; this process is single-threaded.
+    // SAFETY: fork in a single-threaded process; the child runs plain Rust
+    // with no lock held.
+    let child = unsafe { libc::fork() };
+    if child < 0 {
+        return Err(Error::io("fork", std::io::Error::last_os_error()));
+    }
+    if child > 0 {
+        return Ok(());
+    }
+    let _ = rustix::process::setsid();
+    // It outlives whoever started the session: none of that caller's
+    // descriptors (a pipe, `exec 7</dir`) may stay open here.
+    let _ = crate::runtime::guard::close_from(3);
+    let _ = std::env::set_current_dir("/");
+    // Started before the namespace changes: unshare moves only the calling
+    // thread, so this one keeps the host's network namespace for the
+    // stack's host sockets.
+    let (tx, rx) = std::sync::mpsc::channel::<crate::net::userstack::Link>();
+    std::thread::spawn(move || {
+        if let Ok(link) = rx.recv() {
+            crate::net::userstack::run(link);
+        }
+    });
+    // SAFETY: unshare takes no pointers; CLONE_NEWNET affects only this
+    // thread, which /proc/<pid>/ns/net then names.
     if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
         return Err(Error::io(
             "unshare(CLONE_NEWNET)",
@@ -166,17 +192,16 @@ pub fn pause_main() -> Result<()> {
         nl.set_up(lo)?;
     }
     drop(nl);
-    // SAFETY: fork in a single-threaded process; the child only calls
-    // async-signal-safe functions and plain Rust without locks held.
-    let child = unsafe { libc::fork() };
-    if child < 0 {
-        return Err(Error::io("fork", std::io::Error::last_os_error()));
+    // Without a packet socket (a kernel without AF_PACKET) containers
+    // still reach each other and published ports, not the outside.
+    if let Ok(link) = crate::net::userstack::Link::open() {
+        let _ = tx.send(link);
     }
-    if child > 0 {
-        println!("pid {child}");
-        return Ok(());
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "pid {}", std::process::id());
+        let _ = out.flush();
     }
-    let _ = rustix::process::setsid();
     if let Ok(null) = std::fs::File::options()
         .read(true)
         .write(true)
@@ -188,10 +213,6 @@ pub fn pause_main() -> Result<()> {
             unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&null), fd) };
         }
     }
-    // It outlives whoever started the session: none of that caller's
-    // descriptors (a pipe, `exec 7</dir`) may stay open here.
-    let _ = crate::runtime::guard::close_from(3);
-    let _ = std::env::set_current_dir("/");
     let mut idle = 0;
     loop {
         std::thread::sleep(Duration::from_secs(20));

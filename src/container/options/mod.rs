@@ -18,7 +18,9 @@ mod values;
 pub use env::{env_entry, parse_env, read_env_file};
 pub use health::{parse_healthcheck, HealthSpec};
 pub use mounts::{parse_mount, parse_volume, MountSpec};
-pub use network::{parse_add_host, parse_dns, parse_link, parse_network_mode, NetworkChoice};
+pub use network::{
+    parse_add_host, parse_dns, parse_link, parse_network_mode, NetworkChoice, HOST_GATEWAY,
+};
 pub use values::{
     check_cpus, parse_bytes, parse_label, parse_log_opts, parse_memory, parse_memory_swap,
     parse_restart, parse_security_opts, parse_ulimit, LogOpts, PullPolicy, SecurityOpts,

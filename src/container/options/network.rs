@@ -43,13 +43,18 @@ pub fn parse_link(s: &str) -> Result<(String, String)> {
     Ok((name.trim_start_matches('/').to_string(), alias.to_string()))
 }
 
-/// `NAME:IP` (or `NAME=IP`): an extra `/etc/hosts` entry.
+/// `NAME:IP` (or `NAME=IP`): an extra `/etc/hosts` entry. IP may be
+/// Docker's `host-gateway`, the host as containers reach it (resolved at
+/// create).
 pub fn parse_add_host(s: &str) -> Result<(String, String)> {
     s.split_once([':', '='])
-        .filter(|(n, ip)| !n.is_empty() && ip.parse::<IpAddr>().is_ok())
+        .filter(|(n, ip)| !n.is_empty() && (ip.parse::<IpAddr>().is_ok() || *ip == HOST_GATEWAY))
         .map(|(n, ip)| (n.to_string(), ip.to_string()))
         .ok_or_else(|| OptionError::AddHost { value: s.into() })
 }
+
+/// The `--add-host` value that names the host.
+pub const HOST_GATEWAY: &str = "host-gateway";
 
 /// A DNS server: an IP address.
 pub fn parse_dns(s: &str) -> Result<String> {
@@ -110,6 +115,7 @@ mod tests {
             ("h".into(), "10.0.0.1".into())
         );
         assert_eq!(parse_add_host("h=::1").unwrap(), ("h".into(), "::1".into()));
+        assert_eq!(parse_add_host("h:host-gateway").unwrap().1, "host-gateway");
         for bad in ["h", ":10.0.0.1", "h:nope", "h:10.0.0.256"] {
             assert!(
                 matches!(parse_add_host(bad), Err(OptionError::AddHost { .. })),
