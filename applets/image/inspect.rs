@@ -69,7 +69,10 @@ fn inspect(a: Args, g: &Global) -> anyhow::Result<i32> {
         if a.kind != Some(Kind::Container) {
             match tug::image::resolve(&store, name) {
                 Ok(img) => {
-                    docs.push(tug::image::inspect::document(&img));
+                    let mut doc = tug::image::inspect::document(&img);
+                    let extras = tug::image::extras::Extras::of(&store, &img.id);
+                    tug::image::inspect::add_extras(&mut doc, &extras);
+                    docs.push(doc);
                     continue;
                 }
                 Err(tug::Error::NoSuchImage(_)) => {}

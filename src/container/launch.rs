@@ -30,6 +30,9 @@ pub struct Request {
     pub auto_remove: bool,
     pub restart: crate::container::RestartPolicy,
     pub healthcheck: Option<crate::container::health::HealthConfig>,
+    /// A builder's step: this image (not necessarily in the index) as it
+    /// is so far, instead of `image`; its `VOLUME`s get no volumes.
+    pub step_image: Option<crate::image::Image>,
 }
 
 /// The container's private copy of the image's files: every layer applied
@@ -128,6 +131,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         auto_remove: req.auto_remove,
         restart: req.restart.clone(),
         healthcheck: req.healthcheck.clone(),
+        step_image: req.step_image.clone(),
     };
     for d in &req.options.devices {
         if !d.host.exists() {
@@ -156,8 +160,9 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         let p = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
         seccomp::profile_filters(&store.root().join("cache/seccomp"), &p, &caps)?;
     }
-    let image = match (&req.image, &req.rootfs_dir) {
-        (Some(i), None) => Some(crate::image::resolve(store, i)?),
+    let image = match (&req.step_image, &req.image, &req.rootfs_dir) {
+        (Some(i), _, _) => Some(i.clone()),
+        (None, Some(i), None) => Some(crate::image::resolve(store, i)?),
         _ => None,
     };
     let mapping = IdMapping::for_current_user();
@@ -197,7 +202,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         };
         // Volumes: created on first use, filled from the image when empty.
         let mut options = req.options.clone();
-        if let Some(img) = &image {
+        if let (Some(img), None) = (&image, &req.step_image) {
             image_volumes(img, &mut options);
         }
         for b in options.binds.iter_mut() {
@@ -222,6 +227,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             auto_remove: req.auto_remove,
             restart: req.restart.clone(),
             healthcheck: req.healthcheck.clone(),
+            step_image: req.step_image.clone(),
         };
         let merged = dir.join("merged");
         let config = image.as_ref().map(|i| &i.config);
