@@ -410,3 +410,33 @@ fn build_image(
     }
     Ok(0)
 }
+
+/// Arguments of `builder prune`.
+#[derive(Debug, ClapArgs, Clone)]
+pub struct PruneArgs {
+    /// Remove all build cache, not just the intermediate steps'
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+/// `builder prune`: drops cache entries and reports the space freed.
+pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    if !a.force && std::io::stdin().is_terminal() {
+        eprint!("WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !answer.trim().eq_ignore_ascii_case("y") {
+            return Ok(0);
+        }
+    }
+    let pruned = tug::build::cache::prune(&store, a.all)?;
+    println!(
+        "Total:\t{}",
+        tug::format::human_size(pruned.bytes)
+    );
+    Ok(0)
+}

@@ -143,3 +143,296 @@ fn build_args_reach_from_lines() {
     s.tug(["build", "--check", "--build-arg", "TAG=:1", &ctx])
         .succeeds();
 }
+
+/// Root and rootless scenarios with the busybox image `bb:1`.
+fn scenarios() -> Vec<Scenario> {
+    let mut out = Vec::new();
+    if !is_root() {
+        assert!(!in_ci(), "build tests need root under CI=true");
+        eprintln!("SKIPPED: build tests need root (and switch to {TEST_USER} for rootless)");
+        return out;
+    }
+    let Some(tar) = busybox_rootfs_tar() else {
+        assert!(!in_ci(), "busybox-static is not installed under CI=true");
+        eprintln!("SKIPPED: busybox-static is not installed");
+        return out;
+    };
+    for s in [Some(Scenario::new()), Scenario::unprivileged()]
+        .into_iter()
+        .flatten()
+    {
+        s.tug(["import", tar.to_str().unwrap(), "bb:1"]).succeeds();
+        out.push(s);
+    }
+    out
+}
+
+/// A context directory `name` with these files (made readable by the
+/// rootless user).
+fn files(s: &Scenario, name: &str, files: &[(&str, &str)]) -> String {
+    let dir = s.path().join(name);
+    for (path, body) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, body).unwrap();
+    }
+    if s.is_rootless() {
+        if let Some((uid, gid)) = user_ids(TEST_USER) {
+            chown_r(&dir, uid, gid);
+        }
+    }
+    dir.to_str().unwrap().to_string()
+}
+
+fn containers_left(s: &Scenario) -> usize {
+    std::fs::read_dir(s.store().join("containers"))
+        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
+        .unwrap_or(0)
+}
+
+fn image_count(s: &Scenario) -> usize {
+    s.tug(["images", "-a", "-q"]).succeeds().stdout().lines().count()
+}
+
+#[test]
+fn seed_style_dockerfile_builds_and_runs() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "seed",
+            &[
+                (
+                    "Dockerfile",
+                    "FROM bb:1\nMAINTAINER Seed Maker <seed@example.com>\nRUN mkdir -p /var/run/sshd\nRUN echo 'root:screencast' > /root/pw\nRUN echo 'PermitRootLogin without-password' > /etc/sshd_config\nRUN sed -ri 's/^PermitRootLogin[[:space:]]+.*/PermitRootLogin yes/' /etc/sshd_config\nRUN echo 'UsePAM yes' >> /etc/sshd_config\nRUN sed -ri 's/UsePAM yes/#UsePAM yes/g' /etc/sshd_config\nRUN echo one > /counted\nRUN echo two >> /counted\nADD set_root_pw.sh /set_root_pw.sh\nADD run.sh /run.sh\nRUN chmod +x /*.sh\nEXPOSE 22\nCMD [\"/run.sh\"]\n",
+                ),
+                ("run.sh", "#!/bin/sh\n/set_root_pw.sh\ncat /etc/sshd_config /counted\ntest -d /var/run/sshd && echo sshd-dir\n"),
+                ("set_root_pw.sh", "#!/bin/sh\necho pw: $(cat /root/pw)\n"),
+            ],
+        );
+        s.tug(["build", "-q", "-t", "seed:1", &ctx]).succeeds();
+        s.tug(["run", "--rm", "seed:1"]).succeeds().stdout_is(
+            "pw: root:screencast\nPermitRootLogin yes\n#UsePAM yes\none\ntwo\nsshd-dir\n",
+        );
+        let o = s
+            .tug(["inspect", "--format", "{{.Author}} {{json .Config.ExposedPorts}} {{json .Config.Cmd}}", "seed:1"])
+            .succeeds();
+        assert_eq!(
+            o.stdout().trim(),
+            "Seed Maker <seed@example.com> {\"22/tcp\":{}} [\"/run.sh\"]"
+        );
+        let h = s.tug(["history", "--no-trunc", "seed:1"]).succeeds();
+        assert!(h.stdout().contains("EXPOSE 22/tcp"), "{}", h.dump());
+        assert!(h.stdout().contains("sed -ri"), "{}", h.dump());
+        assert_eq!(containers_left(&s), 0, "a step container was left behind");
+    }
+}
+
+#[test]
+fn multi_stage_builds_only_what_the_target_needs() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "multi",
+            &[(
+                "Dockerfile",
+                "FROM bb:1 AS broken\nRUN echo never; exit 7\nFROM bb:1 AS build\nRUN echo built > /out\nFROM build AS second\nRUN echo more >> /out\nFROM bb:1\nCOPY --from=second /out /copied\nCOPY --from=1 /out /first\nCMD [\"cat\", \"/copied\", \"/first\"]\n",
+            )],
+        );
+        let o = s.tug(["build", "--progress=plain", "-t", "multi:1", &ctx]).succeeds();
+        assert!(!o.stderr().contains("never"), "the broken stage ran\n{}", o.dump());
+        s.tug(["run", "--rm", "multi:1"])
+            .succeeds()
+            .stdout_is("built\nmore\nbuilt\n");
+        s.tug(["build", "-q", "--target", "build", "-t", "multi:build", &ctx])
+            .succeeds();
+        s.tug(["run", "--rm", "multi:build", "cat", "/out"])
+            .succeeds()
+            .stdout_is("built\n");
+        // The broken stage as the target fails, with its line.
+        s.tug(["build", "-q", "--target", "broken", &ctx])
+            .fails()
+            .code_is(1)
+            .stderr_contains("Dockerfile:2:");
+    }
+}
+
+#[test]
+fn instructions_heredocs_user_workdir_onbuild_healthcheck() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "instr",
+            &[(
+                "Dockerfile",
+                "FROM bb:1\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN <<EOF\necho first > /h1\necho second >> /h1\nEOF\nCOPY <<EOF /h2\nfrom a heredoc\nEOF\nWORKDIR /app/sub\nRUN pwd > /wd\nUSER svc\nRUN id -u > /tmp/uid\nVOLUME /data\nSTOPSIGNAL SIGUSR1\nONBUILD RUN echo triggered > /tmp/onbuild\nHEALTHCHECK --interval=1s --timeout=5s CMD true\nCMD [\"sh\", \"-c\", \"cat /h1 /h2 /wd /tmp/uid; pwd; id -u\"]\n",
+            )],
+        );
+        s.tug(["build", "-q", "-t", "instr:1", &ctx]).succeeds();
+        s.tug(["run", "--rm", "instr:1"])
+            .succeeds()
+            .stdout_is("first\nsecond\nfrom a heredoc\n/app/sub\n999\n/app/sub\n999\n");
+        let o = s
+            .tug(["inspect", "--format", "{{json .Config.Volumes}} {{.Config.StopSignal}} {{json .Config.OnBuild}} {{json .Config.Healthcheck.Test}} {{json .Config.Shell}}", "instr:1"])
+            .succeeds();
+        assert_eq!(
+            o.stdout().trim(),
+            "{\"/data\":{}} SIGUSR1 [\"RUN echo triggered > /tmp/onbuild\"] [\"CMD-SHELL\",\"true\"] [\"/bin/sh\",\"-ec\"]"
+        );
+        // A child image runs the trigger.
+        let child = files(&s, "child", &[("Dockerfile", "FROM instr:1\nCMD [\"cat\", \"/tmp/onbuild\"]\n")]);
+        s.tug(["build", "-q", "-t", "child:1", &child]).succeeds();
+        s.tug(["run", "--rm", "child:1"])
+            .succeeds()
+            .stdout_is("triggered\n");
+        // The HEALTHCHECK runs: `ps` shows the container healthy.
+        s.tug(["run", "-d", "--name", "hc", "instr:1", "sleep", "60"])
+            .succeeds();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let ps = s.tug(["ps"]).succeeds().stdout();
+            if ps.contains("(healthy)") {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "never healthy:\n{ps}");
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        s.tug(["rm", "-f", "hc"]).succeeds();
+    }
+}
+
+#[test]
+fn dockerignore_whiteouts_and_opaque_directories() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "ign",
+            &[
+                (
+                    "Dockerfile",
+                    "FROM bb:1\nCOPY . /ctx/\nRUN rm /bin/vi && mkdir -p /d && echo old > /d/old\nRUN rm -rf /d && mkdir /d && echo new > /d/new\nCMD [\"sh\", \"-c\", \"ls /ctx /ctx/logs /d; test -e /bin/vi || echo no-vi\"]\n",
+                ),
+                (".dockerignore", "secret.txt\nlogs\n!logs/keep.log\n"),
+                ("keep.txt", "keep\n"),
+                ("secret.txt", "secret\n"),
+                ("logs/a.log", "a\n"),
+                ("logs/keep.log", "k\n"),
+            ],
+        );
+        s.tug(["build", "-q", "-t", "ign:1", &ctx]).succeeds();
+        s.tug(["run", "--rm", "ign:1"]).succeeds().stdout_is(
+            "/ctx:\nDockerfile\nkeep.txt\nlogs\n\n/ctx/logs:\nkeep.log\n\n/d:\nnew\nno-vi\n",
+        );
+    }
+}
+
+#[test]
+fn cache_hits_and_explains_its_misses() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "cache",
+            &[
+                (
+                    "Dockerfile",
+                    "FROM bb:1\nARG V=1\nRUN echo run-$V > /r\nCOPY a.txt b.txt /files/\nRUN cat /files/a.txt > /copy\nCMD [\"cat\", \"/copy\"]\n",
+                ),
+                (".dockerignore", "ignored.txt\n"),
+                ("a.txt", "one\n"),
+                ("b.txt", "b\n"),
+                ("ignored.txt", "x\n"),
+            ],
+        );
+        let build = |extra: &[&str]| {
+            let mut args = vec!["build", "--progress=plain", "-t", "cache:1"];
+            args.extend_from_slice(extra);
+            args.push(&ctx);
+            s.tug(args).succeeds()
+        };
+        build(&[]);
+        let second = build(&[]);
+        assert_eq!(second.stderr().matches("CACHED").count(), 4, "{}", second.dump());
+        assert!(!second.stderr().contains("not cached"), "{}", second.dump());
+        // A file .dockerignore drops changes nothing.
+        std::fs::write(std::path::Path::new(&ctx).join("ignored.txt"), "changed\n").unwrap();
+        let third = build(&[]);
+        assert_eq!(third.stderr().matches("CACHED").count(), 4, "{}", third.dump());
+        // One COPY input changes: from that step on, and it says which.
+        std::fs::write(std::path::Path::new(&ctx).join("a.txt"), "two\n").unwrap();
+        let fourth = build(&[]);
+        let err = fourth.stderr();
+        assert_eq!(err.matches("CACHED").count(), 1, "{}", fourth.dump());
+        assert!(err.contains("not cached: file a.txt changed"), "{}", fourth.dump());
+        assert!(err.contains("not cached: an earlier step was rebuilt"), "{}", fourth.dump());
+        s.tug(["run", "--rm", "cache:1"]).succeeds().stdout_is("two\n");
+        // A build argument, and --no-cache.
+        let fifth = build(&["--build-arg", "V=2"]);
+        assert!(fifth.stderr().contains("not cached: build argument V changed"), "{}", fifth.dump());
+        let sixth = build(&["--no-cache"]);
+        assert!(sixth.stderr().contains("not cached: --no-cache"), "{}", sixth.dump());
+        // builder prune empties it; system df knows it.
+        let df = s.tug(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]).succeeds();
+        assert!(!df.stdout().contains("Build Cache 0"), "{}", df.dump());
+        s.tug(["builder", "prune", "-a", "-f"]).succeeds();
+        let df = s.tug(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]).succeeds();
+        assert!(df.stdout().contains("Build Cache 0"), "{}", df.dump());
+        let again = build(&[]);
+        assert!(!again.stderr().contains("CACHED"), "{}", again.dump());
+        s.tug(["run", "--rm", "cache:1"]).succeeds().stdout_is("two\n");
+    }
+}
+
+#[test]
+fn cache_mounts_keep_their_contents() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "cmount",
+            &[(
+                "Dockerfile",
+                "FROM bb:1\nRUN --mount=type=cache,target=/cache echo x >> /cache/n && wc -l < /cache/n > /count\nCMD [\"cat\", \"/count\"]\n",
+            )],
+        );
+        s.tug(["build", "-q", "-t", "cm:1", &ctx]).succeeds();
+        s.tug(["build", "-q", "--no-cache", "-t", "cm:1", &ctx]).succeeds();
+        s.tug(["run", "--rm", "cm:1"]).succeeds().stdout_is("2\n");
+        // The mount point is no part of the image.
+        s.tug(["run", "--rm", "cm:1", "sh", "-c", "test -e /cache || echo gone"])
+            .succeeds()
+            .stdout_is("gone\n");
+    }
+}
+
+#[test]
+fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
+    for s in scenarios() {
+        let images = image_count(&s);
+        for (text, want) in [
+            ("FROM bb:1\nCOPY missing.txt /x\n", "Dockerfile:2: COPY failed: file not found in build context"),
+            ("FROM bb:1\nFOO bar\n", "Dockerfile:2: unknown instruction: FOO"),
+            ("FROM bad..name\n", "Dockerfile:1: FROM bad..name"),
+            ("FROM bb:1\nRUN echo ok\nRUN echo boom; exit 3\n", "Dockerfile:3: RUN echo boom; exit 3: exit code 3 (last output: boom)"),
+        ] {
+            let ctx = files(&s, "bad", &[("Dockerfile", text)]);
+            let o = s
+                .tug(["build", "-q", &ctx])
+                .fails()
+                .code_is(1)
+                .one_line_error();
+            assert!(o.stderr().contains(want), "{text:?}: {}", o.dump());
+            assert_eq!(image_count(&s), images, "{text:?} left an image");
+            assert_eq!(containers_left(&s), 0, "{text:?} left a container");
+            assert_eq!(s.tug(["ps", "-a", "-q"]).succeeds().stdout(), "");
+        }
+        let tmp: Vec<_> = std::fs::read_dir(s.store().join("tmp"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(tmp.is_empty(), "temp files left: {tmp:?}");
+        // Another platform is refused clearly.
+        let ctx = files(&s, "plat", &[("Dockerfile", "FROM bb:1\n")]);
+        s.tug(["build", "-q", "--platform", "linux/s390x", &ctx])
+            .fails()
+            .stderr_contains("host's platform");
+    }
+}

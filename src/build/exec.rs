@@ -29,6 +29,8 @@ pub(super) struct State {
     pub scope: Scope,
     /// `CMD` was set in this stage (an `ENTRYPOINT` then keeps it).
     pub cmd_set: bool,
+    /// An earlier step of this stage was built, not taken from the cache.
+    pub rebuilt: bool,
 }
 
 impl State {
@@ -342,6 +344,7 @@ fn build_stage(b: &mut Builder, stage: &Stage, label: &str) -> Result<State, Bui
             key: cache::base_key("scratch"),
             scope: b.global.stage(&[]),
             cmd_set: false,
+            rebuilt: false,
         }
     } else if let Some(parent) = b.df().stage(&base).filter(|s| s.index < stage.index) {
         let idx = parent.index;
@@ -351,6 +354,7 @@ fn build_stage(b: &mut Builder, stage: &Stage, label: &str) -> Result<State, Bui
         st.key = cache::base_key(&format!("stage {}", st.key));
         st.scope = b.global.stage(&st.config().env().clone().unwrap_or_default());
         st.cmd_set = false;
+        st.rebuilt = false;
         st
     } else {
         let img = b.image(stage.line, &base)?;
@@ -367,6 +371,7 @@ fn build_stage(b: &mut Builder, stage: &Stage, label: &str) -> Result<State, Bui
             image: Some(img),
             extras,
             cmd_set: false,
+            rebuilt: false,
         }
     };
     b.emit(Event::Done {
@@ -443,6 +448,8 @@ fn run_step(
     }
     let reason = if b.req.no_cache {
         "--no-cache".to_string()
+    } else if st.rebuilt {
+        "an earlier step was rebuilt".to_string()
     } else {
         cache::explain(b.store, &st.key, &plan.inputs)
     };
@@ -456,6 +463,7 @@ fn run_step(
             .map_err(|e| b.fail(s.line, e))?;
     }
     next.key = key;
+    next.rebuilt = true;
     b.emit(Event::Done {
         step: n,
         took: started.elapsed(),

@@ -128,18 +128,36 @@ impl DirTree {
         let rel = clean(rel);
         !rel.as_os_str().is_empty() && self.ignore.excluded(&rel.to_string_lossy())
     }
+
+    /// Whether `rel` is in the context: kept, or an excluded directory
+    /// that a `!` exception brings something back from.
+    fn visible(&self, rel: &Path) -> bool {
+        if !self.excluded(rel) {
+            return true;
+        }
+        if !self.ignore.has_exceptions() {
+            return false;
+        }
+        match stat_in(&self.root, rel) {
+            Some(n) if n.kind == Kind::Dir => list_in(&self.root, rel)
+                .unwrap_or_default()
+                .iter()
+                .any(|c| self.visible(&rel.join(c))),
+            _ => false,
+        }
+    }
 }
 
 impl Tree for DirTree {
     fn stat(&self, rel: &Path) -> Option<Node> {
-        if self.excluded(rel) {
+        if !self.visible(rel) {
             return None;
         }
         stat_in(&self.root, rel)
     }
     fn list(&self, rel: &Path) -> io::Result<Vec<OsString>> {
         let mut v = list_in(&self.root, rel)?;
-        v.retain(|n| !self.excluded(&rel.join(n)));
+        v.retain(|n| self.visible(&rel.join(n)));
         Ok(v)
     }
     fn open(&self, rel: &Path) -> io::Result<std::fs::File> {

@@ -578,7 +578,10 @@ fn walk_dir(
             continue;
         }
         let target = dest.join(&name);
-        let key = format!("{}/{}", label.trim_end_matches('/'), name.to_string_lossy());
+        let key = match label.trim_end_matches('/') {
+            "" | "." => name.to_string_lossy().into_owned(),
+            l => format!("{l}/{}", name.to_string_lossy()),
+        };
         files.insert(
             key.clone(),
             content_hash(tree, &rel, &node).map_err(|e| b.fail(line, e))?,
