@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args as ClapArgs;
+use std::io::IsTerminal;
 use tug::build::check::{check, CheckDirective};
 use tug::build::dockerfile;
-use tug::build::scope::BuildArgs;
-use std::io::IsTerminal;
 use tug::build::ignore::Ignore;
+use tug::build::scope::BuildArgs;
 use tug::build::tree::DirTree;
 use tug::build::{BuildError, Request, Secret};
 
@@ -227,7 +227,9 @@ fn secrets(raw: &[String]) -> anyhow::Result<BTreeMap<String, Secret>> {
                 Some(("src" | "source", v)) => src = Some(v.to_string()),
                 Some(("env", v)) => env = Some(v.to_string()),
                 Some(("type", "file" | "env")) => {}
-                _ => anyhow::bail!("invalid --secret {s:?}: expected id=ID,src=PATH or id=ID,env=VAR"),
+                _ => anyhow::bail!(
+                    "invalid --secret {s:?}: expected id=ID,src=PATH or id=ID,env=VAR"
+                ),
             }
         }
         let id = id
@@ -434,9 +436,6 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         }
     }
     let pruned = tug::build::cache::prune(&store, a.all)?;
-    println!(
-        "Total:\t{}",
-        tug::format::human_size(pruned.bytes)
-    );
+    println!("Total:\t{}", tug::format::human_size(pruned.bytes));
     Ok(0)
 }

@@ -110,7 +110,10 @@ fn live(l: &mut Live, started: &mut HashMap<usize, Instant>, e: &Event) {
         }
         Event::Cached { step } => {
             if let Some((bar, title, _)) = l.bars.get(step) {
-                bar.set_style(ProgressStyle::with_template("  {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+                bar.set_style(
+                    ProgressStyle::with_template("  {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
                 bar.finish_with_message(format!("{title}  CACHED"));
             }
         }
@@ -131,7 +134,10 @@ fn live(l: &mut Live, started: &mut HashMap<usize, Instant>, e: &Event) {
         }
         Event::Done { step, took } => {
             if let Some((bar, title, _)) = l.bars.get(step) {
-                bar.set_style(ProgressStyle::with_template("  {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+                bar.set_style(
+                    ProgressStyle::with_template("  {msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
                 bar.finish_with_message(format!("{title}  DONE {}", secs(*took)));
             }
         }

@@ -332,10 +332,7 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
         t.push(vec![name, human_size(size)]);
     }
     print!("{}", table(&t));
-    println!(
-        "\nBuild cache usage: {}",
-        human_size(build_cache.size)
-    );
+    println!("\nBuild cache usage: {}", human_size(build_cache.size));
     Ok(0)
 }
 

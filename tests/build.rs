@@ -191,7 +191,11 @@ fn containers_left(s: &Scenario) -> usize {
 }
 
 fn image_count(s: &Scenario) -> usize {
-    s.tug(["images", "-a", "-q"]).succeeds().stdout().lines().count()
+    s.tug(["images", "-a", "-q"])
+        .succeeds()
+        .stdout()
+        .lines()
+        .count()
 }
 
 #[test]
@@ -214,7 +218,12 @@ fn seed_style_dockerfile_builds_and_runs() {
             "pw: root:screencast\nPermitRootLogin yes\n#UsePAM yes\none\ntwo\nsshd-dir\n",
         );
         let o = s
-            .tug(["inspect", "--format", "{{.Author}} {{json .Config.ExposedPorts}} {{json .Config.Cmd}}", "seed:1"])
+            .tug([
+                "inspect",
+                "--format",
+                "{{.Author}} {{json .Config.ExposedPorts}} {{json .Config.Cmd}}",
+                "seed:1",
+            ])
             .succeeds();
         assert_eq!(
             o.stdout().trim(),
@@ -238,13 +247,27 @@ fn multi_stage_builds_only_what_the_target_needs() {
                 "FROM bb:1 AS broken\nRUN echo never; exit 7\nFROM bb:1 AS build\nRUN echo built > /out\nFROM build AS second\nRUN echo more >> /out\nFROM bb:1\nCOPY --from=second /out /copied\nCOPY --from=1 /out /first\nCMD [\"cat\", \"/copied\", \"/first\"]\n",
             )],
         );
-        let o = s.tug(["build", "--progress=plain", "-t", "multi:1", &ctx]).succeeds();
-        assert!(!o.stderr().contains("never"), "the broken stage ran\n{}", o.dump());
+        let o = s
+            .tug(["build", "--progress=plain", "-t", "multi:1", &ctx])
+            .succeeds();
+        assert!(
+            !o.stderr().contains("never"),
+            "the broken stage ran\n{}",
+            o.dump()
+        );
         s.tug(["run", "--rm", "multi:1"])
             .succeeds()
             .stdout_is("built\nmore\nbuilt\n");
-        s.tug(["build", "-q", "--target", "build", "-t", "multi:build", &ctx])
-            .succeeds();
+        s.tug([
+            "build",
+            "-q",
+            "--target",
+            "build",
+            "-t",
+            "multi:build",
+            &ctx,
+        ])
+        .succeeds();
         s.tug(["run", "--rm", "multi:build", "cat", "/out"])
             .succeeds()
             .stdout_is("built\n");
@@ -279,7 +302,14 @@ fn instructions_heredocs_user_workdir_onbuild_healthcheck() {
             "{\"/data\":{}} SIGUSR1 [\"RUN echo triggered > /tmp/onbuild\"] [\"CMD-SHELL\",\"true\"] [\"/bin/sh\",\"-ec\"]"
         );
         // A child image runs the trigger.
-        let child = files(&s, "child", &[("Dockerfile", "FROM instr:1\nCMD [\"cat\", \"/tmp/onbuild\"]\n")]);
+        let child = files(
+            &s,
+            "child",
+            &[(
+                "Dockerfile",
+                "FROM instr:1\nCMD [\"cat\", \"/tmp/onbuild\"]\n",
+            )],
+        );
         s.tug(["build", "-q", "-t", "child:1", &child]).succeeds();
         s.tug(["run", "--rm", "child:1"])
             .succeeds()
@@ -350,34 +380,70 @@ fn cache_hits_and_explains_its_misses() {
         };
         build(&[]);
         let second = build(&[]);
-        assert_eq!(second.stderr().matches("CACHED").count(), 4, "{}", second.dump());
+        assert_eq!(
+            second.stderr().matches("CACHED").count(),
+            4,
+            "{}",
+            second.dump()
+        );
         assert!(!second.stderr().contains("not cached"), "{}", second.dump());
         // A file .dockerignore drops changes nothing.
         std::fs::write(std::path::Path::new(&ctx).join("ignored.txt"), "changed\n").unwrap();
         let third = build(&[]);
-        assert_eq!(third.stderr().matches("CACHED").count(), 4, "{}", third.dump());
+        assert_eq!(
+            third.stderr().matches("CACHED").count(),
+            4,
+            "{}",
+            third.dump()
+        );
         // One COPY input changes: from that step on, and it says which.
         std::fs::write(std::path::Path::new(&ctx).join("a.txt"), "two\n").unwrap();
         let fourth = build(&[]);
         let err = fourth.stderr();
         assert_eq!(err.matches("CACHED").count(), 1, "{}", fourth.dump());
-        assert!(err.contains("not cached: file a.txt changed"), "{}", fourth.dump());
-        assert!(err.contains("not cached: an earlier step was rebuilt"), "{}", fourth.dump());
-        s.tug(["run", "--rm", "cache:1"]).succeeds().stdout_is("two\n");
+        assert!(
+            err.contains("not cached: file a.txt changed"),
+            "{}",
+            fourth.dump()
+        );
+        assert!(
+            err.contains("not cached: an earlier step was rebuilt"),
+            "{}",
+            fourth.dump()
+        );
+        s.tug(["run", "--rm", "cache:1"])
+            .succeeds()
+            .stdout_is("two\n");
         // A build argument, and --no-cache.
         let fifth = build(&["--build-arg", "V=2"]);
-        assert!(fifth.stderr().contains("not cached: build argument V changed"), "{}", fifth.dump());
+        assert!(
+            fifth
+                .stderr()
+                .contains("not cached: build argument V changed"),
+            "{}",
+            fifth.dump()
+        );
         let sixth = build(&["--no-cache"]);
-        assert!(sixth.stderr().contains("not cached: --no-cache"), "{}", sixth.dump());
+        assert!(
+            sixth.stderr().contains("not cached: --no-cache"),
+            "{}",
+            sixth.dump()
+        );
         // builder prune empties it; system df knows it.
-        let df = s.tug(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]).succeeds();
+        let df = s
+            .tug(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"])
+            .succeeds();
         assert!(!df.stdout().contains("Build Cache 0"), "{}", df.dump());
         s.tug(["builder", "prune", "-a", "-f"]).succeeds();
-        let df = s.tug(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"]).succeeds();
+        let df = s
+            .tug(["system", "df", "--format", "{{.Type}} {{.TotalCount}}"])
+            .succeeds();
         assert!(df.stdout().contains("Build Cache 0"), "{}", df.dump());
         let again = build(&[]);
         assert!(!again.stderr().contains("CACHED"), "{}", again.dump());
-        s.tug(["run", "--rm", "cache:1"]).succeeds().stdout_is("two\n");
+        s.tug(["run", "--rm", "cache:1"])
+            .succeeds()
+            .stdout_is("two\n");
     }
 }
 
@@ -393,12 +459,20 @@ fn cache_mounts_keep_their_contents() {
             )],
         );
         s.tug(["build", "-q", "-t", "cm:1", &ctx]).succeeds();
-        s.tug(["build", "-q", "--no-cache", "-t", "cm:1", &ctx]).succeeds();
+        s.tug(["build", "-q", "--no-cache", "-t", "cm:1", &ctx])
+            .succeeds();
         s.tug(["run", "--rm", "cm:1"]).succeeds().stdout_is("2\n");
         // The mount point is no part of the image.
-        s.tug(["run", "--rm", "cm:1", "sh", "-c", "test -e /cache || echo gone"])
-            .succeeds()
-            .stdout_is("gone\n");
+        s.tug([
+            "run",
+            "--rm",
+            "cm:1",
+            "sh",
+            "-c",
+            "test -e /cache || echo gone",
+        ])
+        .succeeds()
+        .stdout_is("gone\n");
     }
 }
 
@@ -407,10 +481,19 @@ fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
     for s in scenarios() {
         let images = image_count(&s);
         for (text, want) in [
-            ("FROM bb:1\nCOPY missing.txt /x\n", "Dockerfile:2: COPY failed: file not found in build context"),
-            ("FROM bb:1\nFOO bar\n", "Dockerfile:2: unknown instruction: FOO"),
+            (
+                "FROM bb:1\nCOPY missing.txt /x\n",
+                "Dockerfile:2: COPY failed: file not found in build context",
+            ),
+            (
+                "FROM bb:1\nFOO bar\n",
+                "Dockerfile:2: unknown instruction: FOO",
+            ),
             ("FROM bad..name\n", "Dockerfile:1: FROM bad..name"),
-            ("FROM bb:1\nRUN echo ok\nRUN echo boom; exit 3\n", "Dockerfile:3: RUN echo boom; exit 3: exit code 3 (last output: boom)"),
+            (
+                "FROM bb:1\nRUN echo ok\nRUN echo boom; exit 3\n",
+                "Dockerfile:3: RUN echo boom; exit 3: exit code 3 (last output: boom)",
+            ),
         ] {
             let ctx = files(&s, "bad", &[("Dockerfile", text)]);
             let o = s

@@ -272,7 +272,10 @@ mod tests {
         assert_eq!(explain(&store, &parent, &a), "not built before");
         let m: Digest = crate::store::blobs::sha256_digest(b"x");
         record(&store, &parent, &key, &a, &m).unwrap();
-        assert!(lookup(&store, &key).is_none(), "a manifest that is gone is a miss");
+        assert!(
+            lookup(&store, &key).is_none(),
+            "a manifest that is gone is a miss"
+        );
         let mut b = a.clone();
         b.files.insert("a".into(), "2".into());
         assert_ne!(b.key(&parent), key);

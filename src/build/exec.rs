@@ -184,10 +184,11 @@ pub(super) fn build(
         }
     })?;
     let target = match &req.target {
-        Some(t) => df
-            .stage(t)
-            .ok_or_else(|| BuildError::NoTarget(t.clone()))?
-            .index,
+        Some(t) => {
+            df.stage(t)
+                .ok_or_else(|| BuildError::NoTarget(t.clone()))?
+                .index
+        }
         None => df.stages.len() - 1,
     };
     let mapping = crate::userns::IdMapping::for_current_user();
@@ -246,8 +247,9 @@ pub(super) fn build(
     let size = store
         .blob_size(&img.manifest_digest)
         .map_err(|e| b.fail(0, e))?;
-    let desc = crate::image::import::descriptor(MediaType::ImageManifest, &img.manifest_digest, size)
-        .map_err(|e| b.fail(0, e))?;
+    let desc =
+        crate::image::import::descriptor(MediaType::ImageManifest, &img.manifest_digest, size)
+            .map_err(|e| b.fail(0, e))?;
     store
         .tag_image(&desc, &req.tags)
         .map_err(|e| b.fail(0, e))?;
@@ -294,7 +296,8 @@ fn commit(
         Some(&extras.to_map()),
     )
     .map_err(|e| b.fail(line, e))?;
-    let image = Image::load(b.store, &imported.manifest, Vec::new()).map_err(|e| b.fail(line, e))?;
+    let image =
+        Image::load(b.store, &imported.manifest, Vec::new()).map_err(|e| b.fail(line, e))?;
     Ok(State {
         image: Some(image),
         extras,
@@ -352,7 +355,9 @@ fn build_stage(b: &mut Builder, stage: &Stage, label: &str) -> Result<State, Bui
             .clone()
             .ok_or_else(|| b.fail(stage.line, format!("stage {base} was not built")))?;
         st.key = cache::base_key(&format!("stage {}", st.key));
-        st.scope = b.global.stage(&st.config().env().clone().unwrap_or_default());
+        st.scope = b
+            .global
+            .stage(&st.config().env().clone().unwrap_or_default());
         st.cmd_set = false;
         st.rebuilt = false;
         st
@@ -366,7 +371,7 @@ fn build_stage(b: &mut Builder, stage: &Stage, label: &str) -> Result<State, Bui
             .and_then(|c| c.env().clone())
             .unwrap_or_default();
         State {
-            key: cache::base_key(&img.manifest_digest.to_string()),
+            key: cache::base_key(img.manifest_digest.as_ref()),
             scope: b.global.stage(&env),
             image: Some(img),
             extras,
@@ -459,8 +464,14 @@ fn run_step(
     let made = step::execute(b, &st, s, plan.work, n)?;
     let mut next = commit(b, &st, made, created_by, s.line)?;
     if let Some(img) = &next.image {
-        cache::record(b.store, &parent_key, &key, &plan.inputs, &img.manifest_digest)
-            .map_err(|e| b.fail(s.line, e))?;
+        cache::record(
+            b.store,
+            &parent_key,
+            &key,
+            &plan.inputs,
+            &img.manifest_digest,
+        )
+        .map_err(|e| b.fail(s.line, e))?;
     }
     next.key = key;
     next.rebuilt = true;

@@ -239,11 +239,7 @@ impl Merged {
     /// `rel` with every symlink on the way resolved inside the tree
     /// (the final one too when `follow`); lexical past a missing part.
     pub fn resolve(&self, rel: &Path, follow: bool) -> PathBuf {
-        let mut todo: Vec<OsString> = clean(rel)
-            .iter()
-            .rev()
-            .map(|c| c.to_os_string())
-            .collect();
+        let mut todo: Vec<OsString> = clean(rel).iter().rev().map(|c| c.to_os_string()).collect();
         let mut out = PathBuf::new();
         let mut hops = 0;
         while let Some(c) = todo.pop() {

@@ -33,7 +33,11 @@ fn is_zero(v: &i64) -> bool {
 /// The three fields, as they sit in a config's `config` object.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extras {
-    #[serde(rename = "Healthcheck", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Healthcheck",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub healthcheck: Option<Healthcheck>,
     #[serde(rename = "OnBuild", default, skip_serializing_if = "Option::is_none")]
     pub on_build: Option<Vec<String>>,
@@ -94,8 +98,7 @@ pub fn shell_join(words: &[String]) -> String {
         .iter()
         .map(|w| {
             if !w.is_empty()
-                && w
-                    .chars()
+                && w.chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
             {
                 w.clone()

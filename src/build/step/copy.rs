@@ -101,7 +101,12 @@ fn expand(tree: &dyn Tree, pattern: &Path) -> Vec<PathBuf> {
 
 /// `--chown=user[:group]`: numbers, or names from the image's
 /// `/etc/passwd` and `/etc/group` (read inside its root).
-fn owner(b: &Builder, line: usize, dest: &dyn Lookup, spec: &str) -> Result<(u32, u32), BuildError> {
+fn owner(
+    b: &Builder,
+    line: usize,
+    dest: &dyn Lookup,
+    spec: &str,
+) -> Result<(u32, u32), BuildError> {
     let (user, group) = match spec.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (spec, None),
@@ -120,16 +125,23 @@ fn owner(b: &Builder, line: usize, dest: &dyn Lookup, spec: &str) -> Result<(u32
     };
     let (uid, primary) = match user.parse::<u32>() {
         Ok(n) => (n, n),
-        Err(_) => find("etc/passwd", user)
-            .ok_or_else(|| b.fail(line, format!("--chown={spec}: no user {user:?} in the image's /etc/passwd")))?,
+        Err(_) => find("etc/passwd", user).ok_or_else(|| {
+            b.fail(
+                line,
+                format!("--chown={spec}: no user {user:?} in the image's /etc/passwd"),
+            )
+        })?,
     };
     let gid = match group {
         None => primary,
         Some(g) => match g.parse::<u32>() {
             Ok(n) => n,
-            Err(_) => find("etc/group", g)
-                .map(|(gid, _)| gid)
-                .ok_or_else(|| b.fail(line, format!("--chown={spec}: no group {g:?} in the image's /etc/group")))?,
+            Err(_) => find("etc/group", g).map(|(gid, _)| gid).ok_or_else(|| {
+                b.fail(
+                    line,
+                    format!("--chown={spec}: no group {g:?} in the image's /etc/group"),
+                )
+            })?,
         },
     };
     Ok((uid, gid))
@@ -277,7 +289,11 @@ pub(super) fn plan(
                 .ok_or_else(|| b.fail(line, format!("--chmod={m}: not an octal mode")))?,
         ),
     };
-    let excludes: Vec<String> = c.excludes.iter().map(|e| word(e)).collect::<Result<_, _>>()?;
+    let excludes: Vec<String> = c
+        .excludes
+        .iter()
+        .map(|e| word(e))
+        .collect::<Result<_, _>>()?;
     for (flag, v) in [("from", &from), ("chown", &chown)] {
         if let Some(v) = v {
             text.push(format!("--{flag}={v}"));
@@ -365,7 +381,12 @@ pub(super) fn plan(
                 size: data.len() as u64,
                 mtime: chrono::Utc::now().timestamp(),
             };
-            matched.push((name.to_string(), Src::Bytes(data), node, PathBuf::from(name)));
+            matched.push((
+                name.to_string(),
+                Src::Bytes(data),
+                node,
+                PathBuf::from(name),
+            ));
             continue;
         }
         if add && (src.starts_with("http://") || src.starts_with("https://")) {
@@ -433,7 +454,9 @@ pub(super) fn plan(
             let base_name = rel.file_name().map(PathBuf::from).unwrap_or_default();
             let keep = if c.parents { rel.clone() } else { base_name };
             let archive = add && from.is_none() && node.kind == Kind::File && {
-                tree.open(&rel).map(|mut f| is_archive(&mut f)).unwrap_or(false)
+                tree.open(&rel)
+                    .map(|mut f| is_archive(&mut f))
+                    .unwrap_or(false)
             };
             let src_ref = if archive {
                 Src::Archive(from_tree, rel.clone())
@@ -465,7 +488,9 @@ pub(super) fn plan(
                     dest_rel.clone()
                 };
                 missing_dirs(&dest_tree, &target, dir_owner, &mut items);
-                walk_dir(b, line, tree, *t, rel, &target, &exclude, &label, &mut files, &mut items)?;
+                walk_dir(
+                    b, line, tree, *t, rel, &target, &exclude, &label, &mut files, &mut items,
+                )?;
             }
             (Src::Archive(..), _) => {
                 missing_dirs(&dest_tree, &dest_rel, dir_owner, &mut items);
@@ -496,7 +521,10 @@ pub(super) fn plan(
                     if exclude.excluded(&rel.to_string_lossy()) {
                         continue;
                     }
-                    files.insert(label, content_hash(tree, rel, &node).map_err(|e| b.fail(line, e))?);
+                    files.insert(
+                        label,
+                        content_hash(tree, rel, &node).map_err(|e| b.fail(line, e))?,
+                    );
                 }
                 items.push(Item {
                     dest: target,
@@ -625,7 +653,8 @@ pub(super) fn execute(b: &Builder, line: usize, p: CopyPlan) -> Result<LayerBlob
         match (&i.src, &i.node.kind) {
             (Src::Made, _) | (Src::Tree(..), Kind::Dir) => {
                 let mut h = header(&i.node, tar::EntryType::Directory);
-                t.append_data(&mut h, &i.dest, std::io::empty()).map_err(fail)?;
+                t.append_data(&mut h, &i.dest, std::io::empty())
+                    .map_err(fail)?;
             }
             (Src::Tree(..), Kind::Symlink(target)) => {
                 let mut h = header(&i.node, tar::EntryType::Symlink);
@@ -641,7 +670,8 @@ pub(super) fn execute(b: &Builder, line: usize, p: CopyPlan) -> Result<LayerBlob
             (Src::Bytes(data), _) => {
                 let mut h = header(&i.node, tar::EntryType::Regular);
                 h.set_size(data.len() as u64);
-                t.append_data(&mut h, &i.dest, data.as_slice()).map_err(fail)?;
+                t.append_data(&mut h, &i.dest, data.as_slice())
+                    .map_err(fail)?;
             }
             (Src::Download(path), _) => {
                 let f = std::fs::File::open(path).map_err(fail)?;

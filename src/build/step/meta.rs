@@ -53,7 +53,9 @@ fn nanos(b: &Builder, line: usize, flag: &str, v: &Option<String>) -> Result<i64
 
 fn health(b: &Builder, line: usize, h: &Health) -> Result<Healthcheck, BuildError> {
     let test = match &h.command {
-        Command::Exec(v) => std::iter::once("CMD".to_string()).chain(v.clone()).collect(),
+        Command::Exec(v) => std::iter::once("CMD".to_string())
+            .chain(v.clone())
+            .collect(),
         Command::Shell(s) => vec!["CMD-SHELL".to_string(), s.clone()],
     };
     Ok(Healthcheck {
@@ -229,12 +231,7 @@ pub(super) fn plan(b: &Builder, st: &mut State, s: &Step) -> Result<(String, Mad
             let text = format!("SHELL {}", json(&v));
             (text, Made::extras(move |e| e.shell = Some(v)))
         }
-        other => {
-            return Err(b.fail(
-                line,
-                format!("{other:?} is not a metadata instruction"),
-            ))
-        }
+        other => return Err(b.fail(line, format!("{other:?} is not a metadata instruction"))),
     })
 }
 
@@ -265,8 +262,8 @@ pub(super) fn workdir(
     Ok((
         format!("WORKDIR {abs}"),
         Made::meta(move |c| {
-                    c.set_working_dir(Some(dir));
-                }),
+            c.set_working_dir(Some(dir));
+        }),
         missing.then_some(abs),
     ))
 }

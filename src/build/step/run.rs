@@ -61,7 +61,9 @@ enum Mount {
 /// line and its heredocs go to the shell together.
 fn argv(st: &State, r: &RunArgs) -> Vec<String> {
     match (&r.command, r.heredocs.as_slice()) {
-        (Command::Shell(line), [doc]) if line.trim_start().starts_with("<<") && !line.contains(' ') => {
+        (Command::Shell(line), [doc])
+            if line.trim_start().starts_with("<<") && !line.contains(' ') =>
+        {
             let mut v = st.shell();
             v.push(doc.content.clone());
             v
@@ -144,7 +146,9 @@ fn parse_mount(b: &Builder, st: &State, line: usize, spec: &str) -> Result<Mount
         },
         "bind" => {
             if get(&["from"]).is_some() {
-                return Err(bad("bind mounts from a stage or image are not supported yet".into()));
+                return Err(bad(
+                    "bind mounts from a stage or image are not supported yet".into(),
+                ));
             }
             let ctx = b
                 .req
@@ -153,7 +157,10 @@ fn parse_mount(b: &Builder, st: &State, line: usize, spec: &str) -> Result<Mount
                 .ok_or_else(|| bad("there is no build context to bind".into()))?;
             let src = clean(Path::new(&get(&["source", "src"]).unwrap_or_default()));
             if ctx.stat(&src).is_none() {
-                return Err(bad(format!("{} is not in the build context", src.display())));
+                return Err(bad(format!(
+                    "{} is not in the build context",
+                    src.display()
+                )));
             }
             let root = std::fs::canonicalize(ctx.root.path()).map_err(|e| b.fail(line, e))?;
             Mount::Bind {
@@ -189,7 +196,10 @@ pub(super) fn plan(b: &mut Builder, st: &State, s: &Step, r: &RunArgs) -> Result
         "none" => NetworkMode::None,
         "host" => NetworkMode::Host,
         other => {
-            return Err(b.fail(line, format!("--network={other}: must be default, none or host")))
+            return Err(b.fail(
+                line,
+                format!("--network={other}: must be default, none or host"),
+            ))
         }
     };
     let mut mounts = Vec::new();
@@ -202,7 +212,11 @@ pub(super) fn plan(b: &mut Builder, st: &State, s: &Step, r: &RunArgs) -> Result
     let argv = argv(st, r);
     let env = st.scope.run_args();
     let mut inputs = Inputs {
-        text: format!("RUN {} {}", mount_text.join(" "), serde_json::to_string(&argv).unwrap_or_default()),
+        text: format!(
+            "RUN {} {}",
+            mount_text.join(" "),
+            serde_json::to_string(&argv).unwrap_or_default()
+        ),
         ..Default::default()
     };
     for e in &env {
@@ -285,7 +299,8 @@ fn prepare_mounts(
                 }
                 match sharing.as_str() {
                     "locked" => held.locks.push(
-                        LockGuard::acquire(&lock, LockMode::Exclusive).map_err(|e| b.fail(line, e))?,
+                        LockGuard::acquire(&lock, LockMode::Exclusive)
+                            .map_err(|e| b.fail(line, e))?,
                     ),
                     "private" => match LockGuard::try_acquire(&lock, LockMode::Exclusive)
                         .map_err(|e| b.fail(line, e))?
@@ -299,7 +314,10 @@ fn prepare_mounts(
                     },
                     "shared" => {}
                     other => {
-                        return Err(b.fail(line, format!("--mount sharing={other}: must be shared, private or locked")))
+                        return Err(b.fail(
+                            line,
+                            format!("--mount sharing={other}: must be shared, private or locked"),
+                        ))
                     }
                 }
                 options.binds.push(BindMount {
@@ -335,7 +353,9 @@ fn prepare_mounts(
                     continue;
                 };
                 let data = match secret {
-                    Secret::File(path) => std::fs::read(path).map_err(|e| b.fail(line, format!("secret {id}: {}: {e}", path.display())))?,
+                    Secret::File(path) => std::fs::read(path).map_err(|e| {
+                        b.fail(line, format!("secret {id}: {}: {e}", path.display()))
+                    })?,
                     Secret::Value(v) => v.clone(),
                 };
                 if let Some(var) = env {
@@ -358,7 +378,9 @@ fn prepare_mounts(
                     held.temp.push(file.clone());
                     options.binds.push(BindMount {
                         source: file,
-                        destination: target.clone().unwrap_or_else(|| format!("/run/secrets/{id}")),
+                        destination: target
+                            .clone()
+                            .unwrap_or_else(|| format!("/run/secrets/{id}")),
                         readonly: true,
                         volume: None,
                         create_host_path: false,
@@ -372,7 +394,11 @@ fn prepare_mounts(
 
 /// Mount points the runtime made in the upper dir for `--mount`s (empty,
 /// and absent from the image) are no part of the layer.
-fn drop_mount_points(upper: &Path, before: &Option<crate::build::tree::Merged>, targets: &[String]) {
+fn drop_mount_points(
+    upper: &Path,
+    before: &Option<crate::build::tree::Merged>,
+    targets: &[String],
+) {
     for t in targets {
         let rel = clean(Path::new(t));
         if before.as_ref().is_some_and(|m| m.stat(&rel).is_some()) {
@@ -390,17 +416,28 @@ fn drop_mount_points(upper: &Path, before: &Option<crate::build::tree::Merged>, 
             let Ok((parent, name)) = root.split(&p) else {
                 break;
             };
-            let removed = rustix::fs::unlinkat(&parent, name.as_os_str(), rustix::fs::AtFlags::REMOVEDIR)
-                .or_else(|_| {
-                    match crate::fs::in_root::statx_at(std::os::fd::AsFd::as_fd(&parent), &name, false) {
-                        Ok(st) if st.stx_size == 0
-                            && crate::fs::in_root::kind(&st) == rustix::fs::FileType::RegularFile =>
-                        {
-                            rustix::fs::unlinkat(&parent, name.as_os_str(), rustix::fs::AtFlags::empty())
+            let removed =
+                rustix::fs::unlinkat(&parent, name.as_os_str(), rustix::fs::AtFlags::REMOVEDIR)
+                    .or_else(|_| {
+                        match crate::fs::in_root::statx_at(
+                            std::os::fd::AsFd::as_fd(&parent),
+                            &name,
+                            false,
+                        ) {
+                            Ok(st)
+                                if st.stx_size == 0
+                                    && crate::fs::in_root::kind(&st)
+                                        == rustix::fs::FileType::RegularFile =>
+                            {
+                                rustix::fs::unlinkat(
+                                    &parent,
+                                    name.as_os_str(),
+                                    rustix::fs::AtFlags::empty(),
+                                )
+                            }
+                            _ => Err(rustix::io::Errno::NOTEMPTY),
                         }
-                        _ => Err(rustix::io::Errno::NOTEMPTY),
-                    }
-                });
+                    });
             if removed.is_err() {
                 break;
             }
@@ -420,10 +457,12 @@ pub(super) fn execute(
     n: usize,
 ) -> Result<Option<LayerBlob>, BuildError> {
     let line = s.line;
-    let img = st
-        .image
-        .clone()
-        .ok_or_else(|| b.fail(line, "RUN on an empty (scratch) filesystem: there is nothing to run"))?;
+    let img = st.image.clone().ok_or_else(|| {
+        b.fail(
+            line,
+            "RUN on an empty (scratch) filesystem: there is nothing to run",
+        )
+    })?;
     let mapping = crate::userns::IdMapping::for_current_user();
     if !launch::overlay_rootfs(&mapping) {
         return Err(b.fail(
@@ -435,7 +474,7 @@ pub(super) fn execute(
         command: p.argv.clone(),
         entrypoint: Some(String::new()),
         env: p.env.clone(),
-        network: p.network.clone(),
+        network: p.network,
         no_sig_proxy: true,
         ..Default::default()
     };
