@@ -449,6 +449,41 @@ fn drop_mount_points(
     }
 }
 
+/// The upper directory, as the layer tar describes it (the runtime's own
+/// mount points dropped), becomes the new layer's snapshot: the next
+/// step's overlay uses it as it is. On any failure the layer is simply
+/// unpacked when needed.
+fn adopt_upper(b: &Builder, img: &crate::image::Image, upper: &Path, layer: &LayerBlob) {
+    let Ok(root) = crate::fs::Root::open(upper) else {
+        return;
+    };
+    for m in crate::layer::upper::RUNTIME_MOUNT_POINTS {
+        let Ok((parent, name)) = root.split(Path::new(m)) else {
+            continue;
+        };
+        let fd = std::os::fd::AsFd::as_fd(&parent);
+        let Ok(st) = crate::fs::in_root::statx_at(fd, &name, false) else {
+            continue;
+        };
+        match crate::fs::in_root::kind(&st) {
+            rustix::fs::FileType::RegularFile if st.stx_size == 0 => {
+                let _ =
+                    rustix::fs::unlinkat(&parent, name.as_os_str(), rustix::fs::AtFlags::empty());
+            }
+            rustix::fs::FileType::Directory => {
+                let _ =
+                    rustix::fs::unlinkat(&parent, name.as_os_str(), rustix::fs::AtFlags::REMOVEDIR);
+            }
+            _ => {}
+        }
+    }
+    let mut diffs = img.config.rootfs().diff_ids().clone();
+    diffs.push(layer.diff_id.to_string());
+    if let Some(chain) = crate::store::snapshots::chain_ids_of(&diffs).last() {
+        let _ = crate::store::snapshots::adopt(b.store, chain, upper);
+    }
+}
+
 pub(super) fn execute(
     b: &mut Builder,
     st: &State,
@@ -557,6 +592,7 @@ pub(super) fn execute(
         crate::layer::UpperOptions::for_current_user(),
     )
     .map_err(|e| b.fail(line, e))?;
+    adopt_upper(b, &img, &upper, &layer);
     drop(guard);
     drop(held);
     Ok(Some(layer))
