@@ -581,3 +581,176 @@ fn ctrl_c_stops_a_run_step_and_leaves_nothing() {
         );
     }
 }
+
+/// A tar archive holding `dir/f` (owned by 33) for `ADD`'s extraction.
+fn archive(path: &std::path::Path) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut b = tar::Builder::new(f);
+    let mut h = tar::Header::new_gnu();
+    h.set_mode(0o644);
+    h.set_size(7);
+    h.set_uid(33);
+    h.set_gid(33);
+    b.append_data(&mut h, "dir/f", &b"in-tar\n"[..]).unwrap();
+    b.into_inner().unwrap();
+}
+
+#[test]
+fn copy_and_add_forms() {
+    for s in scenarios() {
+        // A loopback HTTP server for ADD <url>.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for c in listener.incoming().flatten().take(4) {
+                use std::io::{Read, Write};
+                let mut c = c;
+                let mut buf = [0u8; 2048];
+                let _ = c.read(&mut buf);
+                let _ = c.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nfrom-url\n",
+                );
+            }
+        });
+        let ctx = files(
+            &s,
+            "forms",
+            &[
+                (
+                    "Dockerfile",
+                    &format!("FROM bb:1\nCOPY --chown=svc:www-data --chmod=640 a.txt /owned\nCOPY --parents src/x/*.c /p/\nCOPY --exclude=*.log src/ /ex/\nADD arch.tar /unpacked/\nADD http://127.0.0.1:{port}/file.txt /dl/\nCOPY --from=bb:1 /etc/group /group-from-image\nWORKDIR /w\nCOPY a.txt rel.txt\nCMD [\"sh\", \"-c\", \"stat -c '%U:%G %a' /owned; ls -R /p; ls /ex; cat /unpacked/dir/f; stat -c %u /unpacked/dir/f; cat /dl/file.txt; head -1 /group-from-image; cat /w/rel.txt\"]\n"),
+                ),
+                ("a.txt", "a\n"),
+                ("src/x/one.c", "1\n"),
+                ("src/x/two.h", "2\n"),
+                ("src/keep.txt", "k\n"),
+                ("src/drop.log", "d\n"),
+            ],
+        );
+        archive(&std::path::Path::new(&ctx).join("arch.tar"));
+        if s.is_rootless() {
+            if let Some((uid, gid)) = user_ids(TEST_USER) {
+                chown_r(std::path::Path::new(&ctx), uid, gid);
+            }
+        }
+        let iid = s.path().join("iid");
+        s.tug([
+            "build",
+            "-q",
+            "--network",
+            "host",
+            "--label",
+            "team=build",
+            "--iidfile",
+            iid.to_str().unwrap(),
+            "-t",
+            "forms:1",
+            "-t",
+            "forms:2",
+            &ctx,
+        ])
+        .succeeds();
+        s.tug(["run", "--rm", "forms:2"]).succeeds().stdout_is(
+            "svc:www-data 640\n/p:\nsrc\n\n/p/src:\nx\n\n/p/src/x:\none.c\nkeep.txt\nx\nin-tar\n33\nfrom-url\nroot:x:0:\na\n",
+        );
+        let id = std::fs::read_to_string(&iid).unwrap();
+        let o = s
+            .tug([
+                "inspect",
+                "--format",
+                "{{.Id}} {{.Config.Labels.team}}",
+                "forms:1",
+            ])
+            .succeeds();
+        assert_eq!(o.stdout().trim(), format!("{id} build"));
+    }
+}
+
+#[test]
+fn run_mounts_secrets_tmpfs_and_binds() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "mounts",
+            &[
+                (
+                    "Dockerfile",
+                    "FROM bb:1\nRUN --mount=type=secret,id=tok echo $(cat /run/secrets/tok) > /seen\nRUN --mount=type=secret,id=tok,env=TOK echo \"$TOK\" >> /seen\nRUN --mount=type=tmpfs,target=/scratch echo t > /scratch/t && cat /scratch/t >> /seen\nRUN --mount=type=bind,source=data,target=/mnt cat /mnt/d >> /seen\nRUN --network=none --mount=type=ssh true || true\nCMD [\"sh\", \"-c\", \"cat /seen; ls /scratch /mnt /run/secrets 2>&1 | wc -l\"]\n",
+                ),
+                ("data/d", "bound\n"),
+                ("token", "s3cret"),
+            ],
+        );
+        let secret = format!("id=tok,src={ctx}/token");
+        let o = s
+            .tug(["build", "-q", "--secret", &secret, "-t", "m:1", &ctx])
+            .fails()
+            .code_is(1);
+        assert!(
+            o.stderr()
+                .contains("Dockerfile:6: --mount=type=ssh: ssh mounts are not supported"),
+            "{}",
+            o.dump()
+        );
+        let text = std::fs::read_to_string(std::path::Path::new(&ctx).join("Dockerfile"))
+            .unwrap()
+            .replace(
+                "RUN --network=none --mount=type=ssh true || true\n",
+                "RUN --network=none true\n",
+            );
+        std::fs::write(std::path::Path::new(&ctx).join("Dockerfile"), text).unwrap();
+        s.tug(["build", "-q", "--secret", &secret, "-t", "m:1", &ctx])
+            .succeeds();
+        s.tug(["run", "--rm", "m:1"])
+            .succeeds()
+            .stdout_is("s3cret\ns3cret\nt\nbound\n3\n");
+        // The secret is in no history entry nor config; its mount point
+        // is in no layer (the `ls` above found none).
+        for args in [["history", "--no-trunc", "m:1"], ["inspect", "m:1", "m:1"]] {
+            let o = s.tug(args).succeeds();
+            assert!(!o.stdout().contains("s3cret"), "{}", o.dump());
+        }
+    }
+}
+
+#[test]
+fn dockerfile_and_context_from_stdin() {
+    for s in scenarios() {
+        // `-`: a Dockerfile alone.
+        s.tug(["build", "-q", "-t", "stdin:1", "-"])
+            .stdin("FROM bb:1\nRUN echo from-stdin > /s\nCMD [\"cat\", \"/s\"]\n")
+            .succeeds();
+        s.tug(["run", "--rm", "stdin:1"])
+            .succeeds()
+            .stdout_is("from-stdin\n");
+        // `-f -` with a context directory.
+        let ctx = files(&s, "fctx", &[("f.txt", "ctx-file\n")]);
+        s.tug(["build", "-q", "-f", "-", "-t", "stdin:2", &ctx])
+            .stdin("FROM bb:1\nCOPY f.txt /f\nCMD [\"cat\", \"/f\"]\n")
+            .succeeds();
+        s.tug(["run", "--rm", "stdin:2"])
+            .succeeds()
+            .stdout_is("ctx-file\n");
+        // A context tar on stdin.
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, body) in [
+            (
+                "Dockerfile",
+                &b"FROM bb:1\nCOPY t.txt /t\nCMD [\"cat\", \"/t\"]\n"[..],
+            ),
+            ("t.txt", &b"from-tar\n"[..]),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_mode(0o644);
+            h.set_size(body.len() as u64);
+            b.append_data(&mut h, name, body).unwrap();
+        }
+        let data = b.into_inner().unwrap();
+        s.tug(["build", "-q", "-t", "stdin:3", "-"])
+            .stdin(data)
+            .succeeds();
+        s.tug(["run", "--rm", "stdin:3"])
+            .succeeds()
+            .stdout_is("from-tar\n");
+    }
+}

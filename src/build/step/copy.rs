@@ -488,9 +488,13 @@ pub(super) fn plan(
                     dest_rel.clone()
                 };
                 missing_dirs(&dest_tree, &target, dir_owner, &mut items);
-                walk_dir(
-                    b, line, tree, *t, rel, &target, &exclude, &label, &mut files, &mut items,
-                )?;
+                let walk = Walk {
+                    tree,
+                    t: *t,
+                    top: rel,
+                    exclude: &exclude,
+                };
+                walk_dir(b, line, &walk, rel, &target, &label, &mut files, &mut items)?;
             }
             (Src::Archive(..), _) => {
                 missing_dirs(&dest_tree, &dest_rel, dir_owner, &mut items);
@@ -580,26 +584,34 @@ fn content_hash(tree: &dyn Tree, rel: &Path, n: &Node) -> std::io::Result<String
     Ok(format!("{kind} {:o} {}:{} {body}", n.mode, n.uid, n.gid))
 }
 
+/// A directory source being walked.
+struct Walk<'a> {
+    tree: &'a dyn Tree,
+    t: Option<usize>,
+    /// The source directory (`--exclude` patterns are relative to it).
+    top: &'a Path,
+    exclude: &'a Ignore,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn walk_dir(
     b: &Builder,
     line: usize,
-    tree: &dyn Tree,
-    t: Option<usize>,
+    w: &Walk,
     src: &Path,
     dest: &Path,
-    exclude: &Ignore,
     label: &str,
     files: &mut BTreeMap<String, String>,
     items: &mut Vec<Item>,
 ) -> Result<(), BuildError> {
-    let names = tree.list(src).map_err(|e| b.fail(line, e))?;
+    let names = w.tree.list(src).map_err(|e| b.fail(line, e))?;
     for name in names {
         let rel = src.join(&name);
-        if exclude.excluded(&rel.to_string_lossy()) {
+        let inner = rel.strip_prefix(w.top).unwrap_or(&rel);
+        if w.exclude.excluded(&inner.to_string_lossy()) {
             continue;
         }
-        let Some(node) = tree.stat(&rel) else {
+        let Some(node) = w.tree.stat(&rel) else {
             continue;
         };
         if node.kind == Kind::Other {
@@ -612,16 +624,16 @@ fn walk_dir(
         };
         files.insert(
             key.clone(),
-            content_hash(tree, &rel, &node).map_err(|e| b.fail(line, e))?,
+            content_hash(w.tree, &rel, &node).map_err(|e| b.fail(line, e))?,
         );
         let is_dir = node.kind == Kind::Dir;
         items.push(Item {
             dest: target.clone(),
             node,
-            src: Src::Tree(t, rel.clone()),
+            src: Src::Tree(w.t, rel.clone()),
         });
         if is_dir {
-            walk_dir(b, line, tree, t, &rel, &target, exclude, &key, files, items)?;
+            walk_dir(b, line, w, &rel, &target, &key, files, items)?;
         }
     }
     Ok(())
