@@ -754,3 +754,27 @@ fn dockerfile_and_context_from_stdin() {
             .stdout_is("from-tar\n");
     }
 }
+
+#[test]
+fn run_mount_binds_a_stage() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "bindfrom",
+            &[(
+                "Dockerfile",
+                "FROM bb:1 AS tools\nRUN echo tool > /tool\nFROM bb:1\nRUN --mount=type=bind,from=tools,source=/tool,target=/t cat /t > /used\nCMD [\"cat\", \"/used\"]\n",
+            )],
+        );
+        s.tug(["build", "-q", "-t", "bf:1", &ctx]).succeeds();
+        s.tug(["run", "--rm", "bf:1"])
+            .succeeds()
+            .stdout_is("tool\n");
+        let tmp: Vec<_> = std::fs::read_dir(s.store().join("tmp"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(tmp.is_empty(), "temp files left: {tmp:?}");
+    }
+}

@@ -82,7 +82,7 @@ pub(super) fn plan(
     n: usize,
 ) -> Result<Plan, BuildError> {
     match &s.instruction {
-        Instruction::Run(r) => run::plan(b, st, s, r),
+        Instruction::Run(r) => run::plan(b, st, s, r, stage_index),
         Instruction::Copy(c) => copy::plan(b, st, s, c, false, stage_index, n),
         Instruction::Add(c) => copy::plan(b, st, s, c, true, stage_index, n),
         Instruction::Workdir(w) => {

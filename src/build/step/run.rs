@@ -30,7 +30,6 @@ pub(in crate::build) struct RunPlan {
 }
 
 /// One `--mount`.
-#[derive(Debug, Clone)]
 enum Mount {
     Cache {
         id: String,
@@ -48,6 +47,12 @@ enum Mount {
         source: PathBuf,
         target: String,
         readonly: bool,
+    },
+    /// `type=bind,from=STAGE|IMAGE`: `source` in that image's files.
+    BindImage {
+        image: Box<crate::image::Image>,
+        source: PathBuf,
+        target: String,
     },
     Secret {
         id: String,
@@ -84,7 +89,13 @@ fn argv(st: &State, r: &RunArgs) -> Vec<String> {
     }
 }
 
-fn parse_mount(b: &Builder, st: &State, line: usize, spec: &str) -> Result<Mount, BuildError> {
+fn parse_mount(
+    b: &mut Builder,
+    st: &State,
+    line: usize,
+    spec: &str,
+    stage_index: usize,
+) -> Result<Mount, BuildError> {
     let bad = |why: String| b.fail(line, format!("--mount={spec}: {why}"));
     let mut kind = "bind".to_string();
     let mut fields: Vec<(String, String)> = Vec::new();
@@ -145,10 +156,17 @@ fn parse_mount(b: &Builder, st: &State, line: usize, spec: &str) -> Result<Mount
             target: need_target()?,
         },
         "bind" => {
-            if get(&["from"]).is_some() {
-                return Err(bad(
-                    "bind mounts from a stage or image are not supported yet".into(),
-                ));
+            if let Some(from) = get(&["from"]) {
+                let target = need_target()?;
+                let source = clean(Path::new(&get(&["source", "src"]).unwrap_or_default()));
+                return match b.source(line, stage_index, &from)? {
+                    Some(image) => Ok(Mount::BindImage {
+                        image: Box::new(image),
+                        source,
+                        target,
+                    }),
+                    None => Err(b.fail(line, format!("--mount={spec}: {from} has no files"))),
+                };
             }
             let ctx = b
                 .req
@@ -189,7 +207,13 @@ fn parse_mount(b: &Builder, st: &State, line: usize, spec: &str) -> Result<Mount
     })
 }
 
-pub(super) fn plan(b: &mut Builder, st: &State, s: &Step, r: &RunArgs) -> Result<Plan, BuildError> {
+pub(super) fn plan(
+    b: &mut Builder,
+    st: &State,
+    s: &Step,
+    r: &RunArgs,
+    stage_index: usize,
+) -> Result<Plan, BuildError> {
     let line = s.line;
     let network = match r.network.as_deref().unwrap_or(b.req.network.as_str()) {
         "default" | "bridge" => NetworkMode::Bridge,
@@ -204,9 +228,15 @@ pub(super) fn plan(b: &mut Builder, st: &State, s: &Step, r: &RunArgs) -> Result
     };
     let mut mounts = Vec::new();
     let mut mount_text = Vec::new();
+    let mut mount_files = Vec::new();
     for m in &r.mounts {
         let m = st.scope.word(m).map_err(|e| b.fail(line, e))?;
-        mounts.push(parse_mount(b, st, line, &m)?);
+        let mount = parse_mount(b, st, line, &m, stage_index)?;
+        if let Mount::BindImage { image, .. } = &mount {
+            // What the mount shows is part of the step's inputs.
+            mount_files.push((format!("--mount={m}"), image.manifest_digest.to_string()));
+        }
+        mounts.push(mount);
         mount_text.push(format!("--mount={m}"));
     }
     let argv = argv(st, r);
@@ -219,6 +249,7 @@ pub(super) fn plan(b: &mut Builder, st: &State, s: &Step, r: &RunArgs) -> Result
         ),
         ..Default::default()
     };
+    inputs.files.extend(mount_files);
     for e in &env {
         if let Some((k, v)) = e.split_once('=') {
             inputs.args.insert(k.to_string(), v.to_string());
@@ -254,8 +285,8 @@ impl Drop for Container<'_> {
 }
 
 /// What a run's mounts hold on to until it ends: cache locks, secret files.
-#[derive(Default)]
 struct Held {
+    root: PathBuf,
     locks: Vec<LockGuard>,
     temp: Vec<PathBuf>,
 }
@@ -263,7 +294,7 @@ struct Held {
 impl Drop for Held {
     fn drop(&mut self) {
         for p in &self.temp {
-            crate::userns::remove_tree_mapped(Path::new("/"), p);
+            crate::userns::remove_tree_mapped(&self.root, p);
             let _ = std::fs::remove_file(p);
         }
     }
@@ -329,6 +360,23 @@ fn prepare_mounts(
                 });
             }
             Mount::Tmpfs { target } => options.tmpfs.push(target.clone()),
+            Mount::BindImage {
+                image,
+                source,
+                target,
+            } => {
+                let dir = b.store.tmp_path("bind-from");
+                held.temp.push(dir.clone());
+                crate::store::snapshots::flatten_into(b.store, image, &dir)
+                    .map_err(|e| b.fail(line, e))?;
+                options.binds.push(BindMount {
+                    source: dir.join(source),
+                    destination: target.clone(),
+                    readonly: true,
+                    volume: None,
+                    create_host_path: false,
+                });
+            }
             Mount::Bind {
                 source,
                 target,
@@ -513,7 +561,11 @@ pub(super) fn execute(
         no_sig_proxy: true,
         ..Default::default()
     };
-    let mut held = Held::default();
+    let mut held = Held {
+        root: b.store.root().to_path_buf(),
+        locks: Vec::new(),
+        temp: Vec::new(),
+    };
     prepare_mounts(b, line, &p, &mut options, &mut held)?;
     let targets: Vec<String> = options
         .binds
