@@ -287,13 +287,13 @@ fn instructions_heredocs_user_workdir_onbuild_healthcheck() {
             "instr",
             &[(
                 "Dockerfile",
-                "FROM bb:1\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN <<EOF\necho first > /h1\necho second >> /h1\nEOF\nCOPY <<EOF /h2\nfrom a heredoc\nEOF\nWORKDIR /app/sub\nRUN pwd > /wd\nUSER svc\nRUN id -u > /tmp/uid\nVOLUME /data\nSTOPSIGNAL SIGUSR1\nONBUILD RUN echo triggered > /tmp/onbuild\nHEALTHCHECK --interval=1s --timeout=5s CMD true\nCMD [\"sh\", \"-c\", \"cat /h1 /h2 /wd /tmp/uid; pwd; id -u\"]\n",
+                "FROM bb:1\nENV A=1\nENV A=2 B=$A\nSHELL [\"/bin/sh\", \"-ec\"]\nRUN <<EOF\necho first > /h1\necho second >> /h1\nEOF\nCOPY <<EOF /h2\nfrom a heredoc\nEOF\nWORKDIR /app/sub\nRUN pwd > /wd\nUSER svc\nRUN id -u > /tmp/uid\nVOLUME /data\nSTOPSIGNAL SIGUSR1\nONBUILD RUN echo triggered > /tmp/onbuild\nHEALTHCHECK --interval=1s --timeout=5s CMD true\nCMD [\"sh\", \"-c\", \"cat /h1 /h2 /wd /tmp/uid; pwd; id -u; echo $A$B\"]\n",
             )],
         );
         s.tug(["build", "-q", "-t", "instr:1", &ctx]).succeeds();
         s.tug(["run", "--rm", "instr:1"])
             .succeeds()
-            .stdout_is("first\nsecond\nfrom a heredoc\n/app/sub\n999\n/app/sub\n999\n");
+            .stdout_is("first\nsecond\nfrom a heredoc\n/app/sub\n999\n/app/sub\n999\n21\n");
         let o = s
             .tug(["inspect", "--format", "{{json .Config.Volumes}} {{.Config.StopSignal}} {{json .Config.OnBuild}} {{json .Config.Healthcheck.Test}} {{json .Config.Shell}}", "instr:1"])
             .succeeds();

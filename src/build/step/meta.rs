@@ -104,10 +104,14 @@ pub(super) fn plan(b: &Builder, st: &mut State, s: &Step) -> Result<(String, Mad
             )
         }
         Instruction::Env(kvs) => {
-            let mut text = Vec::new();
+            // Every value is expanded with the variables as they were
+            // before this line (`ENV A=2 B=$A` gives B the old A).
+            let mut pairs = Vec::new();
             for kv in kvs {
-                let k = word(st, &kv.key)?;
-                let v = word(st, &kv.value)?;
+                pairs.push((word(st, &kv.key)?, word(st, &kv.value)?));
+            }
+            let mut text = Vec::new();
+            for (k, v) in pairs {
                 text.push(format!("{k}={v}"));
                 st.scope.set_env(&k, v);
             }
