@@ -119,8 +119,13 @@ fn read_input(a: &Args, tmp: &Path) -> anyhow::Result<Input> {
     let name = a.file.clone().unwrap_or_else(|| "Dockerfile".to_string());
     if a.file.as_deref() == Some("-") || a.context == "-" {
         let mut data = Vec::new();
+        let cap = if a.context == "-" {
+            MAX_CONTEXT_TAR
+        } else {
+            MAX_DOCKERFILE
+        };
         std::io::stdin()
-            .take(MAX_CONTEXT_TAR + 1)
+            .take(cap + 1)
             .read_to_end(&mut data)
             .context("reading stdin")?;
         if a.context == "-" && is_tar(&data) {

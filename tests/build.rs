@@ -352,6 +352,25 @@ fn dockerignore_whiteouts_and_opaque_directories() {
         s.tug(["run", "--rm", "ign:1"]).succeeds().stdout_is(
             "/ctx:\nDockerfile\nkeep.txt\nlogs\n\n/ctx/logs:\nkeep.log\n\n/d:\nnew\nno-vi\n",
         );
+        // `<Dockerfile>.dockerignore` beside the Dockerfile wins over the
+        // context's own.
+        let other = files(
+            &s,
+            "ign-other",
+            &[
+                (
+                    "other.Dockerfile",
+                    "FROM bb:1\nCOPY . /ctx/\nCMD [\"ls\", \"/ctx\"]\n",
+                ),
+                ("other.Dockerfile.dockerignore", "*.Dockerfile*\nkeep.txt\n"),
+            ],
+        );
+        let file = format!("{other}/other.Dockerfile");
+        s.tug(["build", "-q", "-f", &file, "-t", "ign:2", &ctx])
+            .succeeds();
+        s.tug(["run", "--rm", "ign:2"])
+            .succeeds()
+            .stdout_is("Dockerfile\nlogs\nsecret.txt\n");
     }
 }
 
