@@ -797,3 +797,52 @@ fn run_mount_binds_a_stage() {
         assert!(tmp.is_empty(), "temp files left: {tmp:?}");
     }
 }
+
+/// A base image missing from the store is pulled (from a loopback
+/// registry-serve); `--pull` asks the registry again.
+#[test]
+fn from_pulls_a_missing_base_image() {
+    if scenarios().is_empty() {
+        return;
+    }
+    let Some(tar) = busybox_rootfs_tar() else {
+        return;
+    };
+    let server = Scenario::new();
+    let reg = Registry::start(&server, &[]);
+    let pusher = Scenario::new();
+    pusher
+        .tug(["import", tar.to_str().unwrap(), "bb"])
+        .succeeds();
+    let name = format!("{}/bb:1", reg.addr);
+    pusher.tug(["tag", "bb", &name]).succeeds();
+    pusher.tug(["push", &name]).succeeds();
+    let s = Scenario::new();
+    let ctx = files(
+        &s,
+        "pull",
+        &[(
+            "Dockerfile",
+            &format!("FROM {name}\nRUN echo on-pulled > /p\nCMD [\"cat\", \"/p\"]\n"),
+        )],
+    );
+    let o = s
+        .tug(["build", "--progress=plain", "-t", "pulled:1", &ctx])
+        .succeeds();
+    assert!(o.stderr().contains("Unable to find image"), "{}", o.dump());
+    s.tug(["run", "--rm", "pulled:1"])
+        .succeeds()
+        .stdout_is("on-pulled\n");
+    let o = s
+        .tug([
+            "build",
+            "--progress=plain",
+            "--pull",
+            "-t",
+            "pulled:1",
+            &ctx,
+        ])
+        .succeeds();
+    assert!(o.stderr().contains("up to date"), "{}", o.dump());
+    assert!(o.stderr().contains("CACHED"), "{}", o.dump());
+}
