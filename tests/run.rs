@@ -2189,7 +2189,6 @@ fn two_captured_containers(store: PathBuf, rootfs: PathBuf) {
                 auto_remove: true,
                 restart: Default::default(),
                 healthcheck: None,
-                step_image: None,
             },
         )
         .unwrap()

@@ -417,7 +417,6 @@ impl Args {
             auto_remove: self.rm,
             restart: options::parse_restart(&self.restart)?,
             healthcheck: self.healthcheck()?,
-            step_image: None,
         })
     }
 }

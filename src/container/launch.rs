@@ -30,9 +30,6 @@ pub struct Request {
     pub auto_remove: bool,
     pub restart: crate::container::RestartPolicy,
     pub healthcheck: Option<crate::container::health::HealthConfig>,
-    /// A builder's step: this image (not necessarily in the index) as it
-    /// is so far, instead of `image`; its `VOLUME`s get no volumes.
-    pub step_image: Option<crate::image::Image>,
 }
 
 /// The container's private copy of the image's files: every layer applied
@@ -107,6 +104,21 @@ fn image_volumes(img: &crate::image::Image, options: &mut RunOptions) {
 
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
+    create_with(store, req, None)
+}
+
+/// A builder's step container: `image` (not necessarily in the index) as
+/// the build has made it so far, instead of `req.image`; its `VOLUME`s
+/// get no volumes.
+pub fn create_step(store: &Store, req: &Request, image: &crate::image::Image) -> Result<Record> {
+    create_with(store, req, Some(image))
+}
+
+fn create_with(
+    store: &Store,
+    req: &Request,
+    step_image: Option<&crate::image::Image>,
+) -> Result<Record> {
     let mut options = req.options.clone();
     for from in &options.volumes_from {
         let (name, mode) = from.split_once(':').unwrap_or((from.as_str(), ""));
@@ -131,7 +143,6 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         auto_remove: req.auto_remove,
         restart: req.restart.clone(),
         healthcheck: req.healthcheck.clone(),
-        step_image: req.step_image.clone(),
     };
     for d in &req.options.devices {
         if !d.host.exists() {
@@ -160,7 +171,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         let p = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
         seccomp::profile_filters(&store.root().join("cache/seccomp"), &p, &caps)?;
     }
-    let image = match (&req.step_image, &req.image, &req.rootfs_dir) {
+    let image = match (step_image, &req.image, &req.rootfs_dir) {
         (Some(i), _, _) => Some(i.clone()),
         (None, Some(i), None) => Some(crate::image::resolve(store, i)?),
         _ => None,
@@ -202,7 +213,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         };
         // Volumes: created on first use, filled from the image when empty.
         let mut options = req.options.clone();
-        if let (Some(img), None) = (&image, &req.step_image) {
+        if let (Some(img), None) = (&image, step_image) {
             image_volumes(img, &mut options);
         }
         for b in options.binds.iter_mut() {
@@ -227,7 +238,6 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
             auto_remove: req.auto_remove,
             restart: req.restart.clone(),
             healthcheck: req.healthcheck.clone(),
-            step_image: req.step_image.clone(),
         };
         let merged = dir.join("merged");
         let config = image.as_ref().map(|i| &i.config);

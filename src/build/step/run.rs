@@ -581,9 +581,8 @@ pub(super) fn execute(
         auto_remove: false,
         restart: Default::default(),
         healthcheck: None,
-        step_image: Some(img.clone()),
     };
-    let record = launch::create(b.store, &req).map_err(|e| b.fail(line, e))?;
+    let record = launch::create_step(b.store, &req, &img).map_err(|e| b.fail(line, e))?;
     let guard = Container {
         store: b.store,
         record: record.clone(),
