@@ -352,3 +352,53 @@ impl Tree for Empty {
         Err(io::Error::from(io::ErrorKind::NotFound))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two snapshot layers: the top one deletes `a/y` (a 0:0 device),
+    /// makes `d` opaque and adds a symlink.
+    #[test]
+    fn merged_view_follows_overlay_rules() {
+        if !rustix::process::geteuid().is_root() {
+            eprintln!("SKIPPED: whiteout devices need root");
+            return;
+        }
+        let t = tempfile::tempdir().unwrap();
+        let (top, low) = (t.path().join("top"), t.path().join("low"));
+        for d in ["a", "d"] {
+            std::fs::create_dir_all(low.join(d)).unwrap();
+            std::fs::create_dir_all(top.join(d)).unwrap();
+        }
+        for f in ["a/x", "a/y", "d/old", "f"] {
+            std::fs::write(low.join(f), f).unwrap();
+        }
+        std::fs::write(top.join("d/new"), "new").unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            top.join("a/y").as_path(),
+            FileType::CharacterDevice,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        rustix::fs::setxattr(
+            top.join("d").as_path(),
+            "trusted.overlay.opaque",
+            b"y",
+            rustix::fs::XattrFlags::empty(),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("/a", top.join("link")).unwrap();
+        let m = Merged::new(&[top, low]).unwrap();
+        assert_eq!(m.list(Path::new("a")).unwrap(), ["x"]);
+        assert_eq!(m.list(Path::new("d")).unwrap(), ["new"]);
+        assert!(m.stat(Path::new("a/y")).is_none());
+        assert!(m.stat(Path::new("d/old")).is_none());
+        assert_eq!(m.stat(Path::new("f")).unwrap().kind, Kind::File);
+        assert_eq!(m.resolve(Path::new("link/x"), true), Path::new("a/x"));
+        assert_eq!(m.read_small(Path::new("/link/x"), 10).unwrap(), b"a/x");
+        assert_eq!(m.list(Path::new("")).unwrap(), ["a", "d", "f", "link"]);
+    }
+}
