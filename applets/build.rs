@@ -8,12 +8,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args as ClapArgs;
+use std::io::IsTerminal;
 use tug::build::check::{check, CheckDirective};
 use tug::build::dockerfile;
+use tug::build::ignore::Ignore;
 use tug::build::scope::BuildArgs;
-use tug::build::BuildError;
+use tug::build::tree::DirTree;
+use tug::build::{BuildError, Request, Secret};
 
 use crate::cli::Global;
+use crate::common::open_store;
 
 /// Arguments of `build`.
 #[derive(Debug, ClapArgs, Clone)]
@@ -97,19 +101,65 @@ fn build_args(raw: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
-/// The Dockerfile's name (for messages) and text.
-fn read_dockerfile(a: &Args) -> anyhow::Result<(String, String)> {
+/// Where the Dockerfile and the context come from.
+struct Input {
+    /// The Dockerfile's name (for messages) and text.
+    name: String,
+    text: String,
+    /// The context directory; none for a Dockerfile alone on stdin.
+    context: Option<PathBuf>,
+    /// A context tar from stdin, unpacked here (removed at the end).
+    unpacked: Option<tempfile::TempDir>,
+    /// The Dockerfile's path, for `<Dockerfile>.dockerignore`.
+    path: Option<PathBuf>,
+}
+
+/// Reads the Dockerfile, and a context tar when stdin holds one.
+fn read_input(a: &Args, tmp: &Path) -> anyhow::Result<Input> {
     let name = a.file.clone().unwrap_or_else(|| "Dockerfile".to_string());
-    if a.file.as_deref() == Some("-") || (a.context == "-" && a.file.is_none()) {
+    if a.file.as_deref() == Some("-") || a.context == "-" {
         let mut data = Vec::new();
+        let cap = if a.context == "-" {
+            MAX_CONTEXT_TAR
+        } else {
+            MAX_DOCKERFILE
+        };
         std::io::stdin()
-            .take(MAX_DOCKERFILE + 1)
+            .take(cap + 1)
             .read_to_end(&mut data)
-            .context("reading the Dockerfile from stdin")?;
+            .context("reading stdin")?;
         if a.context == "-" && is_tar(&data) {
-            return dockerfile_in_tar(&data, &name);
+            anyhow::ensure!(
+                data.len() as u64 <= MAX_CONTEXT_TAR,
+                "the context tar on stdin is larger than {MAX_CONTEXT_TAR} bytes"
+            );
+            let dir = tempfile::Builder::new()
+                .prefix("tmp-build-context-")
+                .tempdir_in(tmp)
+                .context("making a directory for the context")?;
+            unpack_context(&data, dir.path())?;
+            let path = dir.path().join(&name);
+            let text = std::fs::read(&path)
+                .map_err(|_| anyhow::anyhow!("the context tar on stdin holds no {name}"))?;
+            return Ok(Input {
+                name: name.clone(),
+                text: text_of(text, &name)?,
+                context: Some(dir.path().to_path_buf()),
+                path: Some(path),
+                unpacked: Some(dir),
+            });
         }
-        return Ok(("Dockerfile".to_string(), text(data, "stdin")?));
+        anyhow::ensure!(
+            data.len() as u64 <= MAX_DOCKERFILE,
+            "stdin: the Dockerfile is larger than the {MAX_DOCKERFILE}-byte limit"
+        );
+        return Ok(Input {
+            name: "Dockerfile".to_string(),
+            text: text_of(data, "stdin")?,
+            context: (a.context != "-").then(|| PathBuf::from(&a.context)),
+            unpacked: None,
+            path: None,
+        });
     }
     let path = match &a.file {
         Some(f) => PathBuf::from(f),
@@ -123,13 +173,21 @@ fn read_dockerfile(a: &Args) -> anyhow::Result<(String, String)> {
         meta.len()
     );
     let data = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-    Ok((name, text(data, &path.display().to_string())?))
+    Ok(Input {
+        name,
+        text: text_of(data, &path.display().to_string())?,
+        context: Some(PathBuf::from(&a.context)),
+        unpacked: None,
+        path: Some(path),
+    })
 }
 
 /// A Dockerfile larger than this is refused.
 const MAX_DOCKERFILE: u64 = 16 << 20;
+/// A context tar on stdin larger than this is refused.
+const MAX_CONTEXT_TAR: u64 = 4 << 30;
 
-fn text(data: Vec<u8>, from: &str) -> anyhow::Result<String> {
+fn text_of(data: Vec<u8>, from: &str) -> anyhow::Result<String> {
     anyhow::ensure!(
         data.len() as u64 <= MAX_DOCKERFILE,
         "{from}: the Dockerfile is larger than the {MAX_DOCKERFILE}-byte limit"
@@ -141,27 +199,94 @@ fn is_tar(data: &[u8]) -> bool {
     data.get(257..262) == Some(b"ustar")
 }
 
-fn dockerfile_in_tar(data: &[u8], name: &str) -> anyhow::Result<(String, String)> {
+/// Unpacks a context tar: files, directories and symlinks only, every
+/// path kept inside `dest` (the tar crate refuses `..` and absolute
+/// paths).
+fn unpack_context(data: &[u8], dest: &Path) -> anyhow::Result<()> {
     let mut ar = tar::Archive::new(data);
+    ar.set_preserve_permissions(true);
     for entry in ar.entries().context("reading the context tar from stdin")? {
         let mut entry = entry.context("reading the context tar from stdin")?;
-        let path = entry
-            .path()?
-            .to_string_lossy()
-            .trim_start_matches("./")
-            .to_string();
-        if path == name {
-            let mut body = Vec::new();
-            entry.read_to_end(&mut body)?;
-            return Ok((name.to_string(), text(body, name)?));
+        if !matches!(
+            entry.header().entry_type(),
+            tar::EntryType::Regular | tar::EntryType::Directory | tar::EntryType::Symlink
+        ) {
+            continue;
         }
+        entry
+            .unpack_in(dest)
+            .context("unpacking the context tar from stdin")?;
     }
-    anyhow::bail!("the context tar on stdin holds no {name}")
+    Ok(())
 }
 
-pub fn run(a: Args, _g: &Global) -> anyhow::Result<i32> {
-    let (name, text) = read_dockerfile(&a)?;
-    let df = dockerfile::parse(&name, &text).map_err(BuildError::from)?;
+/// `--secret id=ID,src=PATH` / `id=ID,env=VAR` (`type=file|env`, `source`
+/// accepted as Docker does).
+fn secrets(raw: &[String]) -> anyhow::Result<BTreeMap<String, Secret>> {
+    let mut out = BTreeMap::new();
+    for s in raw {
+        let (mut id, mut src, mut env) = (None, None, None);
+        for f in s.split(',') {
+            match f.split_once('=') {
+                Some(("id", v)) => id = Some(v.to_string()),
+                Some(("src" | "source", v)) => src = Some(v.to_string()),
+                Some(("env", v)) => env = Some(v.to_string()),
+                Some(("type", "file" | "env")) => {}
+                _ => anyhow::bail!(
+                    "invalid --secret {s:?}: expected id=ID,src=PATH or id=ID,env=VAR"
+                ),
+            }
+        }
+        let id = id
+            .or_else(|| env.clone())
+            .ok_or_else(|| anyhow::anyhow!("invalid --secret {s:?}: no id"))?;
+        let secret = match (src, env) {
+            (Some(p), _) => Secret::File(PathBuf::from(p)),
+            (None, Some(v)) => Secret::Value(
+                std::env::var(&v)
+                    .map_err(|_| anyhow::anyhow!("--secret {s:?}: {v} is not set"))?
+                    .into_bytes(),
+            ),
+            (None, None) => match std::env::var(&id) {
+                Ok(v) => Secret::Value(v.into_bytes()),
+                Err(_) => anyhow::bail!("invalid --secret {s:?}: no src or env"),
+            },
+        };
+        out.insert(id, secret);
+    }
+    Ok(out)
+}
+
+/// The `.dockerignore` that applies: `<Dockerfile>.dockerignore` beside
+/// the Dockerfile, else the context's own.
+fn ignore_file(input: &Input, context: &Path) -> anyhow::Result<Ignore> {
+    let beside = input.path.as_ref().map(|p| {
+        let mut s = p.as_os_str().to_os_string();
+        s.push(".dockerignore");
+        PathBuf::from(s)
+    });
+    for p in beside
+        .into_iter()
+        .chain(std::iter::once(context.join(".dockerignore")))
+    {
+        match std::fs::read(&p) {
+            Ok(d) => return Ok(Ignore::parse(&String::from_utf8_lossy(&d))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("reading {}", p.display())),
+        }
+    }
+    Ok(Ignore::default())
+}
+
+pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
+    let store = if a.check { None } else { Some(open_store(g)?) };
+    let tmp = match &store {
+        Some(s) => s.tmp_dir(),
+        None => std::env::temp_dir(),
+    };
+    let input = read_input(&a, &tmp)?;
+    let name = input.name.clone();
+    let df = dockerfile::parse(&name, &input.text).map_err(BuildError::from)?;
     let host = {
         let (os, arch) = tug::image::import::host_platform();
         format!("{os}/{arch}")
@@ -176,8 +301,8 @@ pub fn run(a: Args, _g: &Global) -> anyhow::Result<i32> {
         given: build_args(&a.build_arg)?,
         platform: host,
     };
-    if !a.check {
-        return Err(tug::Error::NotImplemented("building an image (only --check so far)").into());
+    if let Some(store) = store {
+        return build_image(&a, store, input, df, build);
     }
     let problems = check(&df, &build, a.target.as_deref());
     for p in &problems {
@@ -200,5 +325,122 @@ pub fn run(a: Args, _g: &Global) -> anyhow::Result<i32> {
             if n == 1 { " has been" } else { "s have been" }
         ),
     }
+    Ok(0)
+}
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Plain,
+    Live,
+    Quiet,
+}
+
+fn build_image(
+    a: &Args,
+    store: tug::store::Store,
+    input: Input,
+    df: dockerfile::Dockerfile,
+    args: BuildArgs,
+) -> anyhow::Result<i32> {
+    if !a.output.is_empty() {
+        return Err(tug::Error::NotImplemented("build --output").into());
+    }
+    if a.push {
+        return Err(tug::Error::NotImplemented("build --push").into());
+    }
+    anyhow::ensure!(
+        matches!(a.network.as_str(), "default" | "none" | "host"),
+        "--network {}: a build's network is default, none or host",
+        a.network
+    );
+    let mode = match (a.quiet, a.progress.as_str()) {
+        (true, _) | (_, "quiet") => Mode::Quiet,
+        (_, "plain") => Mode::Plain,
+        (_, "auto" | "tty") if std::io::stderr().is_terminal() => Mode::Live,
+        (_, "auto" | "tty") => Mode::Plain,
+        (_, other) => anyhow::bail!("--progress {other}: must be auto, plain, tty or quiet"),
+    };
+    let tags = a
+        .tag
+        .iter()
+        .map(|t| tug::reference::Reference::parse(t).with_context(|| format!("invalid tag {t:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut labels = BTreeMap::new();
+    for l in &a.label {
+        let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+        labels.insert(k.to_string(), v.to_string());
+    }
+    let context = match &input.context {
+        Some(dir) => {
+            let ignore = ignore_file(&input, dir)?;
+            let root = tug::fs::Root::open(dir)
+                .with_context(|| format!("opening the build context {}", dir.display()))?;
+            Some(DirTree { root, ignore })
+        }
+        None => None,
+    };
+    let req = Request {
+        dockerfile: df,
+        context,
+        args,
+        target: a.target.clone(),
+        tags: tags.clone(),
+        labels,
+        no_cache: a.no_cache,
+        pull: a.pull,
+        network: a.network.clone(),
+        secrets: secrets(&a.secret)?,
+    };
+    tug::build::interrupt::install();
+    let mut view = crate::build_progress::View::new(mode == Mode::Live);
+    let result = tug::build::build(&store, &req, &mut |e| {
+        if mode != Mode::Quiet {
+            view.event(&e)
+        }
+    });
+    view.finish();
+    drop(input.unpacked);
+    let built = result?;
+    if mode == Mode::Plain {
+        eprintln!("#0 writing image {} done", built.id);
+        for t in &tags {
+            eprintln!("#0 naming to {t} done");
+        }
+    }
+    if let Some(p) = &a.iidfile {
+        std::fs::write(p, built.id.to_string())
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if a.quiet {
+        println!("{}", built.id);
+    }
+    Ok(0)
+}
+
+/// Arguments of `builder prune`.
+#[derive(Debug, ClapArgs, Clone)]
+pub struct PruneArgs {
+    /// Remove all build cache, not just the intermediate steps'
+    #[arg(short, long)]
+    pub all: bool,
+    /// Do not prompt for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+/// `builder prune`: drops cache entries and reports the space freed.
+pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
+    let store = open_store(g)?;
+    if !a.force && std::io::stdin().is_terminal() {
+        eprint!("WARNING! This will remove all dangling build cache. Are you sure you want to continue? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !answer.trim().eq_ignore_ascii_case("y") {
+            return Ok(0);
+        }
+    }
+    let pruned = tug::build::cache::prune(&store, a.all)?;
+    println!("Total:\t{}", tug::format::human_size(pruned.bytes));
     Ok(0)
 }

@@ -133,6 +133,9 @@ pub enum Command {
     /// Docker Buildx's commands (`buildx build`)
     #[command(subcommand)]
     Buildx(BuildxCommand),
+    /// Manage the build cache
+    #[command(subcommand)]
+    Builder(BuilderCommand),
 
     // --- registries ---
     /// Download an image from a registry
@@ -256,6 +259,16 @@ pub enum ImageCommand {
 pub enum BuildxCommand {
     /// Build an image from a Dockerfile
     Build(Box<crate::build::Args>),
+    /// Remove build cache
+    Prune(crate::build::PruneArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuilderCommand {
+    /// Build an image from a Dockerfile
+    Build(Box<crate::build::Args>),
+    /// Remove build cache
+    Prune(crate::build::PruneArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,8 +350,12 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
                 VolumeCommand::Prune(a) => vol::prune(a, g),
             }
         }
-        C::Build(a) | C::ImageBuild(a) | C::Buildx(BuildxCommand::Build(a)) => {
-            crate::build::run(*a, g)
+        C::Build(a)
+        | C::ImageBuild(a)
+        | C::Buildx(BuildxCommand::Build(a))
+        | C::Builder(BuilderCommand::Build(a)) => crate::build::run(*a, g),
+        C::Buildx(BuildxCommand::Prune(a)) | C::Builder(BuilderCommand::Prune(a)) => {
+            crate::build::prune(a, g)
         }
         C::Network(n) => crate::network::run(n, g),
         C::Compose(a) => crate::compose::run(a, g),

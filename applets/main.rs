@@ -3,6 +3,7 @@
 //! `tug-<applet>`); `tug` and `docker` take Docker's subcommands.
 
 mod build;
+mod build_progress;
 mod cli;
 mod common;
 mod compose;

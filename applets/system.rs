@@ -250,6 +250,7 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
             "Reclaimable": reclaim(size, reclaimable),
         })
     };
+    let build_cache = tug::build::cache::usage(&store)?;
     let rows = vec![
         row(
             "Images",
@@ -260,7 +261,13 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
         ),
         row("Containers", containers, 0, containers_size, 0),
         row("Local Volumes", volumes, 0, volumes_size, 0),
-        row("Build Cache", 0, 0, 0, 0),
+        row(
+            "Build Cache",
+            build_cache.entries,
+            0,
+            build_cache.size,
+            build_cache.size,
+        ),
     ];
     if !a.verbose || a.format.is_some() {
         let listing = Listing {
@@ -325,7 +332,7 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
         t.push(vec![name, human_size(size)]);
     }
     print!("{}", table(&t));
-    println!("\nBuild cache usage: 0B");
+    println!("\nBuild cache usage: {}", human_size(build_cache.size));
     Ok(0)
 }
 

@@ -31,6 +31,9 @@ _tug() {
             tug,build)
                 cmd="tug__subcmd__build"
                 ;;
+            tug,builder)
+                cmd="tug__subcmd__builder"
+                ;;
             tug,buildx)
                 cmd="tug__subcmd__buildx"
                 ;;
@@ -229,17 +232,41 @@ _tug() {
             tug__subcmd___userns__subcmd__help,unpack)
                 cmd="tug__subcmd___userns__subcmd__help__subcmd__unpack"
                 ;;
+            tug__subcmd__builder,build)
+                cmd="tug__subcmd__builder__subcmd__build"
+                ;;
+            tug__subcmd__builder,help)
+                cmd="tug__subcmd__builder__subcmd__help"
+                ;;
+            tug__subcmd__builder,prune)
+                cmd="tug__subcmd__builder__subcmd__prune"
+                ;;
+            tug__subcmd__builder__subcmd__help,build)
+                cmd="tug__subcmd__builder__subcmd__help__subcmd__build"
+                ;;
+            tug__subcmd__builder__subcmd__help,help)
+                cmd="tug__subcmd__builder__subcmd__help__subcmd__help"
+                ;;
+            tug__subcmd__builder__subcmd__help,prune)
+                cmd="tug__subcmd__builder__subcmd__help__subcmd__prune"
+                ;;
             tug__subcmd__buildx,build)
                 cmd="tug__subcmd__buildx__subcmd__build"
                 ;;
             tug__subcmd__buildx,help)
                 cmd="tug__subcmd__buildx__subcmd__help"
                 ;;
+            tug__subcmd__buildx,prune)
+                cmd="tug__subcmd__buildx__subcmd__prune"
+                ;;
             tug__subcmd__buildx__subcmd__help,build)
                 cmd="tug__subcmd__buildx__subcmd__help__subcmd__build"
                 ;;
             tug__subcmd__buildx__subcmd__help,help)
                 cmd="tug__subcmd__buildx__subcmd__help__subcmd__help"
+                ;;
+            tug__subcmd__buildx__subcmd__help,prune)
+                cmd="tug__subcmd__buildx__subcmd__help__subcmd__prune"
                 ;;
             tug__subcmd__compose,build)
                 cmd="tug__subcmd__compose__subcmd__build"
@@ -448,6 +475,9 @@ _tug() {
             tug__subcmd__help,build)
                 cmd="tug__subcmd__help__subcmd__build"
                 ;;
+            tug__subcmd__help,builder)
+                cmd="tug__subcmd__help__subcmd__builder"
+                ;;
             tug__subcmd__help,buildx)
                 cmd="tug__subcmd__help__subcmd__buildx"
                 ;;
@@ -625,8 +655,17 @@ _tug() {
             tug__subcmd__help__subcmd___userns,unpack)
                 cmd="tug__subcmd__help__subcmd___userns__subcmd__unpack"
                 ;;
+            tug__subcmd__help__subcmd__builder,build)
+                cmd="tug__subcmd__help__subcmd__builder__subcmd__build"
+                ;;
+            tug__subcmd__help__subcmd__builder,prune)
+                cmd="tug__subcmd__help__subcmd__builder__subcmd__prune"
+                ;;
             tug__subcmd__help__subcmd__buildx,build)
                 cmd="tug__subcmd__help__subcmd__buildx__subcmd__build"
+                ;;
+            tug__subcmd__help__subcmd__buildx,prune)
+                cmd="tug__subcmd__help__subcmd__buildx__subcmd__prune"
                 ;;
             tug__subcmd__help__subcmd__compose,build)
                 cmd="tug__subcmd__help__subcmd__compose__subcmd__build"
@@ -1064,7 +1103,7 @@ _tug() {
 
     case "${cmd}" in
         tug)
-            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx builder pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1435,8 +1474,178 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd__builder)
+            opts="-D -h -V --root --debug --help --version build prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__builder__subcmd__build)
+            opts="-t -f -q -o -D -h -V --tag --file --build-arg --label --no-cache --pull --target --network --secret --platform --iidfile --quiet --progress --check --output --push --rm --force-rm --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tag)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --network)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --progress)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rm)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__builder__subcmd__help)
+            opts="build prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__builder__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__builder__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__builder__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__builder__subcmd__prune)
+            opts="-a -f -D -h -V --all --force --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd__buildx)
-            opts="-D -h -V --root --debug --help --version build help"
+            opts="-D -h -V --root --debug --help --version build prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1532,7 +1741,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__buildx__subcmd__help)
-            opts="build help"
+            opts="build prune help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1566,6 +1775,38 @@ _tug() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__buildx__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__buildx__subcmd__prune)
+            opts="-a -f -D -h -V --all --force --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -3744,7 +3985,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help)
-            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx builder pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3897,8 +4138,50 @@ _tug() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tug__subcmd__help__subcmd__builder)
+            opts="build prune"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__builder__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__builder__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tug__subcmd__help__subcmd__buildx)
-            opts="build"
+            opts="build prune"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3912,6 +4195,20 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help__subcmd__buildx__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd__buildx__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

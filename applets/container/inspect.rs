@@ -31,7 +31,7 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
         .and_then(|p| p.env().clone())
         .unwrap_or_default();
     let o = &r.options;
-    json!({
+    let mut doc = json!({
         "Id": r.id,
         "Created": time(Some(r.created)),
         "Path": r.args.first().cloned().unwrap_or_default(),
@@ -111,7 +111,12 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "StopTimeout": o.stop_timeout,
         },
         "NetworkSettings": tug::container::network::settings(store, r),
-    })
+    });
+    if let Some(id) = r.image_id.as_ref().and_then(|i| i.parse().ok()) {
+        let extras = tug::image::extras::Extras::of(store, &id);
+        tug::image::inspect::add_extras(&mut doc, &extras);
+    }
+    doc
 }
 
 /// HostConfig.PortBindings: what `-p` asked for (host port "" when any).

@@ -421,6 +421,28 @@ impl Args {
     }
 }
 
+/// What the image asks for unless the flags say otherwise: its
+/// `HEALTHCHECK` and its `STOPSIGNAL`.
+pub fn image_defaults(store: &tug::store::Store, args: &Args, req: &mut Request) {
+    let Some(img) = req
+        .image
+        .as_deref()
+        .and_then(|i| tug::image::resolve(store, i).ok())
+    else {
+        return;
+    };
+    if req.healthcheck.is_none() && !args.no_healthcheck {
+        req.healthcheck = tug::image::extras::Extras::of(store, &img.id).health_config();
+    }
+    if req.options.stop_signal.is_none() {
+        req.options.stop_signal = img
+            .config
+            .config()
+            .as_ref()
+            .and_then(|c| c.stop_signal().clone());
+    }
+}
+
 pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     let req = args.request()?;
     if args.rm && req.restart.name != "no" {
@@ -428,6 +450,8 @@ pub fn run(args: Args, g: &Global) -> anyhow::Result<i32> {
     }
     let store = open_store(g)?;
     args.ensure_image(&store, req.image.as_deref())?;
+    let mut req = req;
+    image_defaults(&store, &args, &mut req);
     let record = launch::create(&store, &req)?;
     if args.detach {
         let started = tug::container::monitor::spawn(&store, &record.id);

@@ -72,6 +72,8 @@ fn inspect(a: Args, g: &Global) -> anyhow::Result<i32> {
                     let mut doc = tug::image::inspect::document(&img);
                     doc["RepoDigests"] =
                         tug::registry::client::repodigests::of(&store, &img).into();
+                    let extras = tug::image::extras::Extras::of(&store, &img.id);
+                    tug::image::inspect::add_extras(&mut doc, &extras);
                     docs.push(doc);
                     continue;
                 }

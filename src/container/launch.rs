@@ -105,6 +105,21 @@ fn image_volumes(img: &crate::image::Image, options: &mut RunOptions) {
 
 /// Creates the container (status created) without starting it.
 pub fn create(store: &Store, req: &Request) -> Result<Record> {
+    create_with(store, req, None)
+}
+
+/// A builder's step container: `image` (not necessarily in the index) as
+/// the build has made it so far, instead of `req.image`; its `VOLUME`s
+/// get no volumes.
+pub fn create_step(store: &Store, req: &Request, image: &crate::image::Image) -> Result<Record> {
+    create_with(store, req, Some(image))
+}
+
+fn create_with(
+    store: &Store,
+    req: &Request,
+    step_image: Option<&crate::image::Image>,
+) -> Result<Record> {
     let mut options = req.options.clone();
     // daemon.json's log-opts and default-ulimits, where no flag spoke.
     crate::daemon_json::apply_run_defaults(&mut options)
@@ -160,8 +175,9 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         let p = std::fs::canonicalize(p).map_err(|e| Error::io(p, e))?;
         seccomp::profile_filters(&store.root().join("cache/seccomp"), &p, &caps)?;
     }
-    let image = match (&req.image, &req.rootfs_dir) {
-        (Some(i), None) => Some(crate::image::resolve(store, i)?),
+    let image = match (step_image, &req.image, &req.rootfs_dir) {
+        (Some(i), _, _) => Some(i.clone()),
+        (None, Some(i), None) => Some(crate::image::resolve(store, i)?),
         _ => None,
     };
     let mapping = IdMapping::for_current_user();
@@ -201,7 +217,7 @@ pub fn create(store: &Store, req: &Request) -> Result<Record> {
         };
         // Volumes: created on first use, filled from the image when empty.
         let mut options = req.options.clone();
-        if let Some(img) = &image {
+        if let (Some(img), None) = (&image, step_image) {
             image_volumes(img, &mut options);
         }
         for b in options.binds.iter_mut() {

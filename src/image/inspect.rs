@@ -75,6 +75,21 @@ pub fn document(img: &Image) -> Value {
     })
 }
 
+/// Puts Docker's `Healthcheck`, `OnBuild` and `Shell` (kept apart from
+/// the OCI config, see `image::extras`) into an inspect document's
+/// `Config`.
+pub fn add_extras(doc: &mut Value, e: &super::extras::Extras) {
+    if let Some(c) = doc.get_mut("Config").and_then(|c| c.as_object_mut()) {
+        if let Some(h) = &e.healthcheck {
+            c.insert("Healthcheck".into(), json!(h));
+        }
+        c.insert("OnBuild".into(), json!(e.on_build));
+        if let Some(s) = &e.shell {
+            c.insert("Shell".into(), json!(s));
+        }
+    }
+}
+
 /// One `history` row, newest first, with the size of the layer the step made.
 #[derive(Debug, Clone)]
 pub struct HistoryRow {

@@ -4,6 +4,7 @@
 
 pub mod archive;
 pub mod changes;
+pub mod extras;
 pub mod import;
 pub mod inspect;
 pub mod remove;

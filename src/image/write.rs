@@ -65,6 +65,23 @@ pub fn append_layer(
     edit: impl FnOnce(&mut ImageConfiguration) -> Result<()>,
     names: &[Reference],
 ) -> Result<Imported> {
+    let (made, manifest) = write_image(store, step, edit, None)?;
+    store.tag_image(&manifest, names)?;
+    Ok(made)
+}
+
+/// Writes the image `step` makes (see [`append_layer`]) as blobs only: no
+/// index entry, so it is a build's intermediate state until something
+/// names or pins it. `extra` holds Docker's config fields the OCI type
+/// drops (`Healthcheck`, `OnBuild`, `Shell`), merged into the stored
+/// config's `config` object. Returns the image and its manifest's
+/// descriptor.
+pub fn write_image(
+    store: &Store,
+    step: Step<'_>,
+    edit: impl FnOnce(&mut ImageConfiguration) -> Result<()>,
+    extra: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Result<(Imported, oci_spec::image::Descriptor)> {
     let mut config = match step.base {
         Some(b) => b.config.clone(),
         None => empty_config()?,
@@ -113,7 +130,21 @@ pub fn append_layer(
         )?);
     }
     edit(&mut config)?;
-    let (config_digest, config_size, config_bytes) = store.put_json(&config)?;
+    let (config_digest, config_size, config_bytes) = match extra {
+        Some(extra) if !extra.is_empty() => {
+            let mut raw = serde_json::to_value(&config).map_err(|e| Error::json("config", e))?;
+            if let Some(obj) = raw.as_object_mut() {
+                let inner = obj
+                    .entry("config")
+                    .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                if let Some(inner) = inner.as_object_mut() {
+                    inner.extend(extra.clone());
+                }
+            }
+            store.put_json(&raw)?
+        }
+        _ => store.put_json(&config)?,
+    };
     super::validate::config(&step.source, &config_bytes, layers.len())?;
     let manifest = oci_spec::image::ImageManifestBuilder::default()
         .schema_version(2u32)
@@ -127,14 +158,14 @@ pub fn append_layer(
         .build()
         .map_err(|e| Error::Invalid(e.to_string()))?;
     let (manifest_digest, manifest_size, _) = store.put_json(&manifest)?;
-    store.tag_image(
-        &descriptor(MediaType::ImageManifest, &manifest_digest, manifest_size)?,
-        names,
-    )?;
-    Ok(Imported {
-        id: config_digest,
-        manifest: manifest_digest,
-    })
+    let desc = descriptor(MediaType::ImageManifest, &manifest_digest, manifest_size)?;
+    Ok((
+        Imported {
+            id: config_digest,
+            manifest: manifest_digest,
+        },
+        desc,
+    ))
 }
 
 #[cfg(test)]

@@ -96,36 +96,64 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// A gzip layer blob being written: the tar goes through [`Write`], is
+/// hashed (the diff ID) and compressed straight into the store.
+pub struct LayerWriter {
+    inner: HashingWriter<io::BufWriter<flate2::write::GzEncoder<crate::store::BlobWriter>>>,
+}
+
+impl LayerWriter {
+    pub fn new(store: &Store) -> Result<LayerWriter> {
+        let blob = store.blob_writer()?;
+        let gz = flate2::write::GzEncoder::new(blob, flate2::Compression::new(GZIP_LEVEL));
+        Ok(LayerWriter {
+            inner: HashingWriter {
+                inner: io::BufWriter::with_capacity(256 * 1024, gz),
+                hasher: Sha256::new(),
+            },
+        })
+    }
+
+    /// Commits the blob; `what` names the source in errors.
+    pub fn finish(self, what: &Path) -> Result<LayerBlob> {
+        let diff_id = format!("sha256:{}", hex::encode(self.inner.hasher.finalize()));
+        let gz = self
+            .inner
+            .inner
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .at(what)?;
+        let blob = gz.finish().at(what)?;
+        let (digest, size) = blob.commit(None)?;
+        Ok(LayerBlob {
+            digest,
+            size,
+            diff_id: diff_id
+                .parse()
+                .map_err(|_| Error::Invalid(format!("bad diff ID {diff_id}")))?,
+            media_type: crate::layer::Compression::Gzip
+                .oci_layer_media_type()
+                .to_string(),
+        })
+    }
+}
+
+impl Write for LayerWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Writes the upper directory `upper` as a gzip layer blob into the store
 /// and returns it. The caller holds the store lock (shared) until the blob
 /// is referenced.
 pub fn store_upper(store: &Store, upper: &Path, opts: UpperOptions) -> Result<LayerBlob> {
     let root = crate::fs::Root::open(upper).at(upper)?;
-    let blob = store.blob_writer()?;
-    let gz = flate2::write::GzEncoder::new(blob, flate2::Compression::new(GZIP_LEVEL));
-    let hashing = HashingWriter {
-        inner: io::BufWriter::with_capacity(256 * 1024, gz),
-        hasher: Sha256::new(),
-    };
-    let hashing = write_tar(root.fd(), opts, hashing).at(upper)?;
-    let diff_id = format!("sha256:{}", hex::encode(hashing.hasher.finalize()));
-    let gz = hashing
-        .inner
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .at(upper)?;
-    let blob = gz.finish().at(upper)?;
-    let (digest, size) = blob.commit(None)?;
-    Ok(LayerBlob {
-        digest,
-        size,
-        diff_id: diff_id
-            .parse()
-            .map_err(|_| Error::Invalid(format!("bad diff ID {diff_id}")))?,
-        media_type: crate::layer::Compression::Gzip
-            .oci_layer_media_type()
-            .to_string(),
-    })
+    let w = write_tar(root.fd(), opts, LayerWriter::new(store)?).at(upper)?;
+    w.finish(upper)
 }
 
 /// Writes the tar of the upper directory `dir` to `out` and returns `out`.

@@ -293,6 +293,37 @@ fn unpack_snapshot(
     new.commit()
 }
 
+/// Makes directory `diff` (a layer's diff already in overlayfs form: a
+/// build step's upper directory) the snapshot of `chain`, so the layer
+/// just written from it is never unpacked again. `diff` is moved, not
+/// copied; nothing happens when the snapshot exists. True when adopted.
+pub fn adopt(store: &Store, chain: &str, diff: &Path) -> Result<bool> {
+    let dir = snapshot_dir(store, chain);
+    if is_complete(&dir) {
+        return Ok(false);
+    }
+    let _g = LockGuard::acquire(
+        &store.snapshots_dir().join(format!("{chain}.lock")),
+        LockMode::Exclusive,
+    )?;
+    if is_complete(&dir) {
+        return Ok(false);
+    }
+    remove_snapshot(store, &dir)?;
+    let tmp = store.tmp_path("snapshot");
+    std::fs::create_dir_all(&tmp).at(&tmp)?;
+    let made = std::fs::rename(diff, tmp.join("fs"))
+        .at(diff)
+        .and_then(|_| std::fs::write(tmp.join(COMPLETE), b"").at(tmp.join(COMPLETE)))
+        .and_then(|_| sync_tree(&tmp))
+        .and_then(|_| std::fs::rename(&tmp, &dir).at(&dir));
+    if let Err(e) = made {
+        crate::userns::remove_tree_mapped(store.root(), &tmp);
+        return Err(e);
+    }
+    Ok(true)
+}
+
 /// Flushes a new snapshot to disk before it becomes visible, so a crash
 /// never leaves a snapshot that looks whole but is not.
 fn sync_tree(dir: &Path) -> Result<()> {
