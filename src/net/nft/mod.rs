@@ -66,13 +66,6 @@ impl Firewall {
         Ok(Firewall { sock })
     }
 
-    fn send(&mut self, what: &str, batch: Batch) -> Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        self.sock.send(batch).map_err(|f| nft_err(what, f.source))
-    }
-
     /// Makes the table with its sets, chains and rules unless it exists.
     /// True when it was made now (its sets are then empty).
     pub fn ensure_table(&mut self) -> Result<bool> {
@@ -107,13 +100,36 @@ impl Firewall {
         }
     }
 
+    /// Sends the batch `make` builds; if the table or a set has vanished
+    /// meanwhile (an administrator's `nft flush ruleset`, a table deleted
+    /// by a process outside tug's host lock), makes the table again and
+    /// sends once more.
+    fn send_in_table(&mut self, make: impl Fn() -> Batch) -> std::result::Result<(), msg::Failure> {
+        match self.sock.send(make()) {
+            Err(f) if f.source.raw_os_error() == Some(libc::ENOENT) => {
+                if self.ensure_table().is_err() {
+                    return Err(f);
+                }
+                self.sock.send(make())
+            }
+            other => other,
+        }
+    }
+
     /// Lists a network's bridge in the sets (idempotent).
     pub fn add_network(&mut self, bridge: &str, internal: bool) -> Result<()> {
-        let mut b = Batch::new();
-        for e in network_elements(bridge, internal) {
-            b.add(msg_type::NEWSETELEM, NLM_F_CREATE, e.message());
+        let elements = network_elements(bridge, internal);
+        if elements.is_empty() {
+            return Ok(());
         }
-        self.send("adding a network", b)
+        self.send_in_table(|| {
+            let mut b = Batch::new();
+            for e in &elements {
+                b.add(msg_type::NEWSETELEM, NLM_F_CREATE, e.message());
+            }
+            b
+        })
+        .map_err(|f| nft_err("adding a network", f.source))
     }
 
     /// Takes a network's bridge out of the sets.
@@ -125,18 +141,21 @@ impl Firewall {
     /// all in one batch. A host port another store holds fails as Docker
     /// says it.
     pub fn publish(&mut self, ip: Ipv4Addr, ports: &[PortBinding]) -> Result<()> {
-        let mut b = Batch::new();
-        for p in ports {
-            b.add(
-                msg_type::NEWSETELEM,
-                NLM_F_CREATE | NLM_F_EXCL,
-                port_element(ip, p).message(),
-            );
-        }
-        if b.is_empty() {
+        if ports.is_empty() {
             return Ok(());
         }
-        match self.sock.send(b) {
+        let batch = || {
+            let mut b = Batch::new();
+            for p in ports {
+                b.add(
+                    msg_type::NEWSETELEM,
+                    NLM_F_CREATE | NLM_F_EXCL,
+                    port_element(ip, p).message(),
+                );
+            }
+            b
+        };
+        match self.send_in_table(batch) {
             Ok(()) => Ok(()),
             Err(f) if f.source.raw_os_error() == Some(libc::EEXIST) => {
                 let p = ports.get(f.index).unwrap_or(&ports[0]);
