@@ -92,11 +92,8 @@ pub fn plan() -> std::result::Result<(Mode, PathBuf), Option<String>> {
         Some(m) => m,
         None => Mode::Pasta,
     };
-    let why = |w: String| match asked {
-        // auto: the stack is the plain fallback.
-        None => None,
-        Some(m) => Some(format!("{ENV}={} but {w}", m.as_str())),
-    };
+    // Under auto the stack is the plain fallback: no reason to give.
+    let why = |w: String| asked.map(|m| format!("{ENV}={} but {w}", m.as_str()));
     tun_usable().map_err(why)?;
     let bin =
         on_path(mode.as_str()).ok_or_else(|| why(format!("{} is not on PATH", mode.as_str())))?;
@@ -138,7 +135,11 @@ pub fn spawn(mode: Mode, bin: &Path, pid: i32) -> std::io::Result<u32> {
 /// The default route of the calling thread's network namespace: its
 /// interface and gateway.
 fn default_route() -> Option<(String, Ipv4Addr)> {
-    let text = std::fs::read_to_string("/proc/thread-self/net/route").ok()?;
+    parse_default_route(&std::fs::read_to_string("/proc/thread-self/net/route").ok()?)
+}
+
+/// The default route in `/proc/net/route`'s text.
+fn parse_default_route(text: &str) -> Option<(String, Ipv4Addr)> {
     text.lines().skip(1).find_map(|l| {
         let f: Vec<&str> = l.split_whitespace().collect();
         if f.len() < 3 || f[1] != "00000000" {
@@ -226,5 +227,20 @@ mod tests {
             assert_eq!(Mode::parse(m.as_str()), Some(m));
         }
         assert_eq!(Mode::parse("tap"), None);
+    }
+
+    #[test]
+    fn the_default_route_is_read_from_proc() {
+        let gw = u32::from_ne_bytes([192, 0, 2, 1]);
+        let text = format!(
+            "Iface\tDestination\tGateway\tFlags\n\
+             tug0\t000011AC\t00000000\t0001\n\
+             eth0\t00000000\t{gw:08X}\t0003\n"
+        );
+        assert_eq!(
+            parse_default_route(&text),
+            Some(("eth0".to_string(), Ipv4Addr::new(192, 0, 2, 1)))
+        );
+        assert_eq!(parse_default_route("Iface\tDestination\n"), None);
     }
 }
