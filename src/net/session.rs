@@ -139,8 +139,15 @@ fn ensure(root: &Path, mapping: &IdMapping) -> Result<(i32, bool)> {
         .strip_prefix("outbound ")
         .and_then(Mode::parse)
         .unwrap_or(Mode::Userstack);
-    let start = crate::container::proc_start_time(pid)
-        .ok_or_else(|| Error::Invalid("the rootless session exited at once".into()))?;
+    let Some(start) = crate::container::proc_start_time(pid) else {
+        // The helper would hold the dead session's namespace for ever.
+        if let Some((_, h)) = helper {
+            if let Some(hs) = crate::container::proc_start_time(h as i32) {
+                outbound::stop(h as i32, hs);
+            }
+        }
+        return Err(Error::Invalid("the rootless session exited at once".into()));
+    };
     let mut text = format!("{pid} {start} {}", mode.as_str());
     if let Some((_, h)) = helper.filter(|(m, _)| *m == mode) {
         if let Some(hs) = crate::container::proc_start_time(h as i32) {
