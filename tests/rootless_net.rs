@@ -134,6 +134,67 @@ fn host_loopback_and_dns_through(path: &str, s: &Scenario, rootfs: &Path) {
     assert!(text.contains("own-loopback-is-own"), "{}", out.dump());
     let info = tug(s, &resolv, path, &["info", "--format", "{{.Outbound}}"]);
     assert_eq!(info.stdout().trim(), path, "{}", info.dump());
+    networks_stay_apart(s, &r);
+}
+
+/// A container reaches a server on its own network, not on another one
+/// (the session's forwarding, where a helper needs it on, keeps them
+/// apart).
+fn networks_stay_apart(s: &Scenario, rootfs: &str) {
+    for n in ["apart-a", "apart-b"] {
+        s.tug(["network", "create", n]).succeeds();
+    }
+    s.tug([
+        "run",
+        "-d",
+        "--name",
+        "apart",
+        "--network",
+        "apart-b",
+        "--rootfs",
+        rootfs,
+        "httpd",
+        "-f",
+        "-p",
+        "80",
+        "-h",
+        "/etc",
+    ])
+    .succeeds();
+    let ip = s
+        .tug([
+            "inspect",
+            "-f",
+            "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+            "apart",
+        ])
+        .succeeds()
+        .stdout();
+    let ip = ip.trim();
+    // Until httpd listens, from its own network.
+    let same = format!(
+        "for i in $(seq 50); do timeout 2 wget -qO- http://{ip}/hostname && exit; sleep 0.1; done"
+    );
+    let other = format!("timeout 3 wget -qO- http://{ip}/hostname || echo unreached");
+    let run = |net: &str, script: &str| {
+        s.tug([
+            "run",
+            "--rm",
+            "--network",
+            net,
+            "--rootfs",
+            rootfs,
+            "sh",
+            "-c",
+            script,
+        ])
+        .run()
+    };
+    let out = run("apart-b", &same);
+    assert!(!out.stdout().trim().is_empty(), "{}", out.dump());
+    let out = run("apart-a", &other);
+    assert_eq!(out.stdout().trim(), "unreached", "{}", out.dump());
+    s.tug(["rm", "-f", "apart"]).run();
 }
 
 #[test]

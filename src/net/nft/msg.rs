@@ -245,6 +245,13 @@ pub mod expr {
         wrap("immediate", Attrs::new().u32(1, dreg).value(2, data))
     }
 
+    /// `fib daddr . iif oif` into `dreg`: the interface the route to the
+    /// destination takes if it is the input interface, else 0.
+    pub fn fib_daddr_iif_oif(dreg: u32) -> Attrs {
+        // NFT_FIB_RESULT_OIF 1; NFTA_FIB_F_DADDR 2 | NFTA_FIB_F_IIF 8
+        wrap("fib", Attrs::new().u32(1, dreg).u32(2, 1).u32(3, 2 | 8))
+    }
+
     pub fn masquerade() -> Attrs {
         wrap("masq", Attrs::new())
     }

@@ -9,9 +9,10 @@
 //!   upstream nameserver.
 //! - `postrouting` (nat): what leaves through `tap` is masqueraded to the
 //!   tap's address.
-//! - `forward` (filter): out through `tap`, and replies back, pass;
-//!   everything else (bridge to bridge) is dropped, so networks stay apart
-//!   although the namespace now forwards.
+//! - `forward` (filter): out through `tap`, within one bridge (what
+//!   `br_netfilter` shows here), and replies back, pass; everything else
+//!   (bridge to bridge) is dropped, so networks stay apart although the
+//!   namespace now forwards.
 
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -82,6 +83,19 @@ fn layout(t: &Targets) -> Batch {
         vec![
             meta(META_OIFNAME, REG_1),
             cmp(EQ, REG_1, &tap),
+            verdict(ACCEPT, None),
+        ],
+    );
+    // fib daddr . iif oif != 0 accept: within one network (br_netfilter,
+    // where loaded, shows bridged traffic to this hook as from and to the
+    // bridge)
+    rule_in(
+        &mut b,
+        TABLE,
+        "forward",
+        vec![
+            fib_daddr_iif_oif(REG_1),
+            cmp(NEQ, REG_1, &[0; 4]),
             verdict(ACCEPT, None),
         ],
     );
