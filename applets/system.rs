@@ -119,7 +119,7 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         "Architecture": std::env::consts::ARCH,
         "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "DefaultNetwork": "bridge",
-        "Outbound": tug::net::outbound().map(String::from).unwrap_or_else(|e| e),
+        "Outbound": tug::net::outbound(store.root()).map(String::from).unwrap_or_else(|e| e),
         "DaemonJSON": match tug::daemon_json::load() {
             Ok(Some((p, _))) => p.display().to_string(),
             Ok(None) => format!("none ({} is absent)", tug::daemon_json::path().display()),

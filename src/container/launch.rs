@@ -500,7 +500,7 @@ pub fn start(
         // Containers and rootless bridges share the session's namespaces.
         let started = crate::net::session::join(store.root())?;
         if started && r.options.network == crate::runtime::spec::NetworkMode::Bridge {
-            if let Err(why) = crate::net::outbound() {
+            if let Err(why) = crate::net::outbound(store.root()) {
                 warn(&why);
             }
         }

@@ -502,7 +502,7 @@ pub fn settings(store: &Store, r: &Record) -> serde_json::Value {
         "MacAddress": top["MacAddress"],
         "IPPrefixLen": top["IPPrefixLen"],
         "Networks": networks,
-        "Outbound": crate::net::outbound().map(String::from).unwrap_or_else(|e| e),
+        "Outbound": crate::net::outbound(store.root()).map(String::from).unwrap_or_else(|e| e),
     })
 }
 

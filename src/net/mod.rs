@@ -18,6 +18,8 @@
 //!   into the session's namespace
 //! - `userstack/`  — rootless: outbound traffic, DNS and the host's
 //!   loopback through a user-space TCP/IP stack in the session
+//! - `outbound.rs` — rootless: which outbound path a session takes, and
+//!   the tap helpers (pasta, slirp4netns) where `/dev/net/tun` is usable
 
 pub mod attach;
 pub mod forward;
@@ -25,6 +27,7 @@ pub mod hosts;
 pub mod ipam;
 pub mod netlink;
 pub mod nft;
+pub mod outbound;
 pub mod ports;
 pub mod record;
 pub mod session;
@@ -34,12 +37,31 @@ pub use ipam::Subnet;
 pub use record::{CreateOptions, Endpoint, Network};
 
 /// How containers reach beyond their networks: root NATs through the
-/// host; rootless containers go through the session's user-space stack
-/// (`userstack`), which needs neither tun nor privilege. The text says
-/// which, for `info` and `inspect`.
-pub fn outbound() -> std::result::Result<&'static str, String> {
+/// host; rootless containers go through the session's path (pasta,
+/// slirp4netns or the user-space stack, `outbound.rs`): the running
+/// session's, else the one a new session would take. The text says which,
+/// for `info` and `inspect`; Err when the path asked for by
+/// `TUG_ROOTLESS_NETWORK` is not the one in use (the text says why).
+pub fn outbound(root: &std::path::Path) -> std::result::Result<&'static str, String> {
+    use outbound::Mode;
     if !crate::paths::is_rootless() {
         return Ok("nat");
     }
-    Ok("userstack")
+    let mode = match session::running_mode(root) {
+        Some(m) => m,
+        None => match outbound::plan() {
+            Ok((m, _)) => m,
+            Err(None) => Mode::Userstack,
+            Err(Some(why)) => return Err(format!("userstack ({why})")),
+        },
+    };
+    match outbound::requested() {
+        Ok(Some(asked)) if asked != mode => Err(format!(
+            "{} ({}={} was not usable when the session started)",
+            mode.as_str(),
+            outbound::ENV,
+            asked.as_str()
+        )),
+        _ => Ok(mode.as_str()),
+    }
 }

@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::net::outbound::{self, Mode};
 use crate::store::{LockGuard, LockMode};
 use crate::userns::IdMapping;
 
@@ -45,17 +46,51 @@ fn session_file(root: &Path) -> std::path::PathBuf {
     root.join("session")
 }
 
+/// What `<root>/session` records: the pause process (pid and start
+/// time), the session's outbound path and its helper (pid and start
+/// time), if any.
+struct Recorded {
+    pid: i32,
+    start: u64,
+    mode: Mode,
+    helper: Option<(i32, u64)>,
+}
+
+fn recorded(root: &Path) -> Option<Recorded> {
+    let text = std::fs::read_to_string(session_file(root)).ok()?;
+    let f: Vec<&str> = text.split_whitespace().collect();
+    let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+    Some(Recorded {
+        pid: num(0)? as i32,
+        start: num(1)?,
+        // A session an older tug started has only the stack.
+        mode: f
+            .get(2)
+            .and_then(|m| Mode::parse(m))
+            .unwrap_or(Mode::Userstack),
+        helper: num(3).zip(num(4)).map(|(p, s)| (p as i32, s)),
+    })
+}
+
+/// The outbound path of the session running for `root`, if one runs.
+pub fn running_mode(root: &Path) -> Option<Mode> {
+    recorded(root)
+        .filter(|r| crate::container::proc_start_time(r.pid) == Some(r.start))
+        .map(|r| r.mode)
+}
+
 /// The running pause process of the session, started if needed (then
 /// `true`).
 fn ensure(root: &Path, mapping: &IdMapping) -> Result<(i32, bool)> {
     let _g = LockGuard::acquire(&root.join("session.lock"), LockMode::Exclusive)?;
     let file = session_file(root);
-    if let Ok(text) = std::fs::read_to_string(&file) {
-        let mut it = text.split_whitespace().map(|v| v.parse::<u64>().ok());
-        if let (Some(Some(pid)), Some(Some(start))) = (it.next(), it.next()) {
-            if crate::container::proc_start_time(pid as i32) == Some(start) {
-                return Ok((pid as i32, false));
-            }
+    if let Some(r) = recorded(root) {
+        if crate::container::proc_start_time(r.pid) == Some(r.start) {
+            return Ok((r.pid, false));
+        }
+        // A session killed outright leaves its helper behind.
+        if let Some((p, s)) = r.helper {
+            outbound::stop(p, s);
         }
     }
     let exe = std::env::current_exe().map_err(|e| Error::io("/proc/self/exe", e))?;
@@ -69,6 +104,7 @@ fn ensure(root: &Path, mapping: &IdMapping) -> Result<(i32, bool)> {
         .spawn()
         .map_err(|e| Error::Invalid(format!("starting the rootless session: {e}")))?;
     let mut out = BufReader::new(child.stdout.take().expect("piped"));
+    let mut stdin = child.stdin.take().expect("piped");
     let mut line = String::new();
     let _ = out.read_line(&mut line);
     let mapped = if line.trim() == "ready" {
@@ -76,9 +112,7 @@ fn ensure(root: &Path, mapping: &IdMapping) -> Result<(i32, bool)> {
     } else {
         Err(Error::Invalid("the rootless session did not start".into()))
     };
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(if mapped.is_ok() { b"go\n" } else { b"stop\n" });
-    }
+    let _ = stdin.write_all(if mapped.is_ok() { b"go\n" } else { b"stop\n" });
     line.clear();
     let _ = out.read_line(&mut line);
     let _ = child.wait();
@@ -88,9 +122,40 @@ fn ensure(root: &Path, mapping: &IdMapping) -> Result<(i32, bool)> {
         .strip_prefix("pid ")
         .and_then(|p| p.parse().ok())
         .ok_or_else(|| Error::Invalid("the rootless session did not start".into()))?;
-    let start = crate::container::proc_start_time(pid)
-        .ok_or_else(|| Error::Invalid("the rootless session exited at once".into()))?;
-    crate::store::write_atomic_in(root, &file, format!("{pid} {start}\n").as_bytes())?;
+    // The outbound path: a helper where one is usable (started here, as
+    // the user in the host's namespaces), else the pause process's stack.
+    let helper = outbound::plan()
+        .ok()
+        .and_then(|(mode, bin)| Some((mode, outbound::spawn(mode, &bin, pid).ok()?)));
+    let order = match helper {
+        Some((mode, h)) => format!("{} {h}\n", mode.as_str()),
+        None => "userstack\n".to_string(),
+    };
+    let _ = stdin.write_all(order.as_bytes());
+    line.clear();
+    let _ = out.read_line(&mut line);
+    let mode = line
+        .trim()
+        .strip_prefix("outbound ")
+        .and_then(Mode::parse)
+        .unwrap_or(Mode::Userstack);
+    let Some(start) = crate::container::proc_start_time(pid) else {
+        // The helper would hold the dead session's namespace for ever.
+        if let Some((_, h)) = helper {
+            if let Some(hs) = crate::container::proc_start_time(h as i32) {
+                outbound::stop(h as i32, hs);
+            }
+        }
+        return Err(Error::Invalid("the rootless session exited at once".into()));
+    };
+    let mut text = format!("{pid} {start} {}", mode.as_str());
+    if let Some((_, h)) = helper.filter(|(m, _)| *m == mode) {
+        if let Some(hs) = crate::container::proc_start_time(h as i32) {
+            text.push_str(&format!(" {h} {hs}"));
+        }
+    }
+    text.push('\n');
+    crate::store::write_atomic_in(root, &file, text.as_bytes())?;
     Ok((pid, true))
 }
 
@@ -127,15 +192,11 @@ pub fn join(root: &Path) -> Result<bool> {
 /// namespace (a health check the monitor re-executed there): its user
 /// namespace is the pause process's.
 pub fn detect_joined(root: &Path) {
-    let Ok(text) = std::fs::read_to_string(session_file(root)) else {
-        return;
-    };
-    let mut it = text.split_whitespace().map(|v| v.parse::<u64>().ok());
-    let (Some(Some(pid)), Some(Some(start))) = (it.next(), it.next()) else {
+    let Some(Recorded { pid, start, .. }) = recorded(root) else {
         return;
     };
     // The recorded pause process, not a later one with its pid.
-    if crate::container::proc_start_time(pid as i32) != Some(start) {
+    if crate::container::proc_start_time(pid) != Some(start) {
         return;
     }
     let ns = |p: String| std::fs::read_link(format!("/proc/{p}/ns/user")).ok();
@@ -192,16 +253,40 @@ pub fn pause_main() -> Result<()> {
         nl.set_up(lo)?;
     }
     drop(nl);
+    let say = |what: String| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{what}");
+        let _ = out.flush();
+    };
+    say(format!("pid {}", std::process::id()));
+    // The starting command names the outbound path: a helper it started
+    // for this namespace (`pasta PID`, `slirp4netns PID`) or `userstack`.
+    let mut order = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut order);
+    let mut mode = Mode::Userstack;
+    let mut helper = None;
+    let mut words = order.split_whitespace();
+    let asked = words.next().and_then(Mode::parse);
+    let pid = words.next().and_then(|p| p.parse::<i32>().ok());
+    if let (Some(m), Some(p)) = (asked, pid) {
+        let start = crate::container::proc_start_time(p);
+        match (start, outbound::configure(m, p)) {
+            (Some(s), Ok(())) => {
+                mode = m;
+                helper = Some((p, s));
+            }
+            (Some(s), Err(_)) => outbound::stop(p, s),
+            (None, _) => {}
+        }
+    }
     // Without a packet socket (a kernel without AF_PACKET) containers
     // still reach each other and published ports, not the outside.
-    if let Ok(link) = crate::net::userstack::Link::open() {
-        let _ = tx.send(link);
+    if mode == Mode::Userstack {
+        if let Ok(link) = crate::net::userstack::Link::open() {
+            let _ = tx.send(link);
+        }
     }
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "pid {}", std::process::id());
-        let _ = out.flush();
-    }
+    say(format!("outbound {}", mode.as_str()));
     if let Ok(null) = std::fs::File::options()
         .read(true)
         .write(true)
@@ -218,6 +303,9 @@ pub fn pause_main() -> Result<()> {
         std::thread::sleep(Duration::from_secs(20));
         idle = if others_in_namespace() { 0 } else { idle + 1 };
         if idle >= 3 {
+            if let Some((p, s)) = helper {
+                outbound::stop(p, s);
+            }
             // SAFETY: _exit ends this process; nothing needs flushing.
             unsafe { libc::_exit(0) };
         }

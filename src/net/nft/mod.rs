@@ -24,6 +24,7 @@
 //!   bridge-to-bridge traffic is dropped.
 
 pub mod msg;
+pub mod session;
 
 use std::net::Ipv4Addr;
 
@@ -315,8 +316,13 @@ fn new_set(b: &mut Batch, name: &str, key_type: u32, key_len: u32, data: Option<
 
 /// A chain; base chains name their type, hook and priority.
 fn new_chain(b: &mut Batch, name: &str, base: Option<(&str, u32, i32)>) {
+    chain_in(b, TABLE, name, base);
+}
+
+/// A chain of `table`; base chains name their type, hook and priority.
+pub(crate) fn chain_in(b: &mut Batch, table: &str, name: &str, base: Option<(&str, u32, i32)>) {
     let mut a = Attrs::new()
-        .str(attr::CHAIN_TABLE, TABLE)
+        .str(attr::CHAIN_TABLE, table)
         .str(attr::CHAIN_NAME, name);
     if let Some((ty, hook, prio)) = base {
         a = a
@@ -333,6 +339,11 @@ fn new_chain(b: &mut Batch, name: &str, base: Option<(&str, u32, i32)>) {
 }
 
 fn new_rule(b: &mut Batch, chain: &str, exprs: Vec<Attrs>) {
+    rule_in(b, TABLE, chain, exprs);
+}
+
+/// A rule appended to `chain` of `table`.
+pub(crate) fn rule_in(b: &mut Batch, table: &str, chain: &str, exprs: Vec<Attrs>) {
     let list = exprs
         .into_iter()
         .fold(Attrs::new(), |l, e| l.nest(attr::LIST_ELEM, e));
@@ -340,7 +351,7 @@ fn new_rule(b: &mut Batch, chain: &str, exprs: Vec<Attrs>) {
         msg_type::NEWRULE,
         NLM_F_CREATE | NLM_F_APPEND,
         Attrs::new()
-            .str(attr::RULE_TABLE, TABLE)
+            .str(attr::RULE_TABLE, table)
             .str(attr::RULE_CHAIN, chain)
             .nest(attr::RULE_EXPRESSIONS, list),
     );

@@ -235,8 +235,38 @@ pub mod expr {
         wrap("fib", Attrs::new().u32(1, dreg).u32(2, 3).u32(3, 2))
     }
 
+    /// `ct state` into `dreg`.
+    pub fn ct_state(dreg: u32) -> Attrs {
+        wrap("ct", Attrs::new().u32(1, dreg).u32(2, 0))
+    }
+
+    /// Loads `data` into `dreg`.
+    pub fn immediate(dreg: u32, data: &[u8]) -> Attrs {
+        wrap("immediate", Attrs::new().u32(1, dreg).value(2, data))
+    }
+
+    /// `fib daddr . iif oif` into `dreg`: the interface the route to the
+    /// destination takes if it is the input interface, else 0.
+    pub fn fib_daddr_iif_oif(dreg: u32) -> Attrs {
+        // NFT_FIB_RESULT_OIF 1; NFTA_FIB_F_DADDR 2 | NFTA_FIB_F_IIF 8
+        wrap("fib", Attrs::new().u32(1, dreg).u32(2, 1).u32(3, 2 | 8))
+    }
+
     pub fn masquerade() -> Attrs {
         wrap("masq", Attrs::new())
+    }
+
+    /// `dnat ip to` the address in `addr_reg`, ports kept.
+    pub fn dnat_addr(addr_reg: u32) -> Attrs {
+        wrap(
+            "nat",
+            Attrs::new()
+                .u32(1, 1)
+                .u32(2, super::NFPROTO_IPV4 as u32)
+                .u32(3, addr_reg)
+                // NF_NAT_RANGE_MAP_IPS
+                .u32(7, 0x1),
+        )
     }
 
     /// `dnat ip to` the address in `addr_reg` and the port in `port_reg`.

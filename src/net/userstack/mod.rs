@@ -51,8 +51,15 @@ const PACKET: usize = 65536;
 /// Packets queued for smoltcp before the link is read again.
 const RX_QUEUE: usize = 256;
 
+/// The resolv.conf-format file naming the upstream nameservers.
+pub fn resolv_file() -> std::path::PathBuf {
+    std::env::var_os(RESOLV_ENV)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/etc/resolv.conf".into())
+}
+
 /// The host's nameservers, as the forwarder's upstreams.
-fn nameservers(file: &std::path::Path) -> Vec<SocketAddr> {
+pub(crate) fn nameservers(file: &std::path::Path) -> Vec<SocketAddr> {
     let text = std::fs::read_to_string(file).unwrap_or_default();
     text.lines()
         .filter_map(|l| l.trim().strip_prefix("nameserver"))
@@ -188,9 +195,7 @@ fn parse(p: &[u8]) -> Option<Parsed> {
 
 /// Runs the stack on `link` until the process ends.
 pub fn run(link: Link) {
-    let resolv = std::env::var_os(RESOLV_ENV)
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| "/etc/resolv.conf".into());
+    let resolv = resolv_file();
     let mut dev = Dev {
         link,
         rx: VecDeque::new(),
