@@ -846,3 +846,140 @@ fn from_pulls_a_missing_base_image() {
     assert!(o.stderr().contains("up to date"), "{}", o.dump());
     assert!(o.stderr().contains("CACHED"), "{}", o.dump());
 }
+
+/// The names in a tar archive, by `tar -t`.
+fn tar_names(path: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "tar -tf {}", path.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim_end_matches('/').to_string())
+        .collect()
+}
+
+const OUTPUT_DOCKERFILE: &str = "FROM bb:1\nRUN echo made > /made && rm /bin/vi\nCOPY hello /hello\nCMD [\"cat\", \"/made\", \"/hello\"]\n";
+
+#[test]
+fn output_writes_oci_docker_tar_and_local() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "out",
+            &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "hello\n")],
+        );
+        let dir = std::path::PathBuf::from(files(&s, "dest", &[("keep", "")]));
+        let before = image_count(&s);
+        // Without -t the image goes to the output only, as buildx does.
+        let oci = dir.join("img-oci.tar");
+        s.tug([
+            "build",
+            "-q",
+            "-o",
+            &format!("type=oci,dest={}", oci.display()),
+            &ctx,
+        ])
+        .succeeds();
+        let names = tar_names(&oci);
+        for want in ["oci-layout", "index.json", "blobs/sha256/"] {
+            assert!(
+                names.iter().any(|n| n.starts_with(want)),
+                "{want} in {names:?}"
+            );
+        }
+        assert_eq!(image_count(&s), before, "--output without -t indexed it");
+        // A docker-archive loads into another store and runs there.
+        let docker = dir.join("img-docker.tar");
+        s.tug([
+            "build",
+            "-q",
+            "-t",
+            "outd:1",
+            "--output",
+            &format!("type=docker,dest={}", docker.display()),
+            &ctx,
+        ])
+        .succeeds();
+        assert!(tar_names(&docker).iter().any(|n| n == "manifest.json"));
+        let fresh = Scenario::new();
+        fresh
+            .tug(["load", "-i", docker.to_str().unwrap()])
+            .succeeds()
+            .stdout_contains("outd:1");
+        fresh
+            .tug(["run", "--rm", "outd:1"])
+            .succeeds()
+            .stdout_is("made\nhello\n");
+        // The filesystem as a tar: the file a RUN removed is absent.
+        let fs = dir.join("fs.tar");
+        s.tug([
+            "build",
+            "-q",
+            "-o",
+            &format!("type=tar,dest={}", fs.display()),
+            &ctx,
+        ])
+        .succeeds();
+        let names = tar_names(&fs);
+        for want in ["made", "hello", "bin/sh", "etc"] {
+            assert!(names.iter().any(|n| n == want), "{want} in fs.tar");
+        }
+        assert!(!names.iter().any(|n| n == "bin/vi"), "bin/vi in fs.tar");
+        // `-o -`: the same tar on stdout.
+        let o = s.tug(["build", "-q", "-o", "-", &ctx]).succeeds();
+        let piped = dir.join("piped.tar");
+        std::fs::write(&piped, &o.out.stdout).unwrap();
+        assert_eq!(tar_names(&piped), names);
+        // `-o DIR`: the filesystem written into DIR.
+        let local = dir.join("local");
+        s.tug(["build", "-q", "-o", local.to_str().unwrap(), &ctx])
+            .succeeds();
+        assert_eq!(
+            std::fs::read_to_string(local.join("made")).unwrap(),
+            "made\n"
+        );
+        assert!(local.join("bin/sh").exists());
+        assert!(!local.join("bin/vi").exists());
+        // Bad forms: one line each, nothing written.
+        for bad in ["type=nope,dest=x", "type=local", "type=local,dest=-"] {
+            s.tug(["build", "-q", "-o", bad, &ctx])
+                .fails()
+                .one_line_error();
+        }
+        assert_eq!(image_count(&s), before + 1, "only outd:1 was indexed");
+    }
+}
+
+/// `--push` sends every `-t` name to registry-serve; a second store pulls
+/// it and runs it.
+#[test]
+fn push_sends_every_tag() {
+    for s in scenarios() {
+        let server = Scenario::new();
+        let reg = Registry::start(&server, &[]);
+        let ctx = files(
+            &s,
+            "push",
+            &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "pushed\n")],
+        );
+        let a = format!("{}/built:1", reg.addr);
+        let b = format!("{}/built:latest", reg.addr);
+        s.tug(["build", "-q", "--push", "-t", &a, "-t", &b, &ctx])
+            .succeeds();
+        let fresh = Scenario::new();
+        for name in [&a, &b] {
+            fresh.tug(["pull", name]).succeeds();
+            fresh
+                .tug(["run", "--rm", name])
+                .succeeds()
+                .stdout_is("made\npushed\n");
+        }
+        // No -t: nowhere to push.
+        s.tug(["build", "-q", "--push", &ctx])
+            .fails()
+            .one_line_error();
+    }
+}
