@@ -535,3 +535,37 @@ impl Drop for Scenario {
         }
     }
 }
+
+/// podman with its storage under `dir` (vfs, cgroupfs, file events).
+pub fn podman(dir: &std::path::Path) -> Command {
+    let mut c = Command::new("podman");
+    c.arg("--root")
+        .arg(dir.join("r"))
+        .arg("--runroot")
+        .arg(dir.join("rr"));
+    c.args([
+        "--storage-driver",
+        "vfs",
+        "--cgroup-manager",
+        "cgroupfs",
+        "--events-backend",
+        "file",
+    ]);
+    // crun refuses hosts whose cgroup2 mount holds controllers beside v1
+    // ("hybrid"), as this one; runc runs there.
+    if have("runc") {
+        c.args(["--runtime", "runc"]);
+    }
+    c
+}
+
+/// Runs `c`, asserts it succeeded, returns its stdout.
+pub fn ok(mut c: Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{c:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
