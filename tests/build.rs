@@ -190,6 +190,12 @@ fn containers_left(s: &Scenario) -> usize {
         .unwrap_or(0)
 }
 
+/// Images in the index (`images`: intermediate images left out).
+fn indexed_count(s: &Scenario) -> usize {
+    s.tug(["images", "-q"]).succeeds().stdout().lines().count()
+}
+
+/// Images with the build steps' intermediate ones (`images -a`).
 fn image_count(s: &Scenario) -> usize {
     s.tug(["images", "-a", "-q"])
         .succeeds()
@@ -498,7 +504,9 @@ fn cache_mounts_keep_their_contents() {
 #[test]
 fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
     for s in scenarios() {
-        let images = image_count(&s);
+        // Steps that worked stay cached (intermediate images, as Docker's
+        // classic builder left them); the index gains nothing.
+        let images = indexed_count(&s);
         for (text, want) in [
             (
                 "FROM bb:1\nCOPY missing.txt /x\n",
@@ -521,7 +529,7 @@ fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
                 .code_is(1)
                 .one_line_error();
             assert!(o.stderr().contains(want), "{text:?}: {}", o.dump());
-            assert_eq!(image_count(&s), images, "{text:?} left an image");
+            assert_eq!(indexed_count(&s), images, "{text:?} left an image");
             assert_eq!(containers_left(&s), 0, "{text:?} left a container");
             assert_eq!(s.tug(["ps", "-a", "-q"]).succeeds().stdout(), "");
         }
@@ -872,7 +880,7 @@ fn output_writes_oci_docker_tar_and_local() {
             &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "hello\n")],
         );
         let dir = std::path::PathBuf::from(files(&s, "dest", &[("keep", "")]));
-        let before = image_count(&s);
+        let before = indexed_count(&s);
         // Without -t the image goes to the output only, as buildx does.
         let oci = dir.join("img-oci.tar");
         s.tug([
@@ -890,7 +898,7 @@ fn output_writes_oci_docker_tar_and_local() {
                 "{want} in {names:?}"
             );
         }
-        assert_eq!(image_count(&s), before, "--output without -t indexed it");
+        assert_eq!(indexed_count(&s), before, "--output without -t indexed it");
         // A docker-archive loads into another store and runs there.
         let docker = dir.join("img-docker.tar");
         s.tug([
@@ -949,7 +957,7 @@ fn output_writes_oci_docker_tar_and_local() {
                 .fails()
                 .one_line_error();
         }
-        assert_eq!(image_count(&s), before + 1, "only outd:1 was indexed");
+        assert_eq!(indexed_count(&s), before + 1, "only outd:1 was indexed");
     }
 }
 
@@ -1063,5 +1071,63 @@ fn podman_runs_what_tug_built_and_tug_builds_from_podmans() {
             .tug(["run", "--rm", "onpodman:1"])
             .succeeds()
             .stdout_is("from podman\nand tug\n");
+    }
+}
+
+/// Build steps' images are Docker's intermediate images: `images -a`
+/// lists them as `<none>:<none>`, `images` does not, `inspect` shows the
+/// `Parent`, and `rmi` removes untagged parents unless `--no-prune`.
+#[test]
+fn intermediate_images_as_docker_shows_them() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "steps",
+            &[(
+                "Dockerfile",
+                "FROM bb:1\nRUN echo 1 > /one\nENV A=1\nRUN echo 2 > /two\n",
+            )],
+        );
+        let base = image_count(&s);
+        let shown = indexed_count(&s);
+        s.tug(["build", "-q", "-t", "steps:1", &ctx]).succeeds();
+        assert_eq!(indexed_count(&s), shown + 1, "images shows intermediates");
+        // The final image and its three steps' images below it (the last
+        // step's image is the final one).
+        assert_eq!(image_count(&s), base + 3, "images -a");
+        let all = s.tug(["images", "-a"]).succeeds().stdout();
+        assert_eq!(all.matches("<none>").count(), 4, "{all}");
+        // Parent links lead from the final image down to bb:1.
+        let id_of = |what: &str| {
+            s.tug(["inspect", "-f", "{{.Id}}", what])
+                .succeeds()
+                .stdout()
+                .trim()
+                .to_string()
+        };
+        let parent_of = |what: &str| {
+            s.tug(["inspect", "-f", "{{.Parent}}", what])
+                .succeeds()
+                .stdout()
+                .trim()
+                .to_string()
+        };
+        let mut id = id_of("steps:1");
+        for _ in 0..3 {
+            let p = parent_of(&id);
+            assert!(p.starts_with("sha256:"), "{id} has no parent");
+            id = p;
+        }
+        assert_eq!(id, id_of("bb:1"));
+        assert_eq!(parent_of("bb:1"), "");
+        // --no-prune keeps the parents; without it rmi takes them along.
+        s.tug(["build", "-q", "-t", "steps:2", &ctx]).succeeds();
+        s.tug(["rmi", "--no-prune", "steps:1"]).succeeds();
+        assert_eq!(image_count(&s), base + 3, "--no-prune");
+        s.tug(["build", "-q", "-t", "steps:1", &ctx]).succeeds();
+        let o = s.tug(["rmi", "steps:1", "steps:2"]).succeeds();
+        assert_eq!(o.stdout().matches("Deleted:").count(), 3, "{}", o.dump());
+        assert_eq!(image_count(&s), base, "{}", o.dump());
+        s.tug(["run", "--rm", "bb:1", "true"]).succeeds();
     }
 }
