@@ -68,8 +68,12 @@ pub fn parent(store: &Store, img: &Image) -> Result<Option<Image>> {
 /// them. Returns their IDs.
 pub fn prune(store: &Store, img: &Image) -> Result<Vec<Digest>> {
     let mut out = Vec::new();
-    let indexed = super::list(store)?;
     let mut steps = crate::build::cache::step_images(store);
+    if steps.is_empty() {
+        return Ok(out);
+    }
+    let indexed = super::list(store)?;
+    let mut unpinned = false;
     // The image itself, when a step made it, leaves the cache too (else
     // it would stay as an intermediate image).
     if let Some(i) = steps
@@ -81,6 +85,7 @@ pub fn prune(store: &Store, img: &Image) -> Result<Vec<Digest>> {
             return Ok(out);
         }
         crate::build::cache::unpin(&pins)?;
+        unpinned = true;
     }
     let mut child = img.clone();
     while let Some(i) = steps.iter().position(|(p, _)| is_parent(p, &child)) {
@@ -93,9 +98,12 @@ pub fn prune(store: &Store, img: &Image) -> Result<Vec<Digest>> {
             break;
         }
         crate::build::cache::unpin(&pins)?;
+        unpinned = true;
         out.push(p.id.clone());
         child = p;
     }
-    store.gc()?;
+    if unpinned {
+        store.gc()?;
+    }
     Ok(out)
 }
