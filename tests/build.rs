@@ -994,83 +994,84 @@ fn push_sends_every_tag() {
 
 /// podman runs an image tug built (through `tug save` and `podman load`),
 /// and tug builds `FROM` an image podman built (through `podman save` and
-/// `tug load`, both archive formats).
+/// `tug load`, both archive formats); root and rootless (podman too).
 #[test]
 fn podman_runs_what_tug_built_and_tug_builds_from_podmans() {
-    let Some(s) = scenarios().into_iter().next() else {
-        return;
-    };
     if !have("podman") {
         assert!(!in_ci(), "podman is not installed under CI=true");
         eprintln!("SKIPPED: podman is not installed");
         return;
     }
-    let ctx = files(
-        &s,
-        "interop",
-        &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "from tug\n")],
-    );
-    s.tug(["build", "-q", "-t", "tugbuilt:1", &ctx]).succeeds();
-    let saved = s.path().join("tugbuilt.tar");
-    s.tug(["save", "-o", saved.to_str().unwrap(), "tugbuilt:1"])
-        .succeeds();
-    let pd = s.path().join("podman");
-    let mut c = podman(&pd);
-    c.arg("load").arg("-i").arg(&saved);
-    ok(c);
-    let mut c = podman(&pd);
-    // This host's hard limits are below podman's defaults.
-    c.args([
-        "run",
-        "--rm",
-        "--ulimit",
-        "nofile=1024:1024",
-        "--ulimit",
-        "nproc=1024:1024",
-        "tugbuilt:1",
-    ]);
-    assert_eq!(ok(c), "made\nfrom tug\n");
-    // podman builds on a busybox it imported (COPY only: no runtime
-    // needed), saves it; tug loads it and builds FROM it.
-    let tar = busybox_rootfs_tar().unwrap();
-    let mut c = podman(&pd);
-    c.arg("import").arg(&tar).arg("localhost/pbb:1");
-    ok(c);
-    let pctx = files(
-        &s,
-        "pctx",
-        &[
-            ("Dockerfile", "FROM localhost/pbb:1\nCOPY note /note\n"),
-            ("note", "from podman\n"),
-        ],
-    );
-    let mut c = podman(&pd);
-    c.args(["build", "-t", "localhost/pbuilt:1", &pctx]);
-    ok(c);
-    for format in ["oci-archive", "docker-archive"] {
-        let out = s.path().join(format!("podman-{format}.tar"));
-        let mut c = podman(&pd);
-        c.args(["save", "--format", format, "-o"])
-            .arg(&out)
-            .arg("localhost/pbuilt:1");
-        ok(c);
-        let fresh = Scenario::new();
-        fresh.tug(["load", "-i", out.to_str().unwrap()]).succeeds();
+    for s in scenarios() {
+        let user = s.is_rootless().then_some(TEST_USER);
+        let pd = s.path().join("podman");
+        std::fs::create_dir_all(&pd).unwrap();
         let ctx = files(
-            &fresh,
-            "on-podman",
-            &[(
-                "Dockerfile",
-                "FROM localhost/pbuilt:1\nRUN echo and tug >> /note\nCMD [\"cat\", \"/note\"]\n",
-            )],
+            &s,
+            "interop",
+            &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "from tug\n")],
         );
-        fresh
-            .tug(["build", "-q", "-t", "onpodman:1", &ctx])
+        s.tug(["build", "-q", "-t", "tugbuilt:1", &ctx]).succeeds();
+        let saved = s.path().join("tugbuilt.tar");
+        s.tug(["save", "-o", saved.to_str().unwrap(), "tugbuilt:1"])
             .succeeds();
-        fresh
-            .tug(["run", "--rm", "onpodman:1"])
-            .succeeds()
-            .stdout_is("from podman\nand tug\n");
+        let mut c = podman_as(user, &pd);
+        c.arg("load").arg("-i").arg(&saved);
+        ok(c);
+        let mut c = podman_as(user, &pd);
+        // This host's hard limits are below podman's defaults; rootless
+        // podman has no network here.
+        c.args([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--ulimit",
+            "nofile=1024:1024",
+            "--ulimit",
+            "nproc=1024:1024",
+            "tugbuilt:1",
+        ]);
+        assert_eq!(ok(c), "made\nfrom tug\n");
+        // podman builds on a busybox it imported (COPY only: no runtime
+        // needed), saves it; tug loads it and builds FROM it.
+        let tar = busybox_rootfs_tar().unwrap();
+        let mut c = podman_as(user, &pd);
+        c.arg("import").arg(&tar).arg("localhost/pbb:1");
+        ok(c);
+        let pctx = files(
+            &s,
+            "pctx",
+            &[
+                ("Dockerfile", "FROM localhost/pbb:1\nCOPY note /note\n"),
+                ("note", "from podman\n"),
+            ],
+        );
+        let mut c = podman_as(user, &pd);
+        c.args(["build", "-t", "localhost/pbuilt:1", &pctx]);
+        ok(c);
+        for format in ["oci-archive", "docker-archive"] {
+            let out = pd.join(format!("podman-{format}.tar"));
+            let mut c = podman_as(user, &pd);
+            c.args(["save", "--format", format, "-o"])
+                .arg(&out)
+                .arg("localhost/pbuilt:1");
+            ok(c);
+            s.tug(["rmi", "-f", "localhost/pbuilt:1"]).run();
+            s.tug(["load", "-i", out.to_str().unwrap()]).succeeds();
+            let ctx = files(
+                &s,
+                &format!("on-{format}"),
+                &[(
+                    "Dockerfile",
+                    "FROM localhost/pbuilt:1\nRUN echo and tug >> /note\nCMD [\"cat\", \"/note\"]\n",
+                )],
+            );
+            s.tug(["build", "-q", "-t", "onpodman:1", &ctx]).succeeds();
+            s.tug(["run", "--rm", "onpodman:1"])
+                .succeeds()
+                .stdout_is("from podman\nand tug\n");
+        }
     }
 }
 
