@@ -1,9 +1,10 @@
 //! `image-build` / `tug build` / `tug image build` / `tug buildx build`:
 //! Docker's flags. `--check` parses and evaluates every stage and runs
-//! nothing; building itself is not there yet and says so.
+//! nothing; otherwise the image is built into the store, then written out
+//! (`--output`) and pushed (`--push`).
 
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -15,6 +16,7 @@ use tug::build::ignore::Ignore;
 use tug::build::scope::BuildArgs;
 use tug::build::tree::DirTree;
 use tug::build::{BuildError, Request, Secret};
+use tug::image::archive::ArchiveFormat;
 
 use crate::cli::Global;
 use crate::common::open_store;
@@ -343,12 +345,20 @@ fn build_image(
     df: dockerfile::Dockerfile,
     args: BuildArgs,
 ) -> anyhow::Result<i32> {
-    if !a.output.is_empty() {
-        return Err(tug::Error::NotImplemented("build --output").into());
-    }
-    if a.push {
-        return Err(tug::Error::NotImplemented("build --push").into());
-    }
+    let outputs = a
+        .output
+        .iter()
+        .map(|o| Output::parse(o))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let push = a.push || outputs.iter().any(|o| o.push);
+    anyhow::ensure!(
+        !push || !a.tag.is_empty(),
+        "--push: name the image with -t (where to push it)"
+    );
+    anyhow::ensure!(
+        outputs.iter().filter(|o| o.to_stdout()).count() <= 1,
+        "--output: only one output can go to stdout"
+    );
     anyhow::ensure!(
         matches!(a.network.as_str(), "default" | "none" | "host"),
         "--network {}: a build's network is default, none or host",
@@ -391,6 +401,9 @@ fn build_image(
         pull: a.pull,
         network: a.network.clone(),
         secrets: secrets(&a.secret)?,
+        // buildx keeps nothing in the image store when the result goes
+        // elsewhere; `-t` names still name it here.
+        keep: outputs.is_empty() || outputs.iter().any(|o| o.keep),
     };
     tug::build::interrupt::install();
     let mut view = crate::build_progress::View::new(mode == Mode::Live);
@@ -408,14 +421,181 @@ fn build_image(
             eprintln!("#0 naming to {t} done");
         }
     }
+    let img = tug::image::Image::load(&store, &built.manifest, tags.clone())?;
+    for o in &outputs {
+        o.write(&store, &img)?;
+        if mode == Mode::Plain && o.kind != Kind::Image {
+            eprintln!("#0 exporting to {} done", o.describe());
+        }
+    }
+    if push {
+        for t in &tags {
+            let lines = tug::registry::client::push(&store, &img, t)
+                .with_context(|| format!("pushing {t}"))?;
+            if mode != Mode::Quiet {
+                lines.iter().for_each(|l| eprintln!("{l}"));
+            }
+        }
+    }
     if let Some(p) = &a.iidfile {
         std::fs::write(p, built.id.to_string())
             .with_context(|| format!("writing {}", p.display()))?;
     }
-    if a.quiet {
+    if a.quiet && !outputs.iter().any(|o| o.to_stdout()) {
         println!("{}", built.id);
     }
     Ok(0)
+}
+
+/// What `--output` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The image as an OCI image layout tar.
+    Oci,
+    /// The image as a docker-archive (`docker load`).
+    Docker,
+    /// The image's filesystem as a tar.
+    Tar,
+    /// The image's filesystem written into a directory.
+    Local,
+    /// The image in the store (`type=image`, `type=docker` without a
+    /// destination, `type=registry`).
+    Image,
+}
+
+/// One `--output`.
+#[derive(Debug, Clone)]
+struct Output {
+    kind: Kind,
+    /// The file or directory; `-` or none for stdout.
+    dest: Option<PathBuf>,
+    /// Keep the image in the store.
+    keep: bool,
+    /// Push it (`type=registry`, `type=image,push=true`).
+    push: bool,
+}
+
+impl Output {
+    /// Docker's forms: `DIR` (local), `-` (a tar on stdout), or
+    /// `type=TYPE[,dest=PATH][,push=true|false]`.
+    fn parse(raw: &str) -> anyhow::Result<Output> {
+        let mut out = Output {
+            kind: Kind::Local,
+            dest: None,
+            keep: false,
+            push: false,
+        };
+        if !raw.contains('=') {
+            anyhow::ensure!(!raw.is_empty(), "--output: empty");
+            out.kind = if raw == "-" { Kind::Tar } else { Kind::Local };
+            out.dest = Some(PathBuf::from(raw));
+            return Ok(out);
+        }
+        let mut kind = None;
+        for f in raw.split(',') {
+            match f.split_once('=') {
+                Some(("type", t)) => {
+                    kind = Some(match t {
+                        "oci" => Kind::Oci,
+                        "docker" => Kind::Docker,
+                        "tar" => Kind::Tar,
+                        "local" => Kind::Local,
+                        "image" | "registry" => Kind::Image,
+                        _ => anyhow::bail!(
+                            "--output {raw:?}: type {t:?} is not one of oci, docker, tar, local, image, registry"
+                        ),
+                    });
+                    out.push |= t == "registry";
+                }
+                Some(("dest", d)) if !d.is_empty() => out.dest = Some(PathBuf::from(d)),
+                Some(("push", v)) => out.push = v == "true",
+                Some(("name", _)) => {}
+                _ => anyhow::bail!("--output {raw:?}: unknown field {f:?}"),
+            }
+        }
+        out.kind = kind.unwrap_or(Kind::Local);
+        match (out.kind, &out.dest) {
+            (Kind::Docker, None) | (Kind::Image, _) => {
+                out.kind = Kind::Image;
+                out.keep = true;
+            }
+            (Kind::Local, None) => anyhow::bail!("--output {raw:?}: type=local needs dest=DIR"),
+            (Kind::Local, Some(d)) if d.as_os_str() == "-" => {
+                anyhow::bail!("--output {raw:?}: type=local cannot write to stdout")
+            }
+            _ => {}
+        }
+        if out.to_stdout() && std::io::stdout().is_terminal() {
+            anyhow::bail!(
+                "--output {raw:?}: refusing to write an archive to the terminal; give dest=FILE"
+            );
+        }
+        Ok(out)
+    }
+
+    fn to_stdout(&self) -> bool {
+        matches!(self.kind, Kind::Oci | Kind::Docker | Kind::Tar)
+            && self.dest.as_ref().is_none_or(|d| d.as_os_str() == "-")
+    }
+
+    fn describe(&self) -> String {
+        match &self.dest {
+            _ if self.to_stdout() => "stdout".to_string(),
+            Some(d) => d.display().to_string(),
+            None => "the store".to_string(),
+        }
+    }
+
+    /// Writes `img` out: a file is written beside its place and renamed
+    /// in, so a failed build leaves no half-written archive.
+    fn write(&self, store: &tug::store::Store, img: &tug::image::Image) -> anyhow::Result<()> {
+        let write = |w: &mut dyn std::io::Write| -> anyhow::Result<()> {
+            let images = [(img.clone(), img.names.clone())];
+            match self.kind {
+                Kind::Oci => {
+                    tug::image::archive::save(store, &images, ArchiveFormat::OciArchive, w)?;
+                }
+                Kind::Docker => {
+                    tug::image::archive::save(store, &images, ArchiveFormat::DockerArchive, w)?;
+                }
+                Kind::Tar => {
+                    tug::build::output::flatten(store, img, w)?;
+                }
+                Kind::Local | Kind::Image => {}
+            }
+            Ok(())
+        };
+        match (self.kind, &self.dest) {
+            (Kind::Image, _) => Ok(()),
+            (Kind::Local, Some(d)) => Ok(tug::build::output::unpack_into(store, img, d)?),
+            _ if self.to_stdout() => {
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                write(&mut out)?;
+                out.flush().context("writing to stdout")
+            }
+            (_, Some(p)) => {
+                let tmp = p.with_file_name(format!(
+                    ".{}.tmp-build",
+                    p.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ));
+                let res = (|| -> anyhow::Result<()> {
+                    let f = std::fs::File::create(&tmp)
+                        .with_context(|| format!("creating {}", tmp.display()))?;
+                    let mut w = std::io::BufWriter::new(f);
+                    write(&mut w)?;
+                    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                    std::fs::rename(&tmp, p).with_context(|| format!("writing {}", p.display()))
+                })();
+                if res.is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                res
+            }
+            (_, None) => Ok(()),
+        }
+    }
 }
 
 /// Arguments of `builder prune`.

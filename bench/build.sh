@@ -38,7 +38,7 @@ tar -C "$ROOTFS" -cf "$WORK/bb.tar" .
 # The context: 10 MB of real files (the host's /usr/share), a Dockerfile.
 CTX=$WORK/ctx
 mkdir -p "$CTX/files"
-(cd / && find usr/share -xdev -type f -size -1M -printf '%s %p\n' 2>/dev/null |
+(cd / && find usr/share -xdev -type f -size -1024k -printf '%s %p\n' 2>/dev/null |
    awk '{ t += $1; if (t > 10 * 1048576) exit; sub(/^[0-9]+ /, ""); print }') > "$WORK/files.list" || true
 tar -C / -c -T "$WORK/files.list" 2>/dev/null | tar -C "$CTX/files" -x 2>/dev/null || true
 cat > "$CTX/Dockerfile" <<'EOF'

@@ -458,7 +458,7 @@ complete -c tug -n "__fish_tug_using_subcommand tag" -s h -l help -d 'Print help
 complete -c tug -n "__fish_tug_using_subcommand tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s f -l force -d 'Force removal of the image (all its names, even in use)'
-complete -c tug -n "__fish_tug_using_subcommand rmi" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility)'
+complete -c tug -n "__fish_tug_using_subcommand rmi" -l no-prune -d 'Do not delete untagged parents'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand rmi" -s V -l version -d 'Print version'
@@ -524,7 +524,7 @@ complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcomman
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from tag" -s V -l version -d 'Print version'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Force removal of the image (all its names, even in use)'
-complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l no-prune -d 'Do not delete untagged parents (accepted for compatibility)'
+complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -l no-prune -d 'Do not delete untagged parents'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand image; and __fish_seen_subcommand_from rm" -s V -l version -d 'Print version'

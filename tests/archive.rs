@@ -81,38 +81,6 @@ fn compressed_archives_and_stdin() {
     }
 }
 
-fn podman(dir: &std::path::Path) -> Command {
-    let mut c = Command::new("podman");
-    c.arg("--root")
-        .arg(dir.join("r"))
-        .arg("--runroot")
-        .arg(dir.join("rr"));
-    c.args([
-        "--storage-driver",
-        "vfs",
-        "--cgroup-manager",
-        "cgroupfs",
-        "--events-backend",
-        "file",
-    ]);
-    // crun refuses hosts whose cgroup2 mount holds controllers beside v1
-    // ("hybrid"), as this one; runc runs there.
-    if have("runc") {
-        c.args(["--runtime", "runc"]);
-    }
-    c
-}
-
-fn ok(mut c: Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{c:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn podman_loads_ours_and_we_load_podmans() {
     let Some((s, tar)) = with_image() else {

@@ -190,6 +190,12 @@ fn containers_left(s: &Scenario) -> usize {
         .unwrap_or(0)
 }
 
+/// Images in the index (`images`: intermediate images left out).
+fn indexed_count(s: &Scenario) -> usize {
+    s.tug(["images", "-q"]).succeeds().stdout().lines().count()
+}
+
+/// Images with the build steps' intermediate ones (`images -a`).
 fn image_count(s: &Scenario) -> usize {
     s.tug(["images", "-a", "-q"])
         .succeeds()
@@ -498,7 +504,9 @@ fn cache_mounts_keep_their_contents() {
 #[test]
 fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
     for s in scenarios() {
-        let images = image_count(&s);
+        // Steps that worked stay cached (intermediate images, as Docker's
+        // classic builder left them); the index gains nothing.
+        let images = indexed_count(&s);
         for (text, want) in [
             (
                 "FROM bb:1\nCOPY missing.txt /x\n",
@@ -521,7 +529,7 @@ fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
                 .code_is(1)
                 .one_line_error();
             assert!(o.stderr().contains(want), "{text:?}: {}", o.dump());
-            assert_eq!(image_count(&s), images, "{text:?} left an image");
+            assert_eq!(indexed_count(&s), images, "{text:?} left an image");
             assert_eq!(containers_left(&s), 0, "{text:?} left a container");
             assert_eq!(s.tug(["ps", "-a", "-q"]).succeeds().stdout(), "");
         }
@@ -845,4 +853,282 @@ fn from_pulls_a_missing_base_image() {
         .succeeds();
     assert!(o.stderr().contains("up to date"), "{}", o.dump());
     assert!(o.stderr().contains("CACHED"), "{}", o.dump());
+}
+
+/// The names in a tar archive, by `tar -t`.
+fn tar_names(path: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("tar")
+        .arg("-tf")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "tar -tf {}", path.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim_end_matches('/').to_string())
+        .collect()
+}
+
+const OUTPUT_DOCKERFILE: &str = "FROM bb:1\nRUN echo made > /made && rm /bin/vi\nCOPY hello /hello\nCMD [\"cat\", \"/made\", \"/hello\"]\n";
+
+#[test]
+fn output_writes_oci_docker_tar_and_local() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "out",
+            &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "hello\n")],
+        );
+        let dir = std::path::PathBuf::from(files(&s, "dest", &[("keep", "")]));
+        let before = indexed_count(&s);
+        // Without -t the image goes to the output only, as buildx does.
+        let oci = dir.join("img-oci.tar");
+        s.tug([
+            "build",
+            "-q",
+            "-o",
+            &format!("type=oci,dest={}", oci.display()),
+            &ctx,
+        ])
+        .succeeds();
+        let names = tar_names(&oci);
+        for want in ["oci-layout", "index.json", "blobs/sha256/"] {
+            assert!(
+                names.iter().any(|n| n.starts_with(want)),
+                "{want} in {names:?}"
+            );
+        }
+        assert_eq!(indexed_count(&s), before, "--output without -t indexed it");
+        // A docker-archive loads into another store and runs there.
+        let docker = dir.join("img-docker.tar");
+        s.tug([
+            "build",
+            "-q",
+            "-t",
+            "outd:1",
+            "--output",
+            &format!("type=docker,dest={}", docker.display()),
+            &ctx,
+        ])
+        .succeeds();
+        assert!(tar_names(&docker).iter().any(|n| n == "manifest.json"));
+        let fresh = Scenario::new();
+        fresh
+            .tug(["load", "-i", docker.to_str().unwrap()])
+            .succeeds()
+            .stdout_contains("outd:1");
+        fresh
+            .tug(["run", "--rm", "outd:1"])
+            .succeeds()
+            .stdout_is("made\nhello\n");
+        // The filesystem as a tar: the file a RUN removed is absent.
+        let fs = dir.join("fs.tar");
+        s.tug([
+            "build",
+            "-q",
+            "-o",
+            &format!("type=tar,dest={}", fs.display()),
+            &ctx,
+        ])
+        .succeeds();
+        let names = tar_names(&fs);
+        for want in ["made", "hello", "bin/sh", "etc"] {
+            assert!(names.iter().any(|n| n == want), "{want} in fs.tar");
+        }
+        assert!(!names.iter().any(|n| n == "bin/vi"), "bin/vi in fs.tar");
+        // `-o -`: the same tar on stdout.
+        let o = s.tug(["build", "-q", "-o", "-", &ctx]).succeeds();
+        let piped = dir.join("piped.tar");
+        std::fs::write(&piped, &o.out.stdout).unwrap();
+        assert_eq!(tar_names(&piped), names);
+        // `-o DIR`: the filesystem written into DIR.
+        let local = dir.join("local");
+        s.tug(["build", "-q", "-o", local.to_str().unwrap(), &ctx])
+            .succeeds();
+        assert_eq!(
+            std::fs::read_to_string(local.join("made")).unwrap(),
+            "made\n"
+        );
+        assert!(local.join("bin/sh").exists());
+        assert!(!local.join("bin/vi").exists());
+        // Bad forms: one line each, nothing written.
+        for bad in ["type=nope,dest=x", "type=local", "type=local,dest=-"] {
+            s.tug(["build", "-q", "-o", bad, &ctx])
+                .fails()
+                .one_line_error();
+        }
+        assert_eq!(indexed_count(&s), before + 1, "only outd:1 was indexed");
+    }
+}
+
+/// `--push` sends every `-t` name to registry-serve; a second store pulls
+/// it and runs it.
+#[test]
+fn push_sends_every_tag() {
+    for s in scenarios() {
+        let server = Scenario::new();
+        let reg = Registry::start(&server, &[]);
+        let ctx = files(
+            &s,
+            "push",
+            &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "pushed\n")],
+        );
+        let a = format!("{}/built:1", reg.addr);
+        let b = format!("{}/built:latest", reg.addr);
+        s.tug(["build", "-q", "--push", "-t", &a, "-t", &b, &ctx])
+            .succeeds();
+        let fresh = Scenario::new();
+        for name in [&a, &b] {
+            fresh.tug(["pull", name]).succeeds();
+            fresh
+                .tug(["run", "--rm", name])
+                .succeeds()
+                .stdout_is("made\npushed\n");
+        }
+        // No -t: nowhere to push.
+        s.tug(["build", "-q", "--push", &ctx])
+            .fails()
+            .one_line_error();
+    }
+}
+
+/// podman runs an image tug built (through `tug save` and `podman load`),
+/// and tug builds `FROM` an image podman built (through `podman save` and
+/// `tug load`, both archive formats); root and rootless (podman too).
+#[test]
+fn podman_runs_what_tug_built_and_tug_builds_from_podmans() {
+    if !have("podman") {
+        assert!(!in_ci(), "podman is not installed under CI=true");
+        eprintln!("SKIPPED: podman is not installed");
+        return;
+    }
+    for s in scenarios() {
+        let user = s.is_rootless().then_some(TEST_USER);
+        let pd = s.path().join("podman");
+        std::fs::create_dir_all(&pd).unwrap();
+        let ctx = files(
+            &s,
+            "interop",
+            &[("Dockerfile", OUTPUT_DOCKERFILE), ("hello", "from tug\n")],
+        );
+        s.tug(["build", "-q", "-t", "tugbuilt:1", &ctx]).succeeds();
+        let saved = s.path().join("tugbuilt.tar");
+        s.tug(["save", "-o", saved.to_str().unwrap(), "tugbuilt:1"])
+            .succeeds();
+        let mut c = podman_as(user, &pd);
+        c.arg("load").arg("-i").arg(&saved);
+        ok(c);
+        let mut c = podman_as(user, &pd);
+        // This host's hard limits are below podman's defaults; rootless
+        // podman has no network here.
+        c.args([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--ulimit",
+            "nofile=1024:1024",
+            "--ulimit",
+            "nproc=1024:1024",
+            "tugbuilt:1",
+        ]);
+        assert_eq!(ok(c), "made\nfrom tug\n");
+        // podman builds on a busybox it imported (COPY only: no runtime
+        // needed), saves it; tug loads it and builds FROM it.
+        let tar = busybox_rootfs_tar().unwrap();
+        let mut c = podman_as(user, &pd);
+        c.arg("import").arg(&tar).arg("localhost/pbb:1");
+        ok(c);
+        let pctx = files(
+            &s,
+            "pctx",
+            &[
+                ("Dockerfile", "FROM localhost/pbb:1\nCOPY note /note\n"),
+                ("note", "from podman\n"),
+            ],
+        );
+        let mut c = podman_as(user, &pd);
+        c.args(["build", "-t", "localhost/pbuilt:1", &pctx]);
+        ok(c);
+        for format in ["oci-archive", "docker-archive"] {
+            let out = pd.join(format!("podman-{format}.tar"));
+            let mut c = podman_as(user, &pd);
+            c.args(["save", "--format", format, "-o"])
+                .arg(&out)
+                .arg("localhost/pbuilt:1");
+            ok(c);
+            s.tug(["rmi", "-f", "localhost/pbuilt:1"]).run();
+            s.tug(["load", "-i", out.to_str().unwrap()]).succeeds();
+            let ctx = files(
+                &s,
+                &format!("on-{format}"),
+                &[(
+                    "Dockerfile",
+                    "FROM localhost/pbuilt:1\nRUN echo and tug >> /note\nCMD [\"cat\", \"/note\"]\n",
+                )],
+            );
+            s.tug(["build", "-q", "-t", "onpodman:1", &ctx]).succeeds();
+            s.tug(["run", "--rm", "onpodman:1"])
+                .succeeds()
+                .stdout_is("from podman\nand tug\n");
+        }
+    }
+}
+
+/// Build steps' images are Docker's intermediate images: `images -a`
+/// lists them as `<none>:<none>`, `images` does not, `inspect` shows the
+/// `Parent`, and `rmi` removes untagged parents unless `--no-prune`.
+#[test]
+fn intermediate_images_as_docker_shows_them() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "steps",
+            &[(
+                "Dockerfile",
+                "FROM bb:1\nRUN echo 1 > /one\nENV A=1\nRUN echo 2 > /two\n",
+            )],
+        );
+        let base = image_count(&s);
+        let shown = indexed_count(&s);
+        s.tug(["build", "-q", "-t", "steps:1", &ctx]).succeeds();
+        assert_eq!(indexed_count(&s), shown + 1, "images shows intermediates");
+        // The final image and its three steps' images below it (the last
+        // step's image is the final one).
+        assert_eq!(image_count(&s), base + 3, "images -a");
+        let all = s.tug(["images", "-a"]).succeeds().stdout();
+        assert_eq!(all.matches("<none>").count(), 4, "{all}");
+        // Parent links lead from the final image down to bb:1.
+        let id_of = |what: &str| {
+            s.tug(["inspect", "-f", "{{.Id}}", what])
+                .succeeds()
+                .stdout()
+                .trim()
+                .to_string()
+        };
+        let parent_of = |what: &str| {
+            s.tug(["inspect", "-f", "{{.Parent}}", what])
+                .succeeds()
+                .stdout()
+                .trim()
+                .to_string()
+        };
+        let mut id = id_of("steps:1");
+        for _ in 0..3 {
+            let p = parent_of(&id);
+            assert!(p.starts_with("sha256:"), "{id} has no parent");
+            id = p;
+        }
+        assert_eq!(id, id_of("bb:1"));
+        assert_eq!(parent_of("bb:1"), "");
+        // --no-prune keeps the parents; without it rmi takes them along.
+        s.tug(["build", "-q", "-t", "steps:2", &ctx]).succeeds();
+        s.tug(["rmi", "--no-prune", "steps:1"]).succeeds();
+        assert_eq!(image_count(&s), base + 3, "--no-prune");
+        s.tug(["build", "-q", "-t", "steps:1", &ctx]).succeeds();
+        let o = s.tug(["rmi", "steps:1", "steps:2"]).succeeds();
+        assert_eq!(o.stdout().matches("Deleted:").count(), 3, "{}", o.dump());
+        assert_eq!(image_count(&s), base, "{}", o.dump());
+        s.tug(["run", "--rm", "bb:1", "true"]).succeeds();
+    }
 }

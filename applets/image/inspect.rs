@@ -67,9 +67,18 @@ fn inspect(a: Args, g: &Global) -> anyhow::Result<i32> {
             }
         }
         if a.kind != Some(Kind::Container) {
-            match tug::image::resolve(&store, name) {
+            let found = match tug::image::resolve(&store, name) {
+                Err(tug::Error::NoSuchImage(e)) => {
+                    tug::image::parents::find(&store, name)?.ok_or(tug::Error::NoSuchImage(e))
+                }
+                other => other,
+            };
+            match found {
                 Ok(img) => {
                     let mut doc = tug::image::inspect::document(&img);
+                    if let Some(p) = tug::image::parents::parent(&store, &img)? {
+                        doc["Parent"] = p.id.to_string().into();
+                    }
                     doc["RepoDigests"] =
                         tug::registry::client::repodigests::of(&store, &img).into();
                     let extras = tug::image::extras::Extras::of(&store, &img.id);

@@ -127,6 +127,11 @@ pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {
         );
     }
     let mut images = listing.images;
+    if a.all {
+        // Build steps' images, `<none>:<none>` as Docker's classic builder
+        // left them.
+        images.extend(tug::image::parents::intermediates(&store)?);
+    }
     images.sort_by_key(|i| std::cmp::Reverse(i.created()));
     let f = parse_filters(&a.filter, &images)?;
     let mut rows = Vec::new();

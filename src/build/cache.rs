@@ -180,6 +180,37 @@ fn entries(store: &Store) -> Vec<(PathBuf, Option<Digest>)> {
         .collect()
 }
 
+/// The images the cache pins (each step's image, Docker's intermediate
+/// images), one per manifest, with the entry files that pin it.
+pub fn step_images(store: &Store) -> Vec<(Image, Vec<PathBuf>)> {
+    let mut out: Vec<(Image, Vec<PathBuf>)> = Vec::new();
+    for (path, digest) in entries(store) {
+        let Some(d) = digest else { continue };
+        if let Some((_, pins)) = out.iter_mut().find(|(i, _)| i.manifest_digest == d) {
+            pins.push(path);
+            continue;
+        }
+        if let Ok(img) = Image::load(store, &d, Vec::new()) {
+            out.push((img, vec![path]));
+        }
+    }
+    out
+}
+
+/// Drops the cache entries `pins` (`rmi` of the image above them: the
+/// steps build again next time, as after Docker's classic builder's).
+pub fn unpin(pins: &[PathBuf]) -> Result<()> {
+    for p in pins {
+        match std::fs::remove_file(p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(crate::Error::io(p, e))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// `system df`'s Build Cache row: entries, and the bytes of layers only
 /// the cache keeps.
 #[derive(Debug, Clone, Default)]

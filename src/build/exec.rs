@@ -250,9 +250,11 @@ pub(super) fn build(
     let desc =
         crate::image::import::descriptor(MediaType::ImageManifest, &img.manifest_digest, size)
             .map_err(|e| b.fail(0, e))?;
-    store
-        .tag_image(&desc, &req.tags)
-        .map_err(|e| b.fail(0, e))?;
+    if req.keep || !req.tags.is_empty() {
+        store
+            .tag_image(&desc, &req.tags)
+            .map_err(|e| b.fail(0, e))?;
+    }
     Ok(Built {
         id: img.id.clone(),
         manifest: img.manifest_digest.clone(),

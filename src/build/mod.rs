@@ -5,7 +5,7 @@
 //! (`check`). The executor: [`build`] walks the stages the target needs
 //! (`exec`), runs each step (`step::{run, copy, meta}`) on the file trees
 //! of the context and the images (`tree`), caches every step by what it
-//! read (`cache`) and reports progress as typed [`Event`]s the applet
+//! read (`cache`), writes `--output` trees (`output`) and reports progress as typed [`Event`]s the applet
 //! renders; `interrupt` stops a step on ctrl-c.
 
 pub mod cache;
@@ -15,6 +15,7 @@ mod exec;
 mod glob;
 pub mod ignore;
 pub mod interrupt;
+pub mod output;
 pub mod scope;
 mod step;
 pub mod tree;
@@ -89,6 +90,10 @@ pub struct Request {
     /// `RUN`'s network: default (a bridge), none or host.
     pub network: String,
     pub secrets: BTreeMap<String, Secret>,
+    /// Keep the image in the store's index (named by `tags`, or dangling
+    /// without them); off for `--output` without `-t`, as buildx keeps
+    /// nothing then.
+    pub keep: bool,
 }
 
 /// What the applet shows. `step` numbers steps from 1 across the build.

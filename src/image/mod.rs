@@ -7,6 +7,7 @@ pub mod changes;
 pub mod extras;
 pub mod import;
 pub mod inspect;
+pub mod parents;
 pub mod remove;
 pub mod summary;
 pub mod usage;

@@ -535,3 +535,57 @@ impl Drop for Scenario {
         }
     }
 }
+
+/// podman with its storage under `dir` (vfs, cgroupfs, file events).
+pub fn podman(dir: &std::path::Path) -> Command {
+    podman_as(None, dir)
+}
+
+/// podman as `user` (rootless, through setpriv; its home and runtime
+/// directory under `dir`, which is made theirs) or as root.
+pub fn podman_as(user: Option<&str>, dir: &std::path::Path) -> Command {
+    let mut c = match user {
+        None => Command::new("podman"),
+        Some(u) => {
+            let (uid, gid) = user_ids(u).expect("the rootless user");
+            let (home, xdg) = (dir.join("home"), dir.join("xdg"));
+            std::fs::create_dir_all(&home).unwrap();
+            std::fs::create_dir_all(&xdg).unwrap();
+            std::fs::set_permissions(&xdg, std::fs::Permissions::from_mode(0o700)).unwrap();
+            chown_r(dir, uid, gid);
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid", u, "--regid", u, "--init-groups", "--", "podman"]);
+            c.env("HOME", home).env("XDG_RUNTIME_DIR", xdg);
+            c
+        }
+    };
+    c.arg("--root")
+        .arg(dir.join("r"))
+        .arg("--runroot")
+        .arg(dir.join("rr"));
+    c.args([
+        "--storage-driver",
+        "vfs",
+        "--cgroup-manager",
+        "cgroupfs",
+        "--events-backend",
+        "file",
+    ]);
+    // crun refuses hosts whose cgroup2 mount holds controllers beside v1
+    // ("hybrid"), as this one; runc runs there.
+    if have("runc") {
+        c.args(["--runtime", "runc"]);
+    }
+    c
+}
+
+/// Runs `c`, asserts it succeeded, returns its stdout.
+pub fn ok(mut c: Command) -> String {
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{c:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
