@@ -21,6 +21,7 @@ pub mod s3;
 pub mod storage;
 mod timeouts;
 mod uploads;
+mod zerocopy;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -317,6 +318,7 @@ async fn dispatch(
     Path(rest): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
+    zc: Option<axum::Extension<zerocopy::ZeroCopy>>,
     body: Body,
 ) -> Response {
     let log = app.access_log.then(|| format!("{method} /v2/{rest}"));
@@ -333,6 +335,7 @@ async fn dispatch(
         pairs,
         headers,
         client.ip(),
+        zc.map(|e| e.0),
         body,
     )
     .await
@@ -350,6 +353,7 @@ async fn handle(
     pairs: Vec<(String, String)>,
     headers: HeaderMap,
     client: std::net::IpAddr,
+    zc: Option<zerocopy::ZeroCopy>,
     body: Body,
 ) -> ApiResult {
     let q: HashMap<String, String> = pairs.iter().cloned().collect();
@@ -430,7 +434,7 @@ async fn handle(
             ))
         }
         (Route::Blob(n, d), m @ (Method::GET | Method::HEAD)) => {
-            blobs::get(&app, &n, &d, m == Method::HEAD, &headers).await
+            blobs::get(&app, &n, &d, m == Method::HEAD, &headers, zc.as_ref()).await
         }
         (Route::Blob(n, d), Method::DELETE) => blobs::delete(&app, &n, &d),
         (Route::UploadStart(n), Method::POST) => blobs::start(&app, &n, &q, client, body).await,
