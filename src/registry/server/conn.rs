@@ -34,6 +34,9 @@ pub struct Limits {
     pub max_connections: usize,
 }
 
+/// The most a connection's read buffer holds.
+const READ_BUF: usize = 64 * 1024;
+
 /// Descriptors kept free for the store's files and the runtime.
 const FD_MARGIN: u64 = 64;
 
@@ -139,6 +142,9 @@ async fn connection<IO>(
         .timer(TokioTimer::new())
         // Queued body frames keep their addresses, as zero-copy needs.
         .writev(true)
+        // hyper's read buffer grows to this (default ~400 KiB): bounded
+        // small, a hundred uploading clients hold a few MiB, not 40.
+        .max_buf_size(READ_BUF)
         .header_read_timeout(limits.header_timeout)
         .serve_connection(TokioIo::new(io), svc)
         .await;
