@@ -317,10 +317,10 @@ async fn dispatch(
     method: Method,
     Path(rest): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-    zc: Option<axum::Extension<zerocopy::ZeroCopy>>,
-    body: Body,
+    req: axum::extract::Request,
 ) -> Response {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
     let log = app.access_log.then(|| format!("{method} /v2/{rest}"));
     if let Some(r) = refused(&app, &headers, client).await {
         if let Some(l) = log {
@@ -334,8 +334,10 @@ async fn dispatch(
         &rest,
         pairs,
         headers,
-        client.ip(),
-        zc.map(|e| e.0),
+        Peer {
+            ip: client.ip(),
+            zc: parts.extensions.get::<zerocopy::ZeroCopy>().cloned(),
+        },
         body,
     )
     .await
@@ -346,16 +348,23 @@ async fn dispatch(
     with_headers(&app, resp)
 }
 
+/// Who a request came from: the client's address, and the connection's
+/// zero-copy queue when it is plain TCP.
+struct Peer {
+    ip: std::net::IpAddr,
+    zc: Option<zerocopy::ZeroCopy>,
+}
+
 async fn handle(
     app: App,
     method: Method,
     rest: &str,
     pairs: Vec<(String, String)>,
     headers: HeaderMap,
-    client: std::net::IpAddr,
-    zc: Option<zerocopy::ZeroCopy>,
+    peer: Peer,
     body: Body,
 ) -> ApiResult {
+    let (client, zc) = (peer.ip, peer.zc);
     let q: HashMap<String, String> = pairs.iter().cloned().collect();
     let Some(r) = route(rest) else {
         return Err(ApiError::new(
