@@ -171,19 +171,17 @@ impl AsyncWrite for ZeroCopyTcp {
         bufs: &[IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
-        let bufs: Vec<&IoSlice<'_>> = bufs.iter().filter(|b| !b.is_empty()).collect();
-        match bufs.first() {
-            None => Poll::Ready(Ok(0)),
-            Some(b) if is_placeholder(b) => this.poll_send_file(cx, b.len()),
-            Some(_) => {
-                let plain: Vec<IoSlice<'_>> = bufs
-                    .iter()
-                    .take_while(|b| !is_placeholder(b))
-                    .map(|b| IoSlice::new(b))
-                    .collect();
-                Pin::new(&mut this.tcp).poll_write_vectored(cx, &plain)
-            }
+        let Some(i) = bufs.iter().position(|b| !b.is_empty()) else {
+            return Poll::Ready(Ok(0));
+        };
+        if is_placeholder(&bufs[i]) {
+            return this.poll_send_file(cx, bufs[i].len());
         }
+        let end = bufs[i..]
+            .iter()
+            .position(|b| is_placeholder(b))
+            .map_or(bufs.len(), |j| i + j);
+        Pin::new(&mut this.tcp).poll_write_vectored(cx, &bufs[i..end])
     }
 
     fn is_write_vectored(&self) -> bool {
