@@ -1,6 +1,12 @@
 #!/usr/bin/env python3
 """Registry load test and benchmark, on loopback only.
 
+  bench/registry.py [report] [--mb 300] [--clients 100] [--seconds 20]
+      Everything in one run, as a table against the targets: push and pull
+      of one big blob to registry-serve and to docker-registry, the push
+      against `sha256sum` of the same bytes (the floor of a verified push),
+      and registry-serve's peak RSS under the 100-client load.
+
   bench/registry.py load [--clients 100] [--seconds 30]
       100 concurrent clients push and pull distinct and shared blobs against
       `tug registry-serve` for 30 s; every pulled blob is verified; prints
@@ -25,8 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def tug_binary():
     if os.environ.get("TUG"):
         return os.environ["TUG"]
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     for p in ("release", "debug"):
-        b = os.path.join(ROOT, "target/x86_64-unknown-linux-gnu", p, "tug")
+        b = os.path.join(target, "x86_64-unknown-linux-gnu", p, "tug")
         if os.path.exists(b):
             return b
     sys.exit("build tug first (cargo build --release)")
@@ -184,7 +191,7 @@ def pull_big(port, digest, size):
         sys.exit(f"pull returned {n} of {size} bytes")
 
 
-def big(tmp, mb):
+def big(tmp, mb, quiet=False):
     data = os.urandom(mb << 20)
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
     rows = {}
@@ -206,22 +213,87 @@ def big(tmp, mb):
         finally:
             p.kill(); p.wait()
         rows[name] = (push, pull, par, peak)
-        print(f"{name:20} push {push:6.2f} s ({mb / push:6.0f} MB/s)  pull {pull * 1000:7.0f} ms  "
+        if not quiet:
+            print(f"{name:20} push {push:6.2f} s ({mb / push:6.0f} MB/s)  pull {pull * 1000:7.0f} ms  "
               f"8 parallel pulls {par:6.2f} s  peak RSS {peak} MiB")
     a, b = rows["tug registry-serve"], rows["docker-registry"]
+    if quiet:
+        return data, rows
     print(f"  docker-registry / registry-serve: push {b[0] / a[0]:.2f}x, pull {b[1] / a[1]:.2f}x, "
           f"8 pulls {b[2] / a[2]:.2f}x, RSS {b[3] / max(a[3], 1):.2f}x")
 
 
+def sha256sum_floor(tmp, data):
+    """Seconds `sha256sum` takes over the bytes (from the page cache, best
+    of 3), and seconds OpenSSL's SHA-256 takes in memory."""
+    path = os.path.join(tmp, "floor.bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    best = None
+    for _ in range(3):
+        t = time.time()
+        subprocess.run(["sha256sum", path], check=True, stdout=subprocess.DEVNULL)
+        best = min(best or 1e9, time.time() - t)
+    os.unlink(path)
+    t = time.time()
+    hashlib.sha256(data).digest()
+    return best, time.time() - t
+
+
+def load_rss(tmp, clients, seconds):
+    d = os.path.join(tmp, "load")
+    os.makedirs(d)
+    p, port = start_tug(d)
+    try:
+        s = run_workload(port, clients, seconds)
+        cur, peak = rss(p.pid)
+        with open(f"/proc/{p.pid}/status") as f:
+            threads = int(re.search(r"Threads:\s+(\d+)", f.read()).group(1))
+    finally:
+        p.kill(); p.wait()
+    return s, peak, threads
+
+
+def report(tmp, mb, clients, seconds):
+    data, rows = big(tmp, mb, quiet=True)
+    floor, openssl = sha256sum_floor(tmp, data)
+    del data
+    s, peak, threads = load_rss(tmp, clients, seconds)
+    t, dist = rows["tug registry-serve"], rows["docker-registry"]
+    def line(what, value, target="", ok=None):
+        mark = "" if ok is None else "met" if ok else "MISSED"
+        print(f"| {what:44} | {value:>28} | {target:>10} | {mark:6} |")
+    print(f"| {'measure':44} | {'value':>28} | {'target':>10} | {'':6} |")
+    print(f"|{'-' * 46}|{'-' * 30}|{'-' * 12}|{'-' * 8}|")
+    line(f"push {mb} MB, registry-serve", f"{t[0]:.2f} s ({mb / t[0]:.0f} MB/s)")
+    line(f"push {mb} MB, docker-registry", f"{dist[0]:.2f} s ({mb / dist[0]:.0f} MB/s)")
+    line(f"sha256sum of the {mb} MB (floor)", f"{floor:.2f} s")
+    line("push registry-serve / floor", f"{t[0] / floor:.2f}x", "<= 2x", t[0] <= 2 * floor)
+    line(f"SHA-256 of the {mb} MB in OpenSSL (hashlib)", f"{openssl:.2f} s")
+    line("push registry-serve / OpenSSL hashing", f"{t[0] / openssl:.2f}x")
+    line(f"pull {mb} MB, registry-serve", f"{t[1]:.2f} s ({mb / t[1]:.0f} MB/s)")
+    line(f"pull {mb} MB, docker-registry", f"{dist[1]:.2f} s ({mb / dist[1]:.0f} MB/s)")
+    line("pull registry-serve / docker-registry", f"{t[1] / dist[1]:.2f}x", "<= 1x", t[1] <= dist[1])
+    line("8 parallel pulls, registry-serve / d-r", f"{t[2]:.2f} s / {dist[2]:.2f} s")
+    line("peak RSS in the big-blob run, tug / d-r", f"{t[3]} / {dist[3]} MiB")
+    line(f"load: {clients} clients, {seconds:.0f} s", f"{s.push} push, {s.pull} pull, {s.errors} err", "0 errors", s.errors == 0)
+    line("registry-serve peak RSS under the load", f"{peak} MiB", "<= 30 MiB", peak <= 30)
+    line("registry-serve threads after the load", f"{threads}")
+    if s.errors:
+        print(f"first error: {s.first_error}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["load", "compare", "big"])
+    ap.add_argument("mode", nargs="?", default="report", choices=["report", "load", "compare", "big"])
     ap.add_argument("--mb", type=int, default=300)
     ap.add_argument("--clients", type=int)
     ap.add_argument("--seconds", type=float)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="tug-regbench-") as tmp:
-        if a.mode == "big":
+        if a.mode == "report":
+            report(tmp, a.mb, a.clients or 100, a.seconds or 20)
+        elif a.mode == "big":
             big(tmp, a.mb)
         elif a.mode == "load":
             clients, seconds = a.clients or 100, a.seconds or 30

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
-use super::uploads::SessionUse;
+use super::uploads::{SessionUse, Uploads};
 use super::{ApiError, ApiResult, App};
 use crate::store::Digest;
 
@@ -40,13 +40,15 @@ fn body_failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::new("BLOB_UPLOAD_INVALID", format!("reading the body: {e}"))
 }
 
-/// GET/HEAD of a blob, with `Range: bytes=a-b`.
+/// GET/HEAD of a blob, with `Range: bytes=a-b`; a local file is sent by
+/// the kernel with `zc` (a plain-TCP connection).
 pub async fn get(
     app: &App,
     name: &str,
     digest: &str,
     head: bool,
     headers: &HeaderMap,
+    zc: Option<&super::zerocopy::ZeroCopy>,
 ) -> ApiResult {
     let d = parse_digest(digest)?;
     if !app.repos.has_blob(name, &d) && !super::proxy::fetch_blob(app, name, &d).await? {
@@ -89,16 +91,17 @@ pub async fn get(
         }
         None => (StatusCode::OK, 0, size),
     };
-    let mut resp = match file {
+    let mut resp = match (file, zc) {
         _ if head => Response::new(Body::empty()),
-        Some(mut f) => {
+        (Some(f), Some(zc)) if len > 0 => Response::new(zc.body(f.into_std().await, start, len)),
+        (Some(mut f), _) => {
             f.seek(std::io::SeekFrom::Start(start))
                 .await
                 .map_err(ApiError::internal)?;
             let stream = tokio_util::io::ReaderStream::with_capacity(f.take(len), 1024 * 1024);
             Response::new(Body::from_stream(stream))
         }
-        None => Response::new(remote_body(app, d.clone(), start, len)),
+        (None, _) => Response::new(remote_body(app, d.clone(), start, len)),
     };
     *resp.status_mut() = status;
     let h = resp.headers_mut();
@@ -245,29 +248,51 @@ fn created(name: &str, d: &Digest) -> Response {
         .into_response()
 }
 
-/// Appends a request body to a session file; returns its new size.
-async fn append(path: &Path, body: Body) -> Result<u64, ApiError> {
+/// A request body that would take an upload past the most bytes one may
+/// hold.
+fn body_too_large(max: u64) -> ApiError {
+    ApiError::new(
+        "SIZE_INVALID",
+        format!(
+            "the upload goes past the {max} bytes one upload may hold; the upload is cancelled"
+        ),
+    )
+}
+
+/// Appends a request body to a session file, at most `room` bytes of it
+/// (SIZE_INVALID past that, `max` being the session's bound); returns the
+/// file's new size.
+async fn append(path: &Path, body: Body, room: u64, max: u64) -> Result<u64, ApiError> {
     let mut f = tokio::fs::OpenOptions::new()
         .append(true)
         .open(path)
         .await
         .map_err(|_| ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload"))?;
+    let mut left = room;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        f.write_all(&chunk.map_err(body_failed)?)
-            .await
-            .map_err(ApiError::internal)?;
+        let chunk = chunk.map_err(body_failed)?;
+        left = left
+            .checked_sub(chunk.len() as u64)
+            .ok_or_else(|| body_too_large(max))?;
+        f.write_all(&chunk).await.map_err(ApiError::internal)?;
     }
     f.flush().await.map_err(ApiError::internal)?;
     Ok(f.metadata().await.map_err(ApiError::internal)?.len())
 }
 
-/// `append` to a session; a body that failed ends the session, so an
-/// abandoned upload does not keep its data.
-async fn append_or_close(app: &App, s: &SessionUse<'_>, body: Body) -> Result<u64, ApiError> {
-    let r = append(&s.path, body).await;
-    if matches!(&r, Err(e) if e.code == "BLOB_UPLOAD_INVALID") {
-        app.uploads.close(&s.id);
+/// `append` to a session, at most its room; a body that failed or went
+/// past the bound ends the session, so an abandoned upload does not keep
+/// its data.
+async fn append_or_close(
+    uploads: &Uploads,
+    s: &SessionUse<'_>,
+    size: u64,
+    body: Body,
+) -> Result<u64, ApiError> {
+    let r = append(&s.path, body, s.room(size), uploads.max_bytes()).await;
+    if matches!(&r, Err(e) if e.code == "BLOB_UPLOAD_INVALID" || e.code == "SIZE_INVALID") {
+        uploads.close(&s.id);
     }
     r
 }
@@ -312,10 +337,15 @@ async fn stream_into_store(app: &App, name: &str, body: Body, d: Digest) -> Resu
         .repos
         .blob_writer(d.algorithm().as_ref())
         .map_err(ApiError::from)?;
+    let max = app.uploads.max_bytes();
+    let mut left = max;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
-        w.write_all(&chunk.map_err(body_failed)?)
-            .map_err(ApiError::internal)?;
+        let chunk = chunk.map_err(body_failed)?;
+        left = left
+            .checked_sub(chunk.len() as u64)
+            .ok_or_else(|| body_too_large(max))?;
+        w.write_all(&chunk).map_err(ApiError::internal)?;
     }
     let (app, name) = (app.clone(), name.to_string());
     tokio::task::spawn_blocking(move || -> crate::Result<()> {
@@ -373,7 +403,7 @@ pub async fn patch(app: &App, name: &str, id: &str, headers: &HeaderMap, body: B
     if let Err(cr) = follows(headers, size) {
         return out_of_order(name, id, &cr, size);
     }
-    let new = append_or_close(app, &s, body).await?;
+    let new = append_or_close(&app.uploads, &s, size, body).await?;
     Ok(accepted(name, id, new))
 }
 
@@ -402,7 +432,7 @@ pub async fn finish(
         // A monolithic upload: hash and store in one pass, no second copy.
         stream_into_store(app, name, body, d.clone()).await
     } else {
-        match append(&s.path, body).await {
+        match append_or_close(&app.uploads, &s, size, body).await {
             Ok(_) => commit(app, name, s.path.clone(), d.clone()).await,
             Err(e) => Err(e),
         }
@@ -437,4 +467,47 @@ pub fn cancel(app: &App, name: &str, id: &str) -> ApiResult {
     let s = app.uploads.enter(name, id)?;
     app.uploads.close(&s.id);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::uploads::UploadLimits;
+    use super::*;
+
+    #[tokio::test]
+    async fn a_body_past_the_session_room_is_refused_and_ends_it() {
+        let d = tempfile::tempdir().unwrap();
+        let limits = UploadLimits {
+            max_total: 10,
+            max_per_client: 10,
+            expiry: std::time::Duration::from_secs(3600),
+        };
+        let u = Uploads::new(d.path().to_path_buf(), limits).with_max_session_bytes(10);
+        let client: IpAddr = "127.0.0.1".parse().unwrap();
+        let id = u.open("r", client).unwrap().id.clone();
+        // Up to the bound, in two requests.
+        let s = u.enter("r", &id).unwrap();
+        let n = append_or_close(&u, &s, 0, Body::from("123456")).await;
+        assert_eq!(n.unwrap(), 6);
+        drop(s);
+        let s = u.enter("r", &id).unwrap();
+        assert_eq!(
+            append_or_close(&u, &s, 6, Body::from("7890"))
+                .await
+                .unwrap(),
+            10
+        );
+        drop(s);
+        // One byte more: 413 SIZE_INVALID, and the session is gone.
+        let s = u.enter("r", &id).unwrap();
+        let path = s.path.clone();
+        let e = append_or_close(&u, &s, 10, Body::from("x"))
+            .await
+            .unwrap_err();
+        drop(s);
+        assert_eq!(e.code, "SIZE_INVALID");
+        assert_eq!(e.into_response().status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(!path.exists());
+        assert_eq!(u.enter("r", &id).err().unwrap().code, "BLOB_UPLOAD_UNKNOWN");
+    }
 }

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use super::timeouts::{Busy, IdleIo, TimedBody};
+use super::zerocopy::{ZeroCopy, ZeroCopyTcp};
 
 /// How long clients may take, and how many may be connected.
 #[derive(Debug, Clone)]
@@ -32,6 +33,9 @@ pub struct Limits {
     /// Connections served at once.
     pub max_connections: usize,
 }
+
+/// The most a connection's read buffer holds.
+const READ_BUF: usize = 64 * 1024;
 
 /// Descriptors kept free for the store's files and the runtime.
 const FD_MARGIN: u64 = 64;
@@ -86,15 +90,20 @@ pub async fn serve(
         tokio::spawn(async move {
             let _permit = permit;
             let busy = Busy::default();
-            let io = IdleIo::new(tcp, limits.idle_timeout, busy.clone());
             match tls {
-                None => connection(io, peer, router, busy, &limits).await,
+                None => {
+                    let zc = ZeroCopy::default();
+                    let tcp = ZeroCopyTcp::new(tcp, zc.clone());
+                    let io = IdleIo::new(tcp, limits.idle_timeout, busy.clone());
+                    connection(io, peer, router, busy, Some(zc), &limits).await
+                }
                 Some(acceptor) => {
+                    let io = IdleIo::new(tcp, limits.idle_timeout, busy.clone());
                     let handshake = acceptor.accept(io);
                     if let Ok(Ok(stream)) =
                         tokio::time::timeout(limits.header_timeout, handshake).await
                     {
-                        connection(stream, peer, router, busy, &limits).await;
+                        connection(stream, peer, router, busy, None, &limits).await;
                     }
                 }
             }
@@ -102,9 +111,16 @@ pub async fn serve(
     }
 }
 
-/// Serves HTTP/1.1 on one connection.
-async fn connection<IO>(io: IO, peer: SocketAddr, router: Router, busy: Busy, limits: &Limits)
-where
+/// Serves HTTP/1.1 on one connection; with `zc` (plain TCP), blob bodies
+/// may be sent zero-copy.
+async fn connection<IO>(
+    io: IO,
+    peer: SocketAddr,
+    router: Router,
+    busy: Busy,
+    zc: Option<ZeroCopy>,
+    limits: &Limits,
+) where
     IO: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let body_timeout = limits.body_timeout;
@@ -113,6 +129,9 @@ where
         let guard = busy.enter();
         let mut req = req.map(|b| Body::new(TimedBody::new(b, body_timeout)));
         req.extensions_mut().insert(ConnectInfo(peer));
+        if let Some(zc) = &zc {
+            req.extensions_mut().insert(zc.clone());
+        }
         async move {
             let resp = tower::ServiceExt::oneshot(router, req).await;
             drop(guard);
@@ -121,6 +140,11 @@ where
     });
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
+        // Queued body frames keep their addresses, as zero-copy needs.
+        .writev(true)
+        // hyper's read buffer grows to this (default ~400 KiB): bounded
+        // small, a hundred uploading clients hold a few MiB, not 40.
+        .max_buf_size(READ_BUF)
         .header_read_timeout(limits.header_timeout)
         .serve_connection(TokioIo::new(io), svc)
         .await;

@@ -21,6 +21,7 @@ pub mod s3;
 pub mod storage;
 mod timeouts;
 mod uploads;
+mod zerocopy;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -316,9 +317,10 @@ async fn dispatch(
     method: Method,
     Path(rest): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-    body: Body,
+    req: axum::extract::Request,
 ) -> Response {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
     let log = app.access_log.then(|| format!("{method} /v2/{rest}"));
     if let Some(r) = refused(&app, &headers, client).await {
         if let Some(l) = log {
@@ -332,7 +334,10 @@ async fn dispatch(
         &rest,
         pairs,
         headers,
-        client.ip(),
+        Peer {
+            ip: client.ip(),
+            zc: parts.extensions.get::<zerocopy::ZeroCopy>().cloned(),
+        },
         body,
     )
     .await
@@ -343,15 +348,23 @@ async fn dispatch(
     with_headers(&app, resp)
 }
 
+/// Who a request came from: the client's address, and the connection's
+/// zero-copy queue when it is plain TCP.
+struct Peer {
+    ip: std::net::IpAddr,
+    zc: Option<zerocopy::ZeroCopy>,
+}
+
 async fn handle(
     app: App,
     method: Method,
     rest: &str,
     pairs: Vec<(String, String)>,
     headers: HeaderMap,
-    client: std::net::IpAddr,
+    peer: Peer,
     body: Body,
 ) -> ApiResult {
+    let (client, zc) = (peer.ip, peer.zc);
     let q: HashMap<String, String> = pairs.iter().cloned().collect();
     let Some(r) = route(rest) else {
         return Err(ApiError::new(
@@ -430,7 +443,7 @@ async fn handle(
             ))
         }
         (Route::Blob(n, d), m @ (Method::GET | Method::HEAD)) => {
-            blobs::get(&app, &n, &d, m == Method::HEAD, &headers).await
+            blobs::get(&app, &n, &d, m == Method::HEAD, &headers, zc.as_ref()).await
         }
         (Route::Blob(n, d), Method::DELETE) => blobs::delete(&app, &n, &d),
         (Route::UploadStart(n), Method::POST) => blobs::start(&app, &n, &q, client, body).await,

@@ -51,6 +51,13 @@ pub struct SessionUse<'a> {
     pub path: PathBuf,
 }
 
+impl SessionUse<'_> {
+    /// How many more bytes the session may take when it holds `size`.
+    pub fn room(&self, size: u64) -> u64 {
+        self.uploads.max_bytes.saturating_sub(size)
+    }
+}
+
 impl Drop for SessionUse<'_> {
     fn drop(&mut self) {
         if let Some(s) = self.uploads.table().get_mut(&self.id) {
@@ -64,7 +71,7 @@ fn unknown() -> ApiError {
     ApiError::new("BLOB_UPLOAD_UNKNOWN", "no such upload")
 }
 
-fn too_large(id: &str, size: u64, max: u64) -> ApiError {
+pub(super) fn too_large(id: &str, size: u64, max: u64) -> ApiError {
     ApiError::new(
         "SIZE_INVALID",
         format!(
@@ -109,6 +116,11 @@ impl Uploads {
     pub fn with_max_session_bytes(mut self, max: u64) -> Uploads {
         self.max_bytes = max;
         self
+    }
+
+    /// The most bytes one upload may hold.
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
     }
 
     fn table(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
