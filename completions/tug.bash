@@ -1991,12 +1991,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__build)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-q -D -h -V --no-cache --pull --quiet --build-arg --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

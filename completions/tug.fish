@@ -1069,10 +1069,14 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l build-arg -d 'Set build-time variables for services' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull a newer version of the image'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Don\'t print anything to stdout or stderr'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
