@@ -103,6 +103,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -s p -l publish -d 'Publish
 complete -c tug -n "__fish_tug_using_subcommand run" -l expose -d 'Expose a port or a range of ports' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l link -d 'Add a link to another container (NAME[:ALIAS])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l sysctl -d 'Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l cap-add -d 'Add Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
@@ -162,6 +163,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -s p -l publish -d 'Publ
 complete -c tug -n "__fish_tug_using_subcommand create" -l expose -d 'Expose a port or a range of ports' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l link -d 'Add a link to another container (NAME[:ALIAS])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l sysctl -d 'Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l cap-add -d 'Add Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l cap-drop -d 'Drop Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r

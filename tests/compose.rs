@@ -560,3 +560,42 @@ fn push_and_pull_service_images_through_a_registry() {
     there.tug(["image", "inspect", &image]).succeeds();
     compose(&there, &dir, &["images"]).succeeds();
 }
+
+#[test]
+fn sysctls_are_set_in_the_service_containers() {
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "tuned",
+            &[(
+                "compose.yaml",
+                "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    sysctls:\n      net.ipv4.ip_forward: 1\n  b:\n    image: bb:1\n    command: [sleep, '1000']\n    sysctls: [net.core.somaxconn=1024]\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        compose(
+            &s,
+            &dir,
+            &["exec", "-T", "a", "cat", "/proc/sys/net/ipv4/ip_forward"],
+        )
+        .succeeds()
+        .stdout_is("1\n");
+        compose(
+            &s,
+            &dir,
+            &["exec", "-T", "b", "cat", "/proc/sys/net/core/somaxconn"],
+        )
+        .succeeds()
+        .stdout_is("1024\n");
+        compose(&s, &dir, &["down"]).succeeds();
+        write(
+            &dir,
+            "compose.yaml",
+            "services:\n  a:\n    image: bb:1\n    sysctls: {vm.swappiness: 1}\n",
+        );
+        compose(&s, &dir, &["up", "-d"])
+            .fails()
+            .one_line_error()
+            .stderr_contains("not namespaced");
+    }
+}

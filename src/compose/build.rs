@@ -178,8 +178,8 @@ pub fn build_service(
         };
         progress(&s.name, e)
     })
-    .map_err(|source| ProjectError::Build {
+    .map_err(|e| ProjectError::Build {
         service: s.name.clone(),
-        source,
+        source: Box::new(e),
     })
 }

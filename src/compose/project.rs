@@ -31,7 +31,7 @@ pub enum ProjectError {
     Build {
         service: String,
         #[source]
-        source: crate::build::BuildError,
+        source: Box<crate::build::BuildError>,
     },
     #[error("dependency failed to start: container {container} is unhealthy")]
     Unhealthy { container: String },
