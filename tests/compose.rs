@@ -364,7 +364,8 @@ fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
         s.tug(["network", "ls", "-q"])
             .succeeds()
             .stdout_is(&nets_before);
-        // A build service, until the builder is wired in: one line, nothing made.
+        // A build service whose build cannot start (no Dockerfile): one
+        // line, nothing made.
         write(
             &dir,
             "compose.yaml",
@@ -374,7 +375,7 @@ fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
             .fails()
             .code_is(125)
             .one_line_error()
-            .stderr_contains("build: not available yet");
+            .stderr_contains("service \"b\": build: reading");
         s.tug(["ps", "-aq"]).succeeds().stdout_is("");
         // A service that fails midway: up names it; down still cleans.
         write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: bb:1\n    command: [nosuchcommand]\n    depends_on: [a]\n  c:\n    image: bb:1\n    depends_on: [b]\n");
@@ -597,5 +598,48 @@ fn sysctls_are_set_in_the_service_containers() {
             .fails()
             .one_line_error()
             .stderr_contains("not namespaced");
+    }
+}
+
+#[test]
+fn restart_takes_along_dependents_that_ask_for_it() {
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "chain",
+            &[(
+                "compose.yaml",
+                "services:\n  db:\n    image: bb:1\n    command: [sleep, '1000']\n  app:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on:\n      db: {condition: service_started, restart: true}\n  other:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on: [db]\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        let pids = || {
+            compose(&s, &dir, &["ps", "--format", "{{.Name}}"])
+                .succeeds()
+                .stdout()
+                .lines()
+                .map(|n| {
+                    let pid = s
+                        .tug(["inspect", "--format", "{{.State.Pid}}", n])
+                        .succeeds()
+                        .stdout();
+                    (n.to_string(), pid.trim().to_string())
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let before = pids();
+        let o = compose(&s, &dir, &["restart", "-t", "1", "db"]).succeeds();
+        assert!(o.stderr().contains("chain-app-1"), "{}", o.dump());
+        let after = pids();
+        assert_ne!(after["chain-db-1"], before["chain-db-1"]);
+        assert_ne!(
+            after["chain-app-1"], before["chain-app-1"],
+            "app restarted with db"
+        );
+        assert_eq!(
+            after["chain-other-1"], before["chain-other-1"],
+            "other left alone"
+        );
+        compose(&s, &dir, &["down", "-t", "1"]).succeeds();
     }
 }
