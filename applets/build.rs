@@ -259,25 +259,10 @@ fn secrets(raw: &[String]) -> anyhow::Result<BTreeMap<String, Secret>> {
     Ok(out)
 }
 
-/// The `.dockerignore` that applies: `<Dockerfile>.dockerignore` beside
-/// the Dockerfile, else the context's own.
+/// The `.dockerignore` that applies (see `Ignore::for_build`).
 fn ignore_file(input: &Input, context: &Path) -> anyhow::Result<Ignore> {
-    let beside = input.path.as_ref().map(|p| {
-        let mut s = p.as_os_str().to_os_string();
-        s.push(".dockerignore");
-        PathBuf::from(s)
-    });
-    for p in beside
-        .into_iter()
-        .chain(std::iter::once(context.join(".dockerignore")))
-    {
-        match std::fs::read(&p) {
-            Ok(d) => return Ok(Ignore::parse(&String::from_utf8_lossy(&d))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("reading {}", p.display())),
-        }
-    }
-    Ok(Ignore::default())
+    Ignore::for_build(input.path.as_deref(), context)
+        .map_err(|(p, e)| anyhow::Error::new(e).context(format!("reading {}", p.display())))
 }
 
 pub fn run(a: Args, g: &Global) -> anyhow::Result<i32> {

@@ -1,5 +1,7 @@
 //! Small helpers the applets share: opening the store, printing listings.
 
+use chrono::{DateTime, Utc};
+use tug::container::{Record, Status};
 use tug::store::Store;
 
 use crate::cli::Global;
@@ -32,4 +34,39 @@ pub fn key_value_filters(raw: &[String]) -> anyhow::Result<Vec<(String, String)>
                 .ok_or_else(|| anyhow::anyhow!("bad format of filter (expected name=value): {f}"))
         })
         .collect()
+}
+
+/// How long ago `t` was: "3 seconds ago".
+pub fn ago(t: DateTime<Utc>) -> String {
+    format!("{} ago", tug::format::human_duration(Utc::now() - t))
+}
+
+/// The STATUS column: "Up 5 seconds", "Exited (0) 3 seconds ago", "Created".
+pub fn status_text(r: &Record) -> String {
+    match r.status {
+        Status::Created => "Created".into(),
+        Status::Running if r.paused => format!(
+            "Up {} (Paused)",
+            tug::format::human_duration(Utc::now() - r.started_at.unwrap_or(r.created))
+        ),
+        Status::Running => format!(
+            "Up {}{}",
+            tug::format::human_duration(Utc::now() - r.started_at.unwrap_or(r.created)),
+            match r.health.as_ref().map(|h| h.status.as_str()) {
+                Some("starting") => " (health: starting)".to_string(),
+                Some(s) => format!(" ({s})"),
+                None => String::new(),
+            }
+        ),
+        Status::Restarting => format!(
+            "Restarting ({}) {}",
+            r.exit_code.unwrap_or(0),
+            ago(r.finished_at.unwrap_or(r.created))
+        ),
+        Status::Exited => format!(
+            "Exited ({}) {}",
+            r.exit_code.unwrap_or(0),
+            ago(r.finished_at.unwrap_or(r.created))
+        ),
+    }
 }

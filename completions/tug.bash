@@ -1991,12 +1991,16 @@ _tug() {
             return 0
             ;;
         tug__subcmd__compose__subcmd__build)
-            opts="-D -h -V --project-directory --env-file --profile --root --debug --help --version"
+            opts="-q -D -h -V --no-cache --pull --quiet --build-arg --project-directory --env-file --profile --root --debug --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --build-arg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --project-directory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3609,7 +3613,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__create)
-            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --mount --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --detach-keys --platform --root --debug --version"
+            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --sysctl --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --mount --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --detach-keys --platform --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3688,6 +3692,10 @@ _tug() {
                     return 0
                     ;;
                 --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sysctl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -7791,7 +7799,7 @@ _tug() {
             return 0
             ;;
         tug__subcmd__run)
-            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --mount --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --detach-keys --platform --root --debug --version"
+            opts="-d -i -t -e -w -u -h -p -P -v -c -m -l -D -V --help --detach --interactive --tty --init --rm --name --env --env-file --workdir --user --entrypoint --hostname --network --network-alias --ip --publish --publish-all --expose --link --dns-search --sysctl --privileged --cap-add --cap-drop --security-opt --read-only --tmpfs --volume --mount --volumes-from --add-host --dns --device --cpu-shares --memory-swap --sig-proxy --rootfs --memory --pids-limit --cpus --ulimit --restart --health-cmd --health-interval --health-retries --health-timeout --health-start-period --no-healthcheck --stop-signal --stop-timeout --label --log-opt --pull --detach-keys --platform --root --debug --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -7870,6 +7878,10 @@ _tug() {
                     return 0
                     ;;
                 --dns-search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sysctl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -103,6 +103,7 @@ complete -c tug -n "__fish_tug_using_subcommand run" -s p -l publish -d 'Publish
 complete -c tug -n "__fish_tug_using_subcommand run" -l expose -d 'Expose a port or a range of ports' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l link -d 'Add a link to another container (NAME[:ALIAS])' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c tug -n "__fish_tug_using_subcommand run" -l sysctl -d 'Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l cap-add -d 'Add Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l cap-drop -d 'Drop Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
@@ -162,6 +163,7 @@ complete -c tug -n "__fish_tug_using_subcommand create" -s p -l publish -d 'Publ
 complete -c tug -n "__fish_tug_using_subcommand create" -l expose -d 'Expose a port or a range of ports' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l link -d 'Add a link to another container (NAME[:ALIAS])' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l dns-search -d 'Set custom DNS search domains' -r
+complete -c tug -n "__fish_tug_using_subcommand create" -l sysctl -d 'Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l cap-add -d 'Add Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l cap-drop -d 'Drop Linux capabilities' -r
 complete -c tug -n "__fish_tug_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges[:true|false], seccomp=unconfined' -r
@@ -1069,10 +1071,14 @@ complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcomm
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l build-arg -d 'Set build-time variables for services' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l project-directory -d 'Alternate working directory (default: the directory of the first file)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l env-file -d 'Alternate environment files (instead of .env)' -r -F
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l profile -d 'Profiles to enable' -r
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l root -d 'Store root (default: /var/lib/tug for root, ~/.local/share/tug rootless; or $TUG_ROOT)' -r -F
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l no-cache -d 'Do not use cache when building the image'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -l pull -d 'Always attempt to pull a newer version of the image'
+complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Don\'t print anything to stdout or stderr'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s D -l debug -d 'Print debugging information'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c tug -n "__fish_tug_using_subcommand compose; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'

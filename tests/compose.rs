@@ -1,331 +1,13 @@
-//! `tug compose`: the loader through the built binary (`compose config`).
+//! `tug compose`: projects run for real (`up -d`, checked, `down` leaves
+//! nothing), root and rootless.
 
 mod common;
+mod compose_common;
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::*;
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-/// `tug compose ARGS` run in `dir`.
-fn compose(s: &Scenario, dir: &Path, args: &[&str]) -> Run {
-    let mut all = vec!["compose"];
-    all.extend_from_slice(args);
-    let mut r = s.tug(all);
-    r.cmd.current_dir(dir);
-    r
-}
-
-fn json(o: &Outcome) -> serde_json::Value {
-    serde_json::from_str(&o.stdout()).unwrap_or_else(|e| panic!("{e}\n{}", o.dump()))
-}
-
-#[test]
-fn config_interpolates_from_dotenv_and_environment() {
-    let s = Scenario::new();
-    let dir = s.path().join("My App");
-    write(&dir, ".env", "TAG=1.25\nPORT=8080\n");
-    write(
-        &dir,
-        "compose.yaml",
-        "services:\n  web:\n    image: nginx:${TAG}\n    ports: [\"${PORT}:80\"]\n    environment: [A=1, B]\n    command: echo $$HOME\n    volumes: [./html:/srv:ro]\n",
-    );
-    let mut r = compose(&s, &dir, &["config", "--format", "json"]);
-    r.cmd.env("PORT", "9090");
-    let v = json(&r.succeeds());
-    assert_eq!(v["name"], "myapp", "the directory name, normalized");
-    let web = &v["services"]["web"];
-    assert_eq!(web["image"], "nginx:1.25");
-    assert_eq!(web["ports"][0], "9090:80", "the shell wins over .env");
-    assert_eq!(web["environment"]["A"], "1");
-    assert_eq!(web["environment"]["B"], serde_json::Value::Null);
-    assert_eq!(web["command"], "echo $HOME");
-    assert_eq!(web["volumes"][0], format!("{}/html:/srv:ro", dir.display()));
-    // YAML output reads back the same, and -p names the project.
-    let o = compose(&s, &dir, &["-p", "other", "config"]).succeeds();
-    assert!(
-        o.stdout().starts_with("name: other\nservices:\n  web:\n"),
-        "{}",
-        o.dump()
-    );
-}
-
-#[test]
-fn several_files_extends_include_and_profiles() {
-    let s = Scenario::new();
-    let dir = s.path().join("proj");
-    write(
-        &dir,
-        "base.yml",
-        "services:\n  app:\n    image: app:1\n    environment: {LEVEL: info, KEEP: x}\n    labels: {a: b}\n    ports: ['80']\n",
-    );
-    write(
-        &dir,
-        "prod.yml",
-        "services:\n  app:\n    environment: {LEVEL: warn}\n    labels: !reset {}\n    ports: ['443']\n  worker:\n    extends: {file: base.yml, service: app}\n    command: [work]\n  tools:\n    image: tools\n    profiles: [debug]\n",
-    );
-    write(
-        &dir,
-        "common/svc.yml",
-        "services:\n  shared:\n    image: shared\n    build: ./ctx\n",
-    );
-    write(
-        &dir,
-        "more.yml",
-        "include:\n  - common/svc.yml\nservices:\n  cache:\n    image: redis\n",
-    );
-    let o = compose(
-        &s,
-        &dir,
-        &[
-            "-f", "base.yml", "-f", "prod.yml", "-f", "more.yml", "config", "--format", "json",
-        ],
-    )
-    .succeeds();
-    let v = json(&o);
-    let app = &v["services"]["app"];
-    assert_eq!(
-        app["environment"],
-        serde_json::json!({"LEVEL": "warn", "KEEP": "x"})
-    );
-    assert!(app.get("labels").is_none(), "!reset drops it");
-    assert_eq!(app["ports"], serde_json::json!(["80", "443"]));
-    assert_eq!(v["services"]["worker"]["image"], "app:1", "extends");
-    assert_eq!(
-        v["services"]["worker"]["command"],
-        serde_json::json!(["work"])
-    );
-    assert!(v["services"].get("tools").is_none(), "profile not active");
-    assert_eq!(
-        v["services"]["shared"]["build"]["context"],
-        format!("{}/common/ctx", dir.display())
-    );
-    let o = compose(
-        &s,
-        &dir,
-        &[
-            "-f",
-            "base.yml",
-            "-f",
-            "prod.yml",
-            "--profile",
-            "debug",
-            "config",
-            "--services",
-        ],
-    )
-    .succeeds();
-    assert_eq!(o.stdout(), "app\nworker\ntools\n");
-}
-
-#[test]
-fn bad_projects_fail_with_one_line_naming_the_path() {
-    let s = Scenario::new();
-    let dir = s.path().join("bad");
-    for (text, want) in [
-        ("services:\n  web:\n    image: [x\n", "line 4, column 1"),
-        ("services:\n  web:\n    image: x\n    bogus: 1\n", "services.web.bogus: additional property is not allowed"),
-        (
-            "services:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [a]\n",
-            "dependency cycle detected: a -> b -> a",
-        ),
-        ("services:\n  a:\n    image: x\n    env_file: missing.env\n", "missing.env: No such file or directory"),
-        ("services:\n  a:\n    image: ${NEED:?set NEED}\n", "required variable NEED is missing a value: set NEED"),
-        ("services:\n  a:\n    extends: a\n    image: x\n", "services.a.extends: circular reference"),
-    ] {
-        write(&dir, "compose.yaml", text);
-        let o = compose(&s, &dir, &["config"]).fails().code_is(125).one_line_error();
-        assert!(o.stderr().contains(want), "{text:?}\n{}", o.dump());
-    }
-    let empty = s.path().join("empty");
-    std::fs::create_dir_all(&empty).unwrap();
-    compose(&s, &empty, &["config"])
-        .fails()
-        .one_line_error()
-        .stderr_contains("no configuration file provided");
-}
-
-#[test]
-fn config_from_stdin_and_quiet() {
-    let s = Scenario::new();
-    let dir = s.path().join("q");
-    std::fs::create_dir_all(&dir).unwrap();
-    compose(&s, &dir, &["-f", "-", "config", "-q"])
-        .stdin("services:\n  a:\n    image: busybox\n")
-        .succeeds()
-        .stdout_is("");
-    compose(&s, &dir, &["-f", "-", "config", "--images"])
-        .stdin("name: demo\nservices:\n  a:\n    image: busybox\n  b:\n    build: .\n")
-        .succeeds()
-        .stdout_is("busybox\ndemo-b\n");
-}
-
-// --- Projects run for real: `up -d`, checked, `down` leaves nothing. ---
-
-/// A scenario with the busybox image imported as `bb:1`; its projects are
-/// torn down when the test ends, even by a failed assertion.
-struct Stack(Scenario);
-
-impl std::ops::Deref for Stack {
-    type Target = Scenario;
-    fn deref(&self) -> &Scenario {
-        &self.0
-    }
-}
-
-impl Drop for Stack {
-    fn drop(&mut self) {
-        let ids = self.0.tug(["ps", "-aq"]).run().stdout();
-        for id in ids.split_whitespace() {
-            self.0.tug(["rm", "-f", id]).run();
-        }
-        self.0.tug(["network", "prune", "-f"]).run();
-    }
-}
-
-/// Root and rootless scenarios with `bb:1`.
-fn stacks() -> Vec<Stack> {
-    let mut out = Vec::new();
-    if !is_root() {
-        assert!(!in_ci(), "compose tests need root under CI=true");
-        eprintln!("SKIPPED: compose tests need root (and switch to {TEST_USER} for rootless)");
-        return out;
-    }
-    let Some(tar) = busybox_rootfs_tar() else {
-        assert!(!in_ci(), "busybox-static is not installed under CI=true");
-        eprintln!("SKIPPED: busybox-static is not installed");
-        return out;
-    };
-    for s in [Some(Scenario::new()), Scenario::unprivileged()]
-        .into_iter()
-        .flatten()
-    {
-        let copy = s.path().join("rootfs.tar");
-        std::fs::copy(&tar, &copy).unwrap();
-        s.tug(["import", copy.to_str().unwrap(), "bb:1"]).succeeds();
-        out.push(Stack(s));
-    }
-    out
-}
-
-/// Writes the project's files under `<scenario>/<name>` (owned by the
-/// test user when rootless); scripts (`.sh`, under cgi-bin) executable.
-fn project(s: &Scenario, name: &str, files: &[(&str, &str)]) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = s.path().join(name);
-    for (f, text) in files {
-        write(&dir, f, text);
-        if f.contains("cgi-bin/") || f.ends_with(".sh") {
-            std::fs::set_permissions(dir.join(f), std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-    }
-    if s.is_rootless() {
-        let (u, g) = user_ids(TEST_USER).unwrap();
-        chown_r(&dir, u, g);
-    }
-    dir
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// GET `path` from the host's loopback `port` until it answers 200.
-fn get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let r = (|| -> std::io::Result<String> {
-            let mut c = std::net::TcpStream::connect(("127.0.0.1", port))?;
-            c.set_read_timeout(Some(Duration::from_secs(5)))?;
-            c.write_all(format!("GET {path} HTTP/1.0\r\nHost: x\r\n\r\n").as_bytes())?;
-            let mut out = String::new();
-            c.read_to_string(&mut out)?;
-            Ok(out)
-        })();
-        match r {
-            Ok(body) if body.contains("200 OK") => return body,
-            other if Instant::now() > deadline => panic!("GET :{port}{path} failed: {other:?}"),
-            _ => std::thread::sleep(Duration::from_millis(100)),
-        }
-    }
-}
-
-/// The IDs of the project's containers, by name.
-fn ids(s: &Scenario, dir: &Path) -> std::collections::BTreeMap<String, String> {
-    compose(s, dir, &["ps", "-a", "--format", "{{.Name}} {{.ID}}"])
-        .succeeds()
-        .stdout()
-        .lines()
-        .filter_map(|l| l.split_once(' '))
-        .map(|(n, i)| (n.to_string(), i.to_string()))
-        .collect()
-}
-
-/// The bridges of the project's networks (root: to check they go away).
-fn bridges(s: &Scenario, project: &str) -> Vec<String> {
-    s.tug([
-        "network",
-        "ls",
-        "-q",
-        "--filter",
-        &format!("label=com.docker.compose.project={project}"),
-    ])
-    .succeeds()
-    .stdout()
-    .split_whitespace()
-    .map(|id| format!("br-{}", &id[..12]))
-    .collect()
-}
-
-/// `down -v` and nothing of the project is left: no container, network,
-/// volume, monitor, bridge or firewall rule.
-fn down_leaves_nothing(s: &Scenario, dir: &Path, project: &str) {
-    let links = bridges(s, project);
-    compose(s, dir, &["down", "-v"]).succeeds();
-    s.tug(["ps", "-aq"]).succeeds().stdout_is("");
-    let nets = s
-        .tug(["network", "ls", "--format", "{{.Name}}"])
-        .succeeds()
-        .stdout();
-    assert!(!nets.contains(project), "networks left:\n{nets}");
-    let vols = s.tug(["volume", "ls", "-q"]).succeeds().stdout();
-    assert!(!vols.contains(project), "volumes left:\n{vols}");
-    let store = s.store().display().to_string();
-    let procs = std::process::Command::new("pgrep")
-        .args(["-f", &format!("{store} container-monitor")])
-        .output()
-        .unwrap();
-    assert!(procs.stdout.is_empty(), "monitors left");
-    if !s.is_rootless() && !links.is_empty() {
-        let ip = std::process::Command::new("ip")
-            .args(["-o", "link"])
-            .output()
-            .unwrap();
-        let ip = String::from_utf8_lossy(&ip.stdout).to_string();
-        let nft = std::process::Command::new("nft")
-            .args(["list", "ruleset"])
-            .output()
-            .unwrap();
-        let nft = String::from_utf8_lossy(&nft.stdout).to_string();
-        for l in &links {
-            assert!(!ip.contains(l.as_str()), "{l} left:\n{ip}");
-            assert!(!nft.contains(l.as_str()), "rules for {l} left:\n{nft}");
-        }
-    }
-}
-
-const CGI: &str = "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n";
+use compose_common::*;
 
 #[test]
 fn wordpress_shaped_stack_db_app_proxy() {
@@ -682,7 +364,8 @@ fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
         s.tug(["network", "ls", "-q"])
             .succeeds()
             .stdout_is(&nets_before);
-        // A build service, until the builder is wired in: one line, nothing made.
+        // A build service whose build cannot start (no Dockerfile): one
+        // line, nothing made.
         write(
             &dir,
             "compose.yaml",
@@ -692,7 +375,7 @@ fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
             .fails()
             .code_is(125)
             .one_line_error()
-            .stderr_contains("build: not available yet");
+            .stderr_contains("service \"b\": build: reading");
         s.tug(["ps", "-aq"]).succeeds().stdout_is("");
         // A service that fails midway: up names it; down still cleans.
         write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: bb:1\n    command: [nosuchcommand]\n    depends_on: [a]\n  c:\n    image: bb:1\n    depends_on: [b]\n");
@@ -877,4 +560,86 @@ fn push_and_pull_service_images_through_a_registry() {
     compose(&there, &dir, &["pull", "a"]).succeeds();
     there.tug(["image", "inspect", &image]).succeeds();
     compose(&there, &dir, &["images"]).succeeds();
+}
+
+#[test]
+fn sysctls_are_set_in_the_service_containers() {
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "tuned",
+            &[(
+                "compose.yaml",
+                "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    sysctls:\n      net.ipv4.ip_forward: 1\n  b:\n    image: bb:1\n    command: [sleep, '1000']\n    sysctls: [net.core.somaxconn=1024]\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        compose(
+            &s,
+            &dir,
+            &["exec", "-T", "a", "cat", "/proc/sys/net/ipv4/ip_forward"],
+        )
+        .succeeds()
+        .stdout_is("1\n");
+        compose(
+            &s,
+            &dir,
+            &["exec", "-T", "b", "cat", "/proc/sys/net/core/somaxconn"],
+        )
+        .succeeds()
+        .stdout_is("1024\n");
+        compose(&s, &dir, &["down"]).succeeds();
+        write(
+            &dir,
+            "compose.yaml",
+            "services:\n  a:\n    image: bb:1\n    sysctls: {vm.swappiness: 1}\n",
+        );
+        compose(&s, &dir, &["up", "-d"])
+            .fails()
+            .one_line_error()
+            .stderr_contains("not namespaced");
+    }
+}
+
+#[test]
+fn restart_takes_along_dependents_that_ask_for_it() {
+    for s in stacks() {
+        let dir = project(
+            &s,
+            "chain",
+            &[(
+                "compose.yaml",
+                "services:\n  db:\n    image: bb:1\n    command: [sleep, '1000']\n  app:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on:\n      db: {condition: service_started, restart: true}\n  other:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on: [db]\n",
+            )],
+        );
+        compose(&s, &dir, &["up", "-d"]).succeeds();
+        let pids = || {
+            compose(&s, &dir, &["ps", "--format", "{{.Name}}"])
+                .succeeds()
+                .stdout()
+                .lines()
+                .map(|n| {
+                    let pid = s
+                        .tug(["inspect", "--format", "{{.State.Pid}}", n])
+                        .succeeds()
+                        .stdout();
+                    (n.to_string(), pid.trim().to_string())
+                })
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let before = pids();
+        let o = compose(&s, &dir, &["restart", "-t", "1", "db"]).succeeds();
+        assert!(o.stderr().contains("chain-app-1"), "{}", o.dump());
+        let after = pids();
+        assert_ne!(after["chain-db-1"], before["chain-db-1"]);
+        assert_ne!(
+            after["chain-app-1"], before["chain-app-1"],
+            "app restarted with db"
+        );
+        assert_eq!(
+            after["chain-other-1"], before["chain-other-1"],
+            "other left alone"
+        );
+        compose(&s, &dir, &["down", "-t", "1"]).succeeds();
+    }
 }

@@ -2609,3 +2609,66 @@ fn daemon_json_log_opts_and_default_ulimits_apply() {
         assert_eq!(containers_left(&s), 0);
     }
 }
+
+#[test]
+fn sysctl_sets_namespaced_ones_and_refuses_others() {
+    for (s, rootfs) in scenarios() {
+        s.tug(run_args(
+            &rootfs,
+            &[
+                "--sysctl",
+                "net.ipv4.ip_forward=1",
+                "--",
+                "cat",
+                "/proc/sys/net/ipv4/ip_forward",
+            ],
+        ))
+        .succeeds()
+        .stdout_is("1\n");
+        if !s.is_rootless() {
+            // The IPC namespace's own (rootless: the kernel may keep it
+            // owned by the host's root).
+            s.tug(run_args(
+                &rootfs,
+                &[
+                    "--sysctl",
+                    "kernel.shmmni=1000",
+                    "--",
+                    "cat",
+                    "/proc/sys/kernel/shmmni",
+                ],
+            ))
+            .succeeds()
+            .stdout_is("1000\n");
+        }
+        s.tug(run_args(
+            &rootfs,
+            &["--sysctl", "kernel.hostname=x", "--", "true"],
+        ))
+        .fails()
+        .code_is(125)
+        .one_line_error()
+        .stderr_contains("not namespaced");
+        s.tug(run_args(
+            &rootfs,
+            &[
+                "--network",
+                "host",
+                "--sysctl",
+                "net.ipv4.ip_forward=1",
+                "--",
+                "true",
+            ],
+        ))
+        .fails()
+        .one_line_error()
+        .stderr_contains("host's network namespace");
+        s.tug(run_args(
+            &rootfs,
+            &["--sysctl", "net.ipv4/../x=1", "--", "true"],
+        ))
+        .fails()
+        .one_line_error();
+        assert_eq!(containers_left(&s), 0);
+    }
+}

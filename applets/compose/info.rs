@@ -166,7 +166,7 @@ pub fn ps(store: &Store, plan: &Plan, a: &PsArgs) -> anyhow::Result<i32> {
                 "State": state(r),
                 "Health": r.health.as_ref().map(|h| h.status.clone()).unwrap_or_default(),
                 "ExitCode": r.exit_code.unwrap_or(0),
-                "Status": crate::container::status_text(r),
+                "Status": crate::common::status_text(r),
                 "Ports": ports(store, r),
                 "Labels": r.options.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
             })

@@ -5,6 +5,7 @@
 //! cp, events) act on
 //! the project's containers through `tug::compose`.
 
+mod build;
 mod info;
 mod ops;
 mod up;
@@ -19,7 +20,6 @@ use tug::compose::{self, LoadOptions, Project, Source};
 
 use crate::cli::Global;
 use crate::common::open_store;
-use crate::pending::Pending;
 
 /// Flags that pick the project, before the subcommand.
 #[derive(Debug, Args, Clone, Default)]
@@ -79,7 +79,7 @@ pub enum ComposeCommand {
     /// Create containers for services
     Create(up::CreateArgs),
     /// Build or rebuild services
-    Build(Pending),
+    Build(build::BuildArgs),
     /// Pull service images
     Pull(ops::PullArgs),
     /// Push service images
@@ -194,7 +194,6 @@ pub fn run(a: ComposeArgs, g: &Global) -> anyhow::Result<i32> {
         C::Config(c) => config(p, c),
         C::Version(v) => info::version(v),
         C::Ls(l) => info::ls(&open_store(g)?, l),
-        C::Build(_) => crate::pending::run("compose build"),
         C::Convert(c) => crate::compose_convert::run(p, c),
         command => {
             let store = open_store(g)?;
@@ -250,6 +249,7 @@ fn on_project(
         C::Create(c) => up::create(s, plan, c),
         C::Down(d) => up::down(s, plan, d),
         C::Logs(l) => up::logs(s, plan, l),
+        C::Build(x) => build::build(s, plan, x),
         C::Ps(x) => info::ps(s, plan, x),
         C::Images(x) => info::images(s, plan, x),
         C::Top(x) => info::top(s, plan, x),

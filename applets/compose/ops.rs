@@ -288,7 +288,10 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
     // The image, pulled (or built) as `up` would.
     let mut notify = |n: ImageNotice| eprintln!(" {} {n}", s.name);
     if s.build.is_some() && tug::image::resolve(store, &s.image).is_err() {
-        up::build_service(store, &s)?;
+        tug::compose::build::build_service(store, plan, &s, &Default::default(), &mut |_, e| {
+            super::build::event(&e)
+        })?;
+        super::build::built(&s.name);
     } else {
         ensure_image(
             store,

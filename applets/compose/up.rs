@@ -170,6 +170,8 @@ pub fn progress(p: Progress) {
         }
         Progress::Removed(c) => format!(" Container {c}  Removed"),
         Progress::Warning(w) => format!("WARN[0000] {w}"),
+        Progress::Build { event, .. } => return super::build::event(&event),
+        Progress::Built(s) => return super::build::built(&s),
     };
     eprintln!("{line}");
 }

@@ -82,6 +82,7 @@ pub fn document(store: &tug::store::Store, r: &Record) -> Value {
             "Links": o.links.iter().map(|(n, a)| format!("/{n}:/{}/{a}", r.name)).collect::<Vec<_>>(),
             "Dns": o.dns,
             "DnsSearch": o.dns_search,
+            "Sysctls": o.sysctls,
             "ExtraHosts": o.add_hosts.iter().map(|(n, ip)| format!("{n}:{ip}")).collect::<Vec<_>>(),
             "Memory": o.memory.unwrap_or(0),
             "PidsLimit": o.pids_limit,

@@ -21,44 +21,10 @@ pub mod stop;
 pub mod volume;
 pub mod wait;
 
-use chrono::{DateTime, Utc};
-use tug::container::{Record, Status};
+use tug::container::Status;
 
+pub use crate::common::{ago, status_text};
 pub use tug::format::human_duration;
-
-pub fn ago(t: DateTime<Utc>) -> String {
-    format!("{} ago", human_duration(Utc::now() - t))
-}
-
-/// The STATUS column: "Up 5 seconds", "Exited (0) 3 seconds ago", "Created".
-pub fn status_text(r: &Record) -> String {
-    match r.status {
-        Status::Created => "Created".into(),
-        Status::Running if r.paused => format!(
-            "Up {} (Paused)",
-            human_duration(Utc::now() - r.started_at.unwrap_or(r.created))
-        ),
-        Status::Running => format!(
-            "Up {}{}",
-            human_duration(Utc::now() - r.started_at.unwrap_or(r.created)),
-            match r.health.as_ref().map(|h| h.status.as_str()) {
-                Some("starting") => " (health: starting)".to_string(),
-                Some(s) => format!(" ({s})"),
-                None => String::new(),
-            }
-        ),
-        Status::Restarting => format!(
-            "Restarting ({}) {}",
-            r.exit_code.unwrap_or(0),
-            ago(r.finished_at.unwrap_or(r.created))
-        ),
-        Status::Exited => format!(
-            "Exited ({}) {}",
-            r.exit_code.unwrap_or(0),
-            ago(r.finished_at.unwrap_or(r.created))
-        ),
-    }
-}
 
 /// Docker's lowercase state name.
 pub fn state_name(s: Status) -> &'static str {

@@ -86,6 +86,9 @@ pub struct Args {
     /// Set custom DNS search domains
     #[arg(long = "dns-search", value_name = "DOMAIN")]
     pub dns_search: Vec<String>,
+    /// Sysctl options (namespaced ones: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub sysctl: Vec<String>,
     /// Give extended privileges to the container
     #[arg(long)]
     pub privileged: bool,
@@ -308,6 +311,11 @@ impl Args {
             expose: self.expose.clone(),
             links,
             dns_search: self.dns_search.clone(),
+            sysctls: self
+                .sysctl
+                .iter()
+                .map(|s| tug::runtime::spec::parse_sysctl(s))
+                .collect::<Result<_, _>>()?,
             detach_keys: match &self.detach_keys {
                 Some(k) => {
                     tug::container::attach::parse_detach_keys(k)?;

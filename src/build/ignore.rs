@@ -3,6 +3,8 @@
 //! number of directories; `!` re-includes; the last pattern that matches a
 //! path (or one of its parent directories) decides; `#` starts a comment.
 
+use std::path::{Path, PathBuf};
+
 use crate::build::glob;
 
 #[derive(Debug, Clone)]
@@ -18,6 +20,31 @@ pub struct Ignore {
 }
 
 impl Ignore {
+    /// The `.dockerignore` that applies to a build: `<Dockerfile>.dockerignore`
+    /// beside the Dockerfile, else the context's own, else none. Returns
+    /// the path that could not be read on error.
+    pub fn for_build(
+        dockerfile: Option<&Path>,
+        context: &Path,
+    ) -> Result<Ignore, (PathBuf, std::io::Error)> {
+        let beside = dockerfile.map(|p| {
+            let mut s = p.as_os_str().to_os_string();
+            s.push(".dockerignore");
+            PathBuf::from(s)
+        });
+        for p in beside
+            .into_iter()
+            .chain(std::iter::once(context.join(".dockerignore")))
+        {
+            match std::fs::read(&p) {
+                Ok(d) => return Ok(Ignore::parse(&String::from_utf8_lossy(&d))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err((p, e)),
+            }
+        }
+        Ok(Ignore::default())
+    }
+
     /// Reads a `.dockerignore`'s text.
     pub fn parse(text: &str) -> Ignore {
         let patterns = text

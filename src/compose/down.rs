@@ -157,7 +157,8 @@ pub enum Action {
 }
 
 /// Applies `action` to the containers of `services` (all when empty);
-/// start goes in dependency order, the rest in reverse. Returns the
+/// start and restart go in dependency order, the rest in reverse; a
+/// restart takes along the dependents that ask for it (`restart: true`). Returns the
 /// containers acted on.
 pub fn act(
     store: &Store,
@@ -166,8 +167,29 @@ pub fn act(
     action: Action,
     timeout: Option<u64>,
 ) -> Result<Vec<String>> {
-    let mut list = targets(store, plan, services, false)?;
-    if action == Action::Start {
+    let mut services = services.to_vec();
+    if action == Action::Restart && !services.is_empty() {
+        // Dependents with `depends_on.X.restart: true` restart with X.
+        loop {
+            let more: Vec<String> = plan
+                .services
+                .iter()
+                .filter(|s| !services.contains(&s.name))
+                .filter(|s| {
+                    s.depends_on
+                        .iter()
+                        .any(|d| d.restart && services.contains(&d.service))
+                })
+                .map(|s| s.name.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            services.extend(more);
+        }
+    }
+    let mut list = targets(store, plan, &services, false)?;
+    if matches!(action, Action::Start | Action::Restart) {
         list.reverse();
     }
     let mut done = Vec::new();

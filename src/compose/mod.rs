@@ -4,10 +4,12 @@
 //! files, applies profiles, normalizes and validates — the model
 //! `compose config` prints. Everything after works on that model only:
 //! `project` reads it into services (`service`) in start order (`order`),
-//! `up` converges containers, networks and volumes to it, `down` removes
+//! `up` converges containers, networks and volumes to it (building
+//! `build:` services' images through `build`), `down` removes
 //! them; containers carry Compose v2's labels (`labels`), by which state is
 //! read back (no project file of our own).
 
+pub mod build;
 pub mod dotenv;
 pub mod down;
 pub mod emit;

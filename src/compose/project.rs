@@ -27,10 +27,12 @@ pub enum ProjectError {
         #[source]
         source: EnsureImageError,
     },
-    #[error(
-        "service {service:?}: build: not available yet (image-build is not wired into compose)"
-    )]
-    BuildUnavailable { service: String },
+    #[error("service {service:?}: build: {source}")]
+    Build {
+        service: String,
+        #[source]
+        source: Box<crate::build::BuildError>,
+    },
     #[error("dependency failed to start: container {container} is unhealthy")]
     Unhealthy { container: String },
     #[error("service {service:?} didn't complete successfully: exit {code}")]

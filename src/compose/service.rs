@@ -259,10 +259,17 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
                 .push(options::parse_add_host(&spec).map_err(|e| bad(name, "extra_hosts", e))?);
         }
     }
-    if let Some(Json::Object(s)) = get("sysctls") {
-        if !s.is_empty() {
-            return Err(bad(name, "sysctls", "not supported by tug yet"));
-        }
+    let sysctls: Vec<String> = match get("sysctls") {
+        Some(Json::Object(m)) => m
+            .iter()
+            .map(|(k, v)| format!("{k}={}", scalar(v).unwrap_or_default()))
+            .collect(),
+        other => list(other),
+    };
+    for kv in sysctls {
+        let (k, v) =
+            crate::runtime::spec::parse_sysctl(&kv).map_err(|e| bad(name, "sysctls", e))?;
+        o.sysctls.insert(k, v);
     }
     for d in list(get("devices")) {
         o.devices.push(

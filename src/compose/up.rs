@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use super::build::{build_service, BuildOptions};
 use super::labels;
 use super::order;
 use super::project::{self, label, number, Plan, ProjectError, Result};
@@ -48,7 +49,10 @@ pub struct UpOptions {
 /// What `up` tells the user as it goes.
 #[derive(Debug, Clone)]
 pub enum Progress {
-    Pull { service: String, notice: String },
+    Pull {
+        service: String,
+        notice: String,
+    },
     NetworkCreated(String),
     VolumeCreated(String),
     Created(String),
@@ -59,14 +63,13 @@ pub enum Progress {
     Healthy(String),
     Removed(String),
     Warning(String),
-}
-
-/// The placeholder for building a `build:` service's image: the builder
-/// is wired into compose after it merges.
-pub fn build_service(_store: &Store, s: &Service) -> Result<()> {
-    Err(ProjectError::BuildUnavailable {
-        service: s.name.clone(),
-    })
+    /// A line of a service's image build.
+    Build {
+        service: String,
+        event: crate::build::Event,
+    },
+    /// A service's image was built.
+    Built(String),
 }
 
 /// The services `up` acts on, in start order.
@@ -88,6 +91,7 @@ pub fn selected<'a>(plan: &'a Plan, named: &[String], no_deps: bool) -> Result<V
 /// Makes every selected service's image ready (pull or build).
 fn images(
     store: &Store,
+    plan: &Plan,
     services: &[&Service],
     o: &UpOptions,
     report: &mut dyn FnMut(Progress),
@@ -95,7 +99,14 @@ fn images(
     for s in services {
         let stored = crate::image::resolve(store, &s.image).is_ok();
         if s.build.is_some() && !o.no_build && (o.build || !stored || s.pull_policy == "build") {
-            build_service(store, s)?;
+            let mut events = |service: &str, event| {
+                report(Progress::Build {
+                    service: service.to_string(),
+                    event,
+                })
+            };
+            build_service(store, plan, s, &BuildOptions::default(), &mut events)?;
+            report(Progress::Built(s.name.clone()));
             continue;
         }
         let policy = o.pull.as_deref().unwrap_or(match s.pull_policy.as_str() {
@@ -322,7 +333,7 @@ pub fn up(
     for name in o.scale.keys() {
         plan.service(name)?;
     }
-    images(store, &services, o, report)?;
+    images(store, plan, &services, o, report)?;
     let existing = project::containers(store, &plan.name, false)?;
     for r in &existing {
         let svc = label(r, labels::SERVICE).unwrap_or_default();

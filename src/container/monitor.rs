@@ -266,6 +266,9 @@ pub fn main(store: &Store, id: &str) -> i32 {
     // Nothing we hold, the report pipe included, crosses an execve: the
     // inits we clone mark theirs again, as does any other child.
     let _ = crate::runtime::guard::cloexec_from(REPORT_FD);
+    // Spawned by a process that had joined the rootless session (after a
+    // build, say): we are in its user namespace too, still rootless.
+    crate::net::session::detect_joined(store.root());
     let mut report = std::env::var(REPORT_ENV).ok().map(|_| {
         // SAFETY: fd 3 was set up by `spawn` as our report pipe and nothing
         // else in this fresh process owns it.

@@ -203,6 +203,10 @@ pub fn detect_joined(root: &Path) {
     let own = ns("self".into());
     if own.is_some() && own == ns(pid.to_string()) {
         crate::paths::mark_joined();
+        // Its network namespace at hand, as `join` keeps it.
+        if let Ok(f) = std::fs::File::open(format!("/proc/{pid}/ns/net")) {
+            let _ = NETNS.set(f.into());
+        }
     }
 }
 

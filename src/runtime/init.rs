@@ -104,6 +104,17 @@ fn prepare(ctx: &InitContext) -> R {
     } else if ctx.new_netns {
         loopback_up()?;
     }
+    // In our namespaces now, before the rootfs: /proc/sys answers for them.
+    for (k, v) in spec
+        .linux()
+        .as_ref()
+        .and_then(|l| l.sysctl().as_ref())
+        .into_iter()
+        .flatten()
+    {
+        let path = format!("/proc/sys/{}", k.replace('.', "/"));
+        io(std::fs::write(&path, v), &format!("setting sysctl {k}"))?;
+    }
     rootfs::setup(spec, ctx.rootfs, ctx.tty)?;
     let process = spec.process().as_ref().ok_or("the spec has no process")?;
     for r in process.rlimits().iter().flatten() {

@@ -213,6 +213,63 @@ pub struct RunOptions {
     /// `--detach-keys`: what `attach` and `start -ai` detach with.
     #[serde(default)]
     pub detach_keys: Option<String>,
+    /// `--sysctl KEY=VALUE`: namespaced sysctls only (`check_sysctl`).
+    #[serde(default)]
+    pub sysctls: std::collections::BTreeMap<String, String>,
+}
+
+/// A sysctl name or value longer than this is refused.
+const MAX_SYSCTL: usize = 4096;
+
+/// `--sysctl KEY=VALUE` (`net.ipv4.ip_forward=1`), checked as
+/// `check_sysctl` does except for the network.
+pub fn parse_sysctl(s: &str) -> Result<(String, String)> {
+    let (k, v) = s
+        .split_once('=')
+        .ok_or_else(|| Error::Invalid(format!("invalid sysctl {s:?}: want KEY=VALUE")))?;
+    let (k, v) = (k.trim(), v.trim());
+    check_sysctl(k, v, None)?;
+    Ok((k.to_string(), v.to_string()))
+}
+
+/// Whether sysctl `key` may be set to `value` in a container with network
+/// `net` (none: not known yet): only the namespaced ones Docker allows,
+/// `kernel.msg*`, `kernel.sem`, `kernel.shm*` and `fs.mqueue.*` (the
+/// container's IPC namespace) and `net.*` when it has a network namespace
+/// of its own. The name stays a path under /proc/sys.
+pub fn check_sysctl(key: &str, value: &str, net: Option<&NetworkMode>) -> Result<()> {
+    let bad = |why: &str| Err(Error::Invalid(format!("sysctl {key:?}: {why}")));
+    if key.len() > MAX_SYSCTL || value.len() > MAX_SYSCTL || value.contains('\n') {
+        return bad("too long, or a value of several lines");
+    }
+    let name_ok = !key.is_empty()
+        && key.split('.').all(|p| {
+            !p.is_empty()
+                && p != ".."
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    if !name_ok {
+        return bad("not a sysctl name");
+    }
+    let ipc = matches!(
+        key,
+        "kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem"
+    ) || key.starts_with("kernel.shm")
+        || key.starts_with("fs.mqueue.");
+    if ipc {
+        return Ok(());
+    }
+    if key.starts_with("net.") {
+        return match net {
+            Some(NetworkMode::Host) => bad("not allowed in the host's network namespace"),
+            Some(NetworkMode::Container) => {
+                bad("not allowed in another container's network namespace")
+            }
+            _ => Ok(()),
+        };
+    }
+    bad("not namespaced: only net.*, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* can be set in a container")
 }
 
 /// What the spec is built from besides the flags.
@@ -572,6 +629,12 @@ pub fn build(input: &SpecInput, opts: &RunOptions) -> Result<Spec> {
         resources["cpu"]["period"] = json!(100_000);
     }
     linux["resources"] = resources;
+    for (k, v) in &opts.sysctls {
+        check_sysctl(k, v, Some(&opts.network))?;
+    }
+    if !opts.sysctls.is_empty() {
+        linux["sysctl"] = json!(opts.sysctls);
+    }
 
     let seccomp = match &opts.seccomp {
         _ if opts.privileged => "unconfined".to_string(),
