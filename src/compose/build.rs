@@ -125,6 +125,7 @@ fn request(plan: &Plan, s: &Service, b: &Json, o: &BuildOptions) -> Result<build
         pull: o.pull || flag("pull"),
         network,
         secrets: BTreeMap::new(),
+        keep: true,
     })
 }
 
