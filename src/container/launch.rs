@@ -480,8 +480,9 @@ pub fn start(
     forward: bool,
 ) -> Result<Started> {
     let spec = load_spec(store, &r.id)?;
-    // Room for the exit status while there is room (see `exitcode`).
-    let _ = container::exitcode::reserve(store, &r.id);
+    // Room for the exit status while there is room (see `exitcode`); not
+    // synced for `--rm`, whose record goes with it.
+    let _ = container::exitcode::reserve(store, &r.id, !r.auto_remove);
     let seccomp_choice = spec
         .annotations()
         .as_ref()
