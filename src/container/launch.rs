@@ -374,7 +374,7 @@ pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Resu
 /// state is kept.
 fn settle(store: &Store, r: &Record, ok: bool) {
     if r.auto_remove {
-        container::remove(store, r);
+        container::remove_soon(store, r);
         container::remove_anonymous_volumes(store, r);
     } else if r.status != Status::Created || ok {
         r.cgroup.remove();
