@@ -196,6 +196,9 @@ pub enum Command {
     /// The per-container monitor of a detached container (internal)
     #[command(name = "container-monitor", hide = true)]
     ContainerMonitor(crate::container::monitor::Args),
+    /// Delete removed containers' files (internal)
+    #[command(name = "_empty-trash", hide = true)]
+    EmptyTrash,
 }
 
 #[derive(Debug, Subcommand)]
@@ -337,6 +340,10 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
         C::Userns(a) => crate::internal::run(a, g),
         C::Prepare(a) => crate::internal_unpack::run(a, g),
+        C::EmptyTrash => crate::common::open_store(g).map(|s| {
+            tug::container::trash::empty(&s);
+            0
+        }),
         C::Pause_ => tug::net::session::pause_main()
             .map(|()| 0)
             .map_err(Into::into),

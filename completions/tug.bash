@@ -16,6 +16,9 @@ _tug() {
             ",$1")
                 cmd="tug"
                 ;;
+            tug,_empty-trash)
+                cmd="tug__subcmd___empty__subcmd__trash"
+                ;;
             tug,_pause)
                 cmd="tug__subcmd___pause"
                 ;;
@@ -459,6 +462,9 @@ _tug() {
                 ;;
             tug__subcmd__container__subcmd__help,prune)
                 cmd="tug__subcmd__container__subcmd__help__subcmd__prune"
+                ;;
+            tug__subcmd__help,_empty-trash)
+                cmd="tug__subcmd__help__subcmd___empty__subcmd__trash"
                 ;;
             tug__subcmd__help,_pause)
                 cmd="tug__subcmd__help__subcmd___pause"
@@ -1103,7 +1109,7 @@ _tug() {
 
     case "${cmd}" in
         tug)
-            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx builder pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="-D -H -h -V --root --debug --host --help --version run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx builder pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor _empty-trash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,6 +1124,24 @@ _tug() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd___empty__subcmd__trash)
+            opts="-D -h -V --root --debug --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3993,8 +4017,22 @@ _tug() {
             return 0
             ;;
         tug__subcmd__help)
-            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx builder pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor help"
+            opts="run create start stop restart kill rm ps logs exec attach wait top cp diff commit export pause unpause rename stats port events container volume inspect images import load save tag rmi history image build image-build buildx builder pull push login logout search registry-serve registry network compose compose-up kube info version system install-links completion gen-docs _userns _prepare _pause container-monitor _empty-trash help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tug__subcmd__help__subcmd___empty__subcmd__trash)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -4,7 +4,9 @@
 //! would later take the dead container for killed (137). So a small file is
 //! reserved (written and synced) when the container starts, while there is
 //! room, and overwritten in place when it ends; `refresh` reads it when the
-//! record has no status.
+//! record has no status. An `--rm` container's reservation is not synced:
+//! nothing of it survives, and a crash leaves a record with no status,
+//! which reads as killed, as it was.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -22,12 +24,15 @@ fn path(store: &Store, id: &str) -> PathBuf {
 }
 
 /// Reserves the file, blank, before the container starts (a status left
-/// from an earlier run goes with it).
-pub fn reserve(store: &Store, id: &str) -> Result<()> {
+/// from an earlier run goes with it); synced when `durable`.
+pub fn reserve(store: &Store, id: &str, durable: bool) -> Result<()> {
     let p = path(store, id);
     let mut f = File::create(&p).at(&p)?;
     f.write_all(&[b' '; WIDTH]).at(&p)?;
-    f.sync_all().at(&p)
+    if durable {
+        f.sync_all().at(&p)?;
+    }
+    Ok(())
 }
 
 /// Writes `code` over the reserved bytes (no new blocks are needed).
@@ -59,11 +64,11 @@ mod tests {
         let s = Store::open(t.path()).unwrap();
         std::fs::create_dir_all(s.containers_dir().join("c")).unwrap();
         assert_eq!(recorded(&s, "c"), None);
-        reserve(&s, "c").unwrap();
+        reserve(&s, "c", true).unwrap();
         assert_eq!(recorded(&s, "c"), None);
         record(&s, "c", 0).unwrap();
         assert_eq!(recorded(&s, "c"), Some(0));
-        reserve(&s, "c").unwrap();
+        reserve(&s, "c", false).unwrap();
         assert_eq!(recorded(&s, "c"), None);
     }
 }

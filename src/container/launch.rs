@@ -374,7 +374,7 @@ pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Resu
 /// state is kept.
 fn settle(store: &Store, r: &Record, ok: bool) {
     if r.auto_remove {
-        container::remove(store, r);
+        container::remove_soon(store, r);
         container::remove_anonymous_volumes(store, r);
     } else if r.status != Status::Created || ok {
         r.cgroup.remove();
@@ -480,8 +480,9 @@ pub fn start(
     forward: bool,
 ) -> Result<Started> {
     let spec = load_spec(store, &r.id)?;
-    // Room for the exit status while there is room (see `exitcode`).
-    let _ = container::exitcode::reserve(store, &r.id);
+    // Room for the exit status while there is room (see `exitcode`); not
+    // synced for `--rm`, whose record goes with it.
+    let _ = container::exitcode::reserve(store, &r.id, !r.auto_remove);
     let seccomp_choice = spec
         .annotations()
         .as_ref()

@@ -7,6 +7,7 @@
 //!   hosts hostname resolv.conf   bind-mounted over the container's /etc files
 //!   upper/ work/ merged/         overlay dirs (image containers)
 //! <root>/refs/containers/<id>    the image manifest digest it pins (GC root)
+//! <root>/trash/                 removed (`--rm`) containers being deleted
 //! ```
 //!
 //! Documents are replaced by rename, never written in place. They are not
@@ -29,6 +30,7 @@ pub mod ops;
 pub mod options;
 pub mod signal;
 pub mod stdio;
+pub mod trash;
 pub mod volume;
 
 use std::path::{Path, PathBuf};
@@ -355,12 +357,36 @@ pub fn create(
 
 /// Removes a (stopped) container: cgroups, directory, image pin.
 pub fn remove(store: &Store, r: &Record) {
+    release(store, r);
+    let _ = std::fs::remove_file(pin_path(store, &r.id));
+    crate::userns::remove_tree_mapped(store.root(), &dir(store, &r.id));
+}
+
+/// `remove` whose files are deleted after we return (see `trash`): the
+/// container is gone from every listing at once. For `--rm`.
+pub fn remove_soon(store: &Store, r: &Record) {
+    release(store, r);
+    let (pin, d) = (pin_path(store, &r.id), dir(store, &r.id));
+    let moved = [&pin, &d]
+        .iter()
+        .all(|p| !p.exists() || trash::discard(store, p));
+    if !moved {
+        let _ = std::fs::remove_file(&pin);
+        crate::userns::remove_tree_mapped(store.root(), &d);
+    }
+    trash::empty_later(store);
+}
+
+/// What removing a container gives back besides its files: its network
+/// endpoints and cgroups.
+fn release(store: &Store, r: &Record) {
     events::emit(store, r, "destroy", &[]);
     network::forget(store, r);
     r.cgroup.remove();
-    Cgroup::existing(&r.id).remove();
-    let _ = std::fs::remove_file(pin_path(store, &r.id));
-    crate::userns::remove_tree_mapped(store.root(), &dir(store, &r.id));
+    if r.cgroup.dirs.is_empty() {
+        // Left by a `kill -9` of the command that made them.
+        Cgroup::existing(&r.id).remove();
+    }
 }
 
 /// Removes the anonymous volumes a (removed) container used (`rm -v`, `--rm`).

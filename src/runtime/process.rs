@@ -142,14 +142,46 @@ pub fn start(l: &Launch) -> Result<Init> {
         kill_and_reap(pid);
         e
     };
-    if flags & libc::CLONE_NEWUSER as libc::c_ulong != 0 {
+    let new_user = flags & libc::CLONE_NEWUSER as libc::c_ulong != 0;
+    if new_user {
         l.mapping.apply_to(pid).map_err(abort)?;
     }
-    (l.network)(pid).map_err(abort)?;
-    // The init builds its filesystem while we move it into its cgroups.
-    go_w.send(&Message::Go)
-        .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
-    l.cgroup.join(pid).map_err(abort)?;
+    if !new_user && !crate::paths::is_rootless() {
+        // Root, no id maps to write, and root may open the namespaces of a
+        // process that is not dumpable: the init builds its filesystem at
+        // once, while we wire its network and, on a thread of its own,
+        // move it into its cgroups (a v1 memory cgroup join waits ~10 ms
+        // for an RCU grace period). The thread ends before we return, so
+        // the process is single-threaded again for the next clone.
+        go_w.send(&Message::Go)
+            .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
+        let wired = std::thread::scope(|s| {
+            let joining = s.spawn(|| l.cgroup.join(pid));
+            let net = (l.network)(pid);
+            let joined = joining
+                .join()
+                .unwrap_or_else(|_| Err(Error::Invalid("joining the cgroups failed".into())));
+            net.and(joined)
+        });
+        if let Err(e) = wired {
+            // An init whose own setup failed says why: that comes first.
+            drop(go_w);
+            let report = rep_r.recv();
+            kill_and_reap(pid);
+            return Err(match report {
+                Ok(Some(Message::SetupFailed(why))) => {
+                    Error::Invalid(format!("starting the container: {why}"))
+                }
+                _ => e,
+            });
+        }
+    } else {
+        (l.network)(pid).map_err(abort)?;
+        // The init builds its filesystem while we move it into its cgroups.
+        go_w.send(&Message::Go)
+            .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
+        l.cgroup.join(pid).map_err(abort)?;
+    }
     // An init that failed its setup has stopped reading: ignore EPIPE here,
     // its report says why.
     let _ = go_w.send(&Message::Joined);
