@@ -70,3 +70,36 @@ pub fn status_text(r: &Record) -> String {
         ),
     }
 }
+
+/// Prints a running container's processes as `top` does: UID, PID, PPID
+/// and the command line, from /proc (a process gone meanwhile is skipped).
+pub fn print_processes(r: &Record) {
+    println!("{:<10} {:<10} {:<10} CMD", "UID", "PID", "PPID");
+    for pid in tug::container::ops::processes(r) {
+        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+            continue;
+        };
+        let field = |k: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(k))
+                .and_then(|v| v.split_whitespace().next())
+                .unwrap_or("?")
+                .to_string()
+        };
+        let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
+            .map(|c| {
+                String::from_utf8_lossy(&c)
+                    .replace('\0', " ")
+                    .trim()
+                    .to_string()
+            })
+            .unwrap_or_default();
+        println!(
+            "{:<10} {:<10} {:<10} {cmd}",
+            field("Uid:"),
+            pid,
+            field("PPid:")
+        );
+    }
+}

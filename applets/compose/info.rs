@@ -6,7 +6,7 @@ use serde_json::json;
 use tug::compose::labels;
 use tug::compose::project::{self, label, number};
 use tug::compose::Plan;
-use tug::container::{self, ops, Record, Status};
+use tug::container::{self, Record, Status};
 use tug::format::Listing;
 use tug::store::Store;
 
@@ -283,34 +283,7 @@ pub fn top(store: &Store, plan: &Plan, a: &TopArgs) -> anyhow::Result<i32> {
     list.reverse();
     for r in list.iter().filter(|r| r.status == Status::Running) {
         println!("{}", r.name);
-        println!("{:<10} {:<10} {:<10} CMD", "UID", "PID", "PPID");
-        for pid in ops::processes(r) {
-            let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-                continue;
-            };
-            let field = |k: &str| {
-                status
-                    .lines()
-                    .find_map(|l| l.strip_prefix(k))
-                    .and_then(|v| v.split_whitespace().next())
-                    .unwrap_or("?")
-                    .to_string()
-            };
-            let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-                .map(|c| {
-                    String::from_utf8_lossy(&c)
-                        .replace('\0', " ")
-                        .trim()
-                        .to_string()
-                })
-                .unwrap_or_default();
-            println!(
-                "{:<10} {:<10} {:<10} {cmd}",
-                field("Uid:"),
-                pid,
-                field("PPid:")
-            );
-        }
+        crate::common::print_processes(r);
         println!();
     }
     Ok(0)

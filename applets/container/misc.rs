@@ -79,34 +79,7 @@ pub fn top(args: TopArgs, g: &Global) -> anyhow::Result<i32> {
     if r.status != Status::Running {
         return Err(tug::Error::Invalid(format!("container {} is not running", r.name)).into());
     }
-    println!("{:<10} {:<10} {:<10} CMD", "UID", "PID", "PPID");
-    for pid in ops::processes(&r) {
-        let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-            continue;
-        };
-        let field = |k: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(k))
-                .and_then(|v| v.split_whitespace().next())
-                .unwrap_or("?")
-                .to_string()
-        };
-        let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|c| {
-                String::from_utf8_lossy(&c)
-                    .replace('\0', " ")
-                    .trim()
-                    .to_string()
-            })
-            .unwrap_or_default();
-        println!(
-            "{:<10} {:<10} {:<10} {cmd}",
-            field("Uid:"),
-            pid,
-            field("PPid:")
-        );
-    }
+    crate::common::print_processes(&r);
     Ok(0)
 }
 
