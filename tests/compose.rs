@@ -13,20 +13,7 @@ use compose_common::*;
 fn wordpress_shaped_stack_db_app_proxy() {
     for s in stacks() {
         let port = free_port();
-        let dir = project(
-            &s,
-            "press",
-            &[
-                (
-                    "compose.yaml",
-                    &format!(
-                        "services:\n  db:\n    image: bb:1\n    command: [sh, -c, 'echo db-row > /data/index.html && exec httpd -f -p 3306 -h /data']\n    volumes: [dbdata:/data]\n    healthcheck:\n      test: [CMD, wget, -q, -O-, http://127.0.0.1:3306/]\n      interval: 1s\n  app:\n    image: bb:1\n    command: [httpd, -f, -p, '80', -h, /srv]\n    volumes: ['./app:/srv:ro']\n    environment:\n      DB_HOST: db:3306\n    depends_on:\n      db: {{condition: service_healthy}}\n  proxy:\n    image: bb:1\n    command: [httpd, -f, -p, '8080', -h, /srv]\n    volumes: ['./proxy:/srv:ro']\n    ports: ['127.0.0.1:{port}:8080']\n    depends_on: [app]\nvolumes:\n  dbdata:\n"
-                    ),
-                ),
-                ("app/cgi-bin/page", &format!("{CGI}echo app-page; wget -q -O- http://$DB_HOST/\n")),
-                ("proxy/cgi-bin/index", &format!("{CGI}echo via-proxy; wget -q -O- http://app/cgi-bin/page\n")),
-            ],
-        );
+        let dir = fixture(&s, "press", &[("PORT", &port.to_string())]);
         compose(&s, &dir, &["up", "-d"]).succeeds();
         let page = get(port, "/cgi-bin/index");
         assert!(page.contains("via-proxy\napp-page\ndb-row"), "{page}");
@@ -71,28 +58,11 @@ fn wordpress_shaped_stack_db_app_proxy() {
     }
 }
 
-/// A balancer in front of `web`'s replicas: it asks every address the
-/// name `web` has on the project network for the replica's host name.
-const BALANCER: &str =
-    "for ip in $(awk '/\\sweb(\\s|$)/ {print $1}' /etc/hosts); do wget -q -O- http://$ip/; done\n";
-
 #[test]
 fn load_balancer_reaches_every_replica_by_name_and_scale() {
     for s in stacks() {
         let port = free_port();
-        let dir = project(
-            &s,
-            "lb",
-            &[
-                (
-                    "compose.yaml",
-                    &format!(
-                        "services:\n  web:\n    image: bb:1\n    command: [sh, -c, 'mkdir /w && hostname > /w/index.html && exec httpd -f -p 80 -h /w']\n    deploy: {{replicas: 2}}\n  lb:\n    image: bb:1\n    command: [httpd, -f, -p, '80', -h, /srv]\n    volumes: ['./lb:/srv:ro']\n    ports: ['127.0.0.1:{port}:80']\n    depends_on: [web]\n"
-                    ),
-                ),
-                ("lb/cgi-bin/all", &format!("{CGI}{BALANCER}")),
-            ],
-        );
+        let dir = fixture(&s, "lb", &[("PORT", &port.to_string())]);
         compose(&s, &dir, &["up", "-d"]).succeeds();
         let hosts = |want: usize| {
             let deadline = Instant::now() + Duration::from_secs(15);
@@ -132,17 +102,75 @@ fn load_balancer_reaches_every_replica_by_name_and_scale() {
     }
 }
 
+/// The seeds' app stack: `lb` (the only one that publishes) asks every
+/// `app` replica, each of which asks the master by name and every
+/// `redis-replica`, which copied the master's value by name at start.
+#[test]
+fn app_stack_lb_app_replicas_and_redis_shaped_master_with_replicas() {
+    for s in stacks() {
+        let port = free_port();
+        let dir = fixture(&s, "seeds", &[("PORT", &port.to_string())]);
+        compose(&s, &dir, &["up", "-d", "--wait"]).succeeds();
+        let master = compose(&s, &dir, &["exec", "-T", "redis-master", "hostname"])
+            .succeeds()
+            .stdout();
+        let master = format!("master={}", master.trim());
+        let lines_with = |body: &str, prefix: &str| -> Vec<String> {
+            body.lines()
+                .filter(|l| l.starts_with(prefix))
+                .map(str::to_string)
+                .collect()
+        };
+        // Each app replica answers with its name, the master's value as
+        // the master gives it, and each replica's copy of it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let body = loop {
+            let page = get(port, "/cgi-bin/index");
+            let body = page
+                .split("\r\n\r\n")
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            if lines_with(&body, "replica=").len() == 4 || Instant::now() > deadline {
+                break body;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        let distinct = |prefix: &str| -> std::collections::BTreeSet<String> {
+            lines_with(&body, prefix).into_iter().collect()
+        };
+        assert_eq!(distinct("app=").len(), 2, "two app replicas:\n{body}");
+        assert_eq!(distinct("replica=").len(), 2, "two redis replicas:\n{body}");
+        assert_eq!(
+            lines_with(&body, "replica=").len(),
+            4,
+            "each app reads both:\n{body}"
+        );
+        assert_eq!(
+            distinct("direct "),
+            [format!("direct {master}")].into(),
+            "each app reaches the master by name:\n{body}"
+        );
+        assert_eq!(lines_with(&body, "master=").len(), 4, "{body}");
+        assert_eq!(
+            distinct("master="),
+            [master].into(),
+            "replicas hold the master's value:\n{body}"
+        );
+        // Only the balancer publishes.
+        let ps = compose(&s, &dir, &["ps", "--format", "{{.Service}} {{.Ports}}"])
+            .succeeds()
+            .stdout();
+        let published: Vec<&str> = ps.lines().filter(|l| l.contains("->")).collect();
+        assert_eq!(published, [format!("lb 127.0.0.1:{port}->80/tcp")], "{ps}");
+        down_leaves_nothing(&s, &dir, "seeds");
+    }
+}
+
 #[test]
 fn depends_on_healthy_waits_and_unhealthy_fails() {
     for s in stacks() {
-        let dir = project(
-            &s,
-            "order",
-            &[(
-                "compose.yaml",
-                "services:\n  db:\n    image: bb:1\n    command: [sh, -c, 'sleep 1; cut -d\" \" -f1 /proc/uptime > /shared/ready; exec sleep 1000']\n    volumes: [shared:/shared]\n    healthcheck:\n      test: [CMD-SHELL, test -f /shared/ready]\n      interval: 500ms\n  app:\n    image: bb:1\n    command: [sh, -c, 'cut -d\" \" -f1 /proc/uptime > /shared/app; exec sleep 1000']\n    volumes: [shared:/shared]\n    depends_on:\n      db: {condition: service_healthy}\n      migrate: {condition: service_completed_successfully}\n  migrate:\n    image: bb:1\n    command: [sh, -c, 'echo migrated > /shared/migrated']\n    volumes: [shared:/shared]\nvolumes:\n  shared:\n",
-            )],
-        );
+        let dir = fixture(&s, "order", &[]);
         compose(&s, &dir, &["up", "-d"]).succeeds();
         let read = |f: &str| -> f64 {
             let deadline = Instant::now() + Duration::from_secs(10);
@@ -162,14 +190,7 @@ fn depends_on_healthy_waits_and_unhealthy_fails() {
         assert!(app >= ready, "app started at {app}, db ready at {ready}");
         down_leaves_nothing(&s, &dir, "order");
 
-        let dir = project(
-            &s,
-            "sick",
-            &[(
-                "compose.yaml",
-                "services:\n  db:\n    image: bb:1\n    command: [sleep, '1000']\n    healthcheck:\n      test: [CMD, 'false']\n      interval: 300ms\n      retries: 2\n  app:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on:\n      db: {condition: service_healthy}\n",
-            )],
-        );
+        let dir = fixture(&s, "sick", &[]);
         compose(&s, &dir, &["up", "-d"])
             .fails()
             .code_is(125)
@@ -183,8 +204,8 @@ fn depends_on_healthy_waits_and_unhealthy_fails() {
 #[test]
 fn up_twice_recreates_only_what_changed_and_removes_orphans() {
     for s in stacks() {
-        let two = "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    environment: {LEVEL: one}\n  b:\n    image: bb:1\n    command: [sh, -c, 'test -f /once || { touch /once; exit 3; }; exec sleep 1000']\n    restart: on-failure\n  c:\n    image: bb:1\n    command: [sleep, '1000']\n";
-        let dir = project(&s, "again", &[("compose.yaml", two)]);
+        let dir = fixture(&s, "again", &[]);
+        let two = std::fs::read_to_string(dir.join("compose.yaml")).unwrap();
         compose(&s, &dir, &["up", "-d"]).succeeds();
         // restart: on-failure brings b back after it fails once.
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -260,50 +281,28 @@ fn up_twice_recreates_only_what_changed_and_removes_orphans() {
 }
 
 #[test]
-fn dotenv_extends_include_profiles_and_several_files() {
+fn dotenv_environment_extends_include_profiles_and_several_files() {
     for s in stacks() {
-        let dir = project(
-            &s,
-            "layers",
-            &[
-                (".env", "IMG=bb:1\nGREETING=hi-from-dotenv\n"),
-                (
-                    "compose.yaml",
-                    "include: [inc/extra.yaml]\nservices:\n  a:\n    image: ${IMG}\n    command: [sleep, '1000']\n    environment: {MSG: $GREETING}\n  b:\n    extends: a\n  tools:\n    image: ${IMG}\n    command: [sleep, '1000']\n    profiles: [debug]\n",
-                ),
-                ("override.yaml", "services:\n  a:\n    environment: {EXTRA: more}\n"),
-                ("inc/extra.yaml", "services:\n  inc:\n    image: bb:1\n    command: [sleep, '1000']\n"),
-            ],
-        );
+        let dir = fixture(&s, "layers", &[]);
         let f = ["-f", "compose.yaml", "-f", "override.yaml"];
-        let with = |extra: &[&str]| -> Vec<String> {
-            f.iter().chain(extra).map(|x| x.to_string()).collect()
+        // Every command sees the same shell, so the config hash holds.
+        let run = |extra: &[&str]| {
+            let args: Vec<&str> = f.iter().chain(extra).copied().collect();
+            let mut r = compose(&s, &dir, &args);
+            r.cmd.env("WHO", "from-shell");
+            r
         };
-        let args = with(&["up", "-d"]);
-        compose(
-            &s,
-            &dir,
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        )
-        .succeeds();
+        run(&["up", "-d"]).succeeds();
         let names = ids(&s, &dir);
         let keys: Vec<&str> = names.keys().map(String::as_str).collect();
         assert_eq!(keys, ["layers-a-1", "layers-b-1", "layers-inc-1"]);
-        let args = with(&["exec", "-T", "a", "sh", "-c", "echo $MSG $EXTRA"]);
-        compose(
-            &s,
-            &dir,
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        )
-        .succeeds()
-        .stdout_is("hi-from-dotenv more\n");
-        let args = with(&["--profile", "debug", "up", "-d"]);
-        compose(
-            &s,
-            &dir,
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        )
-        .succeeds();
+        run(&["exec", "-T", "a", "sh", "-c", "echo $MSG $WHO $EXTRA"])
+            .succeeds()
+            .stdout_is("hi-from-dotenv from-shell more\n");
+        run(&["exec", "-T", "b", "sh", "-c", "echo $MSG $WHO"])
+            .succeeds()
+            .stdout_is("hi-from-dotenv from-shell\n");
+        run(&["--profile", "debug", "up", "-d"]).succeeds();
         assert!(ids(&s, &dir).contains_key("layers-tools-1"));
         // cp both ways.
         let host = dir.join("note.txt");
@@ -326,75 +325,74 @@ fn dotenv_extends_include_profiles_and_several_files() {
         )
         .succeeds();
         assert_eq!(std::fs::read_to_string(&back).unwrap(), "carried\n");
-        let args = with(&["--profile", "debug", "down", "-v"]);
-        compose(
-            &s,
-            &dir,
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        )
-        .succeeds();
-        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
+        let down: Vec<&str> = f
+            .iter()
+            .chain(&["--profile", "debug", "down", "-v"])
+            .copied()
+            .collect();
+        down_leaves_nothing_by(&s, &dir, "layers", &down);
     }
 }
+
+/// Projects `up` refuses before making anything, and what it says.
+const BAD: &[(&str, &str)] = &[
+    ("services:\n  a:\n    image: [bb:1\n", "line 4, column 1"),
+    (
+        "services:\n  a:\n    image: bb:1\n    bogus: 1\n",
+        "services.a.bogus: additional property is not allowed",
+    ),
+    (
+        "services:\n  a:\n    image: bb:1\n    depends_on: [b]\n  b:\n    image: bb:1\n    depends_on: [a]\n",
+        "dependency cycle detected: a -> b -> a",
+    ),
+    (
+        "services:\n  a:\n    image: bb:1\n    env_file: missing.env\n",
+        "missing.env: No such file or directory",
+    ),
+    (
+        "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    volumes: [data:/d]\n  b:\n    image: localhost:1/nosuch:1\nvolumes:\n  data:\n",
+        "service \"b\"",
+    ),
+    // A build that cannot start (no Dockerfile).
+    (
+        "services:\n  a:\n    image: bb:1\n  b:\n    build: .\n",
+        "service \"b\": build: reading",
+    ),
+];
 
 #[test]
 fn bad_input_creates_nothing_and_down_cleans_a_failed_up() {
     for s in stacks() {
         let nets_before = s.tug(["network", "ls", "-q"]).succeeds().stdout();
-        let dir = project(
-            &s,
-            "broken",
-            &[(
-                "compose.yaml",
-                "services:\n  a:\n    image: bb:1\n    env_file: missing.env\n",
-            )],
-        );
-        compose(&s, &dir, &["up", "-d"])
-            .fails()
-            .code_is(125)
-            .one_line_error()
-            .stderr_contains("missing.env");
-        write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: localhost:1/nosuch:1\n");
-        compose(&s, &dir, &["up", "-d"])
-            .fails()
-            .code_is(125)
-            .one_line_error()
-            .stderr_contains("service \"b\"");
-        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
-        s.tug(["network", "ls", "-q"])
-            .succeeds()
-            .stdout_is(&nets_before);
-        // A build service whose build cannot start (no Dockerfile): one
-        // line, nothing made.
-        write(
-            &dir,
-            "compose.yaml",
-            "services:\n  a:\n    image: bb:1\n  b:\n    build: .\n",
-        );
-        compose(&s, &dir, &["up", "-d"])
-            .fails()
-            .code_is(125)
-            .one_line_error()
-            .stderr_contains("service \"b\": build: reading");
-        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
-        // A service that fails midway: up names it; down still cleans.
-        write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n  b:\n    image: bb:1\n    command: [nosuchcommand]\n    depends_on: [a]\n  c:\n    image: bb:1\n    depends_on: [b]\n");
-        if s.is_rootless() {
-            let (u, g) = user_ids(TEST_USER).unwrap();
-            chown_r(&dir, u, g);
+        for (text, want) in BAD {
+            let dir = project(&s, "broken", &[("compose.yaml", text)]);
+            let o = compose(&s, &dir, &["up", "-d"])
+                .fails()
+                .code_is(125)
+                .one_line_error();
+            let err = o.stderr();
+            assert_eq!(err.trim_end().lines().count(), 1, "{text:?}\n{}", o.dump());
+            assert!(err.contains(want), "{text:?}\n{}", o.dump());
+            s.tug(["ps", "-aq"]).succeeds().stdout_is("");
+            s.tug(["network", "ls", "-q"])
+                .succeeds()
+                .stdout_is(&nets_before);
+            s.tug(["volume", "ls", "-q"]).succeeds().stdout_is("");
         }
+        // A service that fails midway: up names it; down still cleans.
+        let dir = fixture(&s, "midway", &[]);
         let o = compose(&s, &dir, &["up", "-d"]).fails();
         let last = o.stderr().lines().last().unwrap_or_default().to_string();
         assert!(last.starts_with("tug: service \"b\""), "{}", o.dump());
-        down_leaves_nothing(&s, &dir, "broken");
+        assert!(ids(&s, &dir).contains_key("midway-a-1"), "{}", o.dump());
+        down_leaves_nothing(&s, &dir, "midway");
     }
 }
 
 #[test]
 fn compose_up_and_docker_compose_names() {
     let s = Scenario::new();
-    let dir = s.path().join("names");
-    write(&dir, "compose.yaml", "services:\n  a:\n    image: bb:1\n");
+    let dir = fixture(&s, "names", &[]);
     let bin = s.path().join("links");
     s.tug(["install-links", "--docker", bin.to_str().unwrap()])
         .succeeds();
@@ -413,14 +411,7 @@ fn compose_up_and_docker_compose_names() {
 fn foreground_up_prefixes_logs_and_ctrl_c_stops_gracefully() {
     use std::io::BufRead;
     for s in stacks() {
-        let dir = project(
-            &s,
-            "fg",
-            &[(
-                "compose.yaml",
-                "services:\n  one:\n    image: bb:1\n    command: [sh, -c, 'echo hello from one']\n  two:\n    image: bb:1\n    command: [sh, -c, 'trap \"echo got TERM; exit 3\" TERM; echo ready; while true; do sleep 0.1; done']\n    secrets: [token]\nsecrets:\n  token: {environment: TOKEN}\n",
-            )],
-        );
+        let dir = fixture(&s, "fg", &[]);
         let mut r = compose(&s, &dir, &["up"]);
         r.cmd
             .env("TOKEN", "t0k")
@@ -486,14 +477,7 @@ fn declared_networks_external_resources_and_links() {
     for s in stacks() {
         s.tug(["network", "create", "outside"]).succeeds();
         s.tug(["volume", "create", "keep"]).succeeds();
-        let dir = project(
-            &s,
-            "nets",
-            &[(
-                "compose.yaml",
-                "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    networks:\n      back: {ipv4_address: 10.77.0.10, aliases: [alpha]}\n      ext: {}\n    volumes: [kept:/k, named:/n]\n  b:\n    image: bb:1\n    command: [sleep, '1000']\n    networks: [back]\n    links: ['a:linked']\nnetworks:\n  back:\n    internal: true\n    ipam:\n      config: [{subnet: 10.77.0.0/24}]\n  ext:\n    external: true\n    name: outside\nvolumes:\n  kept: {external: true, name: keep}\n  named: {labels: {team: x}}\n",
-            )],
-        );
+        let dir = fixture(&s, "nets", &[]);
         compose(&s, &dir, &["up", "-d"]).succeeds();
         compose(
             &s,
@@ -547,16 +531,13 @@ fn push_and_pull_service_images_through_a_registry() {
     let hub = Scenario::new();
     let reg = Registry::start(&hub, &[]);
     let image = format!("{}/team/bb:1", reg.addr);
-    let file = format!("services:\n  a:\n    image: {image}\n  b:\n    build: .\n");
     let here = Scenario::new();
     here.tug(["import", tar.to_str().unwrap(), &image])
         .succeeds();
-    let dir = here.path().join("pushed");
-    write(&dir, "compose.yaml", &file);
+    let dir = fixture(&here, "pushed", &[("IMAGE", &image)]);
     compose(&here, &dir, &["push", "-q"]).succeeds();
     let there = Scenario::new();
-    let dir = there.path().join("pulled");
-    write(&dir, "compose.yaml", &file);
+    let dir = fixture(&there, "pushed", &[("IMAGE", &image)]);
     compose(&there, &dir, &["pull", "a"]).succeeds();
     there.tug(["image", "inspect", &image]).succeeds();
     compose(&there, &dir, &["images"]).succeeds();
@@ -565,14 +546,7 @@ fn push_and_pull_service_images_through_a_registry() {
 #[test]
 fn sysctls_are_set_in_the_service_containers() {
     for s in stacks() {
-        let dir = project(
-            &s,
-            "tuned",
-            &[(
-                "compose.yaml",
-                "services:\n  a:\n    image: bb:1\n    command: [sleep, '1000']\n    sysctls:\n      net.ipv4.ip_forward: 1\n  b:\n    image: bb:1\n    command: [sleep, '1000']\n    sysctls: [net.core.somaxconn=1024]\n",
-            )],
-        );
+        let dir = fixture(&s, "tuned", &[]);
         compose(&s, &dir, &["up", "-d"]).succeeds();
         compose(
             &s,
@@ -604,14 +578,7 @@ fn sysctls_are_set_in_the_service_containers() {
 #[test]
 fn restart_takes_along_dependents_that_ask_for_it() {
     for s in stacks() {
-        let dir = project(
-            &s,
-            "chain",
-            &[(
-                "compose.yaml",
-                "services:\n  db:\n    image: bb:1\n    command: [sleep, '1000']\n  app:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on:\n      db: {condition: service_started, restart: true}\n  other:\n    image: bb:1\n    command: [sleep, '1000']\n    depends_on: [db]\n",
-            )],
-        );
+        let dir = fixture(&s, "chain", &[]);
         compose(&s, &dir, &["up", "-d"]).succeeds();
         let pids = || {
             compose(&s, &dir, &["ps", "--format", "{{.Name}}"])

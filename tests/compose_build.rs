@@ -8,25 +8,11 @@ mod compose_common;
 use common::*;
 use compose_common::*;
 
-const DOCKERFILE: &str =
-    "FROM bb:1\nCOPY index.html /www/index.html\nCMD [\"httpd\", \"-f\", \"-p\", \"80\", \"-h\", \"/www\"]\n";
-
 #[test]
 fn up_build_runs_rebuilds_only_what_changed_and_down_rmi_local() {
     for s in stacks() {
         let port = free_port();
-        let yaml = format!(
-            "services:\n  web:\n    build: .\n    ports: ['127.0.0.1:{port}:80']\n  tool:\n    image: mine:2\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM bb:1\n        ARG MSG=unset\n        RUN echo $$MSG > /msg\n      args: {{MSG: from-args}}\n    command: [sleep, '1000']\n  plain:\n    image: bb:1\n    command: [sleep, '1000']\n"
-        );
-        let dir = project(
-            &s,
-            "builds",
-            &[
-                ("compose.yaml", &yaml),
-                ("Dockerfile", DOCKERFILE),
-                ("index.html", "version-one\n"),
-            ],
-        );
+        let dir = fixture(&s, "builds", &[("PORT", &port.to_string())]);
         let o = compose(&s, &dir, &["up", "-d", "--build"]).succeeds();
         let err = o.stderr();
         assert!(err.contains("[web 2/3] COPY index.html"), "{}", o.dump());
@@ -64,30 +50,16 @@ fn up_build_runs_rebuilds_only_what_changed_and_down_rmi_local() {
             .succeeds()
             .stdout_is("flag\n");
 
-        compose(&s, &dir, &["down", "--rmi", "local"]).succeeds();
+        down_leaves_nothing_by(&s, &dir, "builds", &["down", "-v", "--rmi", "local"]);
         s.tug(["image", "inspect", "builds-web"]).fails();
         s.tug(["image", "inspect", "mine:2"]).succeeds();
-        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
     }
 }
 
 #[test]
 fn up_builds_a_missing_image_and_no_build_refuses() {
     for s in stacks() {
-        let dir = project(
-            &s,
-            "lazy",
-            &[
-                (
-                    "compose.yaml",
-                    "services:\n  app:\n    build:\n      context: ./ctx\n      dockerfile: Other.dockerfile\n      target: final\n      labels: {built.by: compose}\n    command: [cat, /f]\n",
-                ),
-                (
-                    "ctx/Other.dockerfile",
-                    "FROM bb:1 AS base\nRUN echo base > /f\nFROM base AS final\nRUN echo final > /f\nFROM base AS unused\nRUN exit 1\n",
-                ),
-            ],
-        );
+        let dir = fixture(&s, "lazy", &[]);
         compose(&s, &dir, &["up", "-d", "--no-build"]).fails();
         s.tug(["ps", "-aq"]).succeeds().stdout_is("");
         // Without --build, the missing image is built anyway.
@@ -109,7 +81,7 @@ fn up_builds_a_missing_image_and_no_build_refuses() {
         // Present now: a second `up` does not build again.
         let o = compose(&s, &dir, &["up", "-d"]).succeeds();
         assert!(!o.stderr().contains("Built"), "{}", o.dump());
-        compose(&s, &dir, &["down", "--rmi", "local"]).succeeds();
+        down_leaves_nothing_by(&s, &dir, "lazy", &["down", "-v", "--rmi", "local"]);
         s.tug(["image", "inspect", "lazy-app"]).fails();
     }
 }

@@ -3,6 +3,7 @@
 //! schemas, so it runs offline), and what cannot be converted is named.
 
 mod common;
+mod compose_common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -114,6 +115,22 @@ fn convert(s: &Scenario, dir: &Path, yaml: &str) -> (Outcome, PathBuf) {
     (r.succeeds(), out)
 }
 
+/// `kubernetes-validate --strict` on the manifests in `out`.
+fn validates_strictly(validate: &Path, name: &str, out: &Path) {
+    let text = std::fs::read_to_string(out).unwrap();
+    let o = Command::new(validate)
+        .arg("--strict")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{name}: kubernetes-validate --strict failed:\n{}{}\n{text}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn manifests_of_test_projects_validate_strictly() {
     let Some(validate) = validator() else {
@@ -126,17 +143,56 @@ fn manifests_of_test_projects_validate_strictly() {
         for kind in ["kind: Deployment", "kind: Service"] {
             assert!(text.contains(kind), "{name}: no {kind} in\n{text}");
         }
-        let o = Command::new(&validate)
-            .arg("--strict")
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{name}: kubernetes-validate --strict failed:\n{}{}\n{text}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
+        validates_strictly(&validate, name, &out);
+    }
+}
+
+/// Every project that tests/compose*.rs runs (tests/compose_projects/)
+/// converts, with a Deployment per service, and validates strictly.
+#[test]
+fn manifests_of_every_compose_test_project_validate_strictly() {
+    let Some(validate) = validator() else {
+        skip!("kubernetes-validate is not installed (pip install kubernetes-validate)");
+    };
+    let s = Scenario::new();
+    let mut names: Vec<String> = std::fs::read_dir(compose_common::PROJECTS)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in &names {
+        let out = s.path().join(format!("{name}.yaml"));
+        let mut r = s.tug([
+            "compose",
+            "convert",
+            "--format",
+            "kube",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        r.cmd
+            .current_dir(Path::new(compose_common::PROJECTS).join(name))
+            .envs(compose_common::PROJECT_VARS.iter().copied());
+        let o = r.succeeds();
+        let services = compose_common::compose(
+            &s,
+            &Path::new(compose_common::PROJECTS).join(name),
+            &["config", "--services"],
         );
+        let mut services = services;
+        services
+            .cmd
+            .envs(compose_common::PROJECT_VARS.iter().copied());
+        let services = services.succeeds().stdout();
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            text.matches("kind: Deployment").count(),
+            services.lines().count(),
+            "{name}: a Deployment per service\n{}\n{text}",
+            o.dump()
+        );
+        validates_strictly(&validate, name, &out);
     }
 }
 

@@ -73,6 +73,44 @@ pub fn stacks() -> Vec<Stack> {
     out
 }
 
+/// The projects the compose tests run: `tests/compose_projects/<name>/`,
+/// one directory each, so that tests/kube.rs converts every one of them.
+pub const PROJECTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compose_projects");
+
+/// The variables the projects interpolate, with values for converting
+/// them; a test that runs one passes its own (a free port...).
+pub const PROJECT_VARS: &[(&str, &str)] = &[
+    ("PORT", "8080"),
+    ("IMAGE", "registry.example/team/bb:1"),
+    ("TOKEN", "t0k"),
+];
+
+/// Copies the project `name` from [`PROJECTS`] to `<scenario>/<name>`, with
+/// `vars` added to its `.env` (owned by the test user when rootless).
+pub fn fixture(s: &Scenario, name: &str, vars: &[(&str, &str)]) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let dest = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &dest);
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+    let dir = s.path().join(name);
+    copy(&Path::new(PROJECTS).join(name), &dir);
+    let dotenv = dir.join(".env");
+    let mut env = std::fs::read_to_string(&dotenv).unwrap_or_default();
+    for (k, v) in vars {
+        env.push_str(&format!("{k}={v}\n"));
+    }
+    std::fs::write(&dotenv, env).unwrap();
+    project(s, name, &[])
+}
+
 /// Writes the project's files under `<scenario>/<name>` (owned by the
 /// test user when rootless); scripts (`.sh`, under cgi-bin) executable.
 pub fn project(s: &Scenario, name: &str, files: &[(&str, &str)]) -> PathBuf {
@@ -150,8 +188,21 @@ pub fn bridges(s: &Scenario, project: &str) -> Vec<String> {
 /// `down -v` and nothing of the project is left: no container, network,
 /// volume, monitor, bridge or firewall rule.
 pub fn down_leaves_nothing(s: &Scenario, dir: &Path, project: &str) {
+    down_leaves_nothing_by(s, dir, project, &["down", "-v"]);
+}
+
+/// [`down_leaves_nothing`] with the compose arguments that take it down
+/// (`-f`, `--profile`, `--rmi`...).
+pub fn down_leaves_nothing_by(s: &Scenario, dir: &Path, project: &str, down: &[&str]) {
     let links = bridges(s, project);
-    compose(s, dir, &["down", "-v"]).succeeds();
+    let ports: Vec<String> = compose(s, dir, &["ps", "-a", "--format", "{{.Ports}}"])
+        .succeeds()
+        .stdout()
+        .split([',', ' ', '\n'])
+        .filter_map(|p| p.split_once("->"))
+        .filter_map(|(host, _)| host.rsplit(':').next().map(str::to_string))
+        .collect();
+    compose(s, dir, down).succeeds();
     s.tug(["ps", "-aq"]).succeeds().stdout_is("");
     let nets = s
         .tug(["network", "ls", "--format", "{{.Name}}"])
@@ -180,6 +231,20 @@ pub fn down_leaves_nothing(s: &Scenario, dir: &Path, project: &str) {
         for l in &links {
             assert!(!ip.contains(l.as_str()), "{l} left:\n{ip}");
             assert!(!nft.contains(l.as_str()), "rules for {l} left:\n{nft}");
+        }
+    }
+    if !s.is_rootless() {
+        // Published ports are elements of the host-wide `ip tug` maps.
+        let nft = std::process::Command::new("nft")
+            .args(["-nn", "list", "ruleset"])
+            .output()
+            .unwrap();
+        let nft = String::from_utf8_lossy(&nft.stdout).to_string();
+        for p in &ports {
+            assert!(
+                !nft.contains(&format!(". {p} :")),
+                "port {p} still published:\n{nft}"
+            );
         }
     }
 }
