@@ -199,9 +199,11 @@ fn readme_block(heading: &str) -> String {
     after[start..start + len].to_string()
 }
 
-/// The quick start and the registry walk-through run verbatim (the
-/// package install left out: .ci/run installs busybox-static; the
-/// registry's port moved to a free one), as root and rootless.
+/// The quick start, the registry walk-through and the compose quick start
+/// run verbatim (the package install left out: .ci/run installs
+/// busybox-static; the registry's port moved to a free one; the compose
+/// project is a web service on the quick start's busybox), as root and
+/// rootless.
 #[test]
 fn readme_blocks_run_as_written() {
     if busybox().is_none() {
@@ -219,12 +221,18 @@ fn readme_blocks_run_as_written() {
         .port();
     let registry = readme_block("## A registry, push and pull")
         .replace("127.0.0.1:5000", &format!("127.0.0.1:{port}"));
+    let compose = readme_block("## Compose quick start");
     let mut scenarios = vec![Scenario::new()];
     scenarios.extend(Scenario::unprivileged());
     for s in scenarios {
         let bin = s.path().join("bin");
         let work = s.path().join("work");
-        std::fs::create_dir_all(&work).unwrap();
+        std::fs::create_dir_all(work.join("myproject")).unwrap();
+        std::fs::write(
+            work.join("myproject/compose.yaml"),
+            "services:\n  web:\n    image: busybox\n    command: [httpd, -f, -p, '80', -h, /etc]\n",
+        )
+        .unwrap();
         s.tug(["install-links", bin.to_str().unwrap()]).succeeds();
         std::os::unix::fs::symlink(TUG, bin.join("tug")).unwrap();
         if s.is_rootless() {
@@ -236,7 +244,14 @@ fn readme_blocks_run_as_written() {
             bin.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        for (what, block) in [("quick start", &quick), ("registry", &registry)] {
+        let says_hello = |out: &str| out.ends_with("hello\n");
+        let lists_web = |out: &str| out.contains("myproject-web-1");
+        let blocks: [(&str, &String, &dyn Fn(&str) -> bool); 3] = [
+            ("quick start", &quick, &says_hello),
+            ("registry", &registry, &says_hello),
+            ("compose quick start", &compose, &lists_web),
+        ];
+        for (what, block, output_ok) in blocks {
             // The registry started in the background goes when the block ends.
             let script = format!(
                 "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\ncd {}\n{block}",
@@ -251,12 +266,13 @@ fn readme_blocks_run_as_written() {
                 s.is_rootless(),
                 o.dump()
             );
-            assert!(
-                o.stdout().ends_with("hello\n"),
-                "README {what} block\n{}",
-                o.dump()
-            );
+            assert!(output_ok(&o.stdout()), "README {what} block\n{}", o.dump());
         }
+        // The compose block's `ps` listed the project; its `down -v` left nothing.
+        s.tug(["ps", "-aq"]).succeeds().stdout_is("");
+        s.tug(["network", "ls", "--format", "{{.Name}}"])
+            .succeeds()
+            .stdout_is("bridge\nhost\nnone\n");
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value as J};
 
 use super::load::Project;
+use super::yaml::{Node, Value};
 
 /// Why conversion failed outright.
 #[derive(Debug, thiserror::Error)]
@@ -44,9 +45,45 @@ fn selector(project: &Project, service: &str) -> J {
     })
 }
 
+/// The entries of a mapping node (none for anything else).
+fn map(n: Option<&Node>) -> &[(String, Node)] {
+    match n.map(|n| &n.value) {
+        Some(Value::Map(m)) => m,
+        _ => &[],
+    }
+}
+
+/// The items of a sequence node (none for anything else).
+fn seq(n: Option<&Node>) -> &[Node] {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(v)) => v,
+        _ => &[],
+    }
+}
+
+/// Reports what the project's networks ask for that a cluster's one flat
+/// pod network does not give: isolation and chosen subnets.
+fn networks(project: &Project, out: &mut Manifests) {
+    for (name, n) in map(project.model.get("networks")) {
+        if matches!(n.get("internal").map(|i| &i.value), Some(Value::Bool(true))) {
+            out.skip(
+                format!("networks.{name}.internal"),
+                "pods share one network; isolating them takes a NetworkPolicy",
+            );
+        }
+        if n.get("ipam").is_some() {
+            out.skip(
+                format!("networks.{name}.ipam"),
+                "the cluster assigns pod addresses",
+            );
+        }
+    }
+}
+
 /// Converts a loaded project.
 pub fn convert(project: &Project) -> Result<Manifests, KubeError> {
     let mut out = Manifests::default();
+    networks(project, &mut out);
     storage::volumes(project, &mut out);
     storage::configs_and_secrets(project, &mut out)?;
     let needed_names: BTreeSet<String> = project

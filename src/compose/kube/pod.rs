@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value as J};
 
 use super::ports::{container_ports, Port};
 use super::storage::service_mounts;
-use super::{object_name, Manifests};
+use super::{map, object_name, seq, Manifests};
 use crate::compose::load::Project;
 use crate::compose::yaml::{Node, Value};
 
@@ -60,20 +60,6 @@ const CONVERTED: &[&str] = &[
     "profiles",
     "annotations",
 ];
-
-fn seq(n: Option<&Node>) -> &[Node] {
-    match n.map(|n| &n.value) {
-        Some(Value::Seq(v)) => v,
-        _ => &[],
-    }
-}
-
-fn map(n: Option<&Node>) -> &[(String, Node)] {
-    match n.map(|n| &n.value) {
-        Some(Value::Map(m)) => m,
-        _ => &[],
-    }
-}
 
 fn scalar(n: &Node) -> Option<String> {
     match &n.value {
@@ -394,6 +380,16 @@ fn report_unconverted(svc: &Node, path: &str, out: &mut Manifests) {
                 format!("{path}.restart"),
                 format!("a Deployment always restarts its pods, not {r:?}"),
             );
+        }
+    }
+    for (i, link) in seq(svc.get("links")).iter().enumerate() {
+        if let Some((target, alias)) = link.as_str().and_then(|l| l.split_once(':')) {
+            if alias != target {
+                out.skip(
+                    format!("{path}.links[{i}]"),
+                    format!("only the service name {target} resolves in a cluster, not the alias {alias}"),
+                );
+            }
         }
     }
     for (net, n) in map(svc.get("networks")) {

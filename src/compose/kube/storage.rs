@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use serde_json::{json, Value as J};
 
-use super::{object_name, KubeError, Manifests};
+use super::{map, object_name, seq, KubeError, Manifests};
 use crate::compose::load::Project;
 use crate::compose::yaml::{Node, Value};
 
@@ -17,20 +17,6 @@ const MAX_OBJECT: u64 = 1 << 20;
 
 /// The storage a new claim asks for; Compose volumes have no size.
 const CLAIM_SIZE: &str = "1Gi";
-
-fn map(n: Option<&Node>) -> &[(String, Node)] {
-    match n.map(|n| &n.value) {
-        Some(Value::Map(m)) => m,
-        _ => &[],
-    }
-}
-
-fn seq(n: Option<&Node>) -> &[Node] {
-    match n.map(|n| &n.value) {
-        Some(Value::Seq(v)) => v,
-        _ => &[],
-    }
-}
 
 fn is_external(n: &Node) -> bool {
     matches!(n.get("external").map(|e| &e.value), Some(Value::Bool(true)))

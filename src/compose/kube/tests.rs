@@ -141,6 +141,22 @@ fn what_cannot_be_converted_is_reported_per_field() {
 }
 
 #[test]
+fn link_aliases_and_network_isolation_are_reported() {
+    let m = convert_text(
+        "services:\n  a:\n    image: x\n    networks: [back]\n  b:\n    image: x\n    networks: [back]\n    links: ['a:linked', a]\nnetworks:\n  back:\n    internal: true\n    ipam:\n      config: [{subnet: 10.77.0.0/24}]\n",
+    );
+    let paths: Vec<&str> = m.unconverted.iter().map(|u| u.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "networks.back.internal",
+            "networks.back.ipam",
+            "services.b.links[0]"
+        ]
+    );
+}
+
+#[test]
 fn yaml_stream_reads_back() {
     let m = convert_text(STACK);
     let text = m.to_yaml();
