@@ -30,11 +30,11 @@ pub fn run(p: &ProjectFlags, c: &ConvertArgs) -> anyhow::Result<i32> {
             let m = tug::compose::kube::convert(&project)?;
             (m.to_yaml(), m.unconverted)
         }
-        "yaml" => (tug::compose::emit::to_yaml(&project.model), Vec::new()),
-        "json" => (
-            serde_json::to_string_pretty(&project.model.to_json())? + "\n",
+        "yaml" => (
+            tug::compose::emit::config(&project.model, false),
             Vec::new(),
         ),
+        "json" => (tug::compose::emit::config(&project.model, true), Vec::new()),
         other => anyhow::bail!("unsupported --format {other:?}: use kube, yaml or json"),
     };
     match &c.output {

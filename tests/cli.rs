@@ -244,12 +244,16 @@ fn readme_blocks_run_as_written() {
             bin.display(),
             std::env::var("PATH").unwrap_or_default()
         );
-        let says_hello = |out: &str| out.ends_with("hello\n");
-        let lists_web = |out: &str| out.contains("myproject-web-1");
-        let blocks: [(&str, &String, &dyn Fn(&str) -> bool); 3] = [
-            ("quick start", &quick, &says_hello),
-            ("registry", &registry, &says_hello),
-            ("compose quick start", &compose, &lists_web),
+        fn says_hello(out: &str) -> bool {
+            out.ends_with("hello\n")
+        }
+        fn lists_web(out: &str) -> bool {
+            out.contains("myproject-web-1")
+        }
+        let blocks = [
+            ("quick start", &quick, says_hello as fn(&str) -> bool),
+            ("registry", &registry, says_hello),
+            ("compose quick start", &compose, lists_web),
         ];
         for (what, block, output_ok) in blocks {
             // The registry started in the background goes when the block ends.

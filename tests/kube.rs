@@ -12,18 +12,7 @@ use common::*;
 
 /// `kubernetes-validate` on PATH or in the CI's virtual environment.
 fn validator() -> Option<PathBuf> {
-    let candidates = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain([PathBuf::from("/opt/tug-ci-venv/bin")]);
-    for dir in candidates {
-        let p = dir.join("kubernetes-validate");
-        if p.is_file() {
-            return Some(p);
-        }
-    }
-    None
+    compose_common::ci_tool("kubernetes-validate")
 }
 
 const WORDPRESS: &str = r#"
@@ -174,11 +163,10 @@ fn manifests_of_every_compose_test_project_validate_strictly() {
         skip!("kubernetes-validate is not installed (pip install kubernetes-validate)");
     };
     let s = Scenario::new();
-    let mut names: Vec<String> = std::fs::read_dir(compose_common::PROJECTS)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let names: Vec<String> = compose_common::dirs(compose_common::PROJECTS)
+        .iter()
+        .map(|d| d.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    names.sort();
     assert!(names.len() >= 10, "{names:?}");
     for name in &names {
         let out = s.path().join(format!("{name}.yaml"));

@@ -323,8 +323,8 @@ fn config(p: &ProjectFlags, c: &ConfigArgs) -> anyhow::Result<i32> {
         )
     } else {
         match c.format.as_str() {
-            "yaml" => compose::emit::to_yaml(&project.model),
-            "json" => serde_json::to_string_pretty(&project.model.to_json())? + "\n",
+            "yaml" => compose::emit::config(&project.model, false),
+            "json" => compose::emit::config(&project.model, true),
             other => anyhow::bail!("unsupported --format {other:?}: use yaml or json"),
         }
     };

@@ -4,6 +4,36 @@
 
 use super::yaml::{Node, Value};
 
+/// The model as `compose config` prints it, YAML or (`json`) JSON: as
+/// Compose does, every `$` in a value is written `$$`, so the output loads
+/// back as the same model.
+pub fn config(model: &Node, json: bool) -> String {
+    let escaped = escape_dollars(model);
+    if json {
+        let mut text = serde_json::to_string_pretty(&escaped.to_json()).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        to_yaml(&escaped)
+    }
+}
+
+/// `v` with `$` doubled in every string value (keys are never
+/// interpolated, so they stay).
+fn escape_dollars(v: &Node) -> Node {
+    let value = match &v.value {
+        Value::String(s) => Value::String(s.replace('$', "$$")),
+        Value::Seq(items) => Value::Seq(items.iter().map(escape_dollars).collect()),
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, val)| (k.clone(), escape_dollars(val)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node { value, ..v.clone() }
+}
+
 /// Renders `v` as a YAML document, keys in the model's order.
 pub fn to_yaml(v: &Node) -> String {
     let mut out = String::new();
@@ -183,5 +213,16 @@ mod tests {
         );
         let back = yaml::parse(&text).unwrap().to_json();
         assert_eq!(back, v, "{text}");
+    }
+
+    #[test]
+    fn config_writes_dollars_as_compose_reads_them() {
+        let model =
+            yaml::parse("services:\n  a:\n    command: echo $HOME\n    labels: {$k: x}\n").unwrap();
+        assert_eq!(
+            config(&model, false),
+            "services:\n  a:\n    command: echo $$HOME\n    labels:\n      $k: x\n"
+        );
+        assert!(config(&model, true).contains("\"echo $$HOME\""));
     }
 }

@@ -250,8 +250,64 @@ fn ulimits(n: &Node, path: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Compose's durations (`1m30s`, `500ms`; a bare number is seconds).
+fn is_duration(n: &Node) -> bool {
+    match &n.value {
+        Value::Int(i) => *i >= 0,
+        Value::String(s) => s.parse::<u64>().is_ok() || humantime::parse_duration(s).is_ok(),
+        _ => false,
+    }
+}
+
+/// A long-form port's `target` (a number) or `published` (a number or a
+/// range `START-END`).
+fn is_port(n: &Node, range: bool) -> bool {
+    let number = |s: &str| s.parse::<u16>().is_ok();
+    match &n.value {
+        Value::Int(i) => u16::try_from(*i).is_ok(),
+        Value::String(s) => {
+            number(s)
+                || (range
+                    && s.split_once('-')
+                        .is_some_and(|(a, b)| number(a) && number(b)))
+        }
+        _ => false,
+    }
+}
+
+/// The durations a service can set, and `ports`' long form numbers.
+fn durations_and_ports(svc: &Node, path: &str) -> Result<(), Invalid> {
+    let health = svc.get("healthcheck");
+    let durations = ["interval", "timeout", "start_period", "start_interval"]
+        .into_iter()
+        .filter_map(|k| Some((format!("{path}.healthcheck.{k}"), health?.get(k)?)))
+        .chain(
+            svc.get("stop_grace_period")
+                .map(|g| (format!("{path}.stop_grace_period"), g)),
+        );
+    for (at, d) in durations {
+        if !is_duration(d) {
+            return Err(invalid(at, "must be a duration such as 1m30s or 500ms"));
+        }
+    }
+    for (i, item) in items(svc.get("ports")).iter().enumerate() {
+        for (k, range) in [("target", false), ("published", true)] {
+            if let Some(v) = item.get(k) {
+                if !is_port(v, range) {
+                    return Err(invalid(
+                        format!("{path}.ports[{i}].{k}"),
+                        "must be a port number",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The kinds of the service fields everything after the loader reads.
 fn shapes(svc: &Node, path: &str) -> Result<(), Invalid> {
+    durations_and_ports(svc, path)?;
     for field in LISTS {
         if let Some(v) = svc.get(field) {
             if !is_list(v) {
@@ -629,6 +685,20 @@ mod tests {
         assert_eq!(
             check("services:\n  a:\n    image: x\n    container_name: ''\n"),
             Err("services.a.container_name: \"\" does not match [a-zA-Z0-9][a-zA-Z0-9_.-]+".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    ports: [{target: x}]\n"),
+            Err("services.a.ports[0].target: must be a port number".into())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    ports: [{target: 80, published: '8000-8010'}]\n    stop_grace_period: 1m30s\n    healthcheck: {interval: 500ms, timeout: 10}\n"),
+            Ok(())
+        );
+        assert_eq!(
+            check("services:\n  a:\n    image: x\n    healthcheck: {interval: 5 parsecs}\n"),
+            Err(
+                "services.a.healthcheck.interval: must be a duration such as 1m30s or 500ms".into()
+            )
         );
         assert_eq!(
             check("services:\n  a:\n    image: 5\n"),

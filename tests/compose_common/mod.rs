@@ -73,6 +73,33 @@ pub fn stacks() -> Vec<Stack> {
     out
 }
 
+/// A tool from PyPI (`kubernetes-validate`, `docker-compose`), on PATH or
+/// in the virtual environment `.ci/run` installs it in.
+pub fn ci_tool(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default();
+    path.into_iter()
+        .chain([PathBuf::from("/opt/tug-ci-venv/bin")])
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Real-shaped compose files (`tests/compose_corpus/<name>/`), for the
+/// loader's tests beside the projects the compose tests run.
+pub const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compose_corpus");
+
+/// The directories under `root`, sorted.
+pub fn dirs(root: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
 /// The projects the compose tests run: `tests/compose_projects/<name>/`,
 /// one directory each, so that tests/kube.rs converts every one of them.
 pub const PROJECTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/compose_projects");
