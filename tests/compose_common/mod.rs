@@ -115,20 +115,8 @@ pub const PROJECT_VARS: &[(&str, &str)] = &[
 /// Copies the project `name` from [`PROJECTS`] to `<scenario>/<name>`, with
 /// `vars` added to its `.env` (owned by the test user when rootless).
 pub fn fixture(s: &Scenario, name: &str, vars: &[(&str, &str)]) -> PathBuf {
-    fn copy(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let dest = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &dest);
-            } else {
-                std::fs::copy(e.path(), &dest).unwrap();
-            }
-        }
-    }
     let dir = s.path().join(name);
-    copy(&Path::new(PROJECTS).join(name), &dir);
+    copy_dir(&Path::new(PROJECTS).join(name), &dir);
     let dotenv = dir.join(".env");
     let mut env = std::fs::read_to_string(&dotenv).unwrap_or_default();
     for (k, v) in vars {
@@ -136,6 +124,20 @@ pub fn fixture(s: &Scenario, name: &str, vars: &[(&str, &str)]) -> PathBuf {
     }
     std::fs::write(&dotenv, env).unwrap();
     project(s, name, &[])
+}
+
+/// Copies the tree `from` to `to` (modes kept).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
 }
 
 /// Writes the project's files under `<scenario>/<name>` (owned by the
