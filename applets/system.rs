@@ -119,6 +119,9 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         "Architecture": std::env::consts::ARCH,
         "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "DefaultNetwork": "bridge",
+        "DefaultSubnet": tug::net::record::find(&store, "bridge")
+            .map(|n| n.subnet.to_string())
+            .unwrap_or_else(|e| e.to_string()),
         "Outbound": tug::net::outbound(store.root()).map(String::from).unwrap_or_else(|e| e),
         "DaemonJSON": match tug::daemon_json::load() {
             Ok(Some((p, _))) => p.display().to_string(),
@@ -180,7 +183,10 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         }
     );
     println!(" ID Mapping: {mapping}");
-    println!(" Default Network: bridge (172.17.0.0/16)");
+    println!(
+        " Default Network: bridge ({})",
+        v["DefaultSubnet"].as_str().unwrap_or("")
+    );
     println!(" Outbound: {}", v["Outbound"].as_str().unwrap_or(""));
     println!(
         " Kernel Version: {}",
