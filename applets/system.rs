@@ -5,6 +5,7 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 use tug::format::{human_size, tabwrite, time_ago, Listing};
+use tug::store::disk_usage as du;
 use tug::sysinfo;
 
 use crate::cli::Global;
@@ -66,21 +67,6 @@ pub fn run(cmd: SystemCommand, g: &Global) -> anyhow::Result<i32> {
 fn count_dirs(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).count())
-        .unwrap_or(0)
-}
-
-/// Bytes used by the files under `p` (not following symlinks).
-fn du(p: &Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    let Ok(md) = std::fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !md.is_dir() {
-        return md.blocks() * 512;
-    }
-    let own = md.blocks() * 512;
-    own + std::fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| du(&e.path())).sum::<u64>())
         .unwrap_or(0)
 }
 
@@ -243,8 +229,11 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
         .map(|(u, _)| u.unique)
         .sum();
     let containers = count_dirs(&store.containers_dir());
+    // Removed containers' files not yet deleted (see `trash`): prune
+    // empties the trash.
+    let trash = tug::container::trash::usage(&store);
     let containers_size =
-        du(&store.containers_dir()).saturating_sub(du_self(&store.containers_dir()));
+        du(&store.containers_dir()).saturating_sub(du_self(&store.containers_dir())) + trash;
     let volumes = count_dirs(&store.volumes_dir());
     let volumes_size = du(&store.volumes_dir()).saturating_sub(du_self(&store.volumes_dir()));
     let row = |kind: &str, total: usize, active: usize, size: u64, reclaimable: u64| {
@@ -265,7 +254,7 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
             images_total,
             reclaimable_images,
         ),
-        row("Containers", containers, 0, containers_size, 0),
+        row("Containers", containers, 0, containers_size, trash),
         row("Local Volumes", volumes, 0, volumes_size, 0),
         row(
             "Build Cache",
@@ -382,7 +371,7 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         eprintln!("tug: system prune --volumes: use `tug volume prune` for volumes; skipping them");
     }
     let store = open_store(g)?;
-    let (lines, freed) = tug::image::remove::prune(&store, a.all)?;
+    let (lines, mut freed) = tug::image::remove::prune(&store, a.all)?;
     if !lines.is_empty() {
         println!("Deleted Images:");
         for l in &lines {
@@ -390,6 +379,9 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         }
         println!();
     }
+    let trash = tug::container::trash::usage(&store);
+    tug::container::trash::empty(&store, true);
+    freed += trash.saturating_sub(tug::container::trash::usage(&store));
     let networks = tug::net::record::prune_all(&store)?;
     if !networks.is_empty() {
         println!("Deleted Networks:");
