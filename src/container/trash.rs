@@ -85,6 +85,7 @@ const LOCK: &str = ".lock";
 /// prune`, so the trash is empty when it returns).
 pub fn empty(store: &Store, wait: bool) {
     let lock = dir(store).join(LOCK);
+    let mut tried = std::collections::HashSet::new();
     loop {
         let guard = if wait {
             LockGuard::acquire(&lock, LockMode::Exclusive).ok()
@@ -96,11 +97,14 @@ pub fn empty(store: &Store, wait: bool) {
         let Some(guard) = guard else {
             return;
         };
-        delete_entries(store);
+        for p in entries(store) {
+            delete(store, &p);
+            tried.insert(p);
+        }
         drop(guard);
         // An entry put in while we held the lock, whose helper found us at
-        // work and left, is ours.
-        if entries(store).is_empty() {
+        // work and left, is ours (what would not go is not tried again).
+        if entries(store).iter().all(|p| tried.contains(p)) {
             return;
         }
     }
@@ -118,13 +122,11 @@ fn entries(store: &Store) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
-fn delete_entries(store: &Store) {
-    for p in entries(store) {
-        if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) {
-            crate::userns::remove_tree_mapped(store.root(), &p);
-        } else {
-            let _ = std::fs::remove_file(&p);
-        }
+fn delete(store: &Store, p: &Path) {
+    if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+        crate::userns::remove_tree_mapped(store.root(), p);
+    } else {
+        let _ = std::fs::remove_file(p);
     }
 }
 
