@@ -74,13 +74,18 @@ fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<(u32, bool)> {
     let br = n.bridge_name();
     if let Some(i) = nl.link_index(&br)? {
         let want = (n.gateway, n.subnet.prefix);
-        if nl.addresses(i)?.contains(&want) {
+        let have = nl.addresses(i)?;
+        if have.contains(&want) {
             return Ok((i, false));
         }
         if nl.has_ports(i)? {
-            // Still plugged in on an older subnet (containers dying, or of
-            // a store that is gone): the new address goes beside theirs.
+            // Plugged in on an older subnet, which no container holds an
+            // address in any more (they are dying, or of a store that is
+            // gone): re-addressed in place.
             nl.add_address(i, want.0, want.1)?;
+            for (addr, prefix) in have {
+                nl.delete_address(i, addr, prefix)?;
+            }
             return Ok((i, false));
         }
         // Idle on an older subnet (daemon.json's `bip` changed since it

@@ -293,6 +293,20 @@ impl Netlink {
             .collect())
     }
 
+    /// Removes `addr/prefix` from link `index`.
+    pub fn delete_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
+        let mut m = AddressMessage::default();
+        m.header.family = AddressFamily::Inet;
+        m.header.prefix_len = prefix;
+        m.header.index = index;
+        m.attributes.push(AddressAttribute::Local(addr.into()));
+        m.attributes.push(AddressAttribute::Address(addr.into()));
+        self.ack(
+            RouteNetlinkMessage::DelAddress(m),
+            &format!("removing address {addr}/{prefix}"),
+        )
+    }
+
     /// Adds `addr/prefix` to link `index` (no error if it is there already).
     pub fn add_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
         let mut m = AddressMessage::default();
