@@ -331,4 +331,26 @@ mod tests {
         assert!(bip("192.168.5.255/24").is_err());
         assert!("10.0.0.0/33".parse::<Subnet>().is_err());
     }
+
+    #[test]
+    fn leases_file_reads_both_layouts() {
+        let lease = r#"{"ip": "172.17.0.2", "store": "/s", "container": "c"}"#;
+        let old: AnyHostFile = serde_json::from_str(&format!("[{lease}]")).unwrap();
+        assert!(matches!(old, AnyHostFile::Leases(l) if l.len() == 1));
+        let new: AnyHostFile = serde_json::from_str(&format!(
+            r#"{{"subnet": ["10.231.0.0/24", "10.231.0.1"], "leases": [{lease}]}}"#
+        ))
+        .unwrap();
+        let AnyHostFile::Current(f) = new else {
+            panic!("not the current layout");
+        };
+        assert_eq!(
+            f.subnet,
+            Some((
+                "10.231.0.0/24".parse().unwrap(),
+                Ipv4Addr::new(10, 231, 0, 1)
+            ))
+        );
+        assert_eq!(f.leases.len(), 1);
+    }
 }
