@@ -361,7 +361,7 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
             "  - all dangling images\n"
         });
         what.push_str(
-            "  - all networks not used by at least one container\n  - all blobs no image or pin references\n\nAre you sure you want to continue?",
+            "  - all networks not used by at least one container\n  - all blobs no image or pin references\n  - removed containers' files not yet deleted\n\nAre you sure you want to continue?",
         );
         if !crate::image::prune::confirm(&what) {
             return Ok(0);
