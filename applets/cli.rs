@@ -341,7 +341,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::Userns(a) => crate::internal::run(a, g),
         C::Prepare(a) => crate::internal_unpack::run(a, g),
         C::EmptyTrash => crate::common::open_store(g).map(|s| {
-            tug::container::trash::empty(&s);
+            tug::container::trash::empty(&s, false);
             0
         }),
         C::Pause_ => tug::net::session::pause_main()

@@ -5,6 +5,7 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 use tug::format::{human_size, tabwrite, time_ago, Listing};
+use tug::store::disk_usage as du;
 use tug::sysinfo;
 
 use crate::cli::Global;
@@ -69,21 +70,6 @@ fn count_dirs(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Bytes used by the files under `p` (not following symlinks).
-fn du(p: &Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    let Ok(md) = std::fs::symlink_metadata(p) else {
-        return 0;
-    };
-    if !md.is_dir() {
-        return md.blocks() * 512;
-    }
-    let own = md.blocks() * 512;
-    own + std::fs::read_dir(p)
-        .map(|rd| rd.flatten().map(|e| du(&e.path())).sum::<u64>())
-        .unwrap_or(0)
-}
-
 pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
     let store = open_store(g)?;
     let rootless = tug::paths::is_rootless();
@@ -119,6 +105,9 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         "Architecture": std::env::consts::ARCH,
         "NCPU": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         "DefaultNetwork": "bridge",
+        "DefaultSubnet": tug::net::record::find(&store, "bridge")
+            .map(|n| n.subnet.to_string())
+            .unwrap_or_else(|e| e.to_string()),
         "Outbound": tug::net::outbound(store.root()).map(String::from).unwrap_or_else(|e| e),
         "DaemonJSON": match tug::daemon_json::load() {
             Ok(Some((p, _))) => p.display().to_string(),
@@ -180,7 +169,10 @@ pub fn info(a: InfoArgs, g: &Global) -> anyhow::Result<i32> {
         }
     );
     println!(" ID Mapping: {mapping}");
-    println!(" Default Network: bridge (172.17.0.0/16)");
+    println!(
+        " Default Network: bridge ({})",
+        v["DefaultSubnet"].as_str().unwrap_or("")
+    );
     println!(" Outbound: {}", v["Outbound"].as_str().unwrap_or(""));
     println!(
         " Kernel Version: {}",
@@ -237,8 +229,11 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
         .map(|(u, _)| u.unique)
         .sum();
     let containers = count_dirs(&store.containers_dir());
+    // Removed containers' files not yet deleted (see `trash`): prune
+    // empties the trash.
+    let trash = tug::container::trash::usage(&store);
     let containers_size =
-        du(&store.containers_dir()).saturating_sub(du_self(&store.containers_dir()));
+        du(&store.containers_dir()).saturating_sub(du_self(&store.containers_dir())) + trash;
     let volumes = count_dirs(&store.volumes_dir());
     let volumes_size = du(&store.volumes_dir()).saturating_sub(du_self(&store.volumes_dir()));
     let row = |kind: &str, total: usize, active: usize, size: u64, reclaimable: u64| {
@@ -259,7 +254,7 @@ pub fn df(a: DfArgs, g: &Global) -> anyhow::Result<i32> {
             images_total,
             reclaimable_images,
         ),
-        row("Containers", containers, 0, containers_size, 0),
+        row("Containers", containers, 0, containers_size, trash),
         row("Local Volumes", volumes, 0, volumes_size, 0),
         row(
             "Build Cache",
@@ -366,7 +361,7 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
             "  - all dangling images\n"
         });
         what.push_str(
-            "  - all networks not used by at least one container\n  - all blobs no image or pin references\n\nAre you sure you want to continue?",
+            "  - all networks not used by at least one container\n  - all blobs no image or pin references\n  - removed containers' files not yet deleted\n\nAre you sure you want to continue?",
         );
         if !crate::image::prune::confirm(&what) {
             return Ok(0);
@@ -376,7 +371,7 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         eprintln!("tug: system prune --volumes: use `tug volume prune` for volumes; skipping them");
     }
     let store = open_store(g)?;
-    let (lines, freed) = tug::image::remove::prune(&store, a.all)?;
+    let (lines, mut freed) = tug::image::remove::prune(&store, a.all)?;
     if !lines.is_empty() {
         println!("Deleted Images:");
         for l in &lines {
@@ -384,6 +379,9 @@ pub fn prune(a: PruneArgs, g: &Global) -> anyhow::Result<i32> {
         }
         println!();
     }
+    let trash = tug::container::trash::usage(&store);
+    tug::container::trash::empty(&store, true);
+    freed += trash.saturating_sub(tug::container::trash::usage(&store));
     let networks = tug::net::record::prune_all(&store)?;
     if !networks.is_empty() {
         println!("Deleted Networks:");

@@ -7,7 +7,7 @@
 //!   hosts hostname resolv.conf   bind-mounted over the container's /etc files
 //!   upper/ work/ merged/         overlay dirs (image containers)
 //! <root>/refs/containers/<id>    the image manifest digest it pins (GC root)
-//! <root>/trash/                 removed (`--rm`) containers being deleted
+//! <root>/trash/                 removed containers being deleted (`.lock`: the emptier's)
 //! ```
 //!
 //! Documents are replaced by rename, never written in place. They are not
@@ -363,7 +363,7 @@ pub fn remove(store: &Store, r: &Record) {
 }
 
 /// `remove` whose files are deleted after we return (see `trash`): the
-/// container is gone from every listing at once. For `--rm`.
+/// container is gone from every listing at once. For `rm` and `--rm`.
 pub fn remove_soon(store: &Store, r: &Record) {
     release(store, r);
     let (pin, d) = (pin_path(store, &r.id), dir(store, &r.id));

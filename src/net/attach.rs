@@ -73,7 +73,24 @@ fn host_ifname(cid: &str, i: usize) -> String {
 fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<(u32, bool)> {
     let br = n.bridge_name();
     if let Some(i) = nl.link_index(&br)? {
-        return Ok((i, false));
+        let want = (n.gateway, n.subnet.prefix);
+        let have = nl.addresses(i)?;
+        if have.contains(&want) {
+            return Ok((i, false));
+        }
+        if nl.has_ports(i)? {
+            // Plugged in on an older subnet, which no container holds an
+            // address in any more (they are dying, or of a store that is
+            // gone): re-addressed in place.
+            nl.add_address(i, want.0, want.1)?;
+            for (addr, prefix) in have {
+                nl.delete_address(i, addr, prefix)?;
+            }
+            return Ok((i, false));
+        }
+        // Idle on an older subnet (daemon.json's `bip` changed since it
+        // was made): made anew, as dockerd re-addresses docker0.
+        nl.delete_index(i)?;
     }
     if let Err(e) = nl.add_bridge(&br) {
         // Another store made it first (the default bridge is shared).

@@ -177,14 +177,32 @@ struct Lease {
     container: String,
 }
 
+/// The leases file: the subnet the default bridge's holders use, and
+/// their addresses. (An older tug wrote the bare list of leases.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct HostFile {
+    #[serde(default)]
+    subnet: Option<(Subnet, Ipv4Addr)>,
+    #[serde(default)]
+    leases: Vec<Lease>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AnyHostFile {
+    Current(HostFile),
+    Leases(Vec<Lease>),
+}
+
 /// The default bridge's addresses across every root store on the host
 /// (`/run/tug/ipam/bridge.json`), held under `/run/tug/ipam/lock` from
 /// [`HostLeases::open`] until dropped, so two stores never pick the same
-/// address. Each store's own leases mirror its `bridge` document.
+/// address, nor two subnets. Each store's own leases mirror its `bridge`
+/// document.
 pub struct HostLeases {
     _lock: crate::store::LockGuard,
-    leases: Vec<Lease>,
-    read: Vec<Lease>,
+    file: HostFile,
+    read: HostFile,
 }
 
 impl HostLeases {
@@ -194,47 +212,75 @@ impl HostLeases {
         let lock =
             crate::store::LockGuard::acquire(&dir.join("lock"), crate::store::LockMode::Exclusive)?;
         // A damaged file is as good as empty: every store rewrites its own.
-        let leases: Vec<Lease> = std::fs::read(dir.join("bridge.json"))
+        let file = match std::fs::read(dir.join("bridge.json"))
             .ok()
             .and_then(|d| serde_json::from_slice(&d).ok())
-            .unwrap_or_default();
+        {
+            Some(AnyHostFile::Current(f)) => f,
+            Some(AnyHostFile::Leases(leases)) => HostFile {
+                subnet: None,
+                leases,
+            },
+            None => HostFile::default(),
+        };
         Ok(HostLeases {
             _lock: lock,
-            read: leases.clone(),
-            leases,
+            read: file.clone(),
+            file,
         })
     }
 
     /// The addresses other stores hold; leases of containers that no
     /// longer exist (their store or container directory gone) are dropped.
     pub fn others(&mut self, store: &Path) -> Vec<Ipv4Addr> {
-        self.leases
+        self.file
+            .leases
             .retain(|l| l.store == store || l.store.join("containers").join(&l.container).exists());
-        self.leases
+        self.file
+            .leases
             .iter()
             .filter(|l| l.store != store)
             .map(|l| l.ip)
             .collect()
     }
 
-    /// Makes `store`'s leases exactly `own` (container, address) and
-    /// writes the file if anything changed.
+    /// The subnet and gateway other stores' containers hold addresses in
+    /// (after [`HostLeases::others`]), which a store whose own containers
+    /// hold none must join: the host has one default bridge.
+    pub fn held_subnet(&self, store: &Path) -> Option<(Subnet, Ipv4Addr)> {
+        self.file
+            .leases
+            .iter()
+            .any(|l| l.store != store)
+            .then_some(self.file.subnet)
+            .flatten()
+    }
+
+    /// Makes `store`'s leases exactly `own` (container, address) on the
+    /// bridge's `net` (subnet, gateway), and writes the file if anything
+    /// changed. `net` is recorded unless other stores hold addresses and
+    /// this one none (a listing that applied a new `bip` to its document).
     pub fn set_own<'a>(
         mut self,
         store: &Path,
         own: impl Iterator<Item = (&'a String, Ipv4Addr)>,
+        net: (Subnet, Ipv4Addr),
     ) -> crate::error::Result<()> {
-        self.leases.retain(|l| l.store != store);
-        self.leases.extend(own.map(|(c, ip)| Lease {
+        self.file.leases.retain(|l| l.store != store);
+        let before = self.file.leases.len();
+        self.file.leases.extend(own.map(|(c, ip)| Lease {
             ip,
             store: store.to_path_buf(),
             container: c.clone(),
         }));
-        self.leases.sort_by_key(|l| l.ip);
-        if self.leases == self.read {
+        if before == 0 || self.file.leases.len() > before {
+            self.file.subnet = Some(net);
+        }
+        self.file.leases.sort_by_key(|l| l.ip);
+        if self.file == self.read {
             return Ok(());
         }
-        let data = serde_json::to_vec(&self.leases)
+        let data = serde_json::to_vec(&self.file)
             .map_err(|e| crate::error::Error::json("address leases", e))?;
         // No fsync: /run does not outlive a reboot, and neither do leases.
         crate::container::write_doc(&Path::new(HOST_DIR).join("bridge.json"), &data)
@@ -284,5 +330,27 @@ mod tests {
         );
         assert!(bip("192.168.5.255/24").is_err());
         assert!("10.0.0.0/33".parse::<Subnet>().is_err());
+    }
+
+    #[test]
+    fn leases_file_reads_both_layouts() {
+        let lease = r#"{"ip": "172.17.0.2", "store": "/s", "container": "c"}"#;
+        let old: AnyHostFile = serde_json::from_str(&format!("[{lease}]")).unwrap();
+        assert!(matches!(old, AnyHostFile::Leases(l) if l.len() == 1));
+        let new: AnyHostFile = serde_json::from_str(&format!(
+            r#"{{"subnet": ["10.231.0.0/24", "10.231.0.1"], "leases": [{lease}]}}"#
+        ))
+        .unwrap();
+        let AnyHostFile::Current(f) = new else {
+            panic!("not the current layout");
+        };
+        assert_eq!(
+            f.subnet,
+            Some((
+                "10.231.0.0/24".parse().unwrap(),
+                Ipv4Addr::new(10, 231, 0, 1)
+            ))
+        );
+        assert_eq!(f.leases.len(), 1);
     }
 }

@@ -270,6 +270,43 @@ impl Netlink {
         }
     }
 
+    /// The IPv4 addresses (with prefix lengths) of link `index`.
+    pub fn addresses(&mut self, index: u32) -> Result<Vec<(Ipv4Addr, u8)>> {
+        let mut m = AddressMessage::default();
+        m.header.family = AddressFamily::Inet;
+        let replies = self
+            .request(RouteNetlinkMessage::GetAddress(m), NLM_F_DUMP)
+            .map_err(|e| with_context(e, "listing addresses"))?;
+        Ok(replies
+            .into_iter()
+            .filter_map(|r| match r {
+                RouteNetlinkMessage::NewAddress(a) if a.header.index == index => {
+                    a.attributes.iter().find_map(|at| match at {
+                        AddressAttribute::Local(std::net::IpAddr::V4(ip)) => {
+                            Some((*ip, a.header.prefix_len))
+                        }
+                        _ => None,
+                    })
+                }
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Removes `addr/prefix` from link `index`.
+    pub fn delete_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
+        let mut m = AddressMessage::default();
+        m.header.family = AddressFamily::Inet;
+        m.header.prefix_len = prefix;
+        m.header.index = index;
+        m.attributes.push(AddressAttribute::Local(addr.into()));
+        m.attributes.push(AddressAttribute::Address(addr.into()));
+        self.ack(
+            RouteNetlinkMessage::DelAddress(m),
+            &format!("removing address {addr}/{prefix}"),
+        )
+    }
+
     /// Adds `addr/prefix` to link `index` (no error if it is there already).
     pub fn add_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
         let mut m = AddressMessage::default();

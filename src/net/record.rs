@@ -156,7 +156,11 @@ pub(super) fn save_as(
         Some(l) => l,
         None => HostLeases::open()?,
     };
-    leases.set_own(store.root(), n.endpoints.iter().map(|(c, e)| (c, e.ip)))
+    leases.set_own(
+        store.root(),
+        n.endpoints.iter().map(|(c, e)| (c, e.ip)),
+        (n.subnet, n.gateway),
+    )
 }
 
 /// Saves after a change to endpoint `cid` (an ephemeral one is not
@@ -176,13 +180,12 @@ pub(super) fn read(store: &Store, name: &str) -> Result<Option<Network>> {
     }
 }
 
-/// The default bridge's subnet and gateway: daemon.json's `bip` as root
-/// (the host's bridge), else 172.17.0.0/16.
+/// The default bridge's subnet and gateway: daemon.json's `bip` (root:
+/// the host's bridge; rootless: the session's, as rootless Docker's
+/// docker0 lives in its own namespace), else 172.17.0.0/16.
 fn default_subnet() -> Result<(Subnet, Ipv4Addr)> {
-    if super::attach::on_host() {
-        if let Some(b) = crate::daemon_json::settings().bip {
-            return super::ipam::bip(&b).map_err(invalid);
-        }
+    if let Some(b) = crate::daemon_json::settings().bip {
+        return super::ipam::bip(&b).map_err(invalid);
     }
     let subnet: Subnet = DEFAULT_SUBNET.parse().map_err(invalid)?;
     Ok((subnet, subnet.first_host()))
@@ -445,6 +448,13 @@ pub fn allocate(
     if n.name == "bridge" && super::attach::on_host() {
         let mut l = HostLeases::open()?;
         used.extend(l.others(store.root()));
+        // Other stores' containers hold addresses on the one host bridge:
+        // a store with none joins their subnet, whatever its daemon.json.
+        if n.endpoints.is_empty() {
+            if let Some((subnet, gateway)) = l.held_subnet(store.root()) {
+                (n.subnet, n.gateway) = (subnet, gateway);
+            }
+        }
         leases = Some(l);
     }
     let ip = match requested {

@@ -229,6 +229,22 @@ pub fn remove_tree(p: &Path) {
     let _ = fs::remove_dir_all(p);
 }
 
+/// Bytes used by the files under `p` (not following symlinks; what this
+/// user cannot read counts as nothing).
+pub fn disk_usage(p: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(md) = std::fs::symlink_metadata(p) else {
+        return 0;
+    };
+    let own = md.blocks() * 512;
+    if !md.is_dir() {
+        return own;
+    }
+    own + std::fs::read_dir(p)
+        .map(|rd| rd.flatten().map(|e| disk_usage(&e.path())).sum::<u64>())
+        .unwrap_or(0)
+}
+
 /// Writes `data` to `path` through a temp file in `tmp_dir`, synced and renamed.
 pub fn write_atomic_in(tmp_dir: &Path, path: &Path, data: &[u8]) -> Result<()> {
     use std::io::Write;
