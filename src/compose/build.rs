@@ -1,8 +1,11 @@
 //! Building a `build:` service's image with the builder (a library call):
 //! the short form (a context path) or the long one (`context`,
 //! `dockerfile`, `dockerfile_inline`, `args`, `target`, `labels`,
-//! `network`, `no_cache`, `pull`, `tags`), named `<project>-<service>` or
-//! the service's `image:`, with the build's events tagged by service.
+//! `network`, `no_cache`, `pull`, `tags`, `secrets`), named
+//! `<project>-<service>` or the service's `image:`, with the build's events
+//! tagged by service. What comes from the project (valueless `args` from
+//! the environment, `secrets` from the top level) is resolved when the
+//! service is read (`resolve`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,8 +13,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use super::project::{Plan, ProjectError, Result};
-use super::service::Service;
-use crate::build::{self, dockerfile, ignore::Ignore, scope::BuildArgs, tree::DirTree, Event};
+use super::service::{scalar, Context, Service};
+use crate::build::{
+    self, dockerfile, ignore::Ignore, scope::BuildArgs, tree::DirTree, Event, Secret,
+};
 use crate::reference::Reference;
 use crate::store::Store;
 
@@ -28,14 +33,157 @@ pub struct BuildOptions {
 }
 
 fn bad(s: &Service, why: impl Into<String>) -> ProjectError {
+    bad_in(&s.name, why)
+}
+
+fn bad_in(service: &str, why: impl Into<String>) -> ProjectError {
     ProjectError::Service {
-        service: s.name.clone(),
+        service: service.to_string(),
         why: format!("build: {}", why.into()),
     }
 }
 
+/// A `build.secrets` entry: the id `RUN --mount=type=secret,id=...` asks
+/// for (the long form's `target`, else the secret's name, as Compose
+/// passes it to the builder) and where its value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildSecret {
+    /// The top-level secret's name.
+    pub name: String,
+    pub id: String,
+    pub source: SecretSource,
+}
+
+/// Where a build secret's value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    File(PathBuf),
+    /// An `environment:` source: the variable, and its value when set.
+    Env {
+        var: String,
+        value: Option<String>,
+    },
+    Content(String),
+}
+
+/// A service's `build:` section as the builder needs it: the long form,
+/// with `args` a map of strings where an argument given without a value
+/// (`- VAR`, `VAR:`, `VAR: null`) takes the variable's value from the
+/// environment (the process's over `.env`) and is left out when it is
+/// unset, as Compose does; and its `secrets` resolved against the
+/// top-level `secrets:` (an undefined one is an error; a missing file or
+/// unset variable is one when building, so `down` still works).
+pub(super) fn resolve(
+    ctx: &Context,
+    service: &str,
+    b: Option<&Json>,
+) -> Result<(Option<Json>, Vec<BuildSecret>)> {
+    let Some(b) = b else {
+        return Ok((None, Vec::new()));
+    };
+    let mut section = match b {
+        Json::String(c) => serde_json::json!({ "context": c }),
+        other => other.clone(),
+    };
+    let lookup = |k: &str| ctx.environment.get(k).cloned().map(Json::String);
+    let args: serde_json::Map<String, Json> = match section.get("args") {
+        Some(Json::Object(m)) => m
+            .iter()
+            .filter_map(|(k, v)| match v {
+                Json::Null => Some((k.clone(), lookup(k)?)),
+                v => Some((k.clone(), Json::String(scalar(v)?))),
+            })
+            .collect(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(scalar)
+            .filter_map(|i| match i.split_once('=') {
+                Some((k, v)) => Some((k.to_string(), Json::String(v.to_string()))),
+                None => Some((i.clone(), lookup(&i)?)),
+            })
+            .collect(),
+        _ => Default::default(),
+    };
+    if let Json::Object(m) = &mut section {
+        if m.contains_key("args") {
+            m.insert("args".into(), Json::Object(args));
+        }
+    }
+    let items = match section.get("secrets") {
+        Some(Json::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    let mut secrets = Vec::new();
+    for item in &items {
+        let (name, target) = match item {
+            Json::Object(m) => (
+                m.get("source").and_then(scalar).unwrap_or_default(),
+                m.get("target").and_then(scalar),
+            ),
+            other => (scalar(other).unwrap_or_default(), None),
+        };
+        let def = ctx
+            .model
+            .pointer(&format!("/secrets/{name}"))
+            .ok_or_else(|| {
+                bad_in(
+                    service,
+                    format!("secrets: {name:?} is not defined at the top level"),
+                )
+            })?;
+        let source = if let Some(f) = def.get("file").and_then(Json::as_str) {
+            SecretSource::File(ctx.directory.join(f.strip_prefix("./").unwrap_or(f)))
+        } else if let Some(var) = def.get("environment").and_then(Json::as_str) {
+            SecretSource::Env {
+                var: var.to_string(),
+                value: ctx.environment.get(var).cloned(),
+            }
+        } else if let Some(c) = def.get("content").and_then(Json::as_str) {
+            SecretSource::Content(c.to_string())
+        } else {
+            return Err(bad_in(
+                service,
+                format!("secrets: {name:?}: only file, environment and content sources can be used in a build"),
+            ));
+        };
+        secrets.push(BuildSecret {
+            id: target.unwrap_or_else(|| name.clone()),
+            name,
+            source,
+        });
+    }
+    Ok((Some(section), secrets))
+}
+
+/// The builder's secrets: each file must be there, each variable set.
+fn secrets(s: &Service) -> Result<BTreeMap<String, Secret>> {
+    let mut out = BTreeMap::new();
+    for b in &s.build_secrets {
+        let secret = match &b.source {
+            SecretSource::File(p) => {
+                std::fs::metadata(p)
+                    .map_err(|e| bad(s, format!("secret {:?}: {}: {e}", b.name, p.display())))?;
+                Secret::File(p.clone())
+            }
+            SecretSource::Env { var, value } => match value {
+                Some(v) => Secret::Value(v.clone().into_bytes()),
+                None => {
+                    return Err(bad(
+                        s,
+                        format!("secret {:?}: environment variable {var} is not set", b.name),
+                    ))
+                }
+            },
+            SecretSource::Content(c) => Secret::Value(c.clone().into_bytes()),
+        };
+        out.insert(b.id.clone(), secret);
+    }
+    Ok(out)
+}
+
 /// A map given as a map or as a list of `KEY=VALUE` (a `KEY` alone or a
-/// null value is left out, as an unset variable is).
+/// null value is left out, as an unset variable is; `args` were resolved
+/// by `resolve`).
 fn pairs(v: Option<&Json>) -> BTreeMap<String, String> {
     let text = |v: &Json| match v {
         Json::String(s) => Some(s.clone()),
@@ -69,9 +217,6 @@ fn request(plan: &Plan, s: &Service, b: &Json, o: &BuildOptions) -> Result<build
             s,
             format!("context {context:?}: only local directories can be built"),
         ));
-    }
-    if get("secrets").is_some() {
-        return Err(bad(s, "secrets: not supported yet"));
     }
     let context: PathBuf = plan.directory.join(context);
     let (name, text, path) = match get("dockerfile_inline").and_then(Json::as_str) {
@@ -124,7 +269,7 @@ fn request(plan: &Plan, s: &Service, b: &Json, o: &BuildOptions) -> Result<build
         no_cache: o.no_cache || flag("no_cache"),
         pull: o.pull || flag("pull"),
         network,
-        secrets: BTreeMap::new(),
+        secrets: secrets(s)?,
         keep: true,
     })
 }
