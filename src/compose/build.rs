@@ -329,3 +329,85 @@ pub fn build_service(
         source: Box::new(e),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(model: Json) -> Result<(Option<Json>, Vec<BuildSecret>)> {
+        let env = BTreeMap::from([
+            ("SET".to_string(), "from-env".to_string()),
+            ("KEY".to_string(), "k".to_string()),
+        ]);
+        let ctx = Context {
+            project: "p",
+            directory: Path::new("/proj"),
+            files: &["compose.yaml".to_string()],
+            model: &model,
+            generated_dir: Path::new("/store/compose/p"),
+            environment: &env,
+        };
+        resolve(&ctx, "web", model["services"]["web"].get("build"))
+    }
+
+    #[test]
+    fn valueless_args_come_from_the_environment_or_are_left_out() {
+        for args in [
+            serde_json::json!({"SET": null, "UNSET": null, "N": 1, "E": ""}),
+            serde_json::json!(["SET", "UNSET", "N=1", "E="]),
+        ] {
+            let m =
+                serde_json::json!({"services": {"web": {"build": {"context": ".", "args": args}}}});
+            let (b, _) = resolved(m).unwrap();
+            assert_eq!(
+                b.unwrap()["args"],
+                serde_json::json!({"SET": "from-env", "N": "1", "E": ""})
+            );
+        }
+        let m = serde_json::json!({"services": {"web": {"build": "."}}});
+        assert_eq!(
+            resolved(m).unwrap().0,
+            Some(serde_json::json!({"context": "."}))
+        );
+    }
+
+    #[test]
+    fn secrets_resolve_against_the_top_level() {
+        let m = serde_json::json!({
+            "services": {"web": {"build": {"secrets": ["f", {"source": "e", "target": "id"}, "u"]}}},
+            "secrets": {"f": {"file": "./f.txt"}, "e": {"environment": "KEY"}, "u": {"environment": "NOPE"}}
+        });
+        let (_, s) = resolved(m).unwrap();
+        assert_eq!(
+            s,
+            vec![
+                BuildSecret {
+                    name: "f".into(),
+                    id: "f".into(),
+                    source: SecretSource::File("/proj/f.txt".into()),
+                },
+                BuildSecret {
+                    name: "e".into(),
+                    id: "id".into(),
+                    source: SecretSource::Env {
+                        var: "KEY".into(),
+                        value: Some("k".into())
+                    },
+                },
+                BuildSecret {
+                    name: "u".into(),
+                    id: "u".into(),
+                    source: SecretSource::Env {
+                        var: "NOPE".into(),
+                        value: None
+                    },
+                },
+            ]
+        );
+        let m = serde_json::json!({"services": {"web": {"build": {"secrets": ["x"]}}}, "secrets": {"x": {"external": true}}});
+        assert!(resolved(m).is_err());
+        let m = serde_json::json!({"services": {"web": {"build": {"secrets": ["y"]}}}});
+        let e = resolved(m).unwrap_err().to_string();
+        assert!(e.contains("\"y\" is not defined"), "{e}");
+    }
+}
