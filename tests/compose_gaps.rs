@@ -7,7 +7,6 @@
 mod common;
 mod compose_common;
 
-use std::io::BufRead;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -18,13 +17,6 @@ fn tmp_left(s: &Scenario) -> Vec<std::ffi::OsString> {
     std::fs::read_dir(s.store().join("tmp"))
         .map(|d| d.flatten().map(|e| e.file_name()).collect())
         .unwrap_or_default()
-}
-
-/// Container directories in the store (step containers included).
-fn containers_left(s: &Scenario) -> usize {
-    std::fs::read_dir(s.store().join("containers"))
-        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
-        .unwrap_or(0)
 }
 
 const ARGS_DOCKERFILE: &str = "FROM bb:1\nARG FROM_ENV=default\nARG FROM_DOTENV=default\nARG UNSET=default\nARG GIVEN=default\nRUN echo \"$FROM_ENV $FROM_DOTENV $UNSET $GIVEN\" > /args\n";
@@ -147,29 +139,6 @@ fn build_secrets_are_seen_by_run_and_left_out_of_the_image() {
     }
 }
 
-/// Starts `tug compose ARGS` in `dir` with stderr piped, and returns it
-/// with a channel of its stderr lines.
-fn spawn_compose(
-    s: &Scenario,
-    dir: &std::path::Path,
-    args: &[&str],
-) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
-    let mut run = compose(s, dir, args);
-    run.cmd
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let mut child = run.cmd.spawn().unwrap();
-    let err = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for l in std::io::BufReader::new(err).lines().map_while(Result::ok) {
-            let _ = tx.send(l);
-        }
-    });
-    (child, rx)
-}
-
 #[test]
 fn ctrl_c_during_up_build_stops_the_build_and_leaves_nothing() {
     for s in stacks() {
@@ -182,7 +151,7 @@ fn ctrl_c_during_up_build_stops_the_build_and_leaves_nothing() {
             )],
         );
         for args in [&["up", "--build"][..], &["up", "-d", "--build"][..]] {
-            let (mut child, rx) = spawn_compose(&s, &dir, args);
+            let (mut child, rx) = compose(&s, &dir, args).spawn_stderr_lines();
             let deadline = Instant::now() + Duration::from_secs(60);
             let mut seen = Vec::new();
             loop {
@@ -196,7 +165,11 @@ fn ctrl_c_during_up_build_stops_the_build_and_leaves_nothing() {
             // SAFETY: kill(2) on our own child.
             unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
             let status = child.wait().unwrap();
-            let rest: Vec<String> = rx.try_iter().collect();
+            // What it said until its stderr closed.
+            let mut rest = Vec::new();
+            while let Ok(l) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                rest.push(l);
+            }
             assert_eq!(status.code(), Some(130), "{args:?}: {seen:?} {rest:?}");
             let errors: Vec<&String> = rest.iter().filter(|l| l.starts_with("tug:")).collect();
             assert_eq!(errors.len(), 1, "{args:?}: {rest:?}");

@@ -115,22 +115,8 @@ pub(super) fn resolve(
     };
     let mut secrets = Vec::new();
     for item in &items {
-        let (name, target) = match item {
-            Json::Object(m) => (
-                m.get("source").and_then(scalar).unwrap_or_default(),
-                m.get("target").and_then(scalar),
-            ),
-            other => (scalar(other).unwrap_or_default(), None),
-        };
-        let def = ctx
-            .model
-            .pointer(&format!("/secrets/{name}"))
-            .ok_or_else(|| {
-                bad_in(
-                    service,
-                    format!("secrets: {name:?} is not defined at the top level"),
-                )
-            })?;
+        let (name, target, def) =
+            super::mounts::reference(ctx, service, "secrets", "build.secrets", item)?;
         let source = if let Some(f) = def.get("file").and_then(Json::as_str) {
             SecretSource::File(ctx.directory.join(f.strip_prefix("./").unwrap_or(f)))
         } else if let Some(var) = def.get("environment").and_then(Json::as_str) {
