@@ -33,7 +33,7 @@ fn build_args_without_a_value_come_from_the_environment() {
                 ("Dockerfile", ARGS_DOCKERFILE),
                 (
                     ".env",
-                    "FROM_DOTENV=from-dotenv\nFROM_ENV=loses-to-the-process\n",
+                    "FROM_DOTENV=from-dotenv\nFROM_ENV=loses-to-the-process\nGIVEN=from-flag\n",
                 ),
             ],
         );
@@ -45,6 +45,25 @@ fn build_args_without_a_value_come_from_the_environment() {
                 .succeeds()
                 .stdout_is(&format!("from-env from-dotenv default {given}\n"));
         }
+        // `--build-arg NAME` alone: the project's environment (.env too).
+        let mut build = compose(
+            &s,
+            &dir,
+            &[
+                "build",
+                "-q",
+                "--build-arg",
+                "GIVEN",
+                "--build-arg",
+                "UNSET",
+                "map",
+            ],
+        );
+        build.cmd.env("FROM_ENV", "from-env").env_remove("UNSET");
+        build.succeeds();
+        s.tug(["run", "--rm", "args-map", "cat", "/args"])
+            .succeeds()
+            .stdout_is("from-env from-dotenv default from-flag\n");
     }
 }
 

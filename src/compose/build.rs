@@ -32,6 +32,31 @@ pub struct BuildOptions {
     pub args: BTreeMap<String, String>,
 }
 
+impl BuildOptions {
+    /// Adds `--build-arg`s: `NAME=VALUE`, or `NAME` alone for the
+    /// variable's value in the project's environment (left out if unset).
+    pub fn with_build_args(mut self, plan: &Plan, given: &[String]) -> crate::Result<Self> {
+        for b in given {
+            match b.split_once('=') {
+                Some(("", _)) => {
+                    return Err(crate::Error::Invalid(format!(
+                        "invalid --build-arg {b:?}: the name is empty"
+                    )))
+                }
+                Some((k, v)) => {
+                    self.args.insert(k.to_string(), v.to_string());
+                }
+                None => {
+                    if let Some(v) = plan.environment.get(b) {
+                        self.args.insert(b.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        Ok(self)
+    }
+}
+
 fn bad(s: &Service, why: impl Into<String>) -> ProjectError {
     bad_in(&s.name, why)
 }
