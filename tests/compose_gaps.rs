@@ -159,7 +159,7 @@ fn build_secrets_are_seen_by_run_and_left_out_of_the_image() {
 }
 
 #[test]
-fn ctrl_c_during_up_build_stops_the_build_and_leaves_nothing() {
+fn ctrl_c_during_a_build_of_up_create_run_or_build_leaves_nothing() {
     for s in stacks() {
         let dir = project(
             &s,
@@ -169,7 +169,13 @@ fn ctrl_c_during_up_build_stops_the_build_and_leaves_nothing() {
                 "services:\n  slow:\n    build:\n      context: .\n      dockerfile_inline: |\n        FROM bb:1\n        RUN echo step-started; sleep 120\n    command: [sleep, '1000']\n  other:\n    image: bb:1\n    command: [sleep, '1000']\n",
             )],
         );
-        for args in [&["up", "--build"][..], &["up", "-d", "--build"][..]] {
+        for args in [
+            &["up", "--build"][..],
+            &["up", "-d", "--build"],
+            &["create", "--build"],
+            &["run", "--rm", "slow"],
+            &["build"],
+        ] {
             let (mut child, rx) = compose(&s, &dir, args).spawn_stderr_lines();
             let deadline = Instant::now() + Duration::from_secs(60);
             let mut seen = Vec::new();

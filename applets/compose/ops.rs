@@ -313,6 +313,9 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
             anyhow::Error::new(e).context(format!("service {name:?}: pulling {}", s.image))
         })?;
     }
+    if tug::build::interrupt::interrupted() {
+        return Err(tug::compose::ProjectError::Interrupted.into());
+    }
     up::resources(store, plan, &mut super::up::progress)?;
     let existing = tug::compose::project::containers(store, &plan.name, true)?;
     let mut req = up::request(store, plan, &s, 1, &existing);
