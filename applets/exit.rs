@@ -1,7 +1,7 @@
 //! The one place errors become exit codes and messages, as Docker and Podman
 //! do: 125 for tug's own failures, 126 when the command cannot run, 127 when
-//! it does not exist, 1 for a failed build, otherwise the container's own
-//! status.
+//! it does not exist, 1 for a failed build, 130 for an interrupted Compose
+//! command, otherwise the container's own status.
 
 use tug::Error;
 
@@ -10,6 +10,8 @@ pub const BUILD_FAILED: i32 = 1;
 pub const TUG_FAILED: i32 = 125;
 pub const NOT_RUNNABLE: i32 = 126;
 pub const NOT_FOUND: i32 = 127;
+/// Ctrl-c stopped a Compose command (as `docker compose` exits).
+pub const INTERRUPTED: i32 = 130;
 
 /// Prints an error chain on one line and picks the exit code.
 pub fn finish(r: anyhow::Result<i32>) -> i32 {
@@ -46,6 +48,16 @@ fn one_line(e: &anyhow::Error) -> String {
 
 fn code_for(e: &anyhow::Error) -> i32 {
     for cause in e.chain() {
+        use tug::compose::ProjectError;
+        match cause.downcast_ref::<ProjectError>() {
+            Some(ProjectError::Interrupted) => return INTERRUPTED,
+            Some(ProjectError::Build { source, .. })
+                if matches!(**source, tug::build::BuildError::Interrupted) =>
+            {
+                return INTERRUPTED
+            }
+            _ => {}
+        }
         if cause.downcast_ref::<tug::build::BuildError>().is_some() {
             return BUILD_FAILED;
         }

@@ -184,12 +184,6 @@ fn files(s: &Scenario, name: &str, files: &[(&str, &str)]) -> String {
     dir.to_str().unwrap().to_string()
 }
 
-fn containers_left(s: &Scenario) -> usize {
-    std::fs::read_dir(s.store().join("containers"))
-        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
-        .unwrap_or(0)
-}
-
 /// Images in the index (`images`: intermediate images left out).
 fn indexed_count(s: &Scenario) -> usize {
     s.tug(["images", "-q"]).succeeds().stdout().lines().count()
@@ -549,26 +543,15 @@ fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
 
 #[test]
 fn ctrl_c_stops_a_run_step_and_leaves_nothing() {
-    use std::io::BufRead;
     for s in scenarios() {
         let ctx = files(
             &s,
             "intr",
             &[("Dockerfile", "FROM bb:1\nRUN echo started; sleep 120\n")],
         );
-        let mut run = s.tug(["build", "--progress=plain", &ctx]);
-        run.cmd
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped());
-        let mut child = run.cmd.spawn().unwrap();
-        let err = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for l in std::io::BufReader::new(err).lines().map_while(Result::ok) {
-                let _ = tx.send(l);
-            }
-        });
+        let (mut child, rx) = s
+            .tug(["build", "--progress=plain", &ctx])
+            .spawn_stderr_lines();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
         let mut seen = Vec::new();
         loop {

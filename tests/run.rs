@@ -55,12 +55,6 @@ fn run_args<'a>(rootfs: &'a std::path::Path, extra: &[&'a str]) -> Vec<String> {
     v
 }
 
-fn containers_left(s: &Scenario) -> usize {
-    std::fs::read_dir(s.store().join("containers"))
-        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
-        .unwrap_or(0)
-}
-
 #[test]
 fn run_rm_echo_hi() {
     for (s, rootfs) in scenarios() {

@@ -3,7 +3,6 @@
 //! service (`#5 [web 2/3] COPY ...`), then ` Service web  Built`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use clap::Args;
 use tug::build::Event;
@@ -49,25 +48,12 @@ pub fn built(service: &str) {
 }
 
 pub fn build(store: &Store, plan: &Plan, a: &BuildArgs) -> anyhow::Result<i32> {
-    let mut args = BTreeMap::new();
-    for b in &a.build_arg {
-        match b.split_once('=') {
-            Some(("", _)) => anyhow::bail!("invalid --build-arg {b:?}: the name is empty"),
-            Some((k, v)) => {
-                args.insert(k.to_string(), v.to_string());
-            }
-            None => {
-                if let Ok(v) = std::env::var(b) {
-                    args.insert(b.clone(), v);
-                }
-            }
-        }
-    }
     let o = BuildOptions {
         no_cache: a.no_cache,
         pull: a.pull,
-        args,
-    };
+        ..Default::default()
+    }
+    .with_build_args(plan, &a.build_arg)?;
     tug::build::interrupt::install();
     for s in up::selected(plan, &a.services, true)? {
         if s.build.is_none() {

@@ -274,6 +274,9 @@ pub fn exec(store: &Store, plan: &Plan, a: &ExecArgs) -> anyhow::Result<i32> {
 pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
     let name = &a.service_and_command[0];
     let s = plan.service(name)?.clone();
+    // Ctrl-c stops a build (or the wait for a dependency) cleanly; the
+    // foreground container's signal forwarding takes over afterwards.
+    tug::build::interrupt::install();
     if !a.no_deps {
         let deps: Vec<String> = s.depends_on.iter().map(|d| d.service.clone()).collect();
         if !deps.is_empty() {
@@ -282,7 +285,13 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
                 start: true,
                 ..Default::default()
             };
-            up::up(store, plan, &o, &mut super::up::progress, &|| false)?;
+            up::up(
+                store,
+                plan,
+                &o,
+                &mut super::up::progress,
+                &tug::build::interrupt::interrupted,
+            )?;
         }
     }
     // The image, pulled (or built) as `up` would.
@@ -303,6 +312,9 @@ pub fn run(store: &Store, plan: &Plan, a: &RunArgs) -> anyhow::Result<i32> {
         .map_err(|e| {
             anyhow::Error::new(e).context(format!("service {name:?}: pulling {}", s.image))
         })?;
+    }
+    if tug::build::interrupt::interrupted() {
+        return Err(tug::compose::ProjectError::Interrupted.into());
     }
     up::resources(store, plan, &mut super::up::progress)?;
     let existing = tug::compose::project::containers(store, &plan.name, true)?;

@@ -337,7 +337,9 @@ pub fn create(store: &Store, plan: &Plan, a: &CreateArgs) -> anyhow::Result<i32>
         start: false,
         ..Default::default()
     };
-    up::up(store, plan, &o, &mut progress, &|| false)?;
+    // Ctrl-c stops a build in progress cleanly (nothing is created then).
+    interrupt::install();
+    up::up(store, plan, &o, &mut progress, &|| interrupt::count() > 0)?;
     Ok(0)
 }
 

@@ -11,6 +11,13 @@ static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static STEP_PID: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn on_signal(_sig: libc::c_int) {
+    notify();
+}
+
+/// What the handler does, for another command's handler to call (a
+/// Compose `up` that builds): marks the build interrupted and kills the
+/// step container running now. Async-signal-safe.
+pub fn notify() {
     INTERRUPTED.store(true, Ordering::SeqCst);
     let pid = STEP_PID.load(Ordering::SeqCst);
     if pid > 0 {

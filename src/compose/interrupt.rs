@@ -1,5 +1,7 @@
 //! Counting SIGINT and SIGTERM for a foreground `up`: the first asks for a
-//! graceful stop, the second for a kill. The handler only bumps a counter.
+//! graceful stop, the second for a kill. The handler bumps a counter and
+//! tells a build in progress (`build::interrupt::notify`), which stops its
+//! step container and cleans up.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -7,6 +9,7 @@ static COUNT: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" fn on_signal(_: libc::c_int) {
     COUNT.fetch_add(1, Ordering::SeqCst);
+    crate::build::interrupt::notify();
 }
 
 /// Installs the counting handler for SIGINT and SIGTERM.

@@ -224,6 +224,13 @@ pub fn normalize_service(svc: &mut Node) {
                 Node::new(Value::String(ctx.clone())),
             )]);
         }
+        // `args: [A=1, B]` as `{A: "1", B: null}`, so files merge by name.
+        for key in ["args", "labels"] {
+            if let Some(m) = entry(n, key) {
+                list_to_map(m, '=');
+                values_to_strings(m);
+            }
+        }
     }
     for key in ["env_file", "dns", "dns_search", "tmpfs"] {
         if let Some(n) = entry(svc, key) {
@@ -289,6 +296,18 @@ mod tests {
         assert_eq!(
             m["services"]["web"]["environment"],
             serde_json::json!({"C": "3"})
+        );
+    }
+
+    #[test]
+    fn build_args_merge_by_name() {
+        let m = merged(
+            "services:\n  web:\n    build:\n      context: .\n      args: [A=1, B, C=3]\n",
+            "services:\n  web:\n    build:\n      args: {A: 2, B: null}\n",
+        );
+        assert_eq!(
+            m["services"]["web"]["build"]["args"],
+            serde_json::json!({"A": "2", "B": null, "C": "3"})
         );
     }
 }

@@ -126,6 +126,36 @@ pub(super) fn volumes(
     Ok(())
 }
 
+/// A `secrets:` or `configs:` item of service `name` (a name, or
+/// `{source, target}`): the source's name, the target given, and its
+/// top-level definition under `kind`; `key` is what an error names.
+pub(super) fn reference<'a>(
+    ctx: &'a Context,
+    name: &str,
+    kind: &str,
+    key: &str,
+    item: &Json,
+) -> Result<(String, Option<String>, &'a Json), ProjectError> {
+    let (source, target) = match item {
+        Json::Object(m) => (
+            m.get("source").and_then(scalar).unwrap_or_default(),
+            m.get("target").and_then(scalar),
+        ),
+        other => (scalar(other).unwrap_or_default(), None),
+    };
+    let def = ctx
+        .model
+        .pointer(&format!("/{kind}/{source}"))
+        .ok_or_else(|| {
+            bad(
+                name,
+                key,
+                format!("{source:?} is not defined at the top level"),
+            )
+        })?;
+    Ok((source, target, def))
+}
+
 /// `secrets:` (at /run/secrets/NAME) and `configs:` (at /NAME), from a file
 /// or, for `environment:` sources, a file written under the store.
 pub(super) fn files(
@@ -140,23 +170,7 @@ pub(super) fn files(
         return Ok(());
     };
     for item in items {
-        let (source, target) = match item {
-            Json::Object(m) => (
-                m.get("source").and_then(scalar).unwrap_or_default(),
-                m.get("target").and_then(scalar),
-            ),
-            other => (scalar(other).unwrap_or_default(), None),
-        };
-        let def = ctx
-            .model
-            .pointer(&format!("/{kind}/{source}"))
-            .ok_or_else(|| {
-                bad(
-                    name,
-                    kind,
-                    format!("{source:?} is not defined at the top level"),
-                )
-            })?;
+        let (source, target, def) = reference(ctx, name, kind, kind, item)?;
         let target = match target {
             Some(t) if t.starts_with('/') => t,
             Some(t) if kind == "secrets" => format!("/run/secrets/{t}"),

@@ -99,6 +99,8 @@ pub struct Plan {
     pub volumes: Vec<VolumeDef>,
     /// Where secrets and configs from the environment are written.
     pub generated_dir: PathBuf,
+    /// The variables interpolation saw (`.env` under the process's).
+    pub environment: std::collections::BTreeMap<String, String>,
 }
 
 impl Plan {
@@ -128,6 +130,7 @@ impl Plan {
             networks: Vec::new(),
             volumes: Vec::new(),
             generated_dir: generated_dir(store, name),
+            environment: Default::default(),
         }
     }
 }
@@ -257,6 +260,7 @@ pub fn plan(store: &Store, project: &Project) -> Result<Plan> {
         networks,
         volumes,
         generated_dir: gen,
+        environment: project.environment.clone(),
     })
 }
 

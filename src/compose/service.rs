@@ -42,8 +42,10 @@ pub struct Service {
     pub name: String,
     /// The image to run (for a `build:` service, the one the build makes).
     pub image: String,
-    /// The `build:` section, if any.
+    /// The `build:` section, if any (long form, `args` resolved).
     pub build: Option<Json>,
+    /// Its `build.secrets`, resolved against the top-level `secrets:`.
+    pub build_secrets: Vec<super::build::BuildSecret>,
     /// `pull_policy`: always, missing, never, build (default missing).
     pub pull_policy: String,
     pub replicas: u32,
@@ -182,7 +184,7 @@ fn duration(s: &str) -> Option<std::time::Duration> {
 pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectError> {
     let get = |k: &str| svc.get(k).filter(|v| !v.is_null());
     let str_of = |k: &str| get(k).and_then(scalar);
-    let build = get("build").cloned();
+    let (build, build_secrets) = super::build::resolve(ctx, name, get("build"))?;
     let image = match (str_of("image"), &build) {
         (Some(i), _) => i,
         (None, Some(_)) => format!("{}-{name}", ctx.project),
@@ -429,6 +431,7 @@ pub fn read(ctx: &Context, name: &str, svc: &Json) -> Result<Service, ProjectErr
         name: name.to_string(),
         image,
         build,
+        build_secrets,
         pull_policy,
         replicas,
         container_name,

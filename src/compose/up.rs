@@ -95,8 +95,12 @@ fn images(
     services: &[&Service],
     o: &UpOptions,
     report: &mut dyn FnMut(Progress),
+    interrupted: &dyn Fn() -> bool,
 ) -> Result<()> {
     for s in services {
+        if interrupted() {
+            return Err(ProjectError::Interrupted);
+        }
         let stored = crate::image::resolve(store, &s.image).is_ok();
         if s.build.is_some() && !o.no_build && (o.build || !stored || s.pull_policy == "build") {
             let mut events = |service: &str, event| {
@@ -333,7 +337,7 @@ pub fn up(
     for name in o.scale.keys() {
         plan.service(name)?;
     }
-    images(store, plan, &services, o, report)?;
+    images(store, plan, &services, o, report, interrupted)?;
     let existing = project::containers(store, &plan.name, false)?;
     for r in &existing {
         let svc = label(r, labels::SERVICE).unwrap_or_default();

@@ -117,21 +117,22 @@ fn prepare(ctx: &InitContext) -> R {
     }
     rootfs::setup(spec, ctx.rootfs, ctx.tty)?;
     let process = spec.process().as_ref().ok_or("the spec has no process")?;
-    for r in process.rlimits().iter().flatten() {
-        set_rlimit(r)?;
-    }
     become_process(process, ctx.seccomp, ctx.can_setgroups)
 }
 
-/// Turns the calling process into the container's process: no inherited
-/// descriptor past stderr, seccomp, cwd, bounding set, credentials,
-/// capabilities, no_new_privs, parent-death signal, not dumpable. Shared by
-/// the init and `exec`.
+/// Turns the calling process into the container's process: rlimits, no
+/// inherited descriptor past stderr, seccomp, cwd, bounding set,
+/// credentials, capabilities, no_new_privs, parent-death signal, not
+/// dumpable. Shared by the init and `exec` (so an exec'd command, and a
+/// healthcheck, has the container's `--ulimit`s, as in Docker).
 pub fn become_process(
     process: &oci_spec::runtime::Process,
     seccomp: &[BpfProgram],
     can_setgroups: bool,
 ) -> R {
+    for r in process.rlimits().iter().flatten() {
+        set_rlimit(r)?;
+    }
     // Before the filter, which may refuse close_range: whatever we inherited
     // (`exec 7</dir; tug run ...`) closes at the command's execve.
     guard::cloexec_from(3)?;
@@ -210,13 +211,32 @@ fn set_rlimit(r: &oci_spec::runtime::PosixRlimit) -> R {
         rlim_max: r.hard(),
     };
     // SAFETY: setrlimit reads one rlimit struct we own.
-    if unsafe { libc::setrlimit(res, &lim) } != 0 {
-        return Err(format!(
-            "setting {name}: {}",
-            std::io::Error::last_os_error()
-        ));
+    if unsafe { libc::setrlimit(res, &lim) } == 0 {
+        return Ok(());
     }
-    Ok(())
+    let err = std::io::Error::last_os_error();
+    // Raising the hard limit needs CAP_SYS_RESOURCE on the host: one set
+    // when the container was made by a caller with a higher hard limit (an
+    // `exec` from a shell with a lower `ulimit -H`) is capped at ours.
+    let mut ours = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit struct we own.
+    let capped =
+        unsafe { libc::getrlimit(res, &mut ours) } == 0 && lim.rlim_max > ours.rlim_max && {
+            let lower = libc::rlimit {
+                rlim_cur: lim.rlim_cur.min(ours.rlim_max),
+                rlim_max: ours.rlim_max,
+            };
+            // SAFETY: as above.
+            let r = unsafe { libc::setrlimit(res, &lower) };
+            r == 0
+        };
+    match capped {
+        true => Ok(()),
+        false => Err(format!("setting {name}: {err}")),
+    }
 }
 
 /// Brings up `lo` in a new network namespace (Docker's `none` has it up).

@@ -202,6 +202,28 @@ impl Run {
         self.run().success()
     }
 
+    /// Starts the command (stdin and stdout on /dev/null) and returns it
+    /// with a channel of its stderr lines, for a test that acts on what it
+    /// says while it runs (signals it once a step has started).
+    pub fn spawn_stderr_lines(
+        mut self,
+    ) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+        use std::io::BufRead;
+        self.cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("spawning tug");
+        let err = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        (child, rx)
+    }
+
     pub fn fails(self) -> Outcome {
         let o = self.run();
         assert!(
@@ -285,6 +307,13 @@ impl Outcome {
         assert!(!e.contains("panicked"), "panic\n{}", self.dump());
         self
     }
+}
+
+/// Container directories in the scenario's store (build steps' included).
+pub fn containers_left(s: &Scenario) -> usize {
+    std::fs::read_dir(s.store().join("containers"))
+        .map(|d| d.flatten().filter(|e| e.file_name().len() == 64).count())
+        .unwrap_or(0)
 }
 
 pub fn is_root() -> bool {
