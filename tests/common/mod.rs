@@ -589,3 +589,4 @@ pub fn ok(mut c: Command) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+pub mod run;
