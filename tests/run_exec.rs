@@ -28,7 +28,7 @@ fn init_is_a_child_of_tug_run_and_signals_are_forwarded() {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .stdin(Stdio::null());
-        let child = run.cmd.spawn().unwrap();
+        let mut child = run.cmd.spawn().unwrap();
         let tug_pid = child.id();
         let deadline = Instant::now() + Duration::from_secs(10);
         let init = loop {
@@ -53,8 +53,12 @@ fn init_is_a_child_of_tug_run_and_signals_are_forwarded() {
             .trim()
             .to_string();
         assert_eq!(ppid, tug_pid.to_string(), "the init's parent is tug run");
-        // Let the trap be installed, then signal tug run: it forwards.
-        std::thread::sleep(Duration::from_millis(300));
+        // Once the trap is installed (the script says ready), signal tug
+        // run: it forwards.
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut ready = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut ready).unwrap();
+        assert_eq!(ready, "ready\n");
         // SAFETY: signalling the child this test spawned.
         unsafe { libc::kill(tug_pid as i32, libc::SIGTERM) };
         let out = child.wait_with_output().unwrap();
