@@ -24,43 +24,15 @@ fn memory_limit_kills_a_hog_as_root() {
         skip!("busybox-static missing")
     };
     // Writing 64 MiB into a tmpfs charged to a 32 MiB cgroup gets OOM-killed.
-    s.tug(run_args(
-        &rootfs,
-        &[
-            "-m",
-            "32m",
-            "--tmpfs",
-            "/big:size=128m",
-            "--",
-            "dd",
-            "if=/dev/zero",
-            "of=/big/f",
-            "bs=1M",
-            "count=64",
-        ],
-    ))
-    .run()
-    .code_is(137);
+    let limit = ["-m", "32m", "--tmpfs", "/big:size=128m"];
+    let hog = ["dd", "if=/dev/zero", "of=/big/f", "bs=1M", "count=64"];
+    s.tug(run_args(&rootfs, &[&limit[..], &["--"], &hog].concat()))
+        .run()
+        .code_is(137);
     // A kept container records that the kernel's OOM killer ended it.
     let r = rootfs.display().to_string();
-    s.tug([
-        "run",
-        "--name",
-        "hog",
-        "-m",
-        "32m",
-        "--tmpfs",
-        "/big:size=128m",
-        "--rootfs",
-        &r,
-        "dd",
-        "if=/dev/zero",
-        "of=/big/f",
-        "bs=1M",
-        "count=64",
-    ])
-    .run()
-    .code_is(137);
+    let kept = ["run", "--name", "hog", "--rootfs", &r];
+    s.tug([&kept[..], &limit, &hog].concat()).run().code_is(137);
     s.tug([
         "inspect",
         "-f",
