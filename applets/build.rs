@@ -391,7 +391,7 @@ fn build_image(
         keep: outputs.is_empty() || outputs.iter().any(|o| o.keep),
     };
     tug::build::interrupt::install();
-    let mut view = crate::build_progress::View::new(mode == Mode::Live);
+    let mut view = crate::common::build_progress::View::new(mode == Mode::Live);
     let result = tug::build::build(&store, &req, &mut |e| {
         if mode != Mode::Quiet {
             view.event(&e)

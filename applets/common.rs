@@ -1,4 +1,7 @@
-//! Small helpers the applets share: opening the store, printing listings.
+//! Small helpers the applets share: opening the store, printing listings,
+//! showing a build's progress.
+
+pub mod build_progress;
 
 use chrono::{DateTime, Utc};
 use tug::container::{Record, Status};

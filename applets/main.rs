@@ -3,7 +3,6 @@
 //! `tug-<applet>`); `tug` and `docker` take Docker's subcommands.
 
 mod build;
-mod build_progress;
 mod cli;
 mod common;
 mod compose;

@@ -35,27 +35,12 @@ impl Drop for Tidy {
     }
 }
 
-/// Root and rootless scenarios with a busybox rootfs.
+/// Root and rootless scenarios with a busybox rootfs, tidied when dropped.
 fn scenarios() -> Vec<(Tidy, PathBuf)> {
-    let mut out = Vec::new();
-    if !is_root() {
-        assert!(!in_ci(), "network tests need root under CI=true");
-        eprintln!("SKIPPED: network tests need root (and switch to {TEST_USER} for rootless)");
-        return out;
-    }
-    for s in [Some(Scenario::new()), Scenario::unprivileged()]
+    common::run::scenarios()
         .into_iter()
-        .flatten()
-    {
-        match busybox_rootfs_dir(&s) {
-            Some(d) => out.push((Tidy(s), d)),
-            None => {
-                assert!(!in_ci(), "busybox-static is not installed under CI=true");
-                eprintln!("SKIPPED: busybox-static is not installed")
-            }
-        }
-    }
-    out
+        .map(|(s, d)| (Tidy(s), d))
+        .collect()
 }
 
 fn free_port() -> u16 {

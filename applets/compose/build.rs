@@ -10,7 +10,7 @@ use tug::compose::build::{build_service, BuildOptions};
 use tug::compose::{up, Plan};
 use tug::store::Store;
 
-use crate::build_progress::View;
+use crate::common::build_progress::View;
 
 /// Arguments of `compose build`.
 #[derive(Debug, Args, Clone)]

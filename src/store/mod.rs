@@ -91,10 +91,15 @@ impl Store {
         }
         let index = store.index_path();
         if !index.exists() {
-            store.write_atomic(
-                &index,
-                br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
-            )?;
+            // Under index.lock and checked again: a command that opened the
+            // new store at the same time may have written its first image.
+            let _g = LockGuard::acquire(&store.root.join("index.lock"), LockMode::Exclusive)?;
+            if !index.exists() {
+                store.write_atomic(
+                    &index,
+                    br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
+                )?;
+            }
         }
         store.clean_stale_tmp()?;
         Ok(store)

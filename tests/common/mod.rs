@@ -618,3 +618,4 @@ pub fn ok(mut c: Command) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+pub mod run;

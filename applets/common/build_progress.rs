@@ -1,8 +1,8 @@
-//! How `build` shows the core's progress events: plain lines in
-//! BuildKit's style (`#N [stage k/n] INSTRUCTION`, the step's output
-//! prefixed with `#N` and its time, `CACHED` or why not, `DONE 0.1s`), or
-//! on a terminal a live view with one line per step, its state and time,
-//! and the last lines of a running step.
+//! How `build` and `compose build` show the core's progress events: plain
+//! lines in BuildKit's style (`#N [stage k/n] INSTRUCTION`, the step's
+//! output prefixed with `#N` and its time, `CACHED` or why not, `DONE
+//! 0.1s`), or on a terminal a live view with one line per step, its state
+//! and time, and the last lines of a running step.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
