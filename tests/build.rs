@@ -472,6 +472,97 @@ fn cache_hits_and_explains_its_misses() {
     }
 }
 
+/// Marks every entry of the store's context hash cache as hashed an hour
+/// later than it was, so the next build trusts them (instead of waiting
+/// out the racily-clean margin); the checksum is rewritten to match.
+fn age_hash_cache(s: &Scenario) {
+    use sha2::{Digest as _, Sha256};
+    let path = s.store().join("build-cache/context-hashes");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut f: Vec<String> = line.split(' ').map(String::from).collect();
+        if f.len() == 9 {
+            f[6] = (f[6].parse::<i128>().unwrap() + 3_600_000_000_000).to_string();
+        }
+        if f[0] != "end" {
+            out.push_str(&f.join(" "));
+            out.push('\n');
+        }
+    }
+    let sum = hex::encode(Sha256::digest(out.as_bytes()));
+    out.push_str(&format!("end {sum}\n"));
+    std::fs::write(&path, out).unwrap();
+}
+
+/// The context hash cache never hides a change: a same-size edit that
+/// keeps the mtime misses, a touch stays cached, a corrupt cache file is
+/// ignored and rewritten.
+#[test]
+fn context_hash_cache_sees_every_change() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "hashes",
+            &[
+                (
+                    "Dockerfile",
+                    "FROM bb:1\nCOPY . /files/\nCMD [\"cat\", \"/files/a.txt\"]\n",
+                ),
+                ("a.txt", "aaaa\n"),
+                ("b.txt", "b\n"),
+            ],
+        );
+        let a = std::path::Path::new(&ctx).join("a.txt");
+        let cache = s.store().join("build-cache/context-hashes");
+        let build = || {
+            s.tug(["build", "--progress=plain", "-t", "hashes:1", &ctx])
+                .succeeds()
+        };
+        build();
+        age_hash_cache(&s);
+        let o = build();
+        assert_eq!(o.stderr().matches("CACHED").count(), 2, "{}", o.dump());
+        // Same size, and the mtime put back to the nanosecond.
+        let mtime = std::fs::metadata(&a).unwrap().modified().unwrap();
+        std::fs::write(&a, "bbbb\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), mtime);
+        let o = build();
+        assert!(
+            o.stderr().contains("not cached: file a.txt changed"),
+            "{}",
+            o.dump()
+        );
+        s.tug(["run", "--rm", "hashes:1"])
+            .succeeds()
+            .stdout_is("bbbb\n");
+        // Touched, not changed: still cached.
+        age_hash_cache(&s);
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now())
+            .unwrap();
+        let o = build();
+        assert_eq!(o.stderr().matches("CACHED").count(), 2, "{}", o.dump());
+        // A corrupt cache file is ignored, and written anew.
+        std::fs::write(&cache, "tug-context-hashes 1\ngarbage\n").unwrap();
+        let o = build();
+        assert_eq!(o.stderr().matches("CACHED").count(), 2, "{}", o.dump());
+        let text = std::fs::read_to_string(&cache).unwrap();
+        assert!(!text.contains("garbage"), "{text}");
+        assert!(text.lines().last().unwrap().starts_with("end "), "{text}");
+        assert_eq!(text.lines().count(), 5, "{text}");
+    }
+}
+
 #[test]
 fn cache_mounts_keep_their_contents() {
     for s in scenarios() {

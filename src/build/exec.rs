@@ -12,6 +12,7 @@ use std::time::Instant;
 use oci_spec::image::{History, MediaType};
 
 use super::dockerfile::{Dockerfile, Instruction, Stage, Step};
+use super::hashes::HashCache;
 use super::scope::Scope;
 use super::step::{self, Made};
 use super::{cache, BuildError, Built, Event, Request};
@@ -68,6 +69,8 @@ pub(super) struct Builder<'a> {
     /// The end state of each stage built so far.
     pub done: Vec<Option<State>>,
     pub global: Scope,
+    /// Content digests of context files, by stat (`hashes.rs`).
+    pub hashes: HashCache,
 }
 
 impl Builder<'_> {
@@ -215,18 +218,14 @@ pub(super) fn build(
         counter: 0,
         done: vec![None; df.stages.len()],
         global,
+        hashes: match req.context {
+            Some(_) => HashCache::load(store),
+            None => HashCache::disabled(),
+        },
     };
-    let multi = df.stages.len() > 1;
-    for &i in &need {
-        let stage = &req.dockerfile.stages[i];
-        let label = match (&stage.name, multi) {
-            (Some(n), _) => format!("{n} "),
-            (None, true) => format!("stage-{i} "),
-            (None, false) => String::new(),
-        };
-        let end = build_stage(&mut b, stage, &label)?;
-        b.done[i] = Some(end);
-    }
+    let stages = build_stages(&mut b, &need);
+    b.hashes.save(store);
+    stages?;
     let mut end = b.done[target].clone().ok_or(BuildError::Interrupted)?;
     if !req.labels.is_empty() || end.image.is_none() {
         // `--label`s go on the final image, as one more metadata step.
@@ -259,6 +258,23 @@ pub(super) fn build(
         id: img.id.clone(),
         manifest: img.manifest_digest.clone(),
     })
+}
+
+/// Builds the stages in `need`, in file order.
+fn build_stages(b: &mut Builder, need: &BTreeSet<usize>) -> Result<(), BuildError> {
+    let req = b.req;
+    let multi = req.dockerfile.stages.len() > 1;
+    for &i in need {
+        let stage = &req.dockerfile.stages[i];
+        let label = match (&stage.name, multi) {
+            (Some(n), _) => format!("{n} "),
+            (None, true) => format!("stage-{i} "),
+            (None, false) => String::new(),
+        };
+        let end = build_stage(b, stage, &label)?;
+        b.done[i] = Some(end);
+    }
+    Ok(())
 }
 
 /// Writes the image `made` makes on top of `st` (blobs only) and returns

@@ -13,6 +13,7 @@ pub mod check;
 pub mod dockerfile;
 mod exec;
 mod glob;
+mod hashes;
 pub mod ignore;
 pub mod interrupt;
 pub mod output;
