@@ -285,6 +285,73 @@ fn multi_stage_builds_only_what_the_target_needs() {
     }
 }
 
+/// Independent stages build at the same time: each RUN leaves a marker
+/// in a shared cache mount and waits (bounded) for the other's, so one
+/// after the other the first would give up and fail the build. A failing
+/// stage stops its sibling and fails the build with its own line.
+#[test]
+fn independent_stages_build_in_parallel() {
+    let wait = |me: &str, other: &str| {
+        format!(
+            "RUN --mount=type=cache,id=meet,target=/m touch /m/{me}; i=0; \
+             while [ ! -e /m/{other} ]; do i=$((i+1)); [ $i -gt 600 ] && exit 7; sleep 0.1; done; \
+             echo {me} > /{me}\n"
+        )
+    };
+    for s in scenarios() {
+        let dockerfile = format!(
+            "FROM bb:1 AS a\n{}FROM bb:1 AS b\n{}FROM bb:1\nCOPY --from=a /a /a\nCOPY --from=b /b /b\nCMD [\"cat\", \"/a\", \"/b\"]\n",
+            wait("a", "b"),
+            wait("b", "a")
+        );
+        let ctx = files(&s, "parallel", &[("Dockerfile", &dockerfile)]);
+        let o = s
+            .tug(["build", "--progress=plain", "-t", "par:1", &ctx])
+            .succeeds();
+        let err = o.stderr();
+        assert!(err.contains("[a 2/2] RUN"), "{}", o.dump());
+        assert!(err.contains("[b 2/2] RUN"), "{}", o.dump());
+        // Step numbers are the build's own: each appears once as a step.
+        for n in 1..=8 {
+            assert_eq!(
+                err.lines()
+                    .filter(|l| l.starts_with(&format!("#{n} [")))
+                    .count(),
+                1,
+                "#{n}\n{}",
+                o.dump()
+            );
+        }
+        s.tug(["run", "--rm", "par:1"])
+            .succeeds()
+            .stdout_is("a\nb\n");
+        assert_eq!(containers_left(&s), 0);
+        // Again: every step cached, through the same children.
+        let o = s
+            .tug(["build", "--progress=plain", "-t", "par:1", &ctx])
+            .succeeds();
+        assert_eq!(o.stderr().matches("CACHED").count(), 5, "{}", o.dump());
+        // A stage that fails while its sibling waits: the build fails
+        // with the failing line, and no step container is left.
+        let ctx = files(
+            &s,
+            "parallel-fail",
+            &[(
+                "Dockerfile",
+                &format!(
+                    "FROM bb:1 AS a\n{}FROM bb:1 AS b\nRUN exit 3\nFROM bb:1\nCOPY --from=a /a /a\nCOPY --from=b / /b\n",
+                    wait("a", "never")
+                ),
+            )],
+        );
+        s.tug(["build", "--progress=plain", &ctx])
+            .fails()
+            .code_is(1)
+            .stderr_contains("Dockerfile:4:");
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
 #[test]
 fn instructions_heredocs_user_workdir_onbuild_healthcheck() {
     for s in scenarios() {

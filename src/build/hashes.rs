@@ -19,9 +19,9 @@
 //! file is replaced by rename and ends with a checksum: a torn, truncated
 //! or edited file fails it and is ignored as a whole, never trusted. It
 //! holds at most [`MAX_ENTRIES`]; when it is rewritten, entries whose path
-//! no longer stats the same are dropped. Concurrent builds each rewrite
-//! it whole; the last one wins and the others' new entries are hashed
-//! again later. Only content digests are cached: the cache key of a
+//! no longer stats the same are dropped. A build rewrites it whole,
+//! merging what other builds (or its own stages' child processes) wrote
+//! since it was loaded; an entry lost to a race is only hashed again. Only content digests are cached: the cache key of a
 //! `COPY` (mode, owner, link target, content) is computed as before.
 
 use std::collections::{HashMap, HashSet};
@@ -297,12 +297,27 @@ impl HashCache {
         if !inner.dirty {
             return;
         }
-        let keep = inner
+        // What another build (or a stage's child process) wrote since we
+        // loaded is merged in, ours first.
+        let theirs = std::fs::read(file)
+            .ok()
+            .filter(|d| d.len() as u64 <= MAX_FILE)
+            .and_then(|d| parse(&d))
+            .unwrap_or_default();
+        let mut keep: Vec<&Entry> = inner
             .map
             .iter()
             .filter(|(id, e)| inner.used.contains(id) || still_there(e))
-            .map(|(_, e)| e);
-        let data = render(keep);
+            .map(|(_, e)| e)
+            .collect();
+        keep.extend(
+            theirs
+                .iter()
+                .filter(|(id, e)| !inner.map.contains_key(id) && still_there(e))
+                .map(|(_, e)| e),
+        );
+        keep.truncate(MAX_ENTRIES);
+        let data = render(keep.into_iter());
         if let Some(dir) = file.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
