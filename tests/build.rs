@@ -708,62 +708,71 @@ fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
 #[test]
 fn ctrl_c_stops_a_run_step_and_leaves_nothing() {
     use std::io::BufRead;
+    // One step, and two stages building at the same time (the signal
+    // reaches the builder only; it passes it on to the stages' children).
+    let cases = [
+        ("intr", "FROM bb:1\nRUN echo started; sleep 120\n", 1),
+        (
+            "intr-parallel",
+            "FROM bb:1 AS a\nRUN echo started; sleep 120\nFROM bb:1 AS b\nRUN echo started; sleep 120\nFROM bb:1\nCOPY --from=a /bin /a\nCOPY --from=b /bin /b\n",
+            2,
+        ),
+    ];
     for s in scenarios() {
-        let ctx = files(
-            &s,
-            "intr",
-            &[("Dockerfile", "FROM bb:1\nRUN echo started; sleep 120\n")],
-        );
-        let mut run = s.tug(["build", "--progress=plain", &ctx]);
-        run.cmd
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped());
-        let mut child = run.cmd.spawn().unwrap();
-        let err = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for l in std::io::BufReader::new(err).lines().map_while(Result::ok) {
-                let _ = tx.send(l);
+        for &(name, dockerfile, running) in &cases {
+            let ctx = files(&s, name, &[("Dockerfile", dockerfile)]);
+            let mut run = s.tug(["build", "--progress=plain", &ctx]);
+            run.cmd
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped());
+            let mut child = run.cmd.spawn().unwrap();
+            let err = child.stderr.take().unwrap();
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for l in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                    let _ = tx.send(l);
+                }
+            });
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            let mut seen = Vec::new();
+            let mut started = 0;
+            while started < running {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(l) if l.contains("started") => started += 1,
+                    Ok(l) => seen.push(l),
+                    Err(_) => panic!("the step never started: {seen:?}"),
+                }
             }
-        });
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(l) if l.contains("started") => break,
-                Ok(l) => seen.push(l),
-                Err(_) => panic!("the step never started: {seen:?}"),
+            // SAFETY: kill(2) on our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+            let status = child.wait().unwrap();
+            assert_eq!(status.code(), Some(1), "{seen:?}");
+            let mut rest = Vec::new();
+            let mut said = false;
+            while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
+                if l.contains("build interrupted") {
+                    said = true;
+                    break;
+                }
+                rest.push(l);
+                assert!(std::time::Instant::now() < deadline, "{rest:?}");
             }
+            assert!(said, "no interruption message: {rest:?}");
+            assert_eq!(containers_left(&s), 0, "a step container was left behind");
+            let tmp: Vec<_> = std::fs::read_dir(s.store().join("tmp"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert!(tmp.is_empty(), "temp files left: {tmp:?}");
+            let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+            assert!(
+                !mounts.contains(s.store().to_str().unwrap()),
+                "a mount of the store is left"
+            );
         }
-        // SAFETY: kill(2) on our own child.
-        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(1), "{seen:?}");
-        let mut rest = Vec::new();
-        let mut said = false;
-        while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
-            if l.contains("build interrupted") {
-                said = true;
-                break;
-            }
-            rest.push(l);
-            assert!(std::time::Instant::now() < deadline, "{rest:?}");
-        }
-        assert!(said, "no interruption message: {rest:?}");
-        assert_eq!(containers_left(&s), 0, "a step container was left behind");
-        let tmp: Vec<_> = std::fs::read_dir(s.store().join("tmp"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert!(tmp.is_empty(), "temp files left: {tmp:?}");
-        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-        assert!(
-            !mounts.contains(s.store().to_str().unwrap()),
-            "a mount of the store is left"
-        );
     }
 }
 
