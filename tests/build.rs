@@ -279,6 +279,73 @@ fn multi_stage_builds_only_what_the_target_needs() {
     }
 }
 
+/// Independent stages build at the same time: each RUN leaves a marker
+/// in a shared cache mount and waits (bounded) for the other's, so one
+/// after the other the first would give up and fail the build. A failing
+/// stage stops its sibling and fails the build with its own line.
+#[test]
+fn independent_stages_build_in_parallel() {
+    let wait = |me: &str, other: &str| {
+        format!(
+            "RUN --mount=type=cache,id=meet,target=/m touch /m/{me}; i=0; \
+             while [ ! -e /m/{other} ]; do i=$((i+1)); [ $i -gt 600 ] && exit 7; sleep 0.1; done; \
+             echo {me} > /{me}\n"
+        )
+    };
+    for s in scenarios() {
+        let dockerfile = format!(
+            "FROM bb:1 AS a\n{}FROM bb:1 AS b\n{}FROM bb:1\nCOPY --from=a /a /a\nCOPY --from=b /b /b\nCMD [\"cat\", \"/a\", \"/b\"]\n",
+            wait("a", "b"),
+            wait("b", "a")
+        );
+        let ctx = files(&s, "parallel", &[("Dockerfile", &dockerfile)]);
+        let o = s
+            .tug(["build", "--progress=plain", "-t", "par:1", &ctx])
+            .succeeds();
+        let err = o.stderr();
+        assert!(err.contains("[a 2/2] RUN"), "{}", o.dump());
+        assert!(err.contains("[b 2/2] RUN"), "{}", o.dump());
+        // Step numbers are the build's own: each appears once as a step.
+        for n in 1..=8 {
+            assert_eq!(
+                err.lines()
+                    .filter(|l| l.starts_with(&format!("#{n} [")))
+                    .count(),
+                1,
+                "#{n}\n{}",
+                o.dump()
+            );
+        }
+        s.tug(["run", "--rm", "par:1"])
+            .succeeds()
+            .stdout_is("a\nb\n");
+        assert_eq!(containers_left(&s), 0);
+        // Again: every step cached, through the same children.
+        let o = s
+            .tug(["build", "--progress=plain", "-t", "par:1", &ctx])
+            .succeeds();
+        assert_eq!(o.stderr().matches("CACHED").count(), 5, "{}", o.dump());
+        // A stage that fails while its sibling waits: the build fails
+        // with the failing line, and no step container is left.
+        let ctx = files(
+            &s,
+            "parallel-fail",
+            &[(
+                "Dockerfile",
+                &format!(
+                    "FROM bb:1 AS a\n{}FROM bb:1 AS b\nRUN exit 3\nFROM bb:1\nCOPY --from=a /a /a\nCOPY --from=b / /b\n",
+                    wait("a", "never")
+                ),
+            )],
+        );
+        s.tug(["build", "--progress=plain", &ctx])
+            .fails()
+            .code_is(1)
+            .stderr_contains("Dockerfile:4:");
+        assert_eq!(containers_left(&s), 0);
+    }
+}
+
 #[test]
 fn instructions_heredocs_user_workdir_onbuild_healthcheck() {
     for s in scenarios() {
@@ -466,6 +533,97 @@ fn cache_hits_and_explains_its_misses() {
     }
 }
 
+/// Marks every entry of the store's context hash cache as hashed an hour
+/// later than it was, so the next build trusts them (instead of waiting
+/// out the racily-clean margin); the checksum is rewritten to match.
+fn age_hash_cache(s: &Scenario) {
+    use sha2::{Digest as _, Sha256};
+    let path = s.store().join("build-cache/context-hashes");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut f: Vec<String> = line.split(' ').map(String::from).collect();
+        if f.len() == 9 {
+            f[6] = (f[6].parse::<i128>().unwrap() + 3_600_000_000_000).to_string();
+        }
+        if f[0] != "end" {
+            out.push_str(&f.join(" "));
+            out.push('\n');
+        }
+    }
+    let sum = hex::encode(Sha256::digest(out.as_bytes()));
+    out.push_str(&format!("end {sum}\n"));
+    std::fs::write(&path, out).unwrap();
+}
+
+/// The context hash cache never hides a change: a same-size edit that
+/// keeps the mtime misses, a touch stays cached, a corrupt cache file is
+/// ignored and rewritten.
+#[test]
+fn context_hash_cache_sees_every_change() {
+    for s in scenarios() {
+        let ctx = files(
+            &s,
+            "hashes",
+            &[
+                (
+                    "Dockerfile",
+                    "FROM bb:1\nCOPY . /files/\nCMD [\"cat\", \"/files/a.txt\"]\n",
+                ),
+                ("a.txt", "aaaa\n"),
+                ("b.txt", "b\n"),
+            ],
+        );
+        let a = std::path::Path::new(&ctx).join("a.txt");
+        let cache = s.store().join("build-cache/context-hashes");
+        let build = || {
+            s.tug(["build", "--progress=plain", "-t", "hashes:1", &ctx])
+                .succeeds()
+        };
+        build();
+        age_hash_cache(&s);
+        let o = build();
+        assert_eq!(o.stderr().matches("CACHED").count(), 2, "{}", o.dump());
+        // Same size, and the mtime put back to the nanosecond.
+        let mtime = std::fs::metadata(&a).unwrap().modified().unwrap();
+        std::fs::write(&a, "bbbb\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(std::fs::metadata(&a).unwrap().modified().unwrap(), mtime);
+        let o = build();
+        assert!(
+            o.stderr().contains("not cached: file a.txt changed"),
+            "{}",
+            o.dump()
+        );
+        s.tug(["run", "--rm", "hashes:1"])
+            .succeeds()
+            .stdout_is("bbbb\n");
+        // Touched, not changed: still cached.
+        age_hash_cache(&s);
+        std::fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now())
+            .unwrap();
+        let o = build();
+        assert_eq!(o.stderr().matches("CACHED").count(), 2, "{}", o.dump());
+        // A corrupt cache file is ignored, and written anew.
+        std::fs::write(&cache, "tug-context-hashes 1\ngarbage\n").unwrap();
+        let o = build();
+        assert_eq!(o.stderr().matches("CACHED").count(), 2, "{}", o.dump());
+        let text = std::fs::read_to_string(&cache).unwrap();
+        assert!(!text.contains("garbage"), "{text}");
+        assert!(text.lines().last().unwrap().starts_with("end "), "{text}");
+        assert_eq!(text.lines().count(), 5, "{text}");
+    }
+}
+
 #[test]
 fn cache_mounts_keep_their_contents() {
     for s in scenarios() {
@@ -543,52 +701,61 @@ fn bad_input_fails_with_file_and_line_and_leaves_nothing() {
 
 #[test]
 fn ctrl_c_stops_a_run_step_and_leaves_nothing() {
+    // One step, and two stages building at the same time (the signal
+    // reaches the builder only; it passes it on to the stages' children).
+    let cases = [
+        ("intr", "FROM bb:1\nRUN echo started; sleep 120\n", 1),
+        (
+            "intr-parallel",
+            "FROM bb:1 AS a\nRUN echo started; sleep 120\nFROM bb:1 AS b\nRUN echo started; sleep 120\nFROM bb:1\nCOPY --from=a /bin /a\nCOPY --from=b /bin /b\n",
+            2,
+        ),
+    ];
     for s in scenarios() {
-        let ctx = files(
-            &s,
-            "intr",
-            &[("Dockerfile", "FROM bb:1\nRUN echo started; sleep 120\n")],
-        );
-        let (mut child, rx) = s
-            .tug(["build", "--progress=plain", &ctx])
-            .spawn_stderr_lines();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(l) if l.contains("started") => break,
-                Ok(l) => seen.push(l),
-                Err(_) => panic!("the step never started: {seen:?}"),
+        for &(name, dockerfile, running) in &cases {
+            let ctx = files(&s, name, &[("Dockerfile", dockerfile)]);
+            let (mut child, rx) = s
+                .tug(["build", "--progress=plain", &ctx])
+                .spawn_stderr_lines();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            let mut seen = Vec::new();
+            let mut started = 0;
+            while started < running {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(l) if l.contains("started") => started += 1,
+                    Ok(l) => seen.push(l),
+                    Err(_) => panic!("the step never started: {seen:?}"),
+                }
             }
-        }
-        // SAFETY: kill(2) on our own child.
-        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(1), "{seen:?}");
-        let mut rest = Vec::new();
-        let mut said = false;
-        while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
-            if l.contains("build interrupted") {
-                said = true;
-                break;
+            // SAFETY: kill(2) on our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+            let status = child.wait().unwrap();
+            assert_eq!(status.code(), Some(1), "{seen:?}");
+            let mut rest = Vec::new();
+            let mut said = false;
+            while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(10)) {
+                if l.contains("build interrupted") {
+                    said = true;
+                    break;
+                }
+                rest.push(l);
+                assert!(std::time::Instant::now() < deadline, "{rest:?}");
             }
-            rest.push(l);
-            assert!(std::time::Instant::now() < deadline, "{rest:?}");
+            assert!(said, "no interruption message: {rest:?}");
+            assert_eq!(containers_left(&s), 0, "a step container was left behind");
+            let tmp: Vec<_> = std::fs::read_dir(s.store().join("tmp"))
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            assert!(tmp.is_empty(), "temp files left: {tmp:?}");
+            let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+            assert!(
+                !mounts.contains(s.store().to_str().unwrap()),
+                "a mount of the store is left"
+            );
         }
-        assert!(said, "no interruption message: {rest:?}");
-        assert_eq!(containers_left(&s), 0, "a step container was left behind");
-        let tmp: Vec<_> = std::fs::read_dir(s.store().join("tmp"))
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert!(tmp.is_empty(), "temp files left: {tmp:?}");
-        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-        assert!(
-            !mounts.contains(s.store().to_str().unwrap()),
-            "a mount of the store is left"
-        );
     }
 }
 

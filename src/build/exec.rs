@@ -1,7 +1,6 @@
-//! The build's walk: which stages the target needs, then each of them in
-//! order (an earlier stage always comes first, so a plain loop suffices;
-//! stages run one after the other because step containers are started
-//! from this single-threaded process). For each step: expand it, compute
+//! The build's walk: which stages the target needs, then each of them
+//! once its dependencies are built (`parallel.rs`: independent stages in
+//! child processes at the same time). For each step: expand it, compute
 //! its cache key, and either take the cached image or run the step and
 //! write the image it makes (blobs only: no index entry until the end),
 //! recording it in the cache.
@@ -12,6 +11,7 @@ use std::time::Instant;
 use oci_spec::image::{History, MediaType};
 
 use super::dockerfile::{Dockerfile, Instruction, Stage, Step};
+use super::hashes::HashCache;
 use super::scope::Scope;
 use super::step::{self, Made};
 use super::{cache, BuildError, Built, Event, Request};
@@ -68,6 +68,8 @@ pub(super) struct Builder<'a> {
     /// The end state of each stage built so far.
     pub done: Vec<Option<State>>,
     pub global: Scope,
+    /// Content digests of context files, by stat (`hashes.rs`).
+    pub hashes: HashCache,
 }
 
 impl Builder<'_> {
@@ -215,18 +217,14 @@ pub(super) fn build(
         counter: 0,
         done: vec![None; df.stages.len()],
         global,
+        hashes: match req.context {
+            Some(_) => HashCache::load(store),
+            None => HashCache::disabled(),
+        },
     };
-    let multi = df.stages.len() > 1;
-    for &i in &need {
-        let stage = &req.dockerfile.stages[i];
-        let label = match (&stage.name, multi) {
-            (Some(n), _) => format!("{n} "),
-            (None, true) => format!("stage-{i} "),
-            (None, false) => String::new(),
-        };
-        let end = build_stage(&mut b, stage, &label)?;
-        b.done[i] = Some(end);
-    }
+    let stages = super::parallel::build_stages(&mut b, &need);
+    b.hashes.save(store);
+    stages?;
     let mut end = b.done[target].clone().ok_or(BuildError::Interrupted)?;
     if !req.labels.is_empty() || end.image.is_none() {
         // `--label`s go on the final image, as one more metadata step.
@@ -259,6 +257,26 @@ pub(super) fn build(
         id: img.id.clone(),
         manifest: img.manifest_digest.clone(),
     })
+}
+
+/// How a stage's steps are labelled: its name, `stage-N` in a
+/// multi-stage file, nothing in a single-stage one.
+pub(super) fn stage_label(b: &Builder, i: usize) -> String {
+    let df = b.df();
+    match (&df.stages[i].name, df.stages.len() > 1) {
+        (Some(n), _) => format!("{n} "),
+        (None, true) => format!("stage-{i} "),
+        (None, false) => String::new(),
+    }
+}
+
+/// The earlier stages `stage` needs built first.
+pub(super) fn stage_deps(b: &Builder, stage: &Stage) -> Vec<usize> {
+    references(&b.global, stage)
+        .iter()
+        .filter_map(|r| b.df().stage(r).filter(|s| s.index < stage.index))
+        .map(|s| s.index)
+        .collect()
 }
 
 /// Writes the image `made` makes on top of `st` (blobs only) and returns
@@ -307,7 +325,11 @@ fn commit(
     })
 }
 
-fn build_stage(b: &mut Builder, stage: &Stage, label: &str) -> Result<State, BuildError> {
+pub(super) fn build_stage(
+    b: &mut Builder,
+    stage: &Stage,
+    label: &str,
+) -> Result<State, BuildError> {
     let df_file = b.df().file.clone();
     let base = b
         .global

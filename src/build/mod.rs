@@ -13,9 +13,11 @@ pub mod check;
 pub mod dockerfile;
 mod exec;
 mod glob;
+mod hashes;
 pub mod ignore;
 pub mod interrupt;
 pub mod output;
+mod parallel;
 pub mod scope;
 mod step;
 pub mod tree;
@@ -28,9 +30,11 @@ use crate::reference::Reference;
 use crate::store::{Digest, Store};
 
 /// Why a build failed; the applets exit 1 for these, as `docker build`.
-#[derive(Debug, thiserror::Error)]
+/// (Serde: a stage's child process sends its error to the builder.)
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum BuildError {
     #[error(transparent)]
+    #[serde(skip)]
     Parse(#[from] dockerfile::ParseError),
     /// `--check` found errors (or warnings, under `# check=error=true`).
     #[error("check failed: {errors} error(s) and {warnings} warning(s) found")]
@@ -97,7 +101,7 @@ pub struct Request {
 }
 
 /// What the applet shows. `step` numbers steps from 1 across the build.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Event {
     /// A step starts: `[stage k/n] text`.
     Step {

@@ -25,6 +25,19 @@ pub struct Node {
     pub gid: u32,
     pub size: u64,
     pub mtime: i64,
+    /// Where and when the file last changed (zero for made-up nodes).
+    pub stamp: Stamp,
+}
+
+/// A file's identity and change times, as stat reports them: what the
+/// context hash cache (`hashes.rs`) keys a content digest on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    pub dev: u64,
+    pub ino: u64,
+    /// Nanoseconds since the epoch.
+    pub mtime_ns: i128,
+    pub ctime_ns: i128,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +88,14 @@ fn node_of(st: &rustix::fs::Statx, target: impl FnOnce() -> io::Result<PathBuf>)
         gid: st.stx_gid,
         size: st.stx_size,
         mtime: st.stx_mtime.tv_sec,
+        stamp: Stamp {
+            dev: (u64::from(st.stx_dev_major) << 32) | u64::from(st.stx_dev_minor),
+            ino: st.stx_ino,
+            mtime_ns: i128::from(st.stx_mtime.tv_sec) * 1_000_000_000
+                + i128::from(st.stx_mtime.tv_nsec),
+            ctime_ns: i128::from(st.stx_ctime.tv_sec) * 1_000_000_000
+                + i128::from(st.stx_ctime.tv_nsec),
+        },
     }
 }
 
@@ -343,6 +364,7 @@ impl Tree for Empty {
             gid: 0,
             size: 0,
             mtime: 0,
+            stamp: Stamp::default(),
         })
     }
     fn list(&self, _rel: &Path) -> io::Result<Vec<OsString>> {

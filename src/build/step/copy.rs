@@ -18,6 +18,7 @@ use super::Plan;
 use crate::build::cache::Inputs;
 use crate::build::dockerfile::{CopyArgs, Step};
 use crate::build::exec::{Builder, State};
+use crate::build::hashes::hash_reader;
 use crate::build::ignore::Ignore;
 use crate::build::tree::{clean, Empty, Kind, Merged, Node, Tree};
 use crate::build::BuildError;
@@ -166,6 +167,7 @@ fn dir_node(owner: (u32, u32)) -> Node {
         gid: owner.1,
         size: 0,
         mtime: chrono::Utc::now().timestamp(),
+        stamp: Default::default(),
     }
 }
 
@@ -218,19 +220,6 @@ fn is_archive(f: &mut std::fs::File) -> bool {
     head.starts_with(&[0x1f, 0x8b])
         || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
         || head.get(257..262) == Some(b"ustar")
-}
-
-fn hash_reader(mut r: impl Read) -> std::io::Result<String> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = r.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
 }
 
 /// The most an `ADD <url>` downloads.
@@ -380,6 +369,7 @@ pub(super) fn plan(
                 gid: 0,
                 size: data.len() as u64,
                 mtime: chrono::Utc::now().timestamp(),
+                stamp: Default::default(),
             };
             matched.push((
                 name.to_string(),
@@ -421,6 +411,7 @@ pub(super) fn plan(
                 gid: 0,
                 size,
                 mtime: chrono::Utc::now().timestamp(),
+                stamp: Default::default(),
             };
             matched.push((src.clone(), Src::Download(path), node, PathBuf::from(name)));
             continue;
@@ -521,13 +512,14 @@ pub(super) fn plan(
                 if let Some(parent) = target.parent() {
                     missing_dirs(&dest_tree, parent, dir_owner, &mut items);
                 }
-                if let Src::Tree(_, rel) = &src {
+                if let Src::Tree(t, rel) = &src {
                     if exclude.excluded(&rel.to_string_lossy()) {
                         continue;
                     }
                     files.insert(
                         label,
-                        content_hash(tree, rel, &node).map_err(|e| b.fail(line, e))?,
+                        content_hash(b, t.is_none(), tree, rel, &node)
+                            .map_err(|e| b.fail(line, e))?,
                     );
                 }
                 items.push(Item {
@@ -568,11 +560,22 @@ pub(super) fn plan(
 }
 
 /// What a file is, for the cache key: kind, mode, owner, link target and
-/// content.
-fn content_hash(tree: &dyn Tree, rel: &Path, n: &Node) -> std::io::Result<String> {
-    let body = match &n.kind {
-        Kind::File => hash_reader(tree.open(rel)?)?,
-        Kind::Symlink(t) => format!("-> {}", t.display()),
+/// content. A context file's content digest goes through the context
+/// hash cache (`in_context`).
+fn content_hash(
+    b: &Builder,
+    in_context: bool,
+    tree: &dyn Tree,
+    rel: &Path,
+    n: &Node,
+) -> std::io::Result<String> {
+    let body = match (&n.kind, &b.req.context) {
+        (Kind::File, Some(ctx)) if in_context => {
+            b.hashes
+                .digest(&ctx.root.path().join(clean(rel)), n, || tree.open(rel))?
+        }
+        (Kind::File, _) => hash_reader(tree.open(rel)?)?,
+        (Kind::Symlink(t), _) => format!("-> {}", t.display()),
         _ => String::new(),
     };
     let kind = match n.kind {
@@ -624,7 +627,7 @@ fn walk_dir(
         };
         files.insert(
             key.clone(),
-            content_hash(w.tree, &rel, &node).map_err(|e| b.fail(line, e))?,
+            content_hash(b, w.t.is_none(), w.tree, &rel, &node).map_err(|e| b.fail(line, e))?,
         );
         let is_dir = node.kind == Kind::Dir;
         items.push(Item {
