@@ -265,7 +265,8 @@ impl Cgroup {
     /// every directory (`exec` joining a container's cgroups).
     pub fn join_self(&self) -> Result<()> {
         let (own, rest) = self.self_join()?;
-        own.join().map_err(|e| Error::Invalid(format!("joining the cgroups: {e}")))?;
+        own.join()
+            .map_err(|e| Error::Invalid(format!("joining the cgroups: {e}")))?;
         rest.join(std::process::id() as i32)
     }
 

@@ -1,7 +1,9 @@
 //! The container's init: the child of the clone, already in the new
 //! namespaces. It waits for the main process's `Go` (id maps written),
-//! builds the filesystem, sets hostname, rlimits, the syscall filter,
-//! credentials and capabilities, waits for `Joined` (cgroups joined), then
+//! moves itself into its v1 cgroups (`cgroups::SelfJoin`), builds the
+//! filesystem, sets hostname, rlimits, the syscall filter,
+//! credentials and capabilities, waits for `Joined` (v2 cgroup joined,
+//! network wired), then
 //! execs the command.
 //! Any failure is reported to the main process as a typed message; the
 //! init never returns.

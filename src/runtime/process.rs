@@ -1,6 +1,6 @@
 //! The main side of starting a container: clone the init into new
-//! namespaces, write its id maps (rootless), put it in its cgroups, send
-//! `Go`, and learn from the report pipe whether the command started. Then
+//! namespaces, write its id maps (rootless), send `Go` (the init joins
+//! its v1 cgroups itself), put it in its v2 cgroup, and learn from the report pipe whether the command started. Then
 //! wait for it, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2.
 //!
 //! The clone is a raw `clone(2)` without a new stack (fork semantics), so
