@@ -340,10 +340,13 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<i32> {
         C::ContainerMonitor(a) => crate::container::monitor::run(a, g),
         C::Userns(a) => crate::internal::run(a, g),
         C::Prepare(a) => crate::internal_unpack::run(a, g),
-        C::EmptyTrash => crate::common::open_store(g).map(|s| {
-            tug::container::trash::empty(&s, false);
-            0
-        }),
+        C::EmptyTrash => {
+            tug::container::trash::let_go();
+            crate::common::open_store(g).map(|s| {
+                tug::container::trash::empty(&s, false);
+                0
+            })
+        }
         C::Pause_ => tug::net::session::pause_main()
             .map(|()| 0)
             .map_err(Into::into),

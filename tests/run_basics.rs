@@ -8,6 +8,7 @@ mod common;
 
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use common::run::*;
 use common::*;
@@ -593,4 +594,47 @@ fn bad_option_values_are_refused_before_anything_is_made() {
         .one_line_error()
         .stderr_contains(r#"tug: invalid --health-interval "soon": "#);
     assert_eq!(containers_left(&s), 0);
+}
+
+/// An `--rm` container's leftovers (its directory in the trash, its
+/// cgroups, its mount namespace) go with the detached helper after `run`
+/// returns: soon after, nothing of it is left.
+#[test]
+fn run_rm_leaves_no_cgroups_or_trash_behind() {
+    for (s, rootfs) in scenarios() {
+        let out = s
+            .tug(run_args(&rootfs, &["--", "cat", "/proc/self/cgroup"]))
+            .succeeds()
+            .stdout();
+        let id = out
+            .lines()
+            .find_map(|l| {
+                let id = l.rsplit("/tug/").next()?;
+                (l.contains("/tug/") && id.len() == 64).then(|| id.to_string())
+            })
+            .unwrap_or_default();
+        assert!(s.is_rootless() || !id.is_empty(), "no cgroup in {out}");
+        let cgroups = || -> Vec<PathBuf> {
+            std::fs::read_dir("/sys/fs/cgroup")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|c| c.path().join("tug").join(&id))
+                .chain([PathBuf::from("/sys/fs/cgroup/tug").join(&id)])
+                .filter(|d| !id.is_empty() && d.is_dir())
+                .collect()
+        };
+        let trash = || {
+            std::fs::read_dir(s.store().join("trash"))
+                .map(|d| d.count())
+                .unwrap_or(0)
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while (trash() > 0 || !cgroups().is_empty()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(trash(), 0, "the trash was not emptied");
+        assert_eq!(cgroups(), Vec::<PathBuf>::new(), "cgroups left behind");
+        assert_eq!(containers_left(&s), 0);
+    }
 }

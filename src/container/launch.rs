@@ -346,6 +346,9 @@ pub struct Started {
     pub pid: i32,
     relay: Option<i32>,
     forwarding: Option<process::Forwarding>,
+    /// A foreground `--rm` container's mount namespace, held so that its
+    /// teardown waits for the trash helper, not for us (`process::Init`).
+    mounts: Option<OwnedFd>,
 }
 
 impl Started {
@@ -366,15 +369,21 @@ impl Started {
 /// process is single-threaded (see runtime::process).
 pub fn run_foreground(store: &Store, mut r: Record, warn: impl Fn(&str)) -> Result<i32> {
     let outcome = start_and_wait(store, &mut r, &warn);
-    settle(store, &r, outcome.is_ok());
-    outcome
+    let ok = outcome.is_ok();
+    let (code, mounts) = match outcome {
+        Ok((code, mounts)) => (Ok(code), mounts),
+        Err(e) => (Err(e), None),
+    };
+    settle(store, &r, ok, mounts);
+    code
 }
 
-/// After a foreground run: `--rm` removes the container, else its final
-/// state is kept.
-fn settle(store: &Store, r: &Record, ok: bool) {
+/// After a foreground run: `--rm` removes the container (its held mount
+/// namespace, if any, goes to the trash helper), else its final state is
+/// kept.
+fn settle(store: &Store, r: &Record, ok: bool, mounts: Option<OwnedFd>) {
     if r.auto_remove {
-        container::remove_soon(store, r);
+        container::remove_soon(store, r, mounts);
         container::remove_anonymous_volumes(store, r);
     } else if r.status != Status::Created || ok {
         r.cgroup.remove();
@@ -414,7 +423,7 @@ pub fn spawn(store: &Store, mut r: Record, io: Io, warn: impl Fn(&str)) -> Resul
             stderr,
         }),
         Err(e) => {
-            settle(store, &r, false);
+            settle(store, &r, false, None);
             Err(e)
         }
     }
@@ -438,8 +447,8 @@ impl Running {
             ..
         } = self;
         let code = started.reap();
-        exited(store, &mut record, started, code);
-        settle(store, &record, true);
+        let mounts = exited(store, &mut record, started, code);
+        settle(store, &record, true, mounts);
         code
     }
 }
@@ -547,6 +556,7 @@ pub fn start(
             relay.set(network::attach(store, r, pid)?);
             Ok(())
         },
+        hold_mounts: quiet_rm,
     });
     let init = match started {
         Ok(init) => init,
@@ -580,10 +590,17 @@ pub fn start(
         pid,
         relay: relay.get(),
         forwarding: init.forwarding,
+        mounts: init.mounts,
     })
 }
 
-fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result<i32> {
+/// Runs the container to its end; its exit code and the mount namespace
+/// held for the trash helper (see [`Started`]).
+fn start_and_wait(
+    store: &Store,
+    r: &mut Record,
+    warn: &impl Fn(&str),
+) -> Result<(i32, Option<OwnedFd>)> {
     // A container that stays after it exits keeps a log, as Docker's do:
     // its output passes through us on the way to our terminal.
     let mut log = if r.auto_remove {
@@ -633,13 +650,14 @@ fn start_and_wait(store: &Store, r: &mut Record, warn: &impl Fn(&str)) -> Result
         let code = started.reap();
         (started, code)
     };
-    exited(store, r, started, code);
-    Ok(code)
+    let mounts = exited(store, r, started, code);
+    Ok((code, mounts))
 }
 
 /// Once the init of `started` is reaped with `code`: records the exit,
 /// releases the network (and the port relay) and stops forwarding.
-fn exited(store: &Store, r: &mut Record, started: Started, code: i32) {
+/// Returns the mount namespace it held, if any.
+fn exited(store: &Store, r: &mut Record, started: Started, code: i32) -> Option<OwnedFd> {
     drop(started.forwarding);
     let _ = container::exitcode::record(store, &r.id, code);
     network::stopped(store, r, started.relay);
@@ -653,4 +671,5 @@ fn exited(store: &Store, r: &mut Record, started: Started, code: i32) {
         container::events::emit(store, r, "oom", &[]);
     }
     container::events::emit(store, r, "die", &[("exitCode", code.to_string())]);
+    started.mounts
 }

@@ -363,18 +363,26 @@ pub fn remove(store: &Store, r: &Record) {
 }
 
 /// `remove` whose files are deleted after we return (see `trash`): the
-/// container is gone from every listing at once. For `rm` and `--rm`.
-pub fn remove_soon(store: &Store, r: &Record) {
-    release(store, r);
+/// container is gone from every listing at once. For `rm` and `--rm`. Its
+/// cgroups go with its directory, in the helper (which finds them by the
+/// id), and `mounts`, a foreground `--rm` container's still-held mount
+/// namespace, is handed to the helper too.
+pub fn remove_soon(store: &Store, r: &Record, mounts: Option<std::os::fd::OwnedFd>) {
+    events::emit(store, r, "destroy", &[]);
+    network::forget(store, r);
     let (pin, d) = (pin_path(store, &r.id), dir(store, &r.id));
     let moved = [&pin, &d]
         .iter()
         .all(|p| !p.exists() || trash::discard(store, p));
     if !moved {
+        drop(mounts);
+        remove_cgroups(r);
         let _ = std::fs::remove_file(&pin);
         crate::userns::remove_tree_mapped(store.root(), &d);
+        trash::empty_later(store, None);
+        return;
     }
-    trash::empty_later(store);
+    trash::empty_later(store, mounts);
 }
 
 /// What removing a container gives back besides its files: its network
@@ -382,6 +390,11 @@ pub fn remove_soon(store: &Store, r: &Record) {
 fn release(store: &Store, r: &Record) {
     events::emit(store, r, "destroy", &[]);
     network::forget(store, r);
+    remove_cgroups(r);
+}
+
+/// Removes a stopped container's cgroup directories.
+fn remove_cgroups(r: &Record) {
     r.cgroup.remove();
     if r.cgroup.dirs.is_empty() {
         // Left by a `kill -9` of the command that made them.

@@ -448,7 +448,7 @@ pub fn main(store: &Store, id: &str) -> i32 {
         r.monitor_pid = None;
         let _ = container::save(store, &r);
         if r.auto_remove {
-            container::remove_soon(store, &r);
+            container::remove_soon(store, &r, None);
             container::remove_anonymous_volumes(store, &r);
         }
         break;

@@ -93,7 +93,7 @@ pub fn remove(store: &Store, r: &Record, force: bool) -> Result<()> {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    container::remove_soon(store, &r);
+    container::remove_soon(store, &r, None);
     Ok(())
 }
 

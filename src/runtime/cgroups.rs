@@ -237,6 +237,39 @@ impl Cgroup {
         Ok(())
     }
 
+    /// Splits the directories into those a single-threaded process can
+    /// join by itself, cheaply, and the rest (see [`SelfJoin`]): the v1
+    /// ones' `tasks` files opened for writing, and a `Cgroup` of the v2
+    /// ones, which take a pid in `cgroup.procs` as [`join`](Self::join)
+    /// writes it.
+    pub fn self_join(&self) -> Result<(SelfJoin, Cgroup)> {
+        let mut tasks = Vec::new();
+        let mut rest = Cgroup::default();
+        for d in &self.dirs {
+            let p = d.join("tasks");
+            match std::fs::OpenOptions::new().write(true).open(&p) {
+                Ok(f) => tasks.push(std::os::fd::OwnedFd::from(f)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => rest.dirs.push(d.clone()),
+                Err(e) => {
+                    return Err(Error::Invalid(format!(
+                        "opening cgroup {}: {e}",
+                        p.display()
+                    )))
+                }
+            }
+        }
+        Ok((SelfJoin { tasks }, rest))
+    }
+
+    /// Moves the calling process, which must be single-threaded, into
+    /// every directory (`exec` joining a container's cgroups).
+    pub fn join_self(&self) -> Result<()> {
+        let (own, rest) = self.self_join()?;
+        own.join()
+            .map_err(|e| Error::Invalid(format!("joining the cgroups: {e}")))?;
+        rest.join(std::process::id() as i32)
+    }
+
     /// True if the memory controller recorded an OOM kill.
     pub fn oom_killed(&self) -> bool {
         self.dirs.iter().any(|d| {
@@ -284,6 +317,30 @@ impl Cgroup {
         Cgroup {
             dirs: dirs.into_iter().filter(|d| d.is_dir()).collect(),
         }
+    }
+}
+
+/// A v1 cgroup's `tasks` files, open, for a single-threaded process to
+/// join by itself: it writes `0` (itself) to each. Unlike a pid written to
+/// `cgroup.procs`, which moves a whole thread group and so takes the
+/// kernel's global thread-group lock for writing (a wait for an RCU grace
+/// period, ~10 ms, unless another join just had it), moving the calling
+/// thread takes no such lock. v2 has no `tasks` file (`cgroup.threads`
+/// only works in threaded subtrees), so its directories stay with
+/// [`Cgroup::join`].
+pub struct SelfJoin {
+    tasks: Vec<std::os::fd::OwnedFd>,
+}
+
+impl SelfJoin {
+    /// Moves the calling thread (the whole process, when it is its only
+    /// thread) into each cgroup. Only writes to descriptors opened before:
+    /// safe in a clone child that shares no thread with its parent.
+    pub fn join(&self) -> std::io::Result<()> {
+        for fd in &self.tasks {
+            rustix::io::write(fd, b"0")?;
+        }
+        Ok(())
     }
 }
 

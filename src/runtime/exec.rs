@@ -48,7 +48,7 @@ pub fn spawn(req: &ExecRequest) -> Result<(i32, Option<OwnedFd>)> {
     }
     let guarded = || guard::not_dumpable().map_err(Error::Invalid);
     guarded()?;
-    req.cgroup.join(std::process::id() as i32)?;
+    req.cgroup.join_self()?;
     // SAFETY: setns with a live pidfd and namespace flags; the caller is
     // single-threaded, as entering a mount namespace requires.
     if unsafe { libc::setns(req.init.as_raw_fd(), req.namespaces as libc::c_int) } != 0 {

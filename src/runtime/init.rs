@@ -1,7 +1,9 @@
 //! The container's init: the child of the clone, already in the new
 //! namespaces. It waits for the main process's `Go` (id maps written),
-//! builds the filesystem, sets hostname, rlimits, the syscall filter,
-//! credentials and capabilities, waits for `Joined` (cgroups joined), then
+//! moves itself into its v1 cgroups (`cgroups::SelfJoin`), builds the
+//! filesystem, sets hostname, rlimits, the syscall filter,
+//! credentials and capabilities, waits for `Joined` (v2 cgroup joined,
+//! network wired), then
 //! execs the command.
 //! Any failure is reported to the main process as a typed message; the
 //! init never returns.
@@ -22,6 +24,8 @@ pub struct InitContext<'a> {
     pub spec: &'a Spec,
     pub rootfs: &'a RootfsSource,
     pub seccomp: &'a [BpfProgram],
+    /// The v1 cgroups it moves itself into before anything else.
+    pub cgroups: &'a crate::runtime::cgroups::SelfJoin,
     /// Supplementary groups cannot be set under a single-id mapping
     /// (setgroups is denied there).
     pub can_setgroups: bool,
@@ -50,7 +54,13 @@ pub fn run(ctx: &InitContext, mut go: Channel, mut report: Channel) -> ! {
     // which a rootless main process may do only while we are dumpable. The
     // wait exposes nothing: we run no code, and nothing else is in our pid
     // namespace yet.
-    let guarded = session.and_then(|()| guard::not_dumpable());
+    let guarded = session
+        .and_then(|()| {
+            ctx.cgroups
+                .join()
+                .map_err(|e| format!("joining the container's cgroups: {e}"))
+        })
+        .and_then(|()| guard::not_dumpable());
     let failure = match guarded.and_then(|()| prepare(ctx)) {
         Ok(()) => match go.recv() {
             Ok(Some(Message::Joined)) => {

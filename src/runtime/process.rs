@@ -1,11 +1,12 @@
 //! The main side of starting a container: clone the init into new
-//! namespaces, write its id maps (rootless), put it in its cgroups, send
-//! `Go`, and learn from the report pipe whether the command started. Then
+//! namespaces, write its id maps (rootless), send `Go` (the init joins
+//! its v1 cgroups itself), put it in its v2 cgroup, and learn from the report pipe whether the command started. Then
 //! wait for it, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2.
 //!
 //! The clone is a raw `clone(2)` without a new stack (fork semantics), so
 //! the caller must be single-threaded: `run` starts no thread before it.
 
+use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 
 use oci_spec::runtime::{LinuxNamespaceType, Spec};
@@ -39,6 +40,8 @@ pub struct Launch<'a> {
     /// Wires the container's network namespace (given the init's pid)
     /// before its command runs.
     pub network: &'a dyn Fn(i32) -> Result<()>,
+    /// Keep a handle on the init's mount namespace ([`Init::mounts`]).
+    pub hold_mounts: bool,
 }
 
 /// The clone(2) namespace flags a spec asks for.
@@ -70,6 +73,14 @@ pub struct Init {
     pub pid: i32,
     /// Our signals forwarded to it, when asked for.
     pub forwarding: Option<Forwarding>,
+    /// With `hold_mounts`: its mount namespace, open. While this is held
+    /// the init's exit does not tear the namespace down: unmounting the
+    /// container's tree (the overlay syncs its upper filesystem, and each
+    /// unmount waits for an RCU grace period, a few ms in all) happens
+    /// instead where the last holder lets go, which for an `--rm`
+    /// container is the detached trash helper, after its exit status has
+    /// been reported (`container::trash`).
+    pub mounts: Option<OwnedFd>,
 }
 
 /// Starts the container's init and returns it once its command runs.
@@ -89,12 +100,16 @@ pub fn start(l: &Launch) -> Result<Init> {
     if l.join_netns.is_some() {
         flags &= !(libc::CLONE_NEWNET as libc::c_ulong);
     }
+    // v1 cgroups the init joins itself, before it builds its filesystem;
+    // v2 ones (`rest`) we join it to below.
+    let (own_cgroups, rest) = l.cgroup.self_join()?;
     let (go_r, mut go_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     let (mut rep_r, rep_w) = message::pipe().map_err(|e| Error::io("pipe", e))?;
     let ctx = InitContext {
         spec: l.spec,
         rootfs: l.rootfs,
         seccomp: l.seccomp,
+        cgroups: &own_cgroups,
         can_setgroups: !l.mapping.is_single(),
         new_netns: flags & libc::CLONE_NEWNET as libc::c_ulong != 0,
         join_netns: l.join_netns,
@@ -138,9 +153,16 @@ pub fn start(l: &Launch) -> Result<Init> {
     let pid = pid as i32;
     drop(go_r);
     drop(rep_w);
+    drop(own_cgroups);
     let abort = |e: Error| -> Error {
         kill_and_reap(pid);
         e
+    };
+    // Opened while the init is still dumpable (it waits for `Go`), as a
+    // rootless main process must.
+    let mounts = match l.hold_mounts {
+        true => Some(open_namespace(pid, "mnt").map_err(abort)?),
+        false => None,
     };
     let new_user = flags & libc::CLONE_NEWUSER as libc::c_ulong != 0;
     if new_user {
@@ -148,21 +170,26 @@ pub fn start(l: &Launch) -> Result<Init> {
     }
     if !new_user && !crate::paths::is_rootless() {
         // Root, no id maps to write, and root may open the namespaces of a
-        // process that is not dumpable: the init builds its filesystem at
-        // once, while we wire its network and, on a thread of its own,
-        // move it into its cgroups (a v1 memory cgroup join waits ~10 ms
-        // for an RCU grace period). The thread ends before we return, so
-        // the process is single-threaded again for the next clone.
+        // process that is not dumpable: the init joins its v1 cgroups and
+        // builds its filesystem at once, while we wire its network and, on
+        // a thread of its own, move it into its v2 cgroup (a pid written
+        // to `cgroup.procs` may wait ~10 ms for an RCU grace period). The
+        // thread ends before we return, so the process is single-threaded
+        // again for the next clone.
         go_w.send(&Message::Go)
             .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
-        let wired = std::thread::scope(|s| {
-            let joining = s.spawn(|| l.cgroup.join(pid));
-            let net = (l.network)(pid);
-            let joined = joining
-                .join()
-                .unwrap_or_else(|_| Err(Error::Invalid("joining the cgroups failed".into())));
-            net.and(joined)
-        });
+        let wired = if rest.dirs.is_empty() {
+            (l.network)(pid)
+        } else {
+            std::thread::scope(|s| {
+                let joining = s.spawn(|| rest.join(pid));
+                let net = (l.network)(pid);
+                let joined = joining
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Invalid("joining the cgroups failed".into())));
+                net.and(joined)
+            })
+        };
         if let Err(e) = wired {
             // An init whose own setup failed says why: that comes first.
             drop(go_w);
@@ -180,7 +207,7 @@ pub fn start(l: &Launch) -> Result<Init> {
         // The init builds its filesystem while we move it into its cgroups.
         go_w.send(&Message::Go)
             .map_err(|e| abort(Error::io("signalling the container's init", e)))?;
-        l.cgroup.join(pid).map_err(abort)?;
+        rest.join(pid).map_err(abort)?;
     }
     // An init that failed its setup has stopped reading: ignore EPIPE here,
     // its report says why.
@@ -190,7 +217,11 @@ pub fn start(l: &Launch) -> Result<Init> {
         Ok(None) => {
             let forwarding = l.forward_signals.then(|| Forwarding::to(pid));
             drop(blocked);
-            Ok(Init { pid, forwarding })
+            Ok(Init {
+                pid,
+                forwarding,
+                mounts,
+            })
         }
         Ok(Some(Message::ExecFailed { errno, command })) => {
             reap(pid);
@@ -211,6 +242,14 @@ pub fn start(l: &Launch) -> Result<Init> {
             "the container's init sent garbage".into(),
         ))),
     }
+}
+
+/// `/proc/<pid>/ns/<kind>`, open.
+fn open_namespace(pid: i32, kind: &str) -> Result<OwnedFd> {
+    let p = format!("/proc/{pid}/ns/{kind}");
+    std::fs::File::open(&p)
+        .map(OwnedFd::from)
+        .map_err(|e| Error::io(p, e))
 }
 
 /// Whether the container's command is tug's mini init (`--init`).
