@@ -230,14 +230,27 @@ impl HostLeases {
             store: store.to_path_buf(),
             container: c.clone(),
         }));
+        self.save()
+    }
+
+    /// Drops the lease of `store`'s container `container`, if it has one.
+    pub fn forget(mut self, store: &Path, container: &str) -> crate::error::Result<()> {
+        self.leases
+            .retain(|l| l.store != store || l.container != container);
+        self.save()
+    }
+
+    /// Writes the file if anything changed: in place (no block freed,
+    /// where /run is not a tmpfs and the disk discards), not fsynced (/run
+    /// does not outlive a reboot, and neither do leases).
+    fn save(mut self) -> crate::error::Result<()> {
         self.leases.sort_by_key(|l| l.ip);
         if self.leases == self.read {
             return Ok(());
         }
         let data = serde_json::to_vec(&self.leases)
             .map_err(|e| crate::error::Error::json("address leases", e))?;
-        // No fsync: /run does not outlive a reboot, and neither do leases.
-        crate::container::write_doc(&Path::new(HOST_DIR).join("bridge.json"), &data)
+        super::record::write_in_place(&Path::new(HOST_DIR).join("bridge.json"), &data)
     }
 }
 
