@@ -195,19 +195,19 @@ fn plug(
 ) -> Result<bool> {
     let (master, made) = ensure_bridge(host, n)?;
     let host_if = host_ifname(&e.container, i);
-    host.delete_link(&host_if)?;
     let peer = format!("eth{i}");
     let mac = parse_mac(&e.mac).ok_or_else(|| Error::Invalid(format!("bad MAC {}", e.mac)))?;
-    host.add_veth(&host_if, master, &peer, ns, mac)?;
+    if host.add_veth(&host_if, master, &peer, ns, mac).is_err() {
+        // Left by a container of the same ID prefix that died unplugged.
+        host.delete_link(&host_if)?;
+        host.add_veth(&host_if, master, &peer, ns, mac)?;
+    }
     let index = inside
         .link_index(&peer)?
         .ok_or_else(|| Error::Invalid(format!("{peer} missing in the container")))?;
-    inside.add_address(index, e.ip, n.subnet.prefix)?;
-    inside.set_up(index)?;
-    if !*routed && !n.internal {
-        inside.add_default_route(n.gateway)?;
-        *routed = true;
-    }
+    let route = !*routed && !n.internal;
+    inside.configure(index, e.ip, n.subnet.prefix, route.then_some(n.gateway))?;
+    *routed |= route;
     Ok(made)
 }
 

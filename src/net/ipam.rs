@@ -208,6 +208,7 @@ impl HostLeases {
     /// The addresses other stores hold; leases of containers that no
     /// longer exist (their store or container directory gone) are dropped.
     pub fn others(&mut self, store: &Path) -> Vec<Ipv4Addr> {
+        let store = absolute(store);
         self.leases
             .retain(|l| l.store == store || l.store.join("containers").join(&l.container).exists());
         self.leases
@@ -224,10 +225,11 @@ impl HostLeases {
         store: &Path,
         own: impl Iterator<Item = (&'a String, Ipv4Addr)>,
     ) -> crate::error::Result<()> {
+        let store = absolute(store);
         self.leases.retain(|l| l.store != store);
         self.leases.extend(own.map(|(c, ip)| Lease {
             ip,
-            store: store.to_path_buf(),
+            store: store.clone(),
             container: c.clone(),
         }));
         self.save()
@@ -235,6 +237,7 @@ impl HostLeases {
 
     /// Drops the lease of `store`'s container `container`, if it has one.
     pub fn forget(mut self, store: &Path, container: &str) -> crate::error::Result<()> {
+        let store = absolute(store);
         self.leases
             .retain(|l| l.store != store || l.container != container);
         self.save()
@@ -252,6 +255,11 @@ impl HostLeases {
             .map_err(|e| crate::error::Error::json("address leases", e))?;
         super::record::write_in_place(&Path::new(HOST_DIR).join("bridge.json"), &data)
     }
+}
+
+/// A store's path as other processes see it (`--root` may be relative).
+fn absolute(store: &Path) -> PathBuf {
+    std::path::absolute(store).unwrap_or_else(|_| store.to_path_buf())
 }
 
 #[cfg(test)]
