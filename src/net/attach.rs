@@ -84,8 +84,7 @@ fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<(u32, bool)> {
     let index = nl
         .link_index(&br)?
         .ok_or_else(|| Error::Invalid(format!("bridge {br} vanished after creation")))?;
-    nl.add_address(index, n.gateway, n.subnet.prefix)?;
-    nl.set_up(index)?;
+    nl.configure(index, n.gateway, n.subnet.prefix, None)?;
     if uses_firewall() {
         // Published ports answer on 127.0.0.1 through DNAT to the bridge.
         nft::sysctl(&format!("net/ipv4/conf/{br}/route_localnet"), "1")?;

@@ -356,19 +356,6 @@ impl Netlink {
         }
     }
 
-    /// Adds `addr/prefix` to link `index` (no error if it is there already).
-    pub fn add_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
-        match self.request(
-            RouteNetlinkMessage::NewAddress(address_message(index, addr, prefix)),
-            NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-        ) {
-            Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::EEXIST) => Ok(()),
-            r => r
-                .map(|_| ())
-                .map_err(|e| with_context(e, &format!("adding address {addr}/{prefix}"))),
-        }
-    }
-
     /// Makes every IPv4 destination local in routing table `table` (an
     /// existing route is fine).
     pub fn add_local_table(&mut self, table: u8) -> Result<()> {

@@ -682,4 +682,33 @@ mod tests {
             ["bridge", "auto"]
         );
     }
+
+    #[test]
+    fn an_older_document_gives_its_endpoints_to_the_containers() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Store::open(t.path()).unwrap();
+        let opts = CreateOptions {
+            subnet: Some("10.8.0.0/24".into()),
+            ..Default::default()
+        };
+        let mut n = create(&s, "old", &opts).unwrap();
+        std::fs::create_dir_all(crate::container::dir(&s, "c1")).unwrap();
+        std::fs::create_dir_all(crate::container::dir(&s, "c2")).unwrap();
+        let e = allocate(&s, "old", "c1", "web", None, &[], false).unwrap();
+        // As an older tug wrote it: the endpoint in the document only.
+        std::fs::remove_file(endpoints_path(&s, "c1")).unwrap();
+        n.endpoints.insert("c1".into(), e.clone());
+        let mut doc = serde_json::to_value(&n).unwrap();
+        doc["endpoints"] = serde_json::json!({ "c1": e });
+        std::fs::write(path(&s, "old"), doc.to_string()).unwrap();
+        assert_eq!(find(&s, "old").unwrap().endpoints.get("c1"), Some(&e));
+        let text = std::fs::read_to_string(path(&s, "old")).unwrap();
+        assert!(!text.contains("endpoints"), "{text}");
+        assert_eq!(read_endpoints(&s, "c1").get("old"), Some(&e));
+        // In place: a shorter text is padded, and still reads.
+        let e2 = allocate(&s, "old", "c2", "db", None, &[], true).unwrap();
+        release(&s, "old", "c2").unwrap();
+        assert!(read_endpoints(&s, "c2").is_empty());
+        assert_ne!(e2.ip, e.ip);
+    }
 }
