@@ -285,9 +285,13 @@ fn default_subnet() -> Result<(Subnet, Ipv4Addr)> {
 /// The default `bridge` network, created on first use; a `bip` set since
 /// applies once no container holds an address on it (`held`: every
 /// container's endpoints).
-fn default_bridge(store: &Store, held: &[(String, BTreeMap<String, Endpoint>)]) -> Result<Network> {
+fn default_bridge(
+    store: &Store,
+    doc: Option<Network>,
+    held: &[(String, BTreeMap<String, Endpoint>)],
+) -> Result<Network> {
     let (subnet, gateway) = default_subnet()?;
-    if let Some(mut n) = read(store, "bridge")? {
+    if let Some(mut n) = doc {
         let in_use = held.iter().any(|(_, m)| m.contains_key("bridge"));
         if (n.subnet, n.gateway) != (subnet, gateway) && !in_use {
             (n.subnet, n.gateway) = (subnet, gateway);
@@ -320,8 +324,9 @@ pub fn list(store: &Store) -> Result<Vec<Network>> {
 
 /// [`list`] for a caller that holds the networks lock.
 pub(super) fn list_locked(store: &Store) -> Result<Vec<Network>> {
-    let held = all_endpoints(store)?;
-    let mut out = vec![default_bridge(store, &held)?];
+    // Documents first: one from an older tug hands its endpoints over.
+    let bridge = read(store, "bridge")?;
+    let mut out = Vec::new();
     let dir = store.networks_dir();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .at(&dir)?
@@ -340,6 +345,8 @@ pub(super) fn list_locked(store: &Store) -> Result<Vec<Network>> {
             out.push(net);
         }
     }
+    let held = all_endpoints(store)?;
+    out.insert(0, default_bridge(store, bridge, &held)?);
     for (cid, map) in held {
         for (name, e) in map {
             if let Some(n) = out.iter_mut().find(|n| n.name == name) {
