@@ -157,6 +157,7 @@ pub(super) fn write_in_place(path: &Path, data: &[u8]) -> Result<()> {
         .read(true)
         .write(true)
         .create(true)
+        .truncate(false)
         .mode(0o644)
         .open(path)
         .at(path)?;
