@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::net::netlink::{parse_mac, Netlink};
 use crate::net::nft::{self, Firewall};
 use crate::net::ports::{assign_host_ports, PortBinding};
-use crate::net::record::{list_locked, lock, save, save_for};
+use crate::net::record::{list_locked, lock, put_endpoint, take_endpoint};
 use crate::net::Network;
 use crate::store::Store;
 
@@ -101,8 +101,7 @@ fn ensure_bridge(nl: &mut Netlink, n: &Network) -> Result<(u32, bool)> {
     let index = nl
         .link_index(&br)?
         .ok_or_else(|| Error::Invalid(format!("bridge {br} vanished after creation")))?;
-    nl.add_address(index, n.gateway, n.subnet.prefix)?;
-    nl.set_up(index)?;
+    nl.configure(index, n.gateway, n.subnet.prefix, None)?;
     if uses_firewall() {
         // Published ports answer on 127.0.0.1 through DNAT to the bridge.
         nft::sysctl(&format!("net/ipv4/conf/{br}/route_localnet"), "1")?;
@@ -185,8 +184,8 @@ pub fn attach(
             chosen = ports;
         }
         let n = n.clone();
-        save_for(store, &n, n.endpoints[cid].ephemeral)?;
         let e = &n.endpoints[cid];
+        put_endpoint(store, &n.name, e, false)?;
         let made = plug(&mut host, &mut inside, ns.as_fd(), &n, e, i, &mut routed)?;
         if let Some((fw, fresh)) = fw.as_mut() {
             if made || *fresh {
@@ -212,19 +211,19 @@ fn plug(
 ) -> Result<bool> {
     let (master, made) = ensure_bridge(host, n)?;
     let host_if = host_ifname(&e.container, i);
-    host.delete_link(&host_if)?;
     let peer = format!("eth{i}");
     let mac = parse_mac(&e.mac).ok_or_else(|| Error::Invalid(format!("bad MAC {}", e.mac)))?;
-    host.add_veth(&host_if, master, &peer, ns, mac)?;
+    if host.add_veth(&host_if, master, &peer, ns, mac).is_err() {
+        // Left by a container of the same ID prefix that died unplugged.
+        host.delete_link(&host_if)?;
+        host.add_veth(&host_if, master, &peer, ns, mac)?;
+    }
     let index = inside
         .link_index(&peer)?
         .ok_or_else(|| Error::Invalid(format!("{peer} missing in the container")))?;
-    inside.add_address(index, e.ip, n.subnet.prefix)?;
-    inside.set_up(index)?;
-    if !*routed && !n.internal {
-        inside.add_default_route(n.gateway)?;
-        *routed = true;
-    }
+    let route = !*routed && !n.internal;
+    inside.configure(index, e.ip, n.subnet.prefix, route.then_some(n.gateway))?;
+    *routed |= route;
     Ok(made)
 }
 
@@ -253,7 +252,7 @@ pub fn connect_running(store: &Store, cid: &str, pid: i32, name: &str) -> Result
     e.pid_start = crate::container::proc_start_time(pid);
     let e = e.clone();
     let n = n.clone();
-    save(store, &n)?;
+    put_endpoint(store, &n.name, &e, false)?;
     let mut host = bridge_side()?;
     let mut inside = Netlink::open_in(ns.as_fd())?;
     let mut i = 0;
@@ -296,20 +295,14 @@ pub fn detach(store: &Store, cid: &str) -> Result<()> {
             }
             e.pid = None;
             e.pid_start = None;
-            let ephemeral = e.ephemeral;
-            save_for(store, n, ephemeral)?;
+            put_endpoint(store, &n.name, e, false)?;
         }
     }
-    let _h = host_lock()?;
-    let mut host = match bridge_side() {
-        Ok(h) => h,
-        // Rootless with no session left: nothing to tidy.
-        Err(_) => return Ok(()),
-    };
-    if uses_firewall() {
+    if uses_firewall() && !published.is_empty() {
+        let _h = host_lock()?;
         unpublish(&published)?;
     }
-    sync_locked(store, &mut host, &mut all)
+    sync_all(store, &mut all)
 }
 
 /// Withdraws published ports (as root), for endpoints that stop or go.
@@ -339,12 +332,30 @@ pub(super) fn endpoint_gone(e: &crate::net::Endpoint) -> Result<()> {
 pub fn sync(store: &Store) -> Result<()> {
     let _g = lock(store)?;
     let mut all = list_locked(store)?;
-    let _h = host_lock()?;
+    sync_all(store, &mut all)
+}
+
+/// [`sync_locked`] for a caller that holds the networks lock but no
+/// netlink socket: one is opened only where bridges may go (rootless),
+/// and the host lock is taken only when there is something to withdraw.
+fn sync_all(store: &Store, all: &mut [Network]) -> Result<()> {
+    if uses_firewall() {
+        let stale = all
+            .iter()
+            .flat_map(|n| n.endpoints.values())
+            .any(|e| !e.ports.is_empty() && !e.live());
+        if !stale {
+            return Ok(());
+        }
+        let _h = host_lock()?;
+        return sync_published(store, all);
+    }
     let mut host = match bridge_side() {
-        Ok(h) => h,
+        // Rootless with no session left: nothing to tidy.
         Err(_) => return Ok(()),
+        Ok(h) => h,
     };
-    sync_locked(store, &mut host, &mut all)
+    sync_locked(store, &mut host, all)
 }
 
 fn sync_locked(store: &Store, host: &mut Netlink, all: &mut [Network]) -> Result<()> {
@@ -362,6 +373,12 @@ fn sync_locked(store: &Store, host: &mut Netlink, all: &mut [Network]) -> Result
         }
         return Ok(());
     }
+    sync_published(store, all)
+}
+
+/// As root: withdraws the ports of endpoints whose container died
+/// without a detach. The caller holds the networks and host locks.
+fn sync_published(store: &Store, all: &mut [Network]) -> Result<()> {
     let mut fw = None;
     for n in all.iter_mut() {
         let dead: Vec<String> = n
@@ -380,9 +397,7 @@ fn sync_locked(store: &Store, host: &mut Netlink, all: &mut [Network]) -> Result
             e.ports.clear();
             e.pid = None;
             e.pid_start = None;
-        }
-        if !dead.is_empty() {
-            save(store, n)?;
+            put_endpoint(store, &n.name, e, false)?;
         }
     }
     Ok(())
@@ -394,24 +409,24 @@ pub fn forget(store: &Store, cid: &str) -> Result<Vec<String>> {
     let mut published = Vec::new();
     {
         let _g = lock(store)?;
-        for n in list_locked(store)? {
-            if n.endpoints.contains_key(cid) {
-                let mut n = n;
-                if let Some(e) = n.endpoints.remove(cid) {
-                    save_for(store, &n, e.ephemeral)?;
-                    if !e.ports.is_empty() {
-                        published.push((e.ip, e.ports));
-                    }
-                }
-                left.push(n.name.clone());
+        let mut all = list_locked(store)?;
+        for n in all.iter_mut() {
+            if n.endpoints.remove(cid).is_none() {
+                continue;
             }
+            if let Some(e) = take_endpoint(store, &n.name, cid)? {
+                if !e.ports.is_empty() {
+                    published.push((e.ip, e.ports));
+                }
+            }
+            left.push(n.name.clone());
         }
+        if uses_firewall() && !published.is_empty() {
+            let _h = host_lock()?;
+            unpublish(&published)?;
+        }
+        sync_all(store, &mut all)?;
     }
-    if uses_firewall() && !published.is_empty() {
-        let _h = host_lock()?;
-        unpublish(&published)?;
-    }
-    sync(store)?;
     Ok(left)
 }
 

@@ -233,6 +233,7 @@ impl HostLeases {
     /// The addresses other stores hold; leases of containers that no
     /// longer exist (their store or container directory gone) are dropped.
     pub fn others(&mut self, store: &Path) -> Vec<Ipv4Addr> {
+        let store = absolute(store);
         self.file
             .leases
             .retain(|l| l.store == store || l.store.join("containers").join(&l.container).exists());
@@ -248,6 +249,7 @@ impl HostLeases {
     /// (after [`HostLeases::others`]), which a store whose own containers
     /// hold none must join: the host has one default bridge.
     pub fn held_subnet(&self, store: &Path) -> Option<(Subnet, Ipv4Addr)> {
+        let store = absolute(store);
         self.file
             .leases
             .iter()
@@ -266,25 +268,46 @@ impl HostLeases {
         own: impl Iterator<Item = (&'a String, Ipv4Addr)>,
         net: (Subnet, Ipv4Addr),
     ) -> crate::error::Result<()> {
+        let store = absolute(store);
         self.file.leases.retain(|l| l.store != store);
         let before = self.file.leases.len();
         self.file.leases.extend(own.map(|(c, ip)| Lease {
             ip,
-            store: store.to_path_buf(),
+            store: store.clone(),
             container: c.clone(),
         }));
         if before == 0 || self.file.leases.len() > before {
             self.file.subnet = Some(net);
         }
+        self.save()
+    }
+
+    /// Drops the lease of `store`'s container `container`, if it has one.
+    pub fn forget(mut self, store: &Path, container: &str) -> crate::error::Result<()> {
+        let store = absolute(store);
+        self.file
+            .leases
+            .retain(|l| l.store != store || l.container != container);
+        self.save()
+    }
+
+    /// Writes the file if anything changed: in place (no block freed,
+    /// where /run is not a tmpfs and the disk discards), not fsynced (/run
+    /// does not outlive a reboot, and neither do leases).
+    fn save(mut self) -> crate::error::Result<()> {
         self.file.leases.sort_by_key(|l| l.ip);
         if self.file == self.read {
             return Ok(());
         }
         let data = serde_json::to_vec(&self.file)
             .map_err(|e| crate::error::Error::json("address leases", e))?;
-        // No fsync: /run does not outlive a reboot, and neither do leases.
-        crate::container::write_doc(&Path::new(HOST_DIR).join("bridge.json"), &data)
+        super::record::write_in_place(&Path::new(HOST_DIR).join("bridge.json"), &data)
     }
+}
+
+/// A store's path as other processes see it (`--root` may be relative).
+fn absolute(store: &Path) -> PathBuf {
+    std::path::absolute(store).unwrap_or_else(|_| store.to_path_buf())
 }
 
 #[cfg(test)]

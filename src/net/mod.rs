@@ -1,9 +1,10 @@
 //! Networks: user-defined bridge networks and the default `bridge`, their
 //! address management, and the data path that joins containers to them.
 //!
-//! - `record.rs`   — network documents `networks/<name>.json` and their
-//!   endpoints (container addresses), replaced atomically under
-//!   `networks/.lock`; the default `bridge` (172.17.0.0/16) always exists
+//! - `record.rs`   — network documents `networks/<name>.json` (replaced
+//!   atomically) and the endpoints (container addresses) kept in each
+//!   container's `endpoints.json`, all under `networks/.lock`; the default
+//!   `bridge` (172.17.0.0/16) always exists
 //! - `ipam.rs`     — subnets and address allocation
 //! - `netlink.rs`  — a small synchronous rtnetlink client
 //! - `attach.rs`   — bridges and veth pairs for starting containers, and

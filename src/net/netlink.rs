@@ -58,6 +58,21 @@ impl Netlink {
         in_netns(ns, Self::open)?
     }
 
+    /// Appends request `msg` to `out` (padded to 4 bytes) with the next
+    /// sequence number, which it returns.
+    fn encode(&mut self, msg: RouteNetlinkMessage, flags: u16, out: &mut Vec<u8>) -> u32 {
+        let mut header = NetlinkHeader::default();
+        header.flags = NLM_F_REQUEST | flags;
+        self.seq = self.seq.wrapping_add(1);
+        header.sequence_number = self.seq;
+        let mut packet = NetlinkMessage::new(header, NetlinkPayload::from(msg));
+        packet.finalize();
+        let start = out.len();
+        out.resize(start + ((packet.buffer_len() + 3) & !3), 0);
+        packet.serialize(&mut out[start..start + packet.buffer_len()]);
+        self.seq
+    }
+
     /// Sends one request and collects the replies (for dumps) until the
     /// kernel's ack or done.
     fn request(
@@ -65,14 +80,8 @@ impl Netlink {
         msg: RouteNetlinkMessage,
         flags: u16,
     ) -> Result<Vec<RouteNetlinkMessage>> {
-        let mut header = NetlinkHeader::default();
-        header.flags = NLM_F_REQUEST | flags;
-        self.seq = self.seq.wrapping_add(1);
-        header.sequence_number = self.seq;
-        let mut packet = NetlinkMessage::new(header, NetlinkPayload::from(msg));
-        packet.finalize();
-        let mut buf = vec![0u8; packet.buffer_len()];
-        packet.serialize(&mut buf);
+        let mut buf = Vec::new();
+        self.encode(msg, flags, &mut buf);
         self.socket
             .send(&buf, 0)
             .map_err(|e| nl_err("sending a request", e))?;
@@ -121,6 +130,84 @@ impl Netlink {
         self.request(msg, NLM_F_ACK)
             .map(|_| ())
             .map_err(|e| with_context(e, what))
+    }
+
+    /// Sends requests in one datagram (the kernel handles them in order
+    /// and acks each, one round trip for all) and returns each one's
+    /// error, if any.
+    fn batch(
+        &mut self,
+        msgs: Vec<(RouteNetlinkMessage, u16)>,
+    ) -> Result<Vec<Option<std::io::Error>>> {
+        let mut buf = Vec::new();
+        let first = self.seq.wrapping_add(1);
+        let count = msgs.len();
+        for (m, flags) in msgs {
+            self.encode(m, flags | NLM_F_ACK, &mut buf);
+        }
+        self.socket
+            .send(&buf, 0)
+            .map_err(|e| nl_err("sending a request", e))?;
+        let mut acks: Vec<Option<Option<std::io::Error>>> = (0..count).map(|_| None).collect();
+        let mut rbuf = vec![0u8; 64 * 1024];
+        while acks.iter().any(Option::is_none) {
+            let n = self
+                .socket
+                .recv(&mut &mut rbuf[..], 0)
+                .map_err(|e| nl_err("receiving a reply", e))?;
+            let mut off = 0;
+            while off < n {
+                let m = NetlinkMessage::<RouteNetlinkMessage>::deserialize(&rbuf[off..n])
+                    .map_err(|e| nl_err("decoding a reply", e))?;
+                let i = m.header.sequence_number.wrapping_sub(first) as usize;
+                if let (NetlinkPayload::Error(e), Some(slot)) = (&m.payload, acks.get_mut(i)) {
+                    *slot = Some(e.code.map(|_| e.to_io()));
+                }
+                let len = m.header.length as usize;
+                if len == 0 {
+                    break;
+                }
+                off += (len + 3) & !3;
+            }
+        }
+        Ok(acks.into_iter().map(Option::flatten).collect())
+    }
+
+    /// Gives link `index` (in this socket's namespace) address
+    /// `addr/prefix`, brings it up and, with `gateway`, adds the default
+    /// route through it: one round trip.
+    pub fn configure(
+        &mut self,
+        index: u32,
+        addr: Ipv4Addr,
+        prefix: u8,
+        gateway: Option<Ipv4Addr>,
+    ) -> Result<()> {
+        let excl = NLM_F_CREATE | NLM_F_EXCL;
+        let mut msgs = vec![
+            (
+                RouteNetlinkMessage::NewAddress(address_message(index, addr, prefix)),
+                excl,
+            ),
+            (RouteNetlinkMessage::SetLink(up_message(index)), 0),
+        ];
+        if let Some(gw) = gateway {
+            msgs.push((RouteNetlinkMessage::NewRoute(default_route(gw)), excl));
+        }
+        let what = [
+            format!("adding address {addr}/{prefix}"),
+            "bringing a link up".to_string(),
+            format!("adding the default route via {}", gateway.unwrap_or(addr)),
+        ];
+        for (i, e) in self.batch(msgs)?.into_iter().enumerate() {
+            match e {
+                // The address may be there already.
+                Some(e) if i == 0 && e.raw_os_error() == Some(libc::EEXIST) => {}
+                Some(e) => return Err(Error::Invalid(format!("{}: {e}", what[i]))),
+                None => {}
+            }
+        }
+        Ok(())
     }
 
     /// The index of the link called `name`, if there is one.
@@ -248,11 +335,10 @@ impl Netlink {
 
     /// Brings link `index` up.
     pub fn set_up(&mut self, index: u32) -> Result<()> {
-        let mut m = LinkMessage::default();
-        m.header.index = index;
-        m.header.flags = LinkFlags::Up;
-        m.header.change_mask = LinkFlags::Up;
-        self.ack(RouteNetlinkMessage::SetLink(m), "bringing a link up")
+        self.ack(
+            RouteNetlinkMessage::SetLink(up_message(index)),
+            "bringing a link up",
+        )
     }
 
     /// Deletes the link called `name` (no error when it is already gone).
@@ -309,23 +395,8 @@ impl Netlink {
 
     /// Adds `addr/prefix` to link `index` (no error if it is there already).
     pub fn add_address(&mut self, index: u32, addr: Ipv4Addr, prefix: u8) -> Result<()> {
-        let mut m = AddressMessage::default();
-        m.header.family = AddressFamily::Inet;
-        m.header.prefix_len = prefix;
-        m.header.index = index;
-        m.attributes.push(AddressAttribute::Local(addr.into()));
-        m.attributes.push(AddressAttribute::Address(addr.into()));
-        let bits = if prefix == 0 {
-            0
-        } else {
-            u32::MAX >> prefix.min(32)
-        };
-        m.attributes
-            .push(AddressAttribute::Broadcast(Ipv4Addr::from(
-                u32::from(addr) | bits,
-            )));
         match self.request(
-            RouteNetlinkMessage::NewAddress(m),
+            RouteNetlinkMessage::NewAddress(address_message(index, addr, prefix)),
             NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
         ) {
             Err(Error::Io { source, .. }) if source.raw_os_error() == Some(libc::EEXIST) => Ok(()),
@@ -333,25 +404,6 @@ impl Netlink {
                 .map(|_| ())
                 .map_err(|e| with_context(e, &format!("adding address {addr}/{prefix}"))),
         }
-    }
-
-    /// Adds the default route through `gateway`.
-    pub fn add_default_route(&mut self, gateway: Ipv4Addr) -> Result<()> {
-        let mut m = RouteMessage::default();
-        m.header = RouteHeader {
-            address_family: AddressFamily::Inet,
-            table: RouteHeader::RT_TABLE_MAIN,
-            protocol: RouteProtocol::Boot,
-            scope: RouteScope::Universe,
-            kind: RouteType::Unicast,
-            ..m.header
-        };
-        m.attributes
-            .push(RouteAttribute::Gateway(RouteAddress::Inet(gateway)));
-        self.ack_create(
-            RouteNetlinkMessage::NewRoute(m),
-            &format!("adding the default route via {gateway}"),
-        )
     }
 
     /// Makes every IPv4 destination local in routing table `table` (an
@@ -403,6 +455,48 @@ impl Netlink {
         }
         Ok(())
     }
+}
+
+fn up_message(index: u32) -> LinkMessage {
+    let mut m = LinkMessage::default();
+    m.header.index = index;
+    m.header.flags = LinkFlags::Up;
+    m.header.change_mask = LinkFlags::Up;
+    m
+}
+
+fn address_message(index: u32, addr: Ipv4Addr, prefix: u8) -> AddressMessage {
+    let mut m = AddressMessage::default();
+    m.header.family = AddressFamily::Inet;
+    m.header.prefix_len = prefix;
+    m.header.index = index;
+    m.attributes.push(AddressAttribute::Local(addr.into()));
+    m.attributes.push(AddressAttribute::Address(addr.into()));
+    let bits = if prefix == 0 {
+        0
+    } else {
+        u32::MAX >> prefix.min(32)
+    };
+    m.attributes
+        .push(AddressAttribute::Broadcast(Ipv4Addr::from(
+            u32::from(addr) | bits,
+        )));
+    m
+}
+
+fn default_route(gateway: Ipv4Addr) -> RouteMessage {
+    let mut m = RouteMessage::default();
+    m.header = RouteHeader {
+        address_family: AddressFamily::Inet,
+        table: RouteHeader::RT_TABLE_MAIN,
+        protocol: RouteProtocol::Boot,
+        scope: RouteScope::Universe,
+        kind: RouteType::Unicast,
+        ..m.header
+    };
+    m.attributes
+        .push(RouteAttribute::Gateway(RouteAddress::Inet(gateway)));
+    m
 }
 
 fn source_port_rule(src: Ipv4Addr, sport: u16, table: u8) -> RuleMessage {

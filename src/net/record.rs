@@ -1,9 +1,18 @@
 //! Network documents: create, list, find, remove, and the endpoints
 //! (container addresses) each network hands out.
+//!
+//! A network's document (`networks/<name>.json`) holds only what lasts:
+//! its configuration. Endpoints live with their containers, in
+//! `containers/<id>/endpoints.json` (network name → endpoint), so starting
+//! and stopping a container never rewrites a shared document; a listing
+//! merges them in. That file is rewritten in place (same inode, padded
+//! with spaces, one `pwrite`), so no block is freed per write: on a
+//! filesystem mounted with `discard` each freed block costs a synchronous
+//! discard.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -70,8 +79,10 @@ pub struct Network {
     #[serde(default)]
     pub options: BTreeMap<String, String>,
     pub created: DateTime<Utc>,
-    /// Endpoints by container ID.
-    #[serde(default)]
+    /// Endpoints by container ID, read from the containers' files (a
+    /// document from an older tug may still hold some: they are moved out
+    /// on first read).
+    #[serde(default, skip_serializing)]
     pub endpoints: BTreeMap<String, Endpoint>,
 }
 
@@ -130,54 +141,134 @@ fn random_id() -> String {
     hex::encode(bytes)
 }
 
+/// Writes the network's document (its configuration), fsynced.
 pub(super) fn save(store: &Store, n: &Network) -> Result<()> {
-    save_as(store, n, true, None)
+    let data = serde_json::to_vec_pretty(n).map_err(|e| Error::json("network", e))?;
+    store.write_atomic(&path(store, &n.name), &data)
 }
 
-/// Writes the document (fsynced when `durable`); the default bridge's
-/// addresses are mirrored in the host-wide leases (`leases`, if the
-/// caller holds them already).
-pub(super) fn save_as(
-    store: &Store,
-    n: &Network,
-    durable: bool,
-    leases: Option<HostLeases>,
-) -> Result<()> {
-    let data = serde_json::to_vec_pretty(n).map_err(|e| Error::json("network", e))?;
-    if durable {
-        store.write_atomic(&path(store, &n.name), &data)?;
-    } else {
-        crate::container::write_doc(&path(store, &n.name), &data)?;
+/// Writes `data` over the file at `path` keeping its inode: padded with
+/// spaces (JSON ignores them) to the file's length, in one `pwrite`, so a
+/// killed writer leaves the old or the new text of a file up to a page,
+/// and no block is freed (no discard). The file keeps its largest size.
+pub(super) fn write_in_place(path: &Path, data: &[u8]) -> Result<()> {
+    use std::os::unix::fs::{FileExt, OpenOptionsExt};
+    let f = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o644)
+        .open(path)
+        .at(path)?;
+    let len = f.metadata().at(path)?.len() as usize;
+    let mut buf = data.to_vec();
+    if buf.len() < len {
+        buf.resize(len, b' ');
     }
-    if n.name != "bridge" || !super::attach::on_host() {
+    f.write_all_at(&buf, 0).at(path)
+}
+
+/// A container's endpoints file.
+fn endpoints_path(store: &Store, cid: &str) -> PathBuf {
+    crate::container::dir(store, cid).join("endpoints.json")
+}
+
+/// Container `cid`'s endpoints by network name (none if its file is
+/// missing or damaged: addresses are taken again at start).
+fn read_endpoints(store: &Store, cid: &str) -> BTreeMap<String, Endpoint> {
+    std::fs::read(endpoints_path(store, cid))
+        .ok()
+        .and_then(|d| serde_json::from_slice(&d).ok())
+        .unwrap_or_default()
+}
+
+/// Writes container `cid`'s endpoints: replaced by rename and fsynced when
+/// `durable` (an address taken or given back by a container that outlives
+/// its run), else in place (run-time state: pid, ports; or an `--rm`
+/// container's). Nothing is written for a container already removed.
+fn write_endpoints(
+    store: &Store,
+    cid: &str,
+    map: &BTreeMap<String, Endpoint>,
+    durable: bool,
+) -> Result<()> {
+    if !crate::container::dir(store, cid).is_dir() {
         return Ok(());
     }
-    let leases = match leases {
-        Some(l) => l,
-        None => HostLeases::open()?,
-    };
-    leases.set_own(
-        store.root(),
-        n.endpoints.iter().map(|(c, e)| (c, e.ip)),
-        (n.subnet, n.gateway),
-    )
-}
-
-/// Saves after a change to endpoint `cid` (an ephemeral one is not
-/// fsynced).
-pub(super) fn save_for(store: &Store, n: &Network, ephemeral: bool) -> Result<()> {
-    save_as(store, n, !ephemeral, None)
-}
-
-pub(super) fn read(store: &Store, name: &str) -> Result<Option<Network>> {
-    let p = path(store, name);
-    match std::fs::read(&p) {
-        Ok(d) => serde_json::from_slice(&d)
-            .map(Some)
-            .map_err(|e| Error::json(p.display().to_string(), e)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(p, e)),
+    let data = serde_json::to_vec(map).map_err(|e| Error::json("endpoints", e))?;
+    let p = endpoints_path(store, cid);
+    if durable {
+        store.write_atomic(&p, &data)
+    } else {
+        write_in_place(&p, &data)
     }
+}
+
+/// Records endpoint `e` on network `net` (see [`write_endpoints`] for
+/// `durable`). The caller holds the networks lock.
+pub(super) fn put_endpoint(store: &Store, net: &str, e: &Endpoint, durable: bool) -> Result<()> {
+    let mut map = read_endpoints(store, &e.container);
+    map.insert(net.to_string(), e.clone());
+    write_endpoints(store, &e.container, &map, durable)
+}
+
+/// Takes container `cid`'s endpoint on network `net` away, and its
+/// host-wide lease on the default bridge. The caller holds the networks
+/// lock.
+pub(super) fn take_endpoint(store: &Store, net: &str, cid: &str) -> Result<Option<Endpoint>> {
+    let mut map = read_endpoints(store, cid);
+    let Some(e) = map.remove(net) else {
+        return Ok(None);
+    };
+    write_endpoints(store, cid, &map, !e.ephemeral)?;
+    if net == "bridge" && super::attach::on_host() {
+        HostLeases::open()?.forget(store.root(), cid)?;
+    }
+    Ok(Some(e))
+}
+
+/// Every container's endpoints, by container ID.
+fn all_endpoints(store: &Store) -> Result<Vec<(String, BTreeMap<String, Endpoint>)>> {
+    let dir = store.containers_dir();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(&dir).at(&dir)?.flatten() {
+        let cid = e.file_name().to_string_lossy().into_owned();
+        let map = read_endpoints(store, &cid);
+        if !map.is_empty() {
+            out.push((cid, map));
+        }
+    }
+    Ok(out)
+}
+
+/// A document written by an older tug held its endpoints: they move to
+/// their containers' files (those of containers since removed are
+/// dropped) and the document is written without them.
+fn migrate(store: &Store, n: &mut Network) -> Result<()> {
+    for (cid, e) in std::mem::take(&mut n.endpoints) {
+        let mut map = read_endpoints(store, &cid);
+        if !map.contains_key(&n.name) {
+            map.insert(n.name.clone(), e);
+            write_endpoints(store, &cid, &map, true)?;
+        }
+    }
+    save(store, n)
+}
+
+/// A network's document, without endpoints. The caller holds the
+/// networks lock.
+fn read(store: &Store, name: &str) -> Result<Option<Network>> {
+    let p = path(store, name);
+    let mut n: Network = match std::fs::read(&p) {
+        Ok(d) => serde_json::from_slice(&d).map_err(|e| Error::json(p.display().to_string(), e))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(p, e)),
+    };
+    if !n.endpoints.is_empty() {
+        migrate(store, &mut n)?;
+    }
+    Ok(Some(n))
 }
 
 /// The default bridge's subnet and gateway: daemon.json's `bip` (root:
@@ -192,11 +283,17 @@ fn default_subnet() -> Result<(Subnet, Ipv4Addr)> {
 }
 
 /// The default `bridge` network, created on first use; a `bip` set since
-/// applies once no container holds an address on it.
-fn default_bridge(store: &Store) -> Result<Network> {
+/// applies once no container holds an address on it (`held`: every
+/// container's endpoints).
+fn default_bridge(
+    store: &Store,
+    doc: Option<Network>,
+    held: &[(String, BTreeMap<String, Endpoint>)],
+) -> Result<Network> {
     let (subnet, gateway) = default_subnet()?;
-    if let Some(mut n) = read(store, "bridge")? {
-        if (n.subnet, n.gateway) != (subnet, gateway) && n.endpoints.is_empty() {
+    if let Some(mut n) = doc {
+        let in_use = held.iter().any(|(_, m)| m.contains_key("bridge"));
+        if (n.subnet, n.gateway) != (subnet, gateway) && !in_use {
             (n.subnet, n.gateway) = (subnet, gateway);
             save(store, &n)?;
         }
@@ -227,7 +324,9 @@ pub fn list(store: &Store) -> Result<Vec<Network>> {
 
 /// [`list`] for a caller that holds the networks lock.
 pub(super) fn list_locked(store: &Store) -> Result<Vec<Network>> {
-    let mut out = vec![default_bridge(store)?];
+    // Documents first: one from an older tug hands its endpoints over.
+    let bridge = read(store, "bridge")?;
+    let mut out = Vec::new();
     let dir = store.networks_dir();
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .at(&dir)?
@@ -244,6 +343,15 @@ pub(super) fn list_locked(store: &Store) -> Result<Vec<Network>> {
     for n in names {
         if let Some(net) = read(store, &n)? {
             out.push(net);
+        }
+    }
+    let held = all_endpoints(store)?;
+    out.insert(0, default_bridge(store, bridge, &held)?);
+    for (cid, map) in held {
+        for (name, e) in map {
+            if let Some(n) = out.iter_mut().find(|n| n.name == name) {
+                n.endpoints.insert(cid.clone(), e);
+            }
         }
     }
     Ok(out)
@@ -378,8 +486,10 @@ pub fn remove(store: &Store, what: &str) -> Result<Network> {
         )));
     }
     let _g = lock(store)?;
-    let current =
-        read(store, &n.name)?.ok_or_else(|| invalid(format!("network {what} not found")))?;
+    let current = list_locked(store)?
+        .into_iter()
+        .find(|c| c.name == n.name)
+        .ok_or_else(|| invalid(format!("network {what} not found")))?;
     if !current.endpoints.is_empty() {
         let names: Vec<&str> = current
             .endpoints
@@ -434,10 +544,10 @@ pub fn allocate(
     ephemeral: bool,
 ) -> Result<Endpoint> {
     let _g = lock(store)?;
-    let mut n = match name {
-        "bridge" => default_bridge(store)?,
-        _ => read(store, name)?.ok_or_else(|| invalid(format!("network {name} not found")))?,
-    };
+    let mut n = list_locked(store)?
+        .into_iter()
+        .find(|n| n.name == name)
+        .ok_or_else(|| invalid(format!("network {name} not found")))?;
     if let Some(e) = n.endpoints.get(container) {
         return Ok(e.clone());
     }
@@ -488,31 +598,36 @@ pub fn allocate(
         ports: Vec::new(),
         ephemeral,
     };
-    n.endpoints.insert(container.to_string(), e.clone());
-    save_as(store, &n, !ephemeral, leases)?;
+    put_endpoint(store, &n.name, &e, !ephemeral)?;
+    if let Some(l) = leases {
+        let own = n.endpoints.iter().map(|(c, e)| (c, e.ip));
+        l.set_own(
+            store.root(),
+            own.chain([(&e.container, e.ip)]),
+            (n.subnet, n.gateway),
+        )?;
+    }
     Ok(e)
 }
 
 /// Gives `container`'s endpoints on every network its new name.
 pub fn rename_endpoint(store: &Store, container: &str, new_name: &str) -> Result<()> {
     let _g = lock(store)?;
-    for mut n in list_locked(store)? {
-        if let Some(e) = n.endpoints.get_mut(container) {
-            e.name = new_name.to_string();
-            save(store, &n)?;
-        }
+    let mut map = read_endpoints(store, container);
+    if map.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    for e in map.values_mut() {
+        e.name = new_name.to_string();
+    }
+    write_endpoints(store, container, &map, true)
 }
 
 /// Forgets `container`'s endpoint on network `name` (no error if absent).
 pub fn release(store: &Store, name: &str, container: &str) -> Result<()> {
     let _g = lock(store)?;
-    if let Some(mut n) = read(store, name)? {
-        if let Some(e) = n.endpoints.remove(container) {
-            save_for(store, &n, e.ephemeral)?;
-            super::attach::endpoint_gone(&e)?;
-        }
+    if let Some(e) = take_endpoint(store, name, container)? {
+        super::attach::endpoint_gone(&e)?;
     }
     Ok(())
 }
@@ -557,12 +672,17 @@ mod tests {
         assert_eq!(auto.subnet.prefix, 16);
         assert!(!host_routes().iter().any(|r| r.overlaps(&auto.subnet)));
         assert!(auto.subnet.to_string().starts_with("172."));
+        // Endpoints are kept in their containers' directories.
+        for c in ["c1", "c2", "c3"] {
+            std::fs::create_dir_all(crate::container::dir(&s, c)).unwrap();
+        }
         let e1 = allocate(&s, "app", "c1", "web", None, &[], false).unwrap();
         let e2 = allocate(&s, "app", "c2", "db", None, &["database".into()], false).unwrap();
         assert_eq!(
             (e1.ip, e2.ip),
             (Ipv4Addr::new(10, 9, 0, 2), Ipv4Addr::new(10, 9, 0, 3))
         );
+        assert_eq!(find(&s, "app").unwrap().endpoints.len(), 2);
         assert!(remove(&s, "app").is_err(), "in use");
         release(&s, "app", "c1").unwrap();
         release(&s, "app", "c2").unwrap();
@@ -579,5 +699,34 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["bridge", "auto"]
         );
+    }
+
+    #[test]
+    fn an_older_document_gives_its_endpoints_to_the_containers() {
+        let t = tempfile::tempdir().unwrap();
+        let s = Store::open(t.path()).unwrap();
+        let opts = CreateOptions {
+            subnet: Some("10.8.0.0/24".into()),
+            ..Default::default()
+        };
+        let mut n = create(&s, "old", &opts).unwrap();
+        std::fs::create_dir_all(crate::container::dir(&s, "c1")).unwrap();
+        std::fs::create_dir_all(crate::container::dir(&s, "c2")).unwrap();
+        let e = allocate(&s, "old", "c1", "web", None, &[], false).unwrap();
+        // As an older tug wrote it: the endpoint in the document only.
+        std::fs::remove_file(endpoints_path(&s, "c1")).unwrap();
+        n.endpoints.insert("c1".into(), e.clone());
+        let mut doc = serde_json::to_value(&n).unwrap();
+        doc["endpoints"] = serde_json::json!({ "c1": e });
+        std::fs::write(path(&s, "old"), doc.to_string()).unwrap();
+        assert_eq!(find(&s, "old").unwrap().endpoints.get("c1"), Some(&e));
+        let text = std::fs::read_to_string(path(&s, "old")).unwrap();
+        assert!(!text.contains("endpoints"), "{text}");
+        assert_eq!(read_endpoints(&s, "c1").get("old"), Some(&e));
+        // In place: a shorter text is padded, and still reads.
+        let e2 = allocate(&s, "old", "c2", "db", None, &[], true).unwrap();
+        release(&s, "old", "c2").unwrap();
+        assert!(read_endpoints(&s, "c2").is_empty());
+        assert_ne!(e2.ip, e.ip);
     }
 }
