@@ -98,6 +98,12 @@ echo "tug: $TUG   runs: $N   kernel: $(uname -r)   big image: $(du -sm "$BIG" | 
 # table are made (both deleted, untimed, before each run; no container of
 # any store may be on the default bridge meanwhile). Warm: they stay, as
 # docker0 does.
+# The warm-up's veth goes with its namespace, which the kernel tears down
+# after `run` returns: wait (5 s at most) for that before looking.
+for _ in $(seq 50); do
+  [ -z "$(ls /sys/class/net/tug0/brif 2>/dev/null)" ] && break
+  sleep 0.1
+done
 if [ -n "$(ls /sys/class/net/tug0/brif 2>/dev/null)" ]; then
   echo "a container is on the default bridge: skipping the cold row"
 else
