@@ -10,7 +10,6 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use common::*;
 
@@ -52,16 +51,6 @@ fn has_link(name: &str) -> bool {
         .unwrap()
         .status
         .success()
-}
-
-/// Waits until `cond` holds (a stopped container's monitor tidies up
-/// after `stop` returns).
-fn eventually(what: &str, cond: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting: {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 fn free_port() -> u16 {
@@ -168,14 +157,14 @@ fn a_published_port_is_one_map_element_while_its_container_runs() {
     assert_eq!(ports().matches(&tcp_elem).count(), 1, "{}", ports());
     assert_eq!(ports_addr().matches(&udp_elem).count(), 1);
     s.tug(["stop", "-t", "1", "web"]).succeeds();
-    eventually("the elements go when the container stops", || {
+    common::run::wait_for("the elements go when the container stops", || {
         !ports().contains(&format!("tcp . {tcp} :"))
             && !ports_addr().contains(&format!("udp . {udp} :"))
     });
     s.tug(["start", "web"]).succeeds();
     assert!(ports().contains(&format!("tcp . {tcp} :")));
     s.tug(["rm", "-f", "web"]).succeeds();
-    eventually("the elements go when the container is removed", || {
+    common::run::wait_for("the elements go when the container is removed", || {
         !ports().contains(&format!("tcp . {tcp} :"))
     });
     // Another store cannot take a host port a running container holds.

@@ -358,8 +358,8 @@ pub fn create(
 /// Removes a (stopped) container: cgroups, directory, image pin.
 pub fn remove(store: &Store, r: &Record) {
     release(store, r);
-    let _ = std::fs::remove_file(pin_path(store, &r.id));
-    crate::userns::remove_tree_mapped(store.root(), &dir(store, &r.id));
+    remove_cgroups(r);
+    delete_files(store, &r.id);
 }
 
 /// `remove` whose files are deleted after we return (see `trash`): the
@@ -368,29 +368,33 @@ pub fn remove(store: &Store, r: &Record) {
 /// id), and `mounts`, a foreground `--rm` container's still-held mount
 /// namespace, is handed to the helper too.
 pub fn remove_soon(store: &Store, r: &Record, mounts: Option<std::os::fd::OwnedFd>) {
-    events::emit(store, r, "destroy", &[]);
-    network::forget(store, r);
-    let (pin, d) = (pin_path(store, &r.id), dir(store, &r.id));
-    let moved = [&pin, &d]
+    release(store, r);
+    let moved = [pin_path(store, &r.id), dir(store, &r.id)]
         .iter()
         .all(|p| !p.exists() || trash::discard(store, p));
-    if !moved {
-        drop(mounts);
-        remove_cgroups(r);
-        let _ = std::fs::remove_file(&pin);
-        crate::userns::remove_tree_mapped(store.root(), &d);
-        trash::empty_later(store, None);
+    if moved {
+        trash::empty_later(store, mounts);
         return;
     }
-    trash::empty_later(store, mounts);
+    // Not moved (or only the pin was): deleted here, the helper takes the
+    // pin if it went.
+    drop(mounts);
+    remove_cgroups(r);
+    delete_files(store, &r.id);
+    trash::empty_later(store, None);
 }
 
-/// What removing a container gives back besides its files: its network
-/// endpoints and cgroups.
+/// What removing a container gives back besides its files and cgroups:
+/// its network endpoints (and a `destroy` event).
 fn release(store: &Store, r: &Record) {
     events::emit(store, r, "destroy", &[]);
     network::forget(store, r);
-    remove_cgroups(r);
+}
+
+/// Deletes a container's directory and image pin, now.
+fn delete_files(store: &Store, id: &str) {
+    let _ = std::fs::remove_file(pin_path(store, id));
+    crate::userns::remove_tree_mapped(store.root(), &dir(store, id));
 }
 
 /// Removes a stopped container's cgroup directories.
